@@ -1,0 +1,183 @@
+// Every API method, declared once: path, input and output. The server's routes, the
+// renderer's typed client and the API reference (docs/api.md) are all derived from this table.
+import { z } from 'zod';
+import {
+  AttributeKeysQuery,
+  AttributeValuesQuery,
+  DemoStatus,
+  Health,
+  ImportResult,
+  LogHistogram,
+  LogHistogramQuery,
+  LogRecord,
+  LogSearch,
+  MetricInfo,
+  MetricSeries,
+  MetricSeriesQuery,
+  MetricsQuery,
+  OperationsQuery,
+  ServiceSummary,
+  ServicesQuery,
+  TraceDetail,
+  TraceSearch,
+  TraceSummary,
+} from './schemas';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Endpoint<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  method: HttpMethod;
+  /** Path with `:name` parameters; they are merged into the input. */
+  path: string;
+  /** GET: path and query parameters. Others: path parameters merged with the JSON body.
+   * `raw` endpoints receive the request body unparsed (uploads). */
+  input: I;
+  output: O;
+  summary: string;
+  raw?: boolean;
+}
+
+function endpoint<I extends z.ZodType, O extends z.ZodType>(e: Endpoint<I, O>): Endpoint<I, O> {
+  return e;
+}
+
+export const api = {
+  health: endpoint({
+    method: 'GET',
+    path: '/api/health',
+    input: z.object({}),
+    output: Health,
+    summary: 'Version, data directory, ingest counters, store size and recent ingest errors.',
+  }),
+  services: endpoint({
+    method: 'GET',
+    path: '/api/services',
+    input: ServicesQuery,
+    output: z.array(ServiceSummary),
+    summary: 'Services seen in the window with request rate, error rate and latency percentiles (from rollups).',
+  }),
+  operations: endpoint({
+    method: 'GET',
+    path: '/api/operations',
+    input: OperationsQuery,
+    output: z.array(z.object({ service: z.string(), name: z.string(), calls: z.number() })),
+    summary: 'Span names per service (entry operations first), for search autocomplete.',
+  }),
+  attributeKeys: endpoint({
+    method: 'GET',
+    path: '/api/attributes',
+    input: AttributeKeysQuery,
+    output: z.array(z.object({ key: z.string(), count: z.number() })),
+    summary: 'Attribute keys seen on recent spans or logs, most frequent first (sampled).',
+  }),
+  attributeValues: endpoint({
+    method: 'GET',
+    path: '/api/attributes/values',
+    input: AttributeValuesQuery,
+    output: z.array(z.object({ value: z.string(), count: z.number() })),
+    summary: 'Values of one attribute key on recent spans or logs, most frequent first (sampled).',
+  }),
+  traces: endpoint({
+    method: 'GET',
+    path: '/api/traces',
+    input: TraceSearch,
+    output: z.array(TraceSummary),
+    summary: 'Traces with a span matching every filter, newest first.',
+  }),
+  trace: endpoint({
+    method: 'GET',
+    path: '/api/traces/:traceId',
+    input: z.object({ traceId: z.string() }),
+    output: TraceDetail,
+    summary: 'Every span of one trace (ids as lowercase hex; 64-bit ids are left-padded).',
+  }),
+  logs: endpoint({
+    method: 'GET',
+    path: '/api/logs',
+    input: LogSearch,
+    output: z.array(LogRecord),
+    summary: 'Log records matching the filters and full-text query, newest first.',
+  }),
+  logHistogram: endpoint({
+    method: 'GET',
+    path: '/api/logs/histogram',
+    input: LogHistogramQuery,
+    output: LogHistogram,
+    summary: 'Counts of matching log records per time bucket and severity band.',
+  }),
+  metrics: endpoint({
+    method: 'GET',
+    path: '/api/metrics',
+    input: MetricsQuery,
+    output: z.array(MetricInfo),
+    summary: 'Metric names with kind, unit and the services that send them.',
+  }),
+  metricSeries: endpoint({
+    method: 'GET',
+    path: '/api/metrics/:name/series',
+    input: MetricSeriesQuery,
+    output: z.array(MetricSeries),
+    summary: 'The series of one metric (one per attribute set and resource) with their points.',
+  }),
+  demo: endpoint({
+    method: 'GET',
+    path: '/api/demo',
+    input: z.object({}),
+    output: DemoStatus,
+    summary: 'Whether the built-in demo system is running.',
+  }),
+  demoStart: endpoint({
+    method: 'POST',
+    path: '/api/demo/start',
+    input: z.object({}),
+    output: DemoStatus,
+    summary: 'Starts the demo system: instrumented services sending OTLP to this Loupe.',
+  }),
+  demoStop: endpoint({
+    method: 'POST',
+    path: '/api/demo/stop',
+    input: z.object({}),
+    output: DemoStatus,
+    summary: 'Stops the demo system.',
+  }),
+  importFile: endpoint({
+    method: 'POST',
+    path: '/api/import',
+    input: z.object({ filename: z.string().default('upload') }),
+    output: ImportResult,
+    summary: 'Imports one file sent as the request body (OTLP JSON or JSON lines; ?filename= names it).',
+    raw: true,
+  }),
+} as const;
+
+export type Api = typeof api;
+export type EndpointName = keyof Api;
+export type InputOf<K extends EndpointName> = z.input<Api[K]['input']>;
+export type ParsedInputOf<K extends EndpointName> = z.output<Api[K]['input']>;
+export type OutputOf<K extends EndpointName> = z.output<Api[K]['output']>;
+
+/** Server-Sent Events stream of live updates (`ingest` events carry an IngestEvent). */
+export const EVENTS_PATH = '/api/events';
+
+/** Fills `:params` of a path from an input object; returns the path and the rest. */
+export function fillPath(path: string, input: Record<string, unknown>): { path: string; rest: Record<string, unknown> } {
+  const rest = { ...input };
+  const filled = path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const v = rest[name];
+    delete rest[name];
+    return encodeURIComponent(String(v ?? ''));
+  });
+  return { path: filled, rest };
+}
+
+/** Builds a query string; arrays become repeated parameters, undefined/empty are skipped. */
+export function toQueryString(params: Record<string, unknown>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) for (const item of v) q.append(k, String(item));
+    else q.append(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

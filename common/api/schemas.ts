@@ -1,0 +1,322 @@
+// Shapes of the core HTTP API, declared once with zod. The server validates input with
+// them; the renderer's client is typed from them; the API reference is generated from them.
+import { z } from 'zod';
+
+// ---- parameters --------------------------------------------------------------------------
+
+/** A time parameter: unix milliseconds or an ISO-8601 timestamp. Parsed to unix ms. */
+export const TimeParam = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const t = v.trim();
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  const ms = Date.parse(t);
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is neither unix milliseconds nor an ISO-8601 time` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const optionalNumber = z
+  .union([z.number(), z.string()])
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    const n = typeof v === 'number' ? v : Number(v);
+    if (!Number.isFinite(n)) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not a number` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** Repeatable query parameter (?attr=a&attr=b) as an array. */
+const repeated = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+
+const limit = (def: number, max: number) =>
+  optionalNumber.transform((v) => Math.max(1, Math.min(max, Math.floor(v ?? def))));
+
+export const TimeRange = z.object({
+  from: TimeParam.optional(),
+  to: TimeParam.optional(),
+});
+
+// ---- shared shapes -----------------------------------------------------------------------
+
+export const AttributesSchema = z.record(z.string(), z.unknown());
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+// ---- health ------------------------------------------------------------------------------
+
+export const Health = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  dataDir: z.string(),
+  startedAt: z.number(),
+  ingest: z.object({
+    spans: z.number(),
+    logs: z.number(),
+    metricPoints: z.number(),
+    rejected: z.number(),
+    duplicates: z.number(),
+    queueDepth: z.number(),
+    throttled: z.number(),
+  }),
+  store: z.object({
+    sizeBytes: z.number(),
+    maxSizeBytes: z.number(),
+    maxAgeHours: z.number(),
+  }),
+  endpoints: z.object({
+    otlpHttp: z.string(),
+    otlpGrpc: z.string().nullable(),
+    ui: z.string(),
+  }),
+  recentErrors: z.array(z.object({ time: z.number(), source: z.string(), message: z.string() })),
+  demo: z.object({ running: z.boolean() }),
+});
+export type Health = z.infer<typeof Health>;
+
+// ---- services ----------------------------------------------------------------------------
+
+export const ServicesQuery = TimeRange.extend({
+  /** Buckets of per-bucket request counts to return as a sparkline (0 = none). */
+  sparkline: optionalNumber.transform((v) => Math.max(0, Math.min(120, Math.floor(v ?? 0)))),
+});
+
+export const ServiceSummary = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  /** All spans of the service in the window, and those that failed. */
+  spanCount: z.number(),
+  errorCount: z.number(),
+  /** Requests that entered the service (server/consumer spans and local roots). */
+  requests: z.number(),
+  requestErrors: z.number(),
+  errorRate: z.number(),
+  rps: z.number(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  /** Unix ms of the newest data from the service (any signal, any window). */
+  lastSeen: z.number(),
+  versions: z.array(z.string()),
+  sparkline: z.array(z.number()).optional(),
+  errorSparkline: z.array(z.number()).optional(),
+});
+export type ServiceSummary = z.infer<typeof ServiceSummary>;
+
+// ---- traces ------------------------------------------------------------------------------
+
+export const TraceSearch = TimeRange.extend({
+  service: z.string().optional(),
+  operation: z.string().optional(),
+  minDurationMs: optionalNumber,
+  maxDurationMs: optionalNumber,
+  status: z.enum(['ok', 'error', 'any', '']).optional(),
+  /** key=value filters on span attributes (and resource attributes), all must match one span. */
+  attr: repeated,
+  limit: limit(100, 1000),
+});
+
+export const TraceSummary = z.object({
+  traceId: z.string(),
+  rootService: z.string(),
+  rootName: z.string(),
+  /** Unix ms. */
+  start: z.number(),
+  durationMs: z.number(),
+  spanCount: z.number(),
+  errorCount: z.number(),
+  services: z.array(z.string()),
+});
+export type TraceSummary = z.infer<typeof TraceSummary>;
+
+export const SpanEvent = z.object({
+  timeUnixNano: z.string(),
+  name: z.string(),
+  attributes: AttributesSchema,
+  droppedAttributesCount: z.number().optional(),
+});
+
+export const SpanLink = z.object({
+  traceId: z.string(),
+  spanId: z.string(),
+  traceState: z.string().optional(),
+  attributes: AttributesSchema,
+  droppedAttributesCount: z.number().optional(),
+  flags: z.number().optional(),
+});
+
+export const SpanDetail = z.object({
+  spanId: z.string(),
+  parentSpanId: z.string(),
+  service: z.string(),
+  name: z.string(),
+  kind: z.enum(['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER']),
+  startTimeUnixNano: z.string(),
+  endTimeUnixNano: z.string(),
+  durationMs: z.number(),
+  status: z.object({ code: z.enum(['UNSET', 'OK', 'ERROR']), message: z.string() }),
+  /** Derived by the semantic-convention rules (status, HTTP and gRPC codes). */
+  isError: z.boolean(),
+  traceState: z.string(),
+  flags: z.number(),
+  attributes: AttributesSchema,
+  events: z.array(SpanEvent),
+  links: z.array(SpanLink),
+  droppedAttributesCount: z.number(),
+  droppedEventsCount: z.number(),
+  droppedLinksCount: z.number(),
+  resource: z.object({ attributes: AttributesSchema, schemaUrl: z.string() }),
+  scope: z.object({ name: z.string(), version: z.string(), attributes: AttributesSchema }),
+});
+export type SpanDetail = z.infer<typeof SpanDetail>;
+
+export const TraceDetail = z.object({
+  traceId: z.string(),
+  spans: z.array(SpanDetail),
+});
+export type TraceDetail = z.infer<typeof TraceDetail>;
+
+// ---- logs --------------------------------------------------------------------------------
+
+export const LogSearch = TimeRange.extend({
+  /** Full-text query (FTS5 syntax: words, "phrases", prefix*, AND/OR/NOT). */
+  q: z.string().optional(),
+  service: z.string().optional(),
+  minSeverity: optionalNumber,
+  traceId: z.string().optional(),
+  spanId: z.string().optional(),
+  attr: repeated,
+  /** Newest first by default; `asc` for oldest first. */
+  order: z.enum(['desc', 'asc', '']).optional(),
+  /** Continue after this log id (paging / tailing). */
+  after: optionalNumber,
+  before: optionalNumber,
+  limit: limit(200, 5000),
+});
+
+export const LogRecord = z.object({
+  id: z.number(),
+  /** Unix ms (float; timeUnixNano has full precision). */
+  time: z.number(),
+  timeUnixNano: z.string(),
+  observedTimeUnixNano: z.string(),
+  service: z.string(),
+  severityNumber: z.number(),
+  severityText: z.string(),
+  body: z.string(),
+  /** The body's structured value when it was not a string. */
+  bodyValue: z.unknown().optional(),
+  traceId: z.string(),
+  spanId: z.string(),
+  eventName: z.string(),
+  attributes: AttributesSchema,
+  resource: AttributesSchema.optional(),
+});
+export type LogRecord = z.infer<typeof LogRecord>;
+
+export const LogHistogramQuery = LogSearch.extend({
+  buckets: optionalNumber.transform((v) => Math.max(1, Math.min(500, Math.floor(v ?? 60)))),
+});
+
+export const LogHistogram = z.object({
+  /** Bucket start times (unix ms) and width. */
+  start: z.number(),
+  stepMs: z.number(),
+  /** counts[band][bucket] for bands TRACE, DEBUG, INFO, WARN, ERROR, FATAL, UNSPECIFIED. */
+  bands: z.array(z.string()),
+  counts: z.array(z.array(z.number())),
+  total: z.number(),
+});
+export type LogHistogram = z.infer<typeof LogHistogram>;
+
+// ---- metrics -----------------------------------------------------------------------------
+
+export const MetricsQuery = TimeRange.extend({ service: z.string().optional(), q: z.string().optional() });
+
+export const MetricInfo = z.object({
+  name: z.string(),
+  kind: z.enum(['gauge', 'sum', 'histogram', 'exponential_histogram', 'summary']),
+  unit: z.string(),
+  description: z.string(),
+  services: z.array(z.string()),
+  seriesCount: z.number(),
+  temporality: z.enum(['unspecified', 'delta', 'cumulative']),
+  monotonic: z.boolean(),
+});
+export type MetricInfo = z.infer<typeof MetricInfo>;
+
+export const MetricSeriesQuery = TimeRange.extend({
+  name: z.string(),
+  service: z.string().optional(),
+  limit: limit(50, 500),
+  /** Points per series after downsampling (the newest point of each bucket is kept). */
+  points: limit(500, 5000),
+});
+
+export const MetricPoint = z.object({
+  time: z.number(),
+  timeUnixNano: z.string(),
+  startTimeUnixNano: z.string(),
+  value: z.number().nullable(),
+  count: z.number().nullable().optional(),
+  sum: z.number().nullable().optional(),
+  min: z.number().nullable().optional(),
+  max: z.number().nullable().optional(),
+  /** Histogram buckets, exponential buckets, quantiles and exemplars, as sent. */
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const MetricSeries = z.object({
+  name: z.string(),
+  kind: z.string(),
+  unit: z.string(),
+  service: z.string(),
+  attributes: AttributesSchema,
+  resource: AttributesSchema,
+  points: z.array(MetricPoint),
+});
+export type MetricSeries = z.infer<typeof MetricSeries>;
+
+// ---- autocomplete ------------------------------------------------------------------------
+
+export const AttributeKeysQuery = TimeRange.extend({ service: z.string().optional(), signal: z.enum(['traces', 'logs']).optional() });
+export const AttributeValuesQuery = AttributeKeysQuery.extend({ key: z.string(), q: z.string().optional() });
+export const OperationsQuery = TimeRange.extend({ service: z.string().optional() });
+
+// ---- demo and import ---------------------------------------------------------------------
+
+export const DemoStatus = z.object({ running: z.boolean(), services: z.array(z.string()) });
+
+export const ImportResult = z.object({
+  file: z.string(),
+  format: z.string(),
+  spans: z.number(),
+  logs: z.number(),
+  metricPoints: z.number(),
+  rejected: z.number(),
+  errors: z.array(z.string()),
+  traceIds: z.array(z.string()),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
+
+// ---- live events (SSE) -------------------------------------------------------------------
+
+export const IngestEvent = z.object({
+  spans: z.number(),
+  logs: z.number(),
+  metricPoints: z.number(),
+  services: z.array(z.string()),
+  /** What changed, so clients refetch exactly the queries that read it. */
+  tables: z.array(z.string()),
+});
+export type IngestEvent = z.infer<typeof IngestEvent>;

@@ -1,0 +1,119 @@
+// A mergeable latency histogram with fixed log-linear buckets (HdrHistogram's layout):
+// each power of two of microseconds is split into SUB linear buckets, so any bucket's
+// relative width is at most 1/SUB (6.25%). Rollups store one per minute; any time range's
+// quantiles are a merge of those, never a scan of spans.
+
+const SUB_BITS = 4;
+const SUB = 1 << SUB_BITS; // 16 sub-buckets per power of two
+/** Index for values below SUB µs are exact (one bucket per µs). */
+export const BUCKET_COUNT = (40 - SUB_BITS + 2) * SUB; // covers up to ~2^40 µs (12 days)
+
+export function bucketOf(micros: number): number {
+  if (!(micros > 0)) return 0;
+  const v = Math.floor(micros);
+  if (v < SUB) return v;
+  const exp = 31 - Math.clz32(v > 0xffffffff ? 0xffffffff : v); // floor(log2 v)
+  if (v > 0xffffffff) {
+    const e = Math.floor(Math.log2(v));
+    const idx = (e - SUB_BITS + 1) * SUB + Math.floor(v / 2 ** (e - SUB_BITS)) - SUB;
+    return Math.min(idx, BUCKET_COUNT - 1);
+  }
+  const shift = exp - SUB_BITS;
+  return (exp - SUB_BITS + 1) * SUB + (v >>> shift) - SUB;
+}
+
+/** Lower bound (µs) of a bucket. */
+export function bucketLow(index: number): number {
+  if (index < SUB) return index;
+  const group = Math.floor(index / SUB) - 1; // exp - SUB_BITS
+  const within = index % SUB;
+  return (SUB + within) * 2 ** group;
+}
+
+/** Representative value (µs) of a bucket: its midpoint. */
+export function bucketMid(index: number): number {
+  if (index < SUB) return index + 0.5;
+  const lo = bucketLow(index);
+  const width = 2 ** (Math.floor(index / SUB) - 1);
+  return lo + width / 2;
+}
+
+/** Sparse counts: bucket index → count. */
+export type Histogram = Map<number, number>;
+
+export function record(h: Histogram, micros: number, n = 1): void {
+  const b = bucketOf(micros);
+  h.set(b, (h.get(b) ?? 0) + n);
+}
+
+export function merge(into: Histogram, from: Histogram): Histogram {
+  for (const [b, n] of from) into.set(b, (into.get(b) ?? 0) + n);
+  return into;
+}
+
+export function total(h: Histogram): number {
+  let t = 0;
+  for (const n of h.values()) t += n;
+  return t;
+}
+
+/** Quantile q in [0,1] in milliseconds; null when empty. */
+export function quantileMs(h: Histogram, q: number): number | null {
+  const n = total(h);
+  if (n === 0) return null;
+  const keys = [...h.keys()].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil(q * n));
+  let seen = 0;
+  for (const k of keys) {
+    seen += h.get(k)!;
+    if (seen >= rank) return bucketMid(k) / 1000;
+  }
+  return bucketMid(keys[keys.length - 1]) / 1000;
+}
+
+/** Binary form: repeated (varint bucket index delta, varint count), indices ascending. */
+export function encode(h: Histogram): Uint8Array {
+  const keys = [...h.keys()].sort((a, b) => a - b);
+  const out: number[] = [];
+  let prev = 0;
+  const varint = (v: number) => {
+    while (v >= 0x80) {
+      out.push((v % 0x80) | 0x80);
+      v = Math.floor(v / 0x80);
+    }
+    out.push(v);
+  };
+  for (const k of keys) {
+    varint(k - prev);
+    varint(h.get(k)!);
+    prev = k;
+  }
+  return Uint8Array.from(out);
+}
+
+export function decodeInto(h: Histogram, bytes: Uint8Array | null | undefined): Histogram {
+  if (!bytes) return h;
+  let pos = 0;
+  let idx = 0;
+  const varint = () => {
+    let v = 0;
+    let mul = 1;
+    let b: number;
+    do {
+      b = bytes[pos++];
+      v += (b & 0x7f) * mul;
+      mul *= 0x80;
+    } while (b >= 0x80 && pos < bytes.length);
+    return v;
+  };
+  while (pos < bytes.length) {
+    idx += varint();
+    const n = varint();
+    h.set(idx, (h.get(idx) ?? 0) + n);
+  }
+  return h;
+}
+
+export function decode(bytes: Uint8Array | null | undefined): Histogram {
+  return decodeInto(new Map(), bytes);
+}

@@ -1,0 +1,11 @@
+// Numbered migrations, applied in order. An applied migration must never be edited: its
+// checksum is stored and checked at every start (add a new migration instead).
+import { sql as m001 } from './001-initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [{ version: 1, name: 'initial', sql: m001 }];

@@ -1,0 +1,132 @@
+// Retention: an age cap and a size cap. Raw rows (spans, logs, metric points) go first, oldest
+// received first; rollups are kept longer. Each step deletes bounded chunks so the writer
+// never holds the database for long.
+import type { Db } from './database';
+
+export interface RetentionPolicy {
+  /** Size cap for the database's used pages. */
+  maxSizeBytes: number;
+  /** Raw data older than this (by when Loupe received it) is deleted. */
+  maxAgeHours: number;
+  /** Per-minute rollups are kept this long (by the minute they describe). */
+  rollupMaxAgeDays: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  maxSizeBytes: 4 * 1024 ** 3,
+  maxAgeHours: 7 * 24,
+  rollupMaxAgeDays: 30,
+};
+
+type RawTable = 'spans' | 'logs' | 'metric_points';
+const RAW_TABLES: RawTable[] = ['spans', 'logs', 'metric_points'];
+const CHUNK = 5000;
+
+export interface RetentionReport {
+  deleted: Record<RawTable, number>;
+  traces: number;
+  rollups: number;
+  usedBytes: number;
+}
+
+export class Retention {
+  private lastRollupPrune = 0;
+  private readonly oldest: Record<RawTable, { get(): unknown }>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly policy: RetentionPolicy,
+  ) {
+    this.oldest = {
+      spans: db.prepare('SELECT id, received_ms FROM spans ORDER BY id LIMIT 1'),
+      logs: db.prepare('SELECT id, received_ms FROM logs ORDER BY id LIMIT 1'),
+      metric_points: db.prepare('SELECT id, received_ms FROM metric_points ORDER BY id LIMIT 1'),
+    };
+  }
+
+  usedBytes(): number {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * pageSize;
+  }
+
+  /** One bounded round of deletions; returns what it removed. `budget` caps rows deleted. */
+  step(now = Date.now(), budget = 100_000): RetentionReport {
+    const report: RetentionReport = { deleted: { spans: 0, logs: 0, metric_points: 0 }, traces: 0, rollups: 0, usedBytes: 0 };
+    const cutoff = now - this.policy.maxAgeHours * 3_600_000;
+    // Age cap.
+    for (const table of RAW_TABLES) {
+      while (budget > 0) {
+        const head = this.oldest[table].get() as { id: number; received_ms: number } | undefined;
+        if (!head || head.received_ms >= cutoff) break;
+        const n = this.deleteChunk(table, head.id + CHUNK, cutoff, report);
+        budget -= Math.max(n, 1);
+        if (n === 0) break;
+      }
+    }
+    // Size cap: delete from whichever table holds the oldest data until 90% of the cap.
+    let used = this.usedBytes();
+    while (budget > 0 && used > this.policy.maxSizeBytes) {
+      let victim: RawTable | null = null;
+      let victimHead: { id: number; received_ms: number } | undefined;
+      for (const table of RAW_TABLES) {
+        const head = this.oldest[table].get() as { id: number; received_ms: number } | undefined;
+        if (head && (!victimHead || head.received_ms < victimHead.received_ms)) {
+          victim = table;
+          victimHead = head;
+        }
+      }
+      if (!victim || !victimHead) break;
+      const n = this.deleteChunk(victim, victimHead.id + CHUNK, Number.MAX_SAFE_INTEGER, report);
+      budget -= Math.max(n, 1);
+      used = this.usedBytes();
+      if (used < this.policy.maxSizeBytes * 0.9) break;
+    }
+    if (now - this.lastRollupPrune > 3_600_000) {
+      this.lastRollupPrune = now;
+      const minute = Math.floor(now / 60_000) - this.policy.rollupMaxAgeDays * 1440;
+      this.db.transaction(() => {
+        report.rollups += this.db.prepare('DELETE FROM rollup_service_minute WHERE minute < ?').run(minute).changes;
+        report.rollups += this.db.prepare('DELETE FROM rollup_operation_minute WHERE minute < ?').run(minute).changes;
+      })();
+    }
+    report.usedBytes = used;
+    return report;
+  }
+
+  private deleteChunk(table: RawTable, belowId: number, cutoff: number, report: RetentionReport): number {
+    return this.db.transaction(() => {
+      if (table === 'spans') {
+        const rows = this.db
+          .prepare('DELETE FROM spans WHERE id < ? AND received_ms < ? RETURNING trace_id')
+          .raw()
+          .all(belowId, cutoff) as Array<[Buffer]>;
+        const seen = new Set<string>();
+        const anyLeft = this.db.prepare('SELECT 1 FROM spans WHERE trace_id = ? LIMIT 1').pluck();
+        const dropTrace = this.db.prepare('DELETE FROM traces WHERE trace_id = ?');
+        for (const [tid] of rows) {
+          const key = tid.toString('hex');
+          if (seen.has(key)) continue;
+          seen.add(key);
+          if (anyLeft.get(tid) === undefined) report.traces += dropTrace.run(tid).changes;
+        }
+        report.deleted.spans += rows.length;
+        return rows.length;
+      }
+      if (table === 'logs') {
+        const ids = this.db
+          .prepare('DELETE FROM logs WHERE id < ? AND received_ms < ? RETURNING id')
+          .pluck()
+          .all(belowId, cutoff) as number[];
+        const dropFts = this.db.prepare('DELETE FROM logs_fts WHERE rowid = ?');
+        for (const id of ids) dropFts.run(id);
+        report.deleted.logs += ids.length;
+        return ids.length;
+      }
+      const n = this.db.prepare('DELETE FROM metric_points WHERE id < ? AND received_ms < ?').run(belowId, cutoff).changes;
+      report.deleted.metric_points += n;
+      return n;
+    })();
+  }
+}

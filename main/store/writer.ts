@@ -1,0 +1,540 @@
+// The single writer: turns normalized batches into rows, trace summaries and rollups in one
+// transaction per group of batches. Only rows that were actually inserted count towards
+// summaries and rollups, so a re-sent batch changes nothing.
+import { createHash } from 'node:crypto';
+import type { Db } from './database';
+import type {
+  LogRecordRow,
+  MetricRecord,
+  ResourceGroup,
+  ResourceRecord,
+  ScopeRecord,
+  SpanRecord,
+  TelemetryBatch,
+} from '../../common/model';
+import { isEntrySpan, isErrorSpan } from '../../common/semconv';
+import * as H from '../../common/latency-histogram';
+import { hash53 } from './hash';
+
+export type TableName = 'spans' | 'traces' | 'logs' | 'metrics' | 'services' | 'rollups';
+
+export interface WriteResult {
+  spans: number;
+  logs: number;
+  metricPoints: number;
+  /** Items that were already stored (re-sent). */
+  duplicates: number;
+  rejected: number;
+  traces: number;
+  /** Services that received data in this write. */
+  services: string[];
+  tables: TableName[];
+  /** New and duplicate item counts per input batch, in order. */
+  perBatch: Array<{ stored: number; duplicates: number }>;
+}
+
+interface Agg {
+  spans: number;
+  spanErrors: number;
+  calls: number;
+  errors: number;
+  ok: H.Histogram;
+  err: H.Histogram;
+}
+
+interface TraceAgg {
+  traceId: Buffer;
+  startNs: bigint;
+  endNs: bigint;
+  rootService: string;
+  rootName: string;
+  rootStart: bigint;
+  hasRoot: boolean;
+  spans: number;
+  errors: number;
+  services: Set<string>;
+}
+
+export function asBuffer(u8: Uint8Array): Buffer;
+export function asBuffer(u8: Uint8Array | null): Buffer | null;
+export function asBuffer(u8: Uint8Array | null): Buffer | null {
+  if (u8 === null) return null;
+  return Buffer.isBuffer(u8) ? u8 : Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
+}
+
+const MINUTE_NS = 60_000_000_000n;
+
+export class StoreWriter {
+  private readonly services = new Map<string, number>();
+  private readonly resources = new Map<string, { id: number; serviceId: number; serviceName: string }>();
+  private readonly scopes = new Map<string, number>();
+  private readonly series = new Map<string, number>();
+  private readonly stmt;
+  private readonly writeTx: (batches: TelemetryBatch[], receivedMs: number) => WriteResult;
+
+  constructor(private readonly db: Db) {
+    registerFunctions(db);
+    this.stmt = {
+      insertService: db.prepare(
+        'INSERT INTO services (name, namespace, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT (name, namespace) DO NOTHING',
+      ),
+      selectService: db.prepare('SELECT id FROM services WHERE name = ? AND namespace = ?').pluck(),
+      touchService: db.prepare('UPDATE services SET last_seen_ms = max(last_seen_ms, ?) WHERE id = ?'),
+      insertResource: db.prepare(
+        `INSERT INTO resources (hash, service_id, service_version, environment, attributes, dropped_attributes_count, schema_url, first_seen_ms, last_seen_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET last_seen_ms = excluded.last_seen_ms RETURNING id`,
+      ).pluck(),
+      insertScope: db.prepare(
+        `INSERT INTO scopes (hash, name, version, attributes, dropped_attributes_count, schema_url) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (hash) DO UPDATE SET name = excluded.name RETURNING id`,
+      ).pluck(),
+      insertSpan: db.prepare(
+        `INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, service_id, resource_id, scope_id, name, kind,
+           start_ns, end_ns, duration_ns, status_code, status_message, is_error, trace_state, flags, attributes, events, links,
+           dropped_attributes_count, dropped_events_count, dropped_links_count, received_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      upsertTrace: db.prepare(
+        `INSERT INTO traces (trace_id, start_ns, end_ns, root_service, root_name, has_root, span_count, error_count, services, first_received_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (trace_id) DO UPDATE SET
+           start_ns = min(start_ns, excluded.start_ns),
+           end_ns = max(end_ns, excluded.end_ns),
+           root_service = CASE
+             WHEN excluded.has_root AND NOT has_root THEN excluded.root_service
+             WHEN NOT excluded.has_root AND NOT has_root AND excluded.start_ns < start_ns THEN excluded.root_service
+             ELSE root_service END,
+           root_name = CASE
+             WHEN excluded.has_root AND NOT has_root THEN excluded.root_name
+             WHEN NOT excluded.has_root AND NOT has_root AND excluded.start_ns < start_ns THEN excluded.root_name
+             ELSE root_name END,
+           has_root = max(has_root, excluded.has_root),
+           span_count = span_count + excluded.span_count,
+           error_count = error_count + excluded.error_count,
+           services = loupe_merge_services(services, excluded.services)`,
+      ),
+      upsertServiceMinute: db.prepare(
+        `INSERT INTO rollup_service_minute (service_id, minute, spans, span_errors, calls, errors, hist_ok, hist_err) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (service_id, minute) DO UPDATE SET spans = spans + excluded.spans, span_errors = span_errors + excluded.span_errors,
+           calls = calls + excluded.calls, errors = errors + excluded.errors,
+           hist_ok = loupe_hist_merge(hist_ok, excluded.hist_ok), hist_err = loupe_hist_merge(hist_err, excluded.hist_err)`,
+      ),
+      upsertOperationMinute: db.prepare(
+        `INSERT INTO rollup_operation_minute (service_id, name, minute, calls, errors, hist_ok, hist_err) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (service_id, name, minute) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
+           hist_ok = loupe_hist_merge(hist_ok, excluded.hist_ok), hist_err = loupe_hist_merge(hist_err, excluded.hist_err)`,
+      ),
+      insertLog: db.prepare(
+        `INSERT OR IGNORE INTO logs (time_ns, observed_ns, severity_number, severity_text, body, body_is_json, trace_id, span_id,
+           flags, event_name, service_id, resource_id, scope_id, attributes, dropped_attributes_count, dedup, received_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertLogFts: db.prepare('INSERT INTO logs_fts (rowid, body) VALUES (?, ?)'),
+      insertSeries: db.prepare(
+        `INSERT INTO metric_series (hash, name, kind, unit, description, temporality, monotonic, service_id, resource_id, scope_id,
+           attributes, first_seen_ms, last_seen_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET last_seen_ms = excluded.last_seen_ms RETURNING id`,
+      ).pluck(),
+      touchSeries: db.prepare('UPDATE metric_series SET last_seen_ms = max(last_seen_ms, ?) WHERE id = ?'),
+      insertPoint: db.prepare(
+        `INSERT OR IGNORE INTO metric_points (series_id, time_ns, start_ns, value, is_int, count, sum, min, max, detail, flags, received_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      bumpStat: db.prepare(
+        'INSERT INTO ingest_stats (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value',
+      ),
+      insertError: db.prepare('INSERT INTO ingest_errors (time_ms, source, message) VALUES (?, ?, ?)'),
+      trimErrors: db.prepare('DELETE FROM ingest_errors WHERE id <= (SELECT max(id) FROM ingest_errors) - 500'),
+    };
+    this.writeTx = db.transaction((batches: TelemetryBatch[], receivedMs: number) => this.writeAll(batches, receivedMs));
+  }
+
+  /** Writes batches in one transaction. */
+  write(batches: TelemetryBatch[], receivedMs = Date.now()): WriteResult {
+    return this.writeTx(batches, receivedMs);
+  }
+
+  /** Records rejected input (a whole request that could not be decoded, or item errors). */
+  recordErrors(source: string, messages: string[], rejected: number): void {
+    this.db.transaction(() => {
+      const now = Date.now();
+      for (const m of messages) this.stmt.insertError.run(now, source, m);
+      if (rejected > 0) this.stmt.bumpStat.run('rejected', rejected);
+      this.stmt.trimErrors.run();
+    })();
+  }
+
+  private writeAll(batches: TelemetryBatch[], receivedMs: number): WriteResult {
+    const result: WriteResult = {
+      spans: 0,
+      logs: 0,
+      metricPoints: 0,
+      duplicates: 0,
+      rejected: 0,
+      traces: 0,
+      services: [],
+      tables: [],
+      perBatch: [],
+    };
+    const touched = new Map<number, { name: string; lastNs: bigint }>();
+    const traces = new Map<string, TraceAgg>();
+    const serviceMinutes = new Map<string, Agg & { serviceId: number; minute: number }>();
+    const opMinutes = new Map<string, Agg & { serviceId: number; minute: number; name: string }>();
+    const seriesSeen = new Map<number, number>();
+    for (const batch of batches) {
+      const storedBefore = result.spans + result.logs + result.metricPoints;
+      const dupBefore = result.duplicates;
+      result.rejected += batch.rejected;
+      for (const group of batch.spans)
+        this.writeSpans(group, receivedMs, result, touched, traces, serviceMinutes, opMinutes);
+      for (const group of batch.logs) this.writeLogs(group, receivedMs, result, touched);
+      for (const group of batch.metrics) this.writeMetrics(group, receivedMs, result, touched, seriesSeen);
+      result.perBatch.push({
+        stored: result.spans + result.logs + result.metricPoints - storedBefore,
+        duplicates: result.duplicates - dupBefore,
+      });
+    }
+    const s = this.stmt;
+    for (const t of traces.values()) {
+      s.upsertTrace.run(
+        t.traceId,
+        t.startNs,
+        t.endNs,
+        t.rootService,
+        t.rootName,
+        t.hasRoot ? 1 : 0,
+        t.spans,
+        t.errors,
+        JSON.stringify([...t.services].sort()),
+        receivedMs,
+      );
+    }
+    result.traces = traces.size;
+    for (const a of serviceMinutes.values())
+      s.upsertServiceMinute.run(a.serviceId, a.minute, a.spans, a.spanErrors, a.calls, a.errors, histBlob(a.ok), histBlob(a.err));
+    for (const a of opMinutes.values())
+      s.upsertOperationMinute.run(a.serviceId, a.name, a.minute, a.calls, a.errors, histBlob(a.ok), histBlob(a.err));
+    for (const [id, ms] of seriesSeen) s.touchSeries.run(ms, id);
+    for (const [id, t] of touched) {
+      s.touchService.run(Number(t.lastNs / 1_000_000n), id);
+      result.services.push(t.name);
+    }
+    if (result.spans) s.bumpStat.run('spans', result.spans);
+    if (result.logs) s.bumpStat.run('logs', result.logs);
+    if (result.metricPoints) s.bumpStat.run('metricPoints', result.metricPoints);
+    if (result.duplicates) s.bumpStat.run('duplicates', result.duplicates);
+    if (result.rejected) s.bumpStat.run('rejected', result.rejected);
+    const tables = new Set<TableName>();
+    if (result.spans) tables.add('spans').add('traces').add('rollups');
+    if (result.logs) tables.add('logs');
+    if (result.metricPoints) tables.add('metrics');
+    if (touched.size) tables.add('services');
+    result.tables = [...tables];
+    return result;
+  }
+
+  private serviceId(name: string, namespace: string, nowMs: number): number {
+    const key = namespace + '\u0000' + name;
+    let id = this.services.get(key);
+    if (id === undefined) {
+      this.stmt.insertService.run(name, namespace, nowMs, 0);
+      id = this.stmt.selectService.get(name, namespace) as number;
+      this.services.set(key, id);
+    }
+    return id;
+  }
+
+  private resource(r: ResourceRecord, nowMs: number): { id: number; serviceId: number; serviceName: string } {
+    const key = `${r.schemaUrl}\u0000${r.droppedAttributesCount}\u0000${r.attributes}`;
+    let cached = this.resources.get(key);
+    if (cached === undefined) {
+      const serviceId = this.serviceId(r.serviceName, r.serviceNamespace, nowMs);
+      const hash = createHash('sha1').update(key).digest('hex');
+      const id = this.stmt.insertResource.get(
+        hash,
+        serviceId,
+        r.serviceVersion,
+        r.environment,
+        r.attributes,
+        r.droppedAttributesCount,
+        r.schemaUrl,
+        nowMs,
+        nowMs,
+      ) as number;
+      cached = { id, serviceId, serviceName: r.serviceName };
+      if (this.resources.size > 50_000) this.resources.clear();
+      this.resources.set(key, cached);
+    }
+    return cached;
+  }
+
+  private scope(sc: ScopeRecord): number {
+    const key = `${sc.name}\u0000${sc.version}\u0000${sc.schemaUrl}\u0000${sc.droppedAttributesCount}\u0000${sc.attributes}`;
+    let id = this.scopes.get(key);
+    if (id === undefined) {
+      const hash = createHash('sha1').update(key).digest('hex');
+      id = this.stmt.insertScope.get(hash, sc.name, sc.version, sc.attributes, sc.droppedAttributesCount, sc.schemaUrl) as number;
+      if (this.scopes.size > 50_000) this.scopes.clear();
+      this.scopes.set(key, id);
+    }
+    return id;
+  }
+
+  private writeSpans(
+    group: ResourceGroup<SpanRecord>,
+    receivedMs: number,
+    result: WriteResult,
+    touched: Map<number, { name: string; lastNs: bigint }>,
+    traces: Map<string, TraceAgg>,
+    serviceMinutes: Map<string, Agg & { serviceId: number; minute: number }>,
+    opMinutes: Map<string, Agg & { serviceId: number; minute: number; name: string }>,
+  ): void {
+    const res = this.resource(group.resource, receivedMs);
+    const insert = this.stmt.insertSpan;
+    let lastNs = 0n;
+    for (const sg of group.scopes) {
+      const scopeId = this.scope(sg.scope);
+      for (const sp of sg.items) {
+        const traceId = asBuffer(sp.traceId);
+        const durationNs = Number(sp.endNs - sp.startNs);
+        const isError = isErrorSpan(sp.kind, sp.statusCode, sp.hints);
+        const info = insert.run(
+          traceId,
+          asBuffer(sp.spanId),
+          asBuffer(sp.parentSpanId),
+          res.serviceId,
+          res.id,
+          scopeId,
+          sp.name,
+          sp.kind,
+          sp.startNs,
+          sp.endNs,
+          durationNs,
+          sp.statusCode,
+          sp.statusMessage || null,
+          isError ? 1 : 0,
+          sp.traceState || null,
+          sp.flags || null,
+          sp.attributes,
+          sp.events === '[]' ? null : sp.events,
+          sp.links === '[]' ? null : sp.links,
+          sp.droppedAttributesCount || null,
+          sp.droppedEventsCount || null,
+          sp.droppedLinksCount || null,
+          receivedMs,
+        );
+        if (info.changes === 0) {
+          result.duplicates++;
+          continue;
+        }
+        result.spans++;
+        if (sp.endNs > lastNs) lastNs = sp.endNs;
+        // trace summary
+        const tkey = traceId.toString('latin1');
+        let t = traces.get(tkey);
+        if (t === undefined) {
+          t = {
+            traceId,
+            startNs: sp.startNs,
+            endNs: sp.endNs,
+            rootService: res.serviceName,
+            rootName: sp.name,
+            rootStart: sp.startNs,
+            hasRoot: sp.parentSpanId === null,
+            spans: 0,
+            errors: 0,
+            services: new Set(),
+          };
+          traces.set(tkey, t);
+        } else {
+          if (sp.startNs < t.startNs) t.startNs = sp.startNs;
+          if (sp.endNs > t.endNs) t.endNs = sp.endNs;
+          const isRoot = sp.parentSpanId === null;
+          if ((isRoot && !t.hasRoot) || (isRoot === t.hasRoot && sp.startNs < t.rootStart)) {
+            t.rootService = res.serviceName;
+            t.rootName = sp.name;
+            t.rootStart = sp.startNs;
+            t.hasRoot = isRoot;
+          }
+        }
+        t.spans++;
+        if (isError) t.errors++;
+        t.services.add(res.serviceName);
+        // rollups: every span counts for its service; requests entering it also get latency
+        const minute = Number(sp.startNs / MINUTE_NS);
+        const sk = `${res.serviceId}:${minute}`;
+        let a = serviceMinutes.get(sk);
+        if (a === undefined) {
+          a = newAgg(res.serviceId, minute);
+          serviceMinutes.set(sk, a);
+        }
+        a.spans++;
+        if (isError) a.spanErrors++;
+        if (isEntrySpan(sp.kind, sp.parentSpanId !== null)) {
+          const micros = durationNs / 1000;
+          a.calls++;
+          if (isError) {
+            a.errors++;
+            H.record(a.err, micros);
+          } else H.record(a.ok, micros);
+          const ok = `${res.serviceId}:${minute}:${sp.name}`;
+          let o = opMinutes.get(ok);
+          if (o === undefined) {
+            o = { ...newAgg(res.serviceId, minute), name: sp.name };
+            opMinutes.set(ok, o);
+          }
+          o.calls++;
+          if (isError) {
+            o.errors++;
+            H.record(o.err, micros);
+          } else H.record(o.ok, micros);
+        }
+      }
+    }
+    if (lastNs > 0n) touch(touched, res.serviceId, res.serviceName, lastNs);
+  }
+
+  private writeLogs(
+    group: ResourceGroup<LogRecordRow>,
+    receivedMs: number,
+    result: WriteResult,
+    touched: Map<number, { name: string; lastNs: bigint }>,
+  ): void {
+    const res = this.resource(group.resource, receivedMs);
+    const s = this.stmt;
+    let lastNs = 0n;
+    for (const sg of group.scopes) {
+      const scopeId = this.scope(sg.scope);
+      for (const l of sg.items) {
+        const traceId = asBuffer(l.traceId);
+        const spanId = asBuffer(l.spanId);
+        const dedup = hash53(
+          `${res.id}\u0000${scopeId}\u0000${l.severityNumber}\u0000${l.severityText}\u0000${l.eventName}\u0000${
+            traceId ? traceId.toString('hex') : ''
+          }${spanId ? spanId.toString('hex') : ''}\u0000${l.body}\u0000${l.attributes}`,
+        );
+        const info = s.insertLog.run(
+          l.timeNs,
+          l.observedNs,
+          l.severityNumber,
+          l.severityText,
+          l.body,
+          l.bodyJson ? 1 : 0,
+          traceId,
+          spanId,
+          l.flags,
+          l.eventName,
+          res.serviceId,
+          res.id,
+          scopeId,
+          l.attributes,
+          l.droppedAttributesCount,
+          dedup,
+          receivedMs,
+        );
+        if (info.changes === 0) {
+          result.duplicates++;
+          continue;
+        }
+        s.insertLogFts.run(info.lastInsertRowid, l.body);
+        result.logs++;
+        if (l.timeNs > lastNs) lastNs = l.timeNs;
+      }
+    }
+    if (lastNs > 0n) touch(touched, res.serviceId, res.serviceName, lastNs);
+  }
+
+  private writeMetrics(
+    group: ResourceGroup<MetricRecord>,
+    receivedMs: number,
+    result: WriteResult,
+    touched: Map<number, { name: string; lastNs: bigint }>,
+    seriesSeen: Map<number, number>,
+  ): void {
+    const res = this.resource(group.resource, receivedMs);
+    const s = this.stmt;
+    let lastNs = 0n;
+    for (const sg of group.scopes) {
+      const scopeId = this.scope(sg.scope);
+      for (const m of sg.items) {
+        for (const p of m.points) {
+          const key = `${res.id}\u0000${scopeId}\u0000${m.name}\u0000${m.kind}\u0000${m.unit}\u0000${m.temporality}\u0000${p.attributes}`;
+          let seriesId = this.series.get(key);
+          if (seriesId === undefined) {
+            const hash = createHash('sha1').update(key).digest('hex');
+            seriesId = s.insertSeries.get(
+              hash,
+              m.name,
+              m.kind,
+              m.unit,
+              m.description,
+              m.temporality,
+              m.monotonic ? 1 : 0,
+              res.serviceId,
+              res.id,
+              scopeId,
+              p.attributes,
+              receivedMs,
+              receivedMs,
+            ) as number;
+            if (this.series.size > 200_000) this.series.clear();
+            this.series.set(key, seriesId);
+          }
+          const info = s.insertPoint.run(
+            seriesId,
+            p.timeNs,
+            p.startNs,
+            p.value !== null && Number.isFinite(p.value) ? p.value : null,
+            p.isInt ? 1 : 0,
+            p.count,
+            p.sum,
+            p.min,
+            p.max,
+            p.detail || null,
+            p.flags,
+            receivedMs,
+          );
+          if (info.changes === 0) {
+            result.duplicates++;
+            continue;
+          }
+          result.metricPoints++;
+          seriesSeen.set(seriesId, receivedMs);
+          if (p.timeNs > lastNs) lastNs = p.timeNs;
+        }
+      }
+    }
+    if (lastNs > 0n) touch(touched, res.serviceId, res.serviceName, lastNs);
+  }
+}
+
+function newAgg(serviceId: number, minute: number): Agg & { serviceId: number; minute: number } {
+  return { serviceId, minute, spans: 0, spanErrors: 0, calls: 0, errors: 0, ok: new Map(), err: new Map() };
+}
+
+function touch(touched: Map<number, { name: string; lastNs: bigint }>, id: number, name: string, ns: bigint): void {
+  const t = touched.get(id);
+  if (t === undefined) touched.set(id, { name, lastNs: ns });
+  else if (ns > t.lastNs) t.lastNs = ns;
+}
+
+function histBlob(h: H.Histogram): Buffer | null {
+  return h.size === 0 ? null : Buffer.from(H.encode(h));
+}
+
+/** SQL functions the upserts use; registered on every connection that writes. */
+export function registerFunctions(db: Db): void {
+  db.function('loupe_merge_services', { deterministic: true }, (a: unknown, b: unknown) => {
+    if (typeof a !== 'string' || a === b) return b ?? a;
+    if (typeof b !== 'string') return a;
+    const set = new Set<string>(JSON.parse(a) as string[]);
+    const before = set.size;
+    for (const s of JSON.parse(b) as string[]) set.add(s);
+    return set.size === before ? a : JSON.stringify([...set].sort());
+  });
+  db.function('loupe_hist_merge', { deterministic: true }, (a: unknown, b: unknown) => {
+    if (!(a instanceof Uint8Array)) return b ?? null;
+    if (!(b instanceof Uint8Array)) return a;
+    return Buffer.from(H.encode(H.decodeInto(H.decode(a), b)));
+  });
+}
