@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gunzip, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
-import { SpanStatusCode, metrics, trace } from '@opentelemetry/api';
+import { ProxyTracerProvider, SpanStatusCode, metrics, trace } from '@opentelemetry/api';
 import type { Signal } from '../../common/model';
 import { Backpressure, type OtlpSink, type ReceiverStats } from './sink';
 import { RpcCode, exportResponse, statusBody } from './responses';
@@ -30,6 +30,7 @@ export const DEFAULT_MAX_DECOMPRESSED = 64 * 1024 * 1024;
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
 
 const tracer = trace.getTracer('loupe.ingest');
+const noopTracer = new ProxyTracerProvider().getDelegate().getTracer('loupe.ingest');
 const meter = metrics.getMeter('loupe.ingest');
 const acceptedCounter = meter.createCounter('loupe.ingest.items.accepted', { description: 'Items stored from OTLP requests' });
 const rejectedCounter = meter.createCounter('loupe.ingest.items.rejected', { description: 'Items rejected as invalid' });
@@ -96,7 +97,9 @@ export class OtlpHttpReceiver {
       res.setHeader('Allow', 'POST');
       return this.sendStatus(res, encoding, 405, RpcCode.UNIMPLEMENTED, `${req.method} is not supported on ${path}; use POST`);
     }
-    await tracer.startActiveSpan(`ingest ${signal}`, { attributes: { 'otlp.signal': signal, 'otlp.encoding': encoding } }, async (span) => {
+    // Loupe's own exported telemetry is not traced again (see self-telemetry).
+    const t = req.headers['x-loupe-self-telemetry'] ? noopTracer : tracer;
+    await t.startActiveSpan(`ingest ${signal}`, { attributes: { 'otlp.signal': signal, 'otlp.encoding': encoding } }, async (span) => {
       try {
         if (contentType !== 'application/x-protobuf' && contentType !== 'application/json') {
           req.resume();

@@ -80,6 +80,7 @@ export class StoreWriter {
       ),
       selectService: db.prepare('SELECT id FROM services WHERE name = ? AND namespace = ?').pluck(),
       touchService: db.prepare('UPDATE services SET last_seen_ms = max(last_seen_ms, ?) WHERE id = ?'),
+      touchResource: db.prepare('UPDATE resources SET last_seen_ms = ? WHERE id = ? AND last_seen_ms < ?'),
       insertResource: db.prepare(
         `INSERT INTO resources (hash, service_id, service_version, environment, attributes, dropped_attributes_count, schema_url, first_seen_ms, last_seen_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET last_seen_ms = excluded.last_seen_ms RETURNING id`,
@@ -264,7 +265,7 @@ export class StoreWriter {
       cached = { id, serviceId, serviceName: r.serviceName };
       if (this.resources.size > 50_000) this.resources.clear();
       this.resources.set(key, cached);
-    }
+    } else this.stmt.touchResource.run(nowMs, cached.id, nowMs);
     return cached;
   }
 

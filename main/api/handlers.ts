@@ -1,0 +1,85 @@
+// One handler per API method of the contract; each is a thin call into a query module.
+import { statSync } from 'node:fs';
+import type { Health, ImportResult } from '../../common/api/schemas';
+import type { ParsedInputOf, OutputOf, EndpointName } from '../../common/api/contract';
+import { dbPath } from '../store/database';
+import type { IngestPipeline } from '../store/ingest-pipeline';
+import type { RetentionPolicy } from '../store/retention';
+import type { DemoController } from '../demo-controller';
+import { type ReadStore } from '../query/read-store';
+import { listOperations, listServices } from '../query/services';
+import { getTrace, sampleAttributes, searchTraces } from '../query/traces';
+import { logHistogram, searchLogs } from '../query/logs';
+import { listMetrics, metricSeries } from '../query/metrics';
+import { VERSION } from '../config/paths';
+import { importUpload } from './import-upload';
+import type { Handler } from './http-server';
+
+export interface HandlerDeps {
+  store: ReadStore;
+  pipeline: IngestPipeline;
+  dataDir: string;
+  startedAt: number;
+  retention: RetentionPolicy;
+  demo: DemoController;
+  endpoints: () => { otlpHttp: string; otlpGrpc: string | null; ui: string };
+}
+
+type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>> };
+
+export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
+  const handlers: Handlers = {
+    health: () => health(d),
+    services: (input) => listServices(d.store, input),
+    operations: (input) => listOperations(d.store, input),
+    attributeKeys: (input) => sampleAttributes(d.store, input) as Array<{ key: string; count: number }>,
+    attributeValues: (input) => sampleAttributes(d.store, input) as Array<{ value: string; count: number }>,
+    traces: (input) => searchTraces(d.store, input),
+    trace: (input) => getTrace(d.store, input.traceId),
+    logs: (input) => searchLogs(d.store, input),
+    logHistogram: (input) => logHistogram(d.store, input),
+    metrics: (input) => listMetrics(d.store, input),
+    metricSeries: (input) => metricSeries(d.store, input),
+    demo: () => d.demo.status(),
+    demoStart: () => d.demo.start(),
+    demoStop: () => d.demo.stop(),
+    importFile: (input, ctx): Promise<ImportResult> => importUpload(d.pipeline, input.filename, ctx.body ?? Buffer.alloc(0)),
+  };
+  return handlers as Record<string, Handler>;
+}
+
+function health(d: HandlerDeps): Health {
+  const stats = Object.fromEntries(
+    (d.store.stmt('SELECT key, value FROM ingest_stats').all() as Array<{ key: string; value: number }>).map((r) => [r.key, r.value]),
+  );
+  let size = 0;
+  for (const suffix of ['', '-wal']) {
+    try {
+      size += statSync(dbPath(d.dataDir) + suffix).size;
+    } catch {
+      // no WAL file yet
+    }
+  }
+  const recent = d.store
+    .stmt('SELECT time_ms AS time, source, message FROM ingest_errors ORDER BY id DESC LIMIT 20')
+    .all() as Health['recentErrors'];
+  return {
+    status: 'ok',
+    version: VERSION,
+    dataDir: d.dataDir,
+    startedAt: d.startedAt,
+    ingest: {
+      spans: stats.spans ?? 0,
+      logs: stats.logs ?? 0,
+      metricPoints: stats.metricPoints ?? 0,
+      rejected: stats.rejected ?? 0,
+      duplicates: stats.duplicates ?? 0,
+      queueDepth: d.pipeline.queueDepth,
+      throttled: d.pipeline.throttled,
+    },
+    store: { sizeBytes: size, maxSizeBytes: d.retention.maxSizeBytes, maxAgeHours: d.retention.maxAgeHours },
+    endpoints: d.endpoints(),
+    recentErrors: recent,
+    demo: { running: d.demo.status().running },
+  };
+}

@@ -1,0 +1,188 @@
+// The core: ingest queue + writer, OTLP receivers, read store, API server. `loupe serve`, the
+// Electron window and the tests all start it the same way.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { api } from '../common/api/contract';
+import type { IngestEvent } from '../common/api/schemas';
+import { OtlpHttpReceiver } from '../collectors/otlp/http-receiver';
+import { DEFAULT_PORTS, SERVER_INFO_FILE, VERSION } from './config/paths';
+import { ApiServer } from './api/http-server';
+import { makeHandlers } from './api/handlers';
+import { IngestPipeline } from './store/ingest-pipeline';
+import { DEFAULT_RETENTION, type RetentionPolicy } from './store/retention';
+import { ReadStore } from './query/read-store';
+import { DemoController } from './demo-controller';
+import { startSelfTelemetry, type SelfTelemetry } from './telemetry/self-telemetry';
+
+export interface CoreOptions {
+  dataDir: string;
+  /** Address the API and receivers bind to (loopback unless the user opts in). */
+  host?: string;
+  apiPort?: number;
+  otlpHttpPort?: number;
+  otlpGrpcPort?: number;
+  /** Backstage catalog sources (folders or files). */
+  catalog?: string[];
+  token?: string;
+  demo?: boolean;
+  selfTelemetry?: boolean;
+  retention?: Partial<RetentionPolicy>;
+  /** Folder of the built renderer; defaults to dist/renderer next to the bundle. */
+  staticDir?: string | null;
+  log?: (line: string) => void;
+}
+
+export interface ServerInfo {
+  url: string;
+  token: string;
+  pid: number;
+  dataDir: string;
+  version: string;
+  ports: { api: number; otlpHttp: number; otlpGrpc: number | null };
+}
+
+export interface RunningCore {
+  info: ServerInfo;
+  /** The UI's URL including the session token (what to open). */
+  openUrl: string;
+  pipeline: IngestPipeline;
+  close(): Promise<void>;
+}
+
+export function defaultStaticDir(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [join(here, 'renderer'), join(here, '..', 'dist', 'renderer')])
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+  return null;
+}
+
+export async function startCore(opts: CoreOptions): Promise<RunningCore> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const host = opts.host ?? '127.0.0.1';
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  mkdirSync(opts.dataDir, { recursive: true });
+  const retention = { ...DEFAULT_RETENTION, ...opts.retention };
+  const pipeline = await IngestPipeline.start({ dataDir: opts.dataDir, retention });
+  const closers: Array<() => Promise<void> | void> = [() => pipeline.close()];
+  try {
+    const httpReceiver = new OtlpHttpReceiver({
+      host,
+      port: opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp,
+      sink: (p) => pipeline.submit({ kind: 'otlp', ...p }),
+    });
+    const otlpHttpPort = await httpReceiver.listen().catch((e: NodeJS.ErrnoException) => {
+      throw portError('OTLP/HTTP', opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp, '--otlp-http-port', e);
+    });
+    closers.unshift(() => httpReceiver.close());
+    const otlpHttpUrl = `http://${urlHost(host)}:${otlpHttpPort}`;
+
+    const store = new ReadStore(opts.dataDir, log);
+    closers.push(() => store.close());
+    const startedAt = Date.now();
+    const demo = new DemoController(otlpHttpUrl, log);
+    closers.unshift(async () => void (await demo.stop()));
+
+    let apiServer: ApiServer | null = null;
+    const handlers = makeHandlers({
+      store,
+      pipeline,
+      dataDir: opts.dataDir,
+      startedAt,
+      retention,
+      demo,
+      endpoints: () => ({ otlpHttp: otlpHttpUrl, otlpGrpc: null, ui: apiServer ? `http://${urlHost(host)}:${apiServer.port}` : '' }),
+    });
+    apiServer = new ApiServer({
+      host,
+      port: opts.apiPort ?? DEFAULT_PORTS.api,
+      token,
+      staticDir: opts.staticDir === undefined ? defaultStaticDir() : opts.staticDir,
+      endpoints: api,
+      handlers,
+      log,
+    });
+    const apiPort = await apiServer.listen().catch((e: NodeJS.ErrnoException) => {
+      throw portError('UI/API', opts.apiPort ?? DEFAULT_PORTS.api, '--port', e);
+    });
+    const server = apiServer;
+    closers.unshift(() => server.close());
+
+    // Live updates: coalesce commits into at most a few events a second.
+    let pendingEvent: IngestEvent | null = null;
+    let flushTimer: NodeJS.Timeout | null = null;
+    pipeline.on('committed', (s) => {
+      const e = (pendingEvent ??= { spans: 0, logs: 0, metricPoints: 0, services: [], tables: [] });
+      e.spans += s.spans;
+      e.logs += s.logs;
+      e.metricPoints += s.metricPoints;
+      for (const name of s.services) if (!e.services.includes(name)) e.services.push(name);
+      for (const t of s.tables) if (!e.tables.includes(t)) e.tables.push(t);
+      flushTimer ??= setTimeout(() => {
+        flushTimer = null;
+        if (pendingEvent) server.broadcast('ingest', pendingEvent);
+        pendingEvent = null;
+      }, 250);
+    });
+    closers.unshift(() => {
+      if (flushTimer) clearTimeout(flushTimer);
+    });
+
+    let selfTelemetry: SelfTelemetry | null = null;
+    if (opts.selfTelemetry) {
+      selfTelemetry = startSelfTelemetry(otlpHttpUrl);
+      closers.unshift(() => selfTelemetry!.shutdown());
+    }
+
+    const uiUrl = `http://${urlHost(host)}:${apiPort}`;
+    const info: ServerInfo = {
+      url: uiUrl,
+      token,
+      pid: process.pid,
+      dataDir: opts.dataDir,
+      version: VERSION,
+      ports: { api: apiPort, otlpHttp: otlpHttpPort, otlpGrpc: null },
+    };
+    const infoFile = join(opts.dataDir, SERVER_INFO_FILE);
+    writeFileSync(infoFile, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+    closers.push(() => rmSync(infoFile, { force: true }));
+
+    if (opts.demo) await demo.start();
+
+    let closed = false;
+    return {
+      info,
+      openUrl: `${uiUrl}/?token=${encodeURIComponent(token)}`,
+      pipeline,
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const c of closers) {
+          try {
+            await c();
+          } catch (e) {
+            log(`loupe: error while stopping: ${(e as Error).message}`);
+          }
+        }
+      },
+    };
+  } catch (e) {
+    for (const c of closers) await Promise.resolve(c()).catch(() => undefined);
+    throw e;
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function portError(what: string, port: number, flag: string, e: NodeJS.ErrnoException): Error {
+  if (e.code === 'EADDRINUSE')
+    return new Error(`port ${port} for ${what} is already in use (another Loupe or collector?); choose another with ${flag} N`);
+  if (e.code === 'EACCES') return new Error(`not allowed to listen on port ${port} for ${what}; choose another with ${flag} N`);
+  return e;
+}

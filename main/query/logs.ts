@@ -1,0 +1,199 @@
+// Log search: time/service/severity/trace filters on indexes, full text through FTS5.
+import type { LogHistogram, LogRecord } from '../../common/api/schemas';
+import { SEVERITY_BANDS } from '../../common/model';
+import { normalizeTraceId, toHex } from '../../common/ids';
+import { type ReadStore, jsonPath, msToNs, parseJson, serviceIds, windowOf } from './read-store';
+import { QueryError, parseAttrFilters } from './traces';
+
+export interface LogSearchInput {
+  from?: number;
+  to?: number;
+  q?: string;
+  service?: string;
+  minSeverity?: number;
+  traceId?: string;
+  spanId?: string;
+  attr: string[];
+  order?: 'asc' | 'desc' | '';
+  after?: number;
+  before?: number;
+  limit: number;
+}
+
+/**
+ * Turns what a user typed into an FTS5 query. FTS5 syntax (phrases, prefix*, AND/OR/NOT,
+ * NEAR) is kept when it parses; anything else becomes a conjunction of quoted terms so that
+ * punctuation such as "user-id" or "500:" never produces a syntax error.
+ */
+export function ftsQuery(q: string): string {
+  const terms = q.match(/[\p{L}\p{N}_]+\*?/gu) ?? [];
+  return terms.map((t) => (t.endsWith('*') ? `"${t.slice(0, -1)}"*` : `"${t}"`)).join(' ');
+}
+
+interface Built {
+  sql: string;
+  params: unknown[];
+}
+
+/** WHERE clause over `logs l`; with `ftsJoined` the caller already joined logs_fts. */
+function buildWhere(store: ReadStore, input: LogSearchInput, fts: string | null, ftsJoined = false): Built | null {
+  const { from, to } = windowOf(input);
+  const where: string[] = ['l.time_ns BETWEEN ? AND ?'];
+  const params: unknown[] = [msToNs(from), msToNs(to)];
+  if (input.service) {
+    const ids = serviceIds(store, input.service);
+    if (ids.length === 0) return null;
+    where.push(`l.service_id IN (${ids.map(() => '?').join(',')})`);
+    params.push(...ids);
+  }
+  if (input.minSeverity) {
+    where.push('l.severity_number >= ?');
+    params.push(input.minSeverity);
+  }
+  if (input.traceId) {
+    const tid = normalizeTraceId(input.traceId);
+    if (!tid) throw new QueryError('bad_trace_id', `"${input.traceId}" is not a trace id`);
+    where.push('l.trace_id = ?');
+    params.push(Buffer.from(tid, 'hex'));
+  }
+  if (input.spanId) {
+    if (!/^[0-9a-fA-F]{16}$/.test(input.spanId)) throw new QueryError('bad_span_id', `"${input.spanId}" is not a span id`);
+    where.push('l.span_id = ?');
+    params.push(Buffer.from(input.spanId, 'hex'));
+  }
+  for (const a of parseAttrFilters(input.attr)) {
+    const path = jsonPath(a.key);
+    const n = Number(a.value);
+    if (a.value !== '' && Number.isFinite(n)) {
+      where.push('(json_extract(l.attributes, ?) = ? OR json_extract(l.attributes, ?) = ?)');
+      params.push(path, a.value, path, n);
+    } else {
+      where.push('json_extract(l.attributes, ?) = ?');
+      params.push(path, a.value);
+    }
+  }
+  if (input.after !== undefined) {
+    where.push('l.id > ?');
+    params.push(input.after);
+  }
+  if (input.before !== undefined) {
+    where.push('l.id < ?');
+    params.push(input.before);
+  }
+  if (fts !== null) {
+    where.push(ftsJoined ? 'logs_fts MATCH ?' : 'l.id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)');
+    params.push(fts);
+  }
+  return { sql: where.join(' AND '), params };
+}
+
+interface LogRow {
+  id: number;
+  time_ns: bigint;
+  observed_ns: bigint;
+  severity_number: bigint;
+  severity_text: string;
+  body: string;
+  body_is_json: bigint;
+  trace_id: Buffer | null;
+  span_id: Buffer | null;
+  event_name: string;
+  attributes: string;
+  service: string;
+  resource: string;
+}
+
+/** Runs an FTS query, retrying with the sanitised form when FTS5 rejects the syntax. */
+function withFts<T>(q: string | undefined, run: (fts: string | null) => T): T {
+  const raw = q?.trim();
+  if (!raw) return run(null);
+  try {
+    return run(raw);
+  } catch (e) {
+    if (!/fts5|syntax error|no such column|unterminated/i.test((e as Error).message)) throw e;
+    const safe = ftsQuery(raw);
+    if (!safe) return run(null);
+    return run(safe);
+  }
+}
+
+export function searchLogs(store: ReadStore, input: LogSearchInput): LogRecord[] {
+  return store.timed('logs.search', () =>
+    withFts(input.q, (fts) => {
+      const w = buildWhere(store, input, fts, true);
+      if (!w) return [];
+      const dir = input.order === 'asc' ? 'ASC' : 'DESC';
+      // With full text, FTS5 hands out matches in rowid order and the query stops at the
+      // limit instead of sorting every match by time; rowids follow arrival, which follows
+      // time for live data.
+      const source =
+        fts !== null ? 'logs_fts JOIN logs l ON l.id = logs_fts.rowid' : 'logs l';
+      const order = fts !== null ? `logs_fts.rowid ${dir}` : `l.time_ns ${dir}, l.id ${dir}`;
+      const rows = store
+        .stmt(
+          `SELECT l.id, l.time_ns, l.observed_ns, l.severity_number, l.severity_text, l.body, l.body_is_json, l.trace_id, l.span_id,
+                  l.event_name, l.attributes, sv.name AS service, r.attributes AS resource
+           FROM ${source} JOIN services sv ON sv.id = l.service_id JOIN resources r ON r.id = l.resource_id
+           WHERE ${w.sql} ORDER BY ${order} LIMIT ?`,
+        )
+        .safeIntegers(true)
+        .all(...w.params, input.limit) as LogRow[];
+      return rows.map(toRecord);
+    }),
+  );
+}
+
+function toRecord(r: LogRow): LogRecord {
+  const rec: LogRecord = {
+    id: Number(r.id),
+    time: Number(r.time_ns) / 1e6,
+    timeUnixNano: r.time_ns.toString(),
+    observedTimeUnixNano: r.observed_ns.toString(),
+    service: r.service,
+    severityNumber: Number(r.severity_number),
+    severityText: r.severity_text,
+    body: r.body,
+    traceId: toHex(r.trace_id),
+    spanId: toHex(r.span_id),
+    eventName: r.event_name,
+    attributes: parseJson(r.attributes, {}),
+    resource: parseJson(r.resource, {}),
+  };
+  if (r.body_is_json === 1n) {
+    try {
+      rec.bodyValue = JSON.parse(r.body);
+    } catch {
+      // a structured body cut by the value-length limit is no longer JSON; keep the text
+    }
+  }
+  return rec;
+}
+
+export const HISTOGRAM_BANDS = [...SEVERITY_BANDS.map((b) => b.name), 'UNSPECIFIED'];
+
+export function logHistogram(store: ReadStore, input: LogSearchInput & { buckets: number }): LogHistogram {
+  const { from, to } = windowOf(input);
+  const stepMs = Math.max(1000, Math.ceil((to - from) / input.buckets / 1000) * 1000);
+  const buckets = Math.max(1, Math.ceil((to - from) / stepMs));
+  const counts = HISTOGRAM_BANDS.map(() => new Array<number>(buckets).fill(0));
+  let total = 0;
+  store.timed('logs.histogram', () =>
+    withFts(input.q, (fts) => {
+      const w = buildWhere(store, { ...input, after: undefined, before: undefined }, fts);
+      if (!w) return;
+      const bandCase = `CASE WHEN l.severity_number = 0 THEN 6 ${SEVERITY_BANDS.map((b, i) => `WHEN l.severity_number < ${SEVERITY_BANDS[i + 1]?.min ?? 25} THEN ${i}`).join(' ')} ELSE 5 END`;
+      const rows = store
+        .stmt(
+          `SELECT (l.time_ns - ?) / ? AS bucket, ${bandCase} AS band, count(*) AS n
+           FROM logs l WHERE ${w.sql} GROUP BY bucket, band`,
+        )
+        .all(msToNs(from), BigInt(stepMs) * 1_000_000n, ...w.params) as Array<{ bucket: number; band: number; n: number }>;
+      for (const r of rows) {
+        const b = Math.min(buckets - 1, Math.max(0, r.bucket));
+        counts[r.band][b] += r.n;
+        total += r.n;
+      }
+    }),
+  );
+  return { start: from, stepMs, bands: HISTOGRAM_BANDS, counts, total };
+}

@@ -1,0 +1,138 @@
+// Services and their request signals, read from the per-minute rollups (never from spans).
+import type { ServiceSummary } from '../../common/api/schemas';
+import * as H from '../../common/latency-histogram';
+import { type ReadStore, windowOf } from './read-store';
+
+interface ServiceRow {
+  id: number;
+  name: string;
+  namespace: string;
+  last_seen_ms: number;
+}
+
+export function listServices(
+  store: ReadStore,
+  input: { from?: number; to?: number; sparkline?: number },
+): ServiceSummary[] {
+  const { from, to } = windowOf(input);
+  const m0 = Math.floor(from / 60_000);
+  const m1 = Math.floor(to / 60_000);
+  return store.timed('services.list', () => {
+    const rows = store
+      .stmt(
+        `SELECT minute, service_id, spans, span_errors, calls, errors, hist_ok, hist_err
+         FROM rollup_service_minute WHERE minute BETWEEN ? AND ?`,
+      )
+      .all(m0, m1) as Array<{
+      minute: number;
+      service_id: number;
+      spans: number;
+      span_errors: number;
+      calls: number;
+      errors: number;
+      hist_ok: Buffer | null;
+      hist_err: Buffer | null;
+    }>;
+    const services = store
+      .stmt('SELECT id, name, namespace, last_seen_ms FROM services')
+      .all() as ServiceRow[];
+    const versions = new Map<number, string[]>();
+    for (const v of store
+      .stmt(
+        `SELECT service_id, service_version FROM resources
+         WHERE last_seen_ms >= ? AND service_version != '' GROUP BY service_id, service_version ORDER BY service_version`,
+      )
+      .all(from) as Array<{ service_id: number; service_version: string }>) {
+      const list = versions.get(v.service_id) ?? [];
+      list.push(v.service_version);
+      versions.set(v.service_id, list);
+    }
+    const buckets = Math.max(0, Math.min(input.sparkline ?? 0, m1 - m0 + 1));
+    const perBucket = buckets > 0 ? (m1 - m0 + 1) / buckets : 1;
+    const agg = new Map<
+      number,
+      { spans: number; spanErrors: number; calls: number; errors: number; hist: H.Histogram; spark: number[]; errSpark: number[] }
+    >();
+    for (const r of rows) {
+      let a = agg.get(r.service_id);
+      if (!a) {
+        a = { spans: 0, spanErrors: 0, calls: 0, errors: 0, hist: new Map(), spark: new Array(buckets).fill(0), errSpark: new Array(buckets).fill(0) };
+        agg.set(r.service_id, a);
+      }
+      a.spans += r.spans;
+      a.spanErrors += r.span_errors;
+      a.calls += r.calls;
+      a.errors += r.errors;
+      H.decodeInto(a.hist, r.hist_ok);
+      H.decodeInto(a.hist, r.hist_err);
+      if (buckets > 0) {
+        const b = Math.min(buckets - 1, Math.floor((r.minute - m0) / perBucket));
+        a.spark[b] += r.calls;
+        a.errSpark[b] += r.errors;
+      }
+    }
+    const seconds = Math.max(1, (to - from) / 1000);
+    const out: ServiceSummary[] = [];
+    for (const s of services) {
+      const a = agg.get(s.id);
+      if (!a && s.last_seen_ms < from) continue;
+      const summary: ServiceSummary = {
+        name: s.name,
+        namespace: s.namespace,
+        spanCount: a?.spans ?? 0,
+        errorCount: a?.spanErrors ?? 0,
+        requests: a?.calls ?? 0,
+        requestErrors: a?.errors ?? 0,
+        errorRate: a && a.calls > 0 ? a.errors / a.calls : 0,
+        rps: (a?.calls ?? 0) / seconds,
+        p50Ms: a ? H.quantileMs(a.hist, 0.5) : null,
+        p95Ms: a ? H.quantileMs(a.hist, 0.95) : null,
+        p99Ms: a ? H.quantileMs(a.hist, 0.99) : null,
+        lastSeen: s.last_seen_ms,
+        versions: versions.get(s.id) ?? [],
+      };
+      if (buckets > 0) {
+        summary.sparkline = a?.spark ?? new Array(buckets).fill(0);
+        summary.errorSparkline = a?.errSpark ?? new Array(buckets).fill(0);
+      }
+      out.push(summary);
+    }
+    out.sort((x, y) => y.requests - x.requests || x.name.localeCompare(y.name));
+    return out;
+  });
+}
+
+/** Span names per service for autocomplete: entry operations from rollups, then others sampled from recent spans. */
+export function listOperations(
+  store: ReadStore,
+  input: { from?: number; to?: number; service?: string },
+): Array<{ service: string; name: string; calls: number }> {
+  const { from, to } = windowOf(input);
+  return store.timed('operations.list', () => {
+    const rows = store
+      .stmt(
+        `SELECT s.name AS service, o.name AS name, sum(o.calls) AS calls
+         FROM rollup_operation_minute o JOIN services s ON s.id = o.service_id
+         WHERE o.minute BETWEEN ? AND ? AND (? IS NULL OR s.name = ?)
+         GROUP BY s.name, o.name ORDER BY calls DESC LIMIT 500`,
+      )
+      .all(Math.floor(from / 60_000), Math.floor(to / 60_000), input.service ?? null, input.service ?? null) as Array<{
+      service: string;
+      name: string;
+      calls: number;
+    }>;
+    const seen = new Set(rows.map((r) => r.service + '\u0000' + r.name));
+    if (input.service) {
+      const others = store
+        .stmt(
+          `SELECT DISTINCT sp.name AS name FROM (
+             SELECT name FROM spans WHERE service_id IN (SELECT id FROM services WHERE name = ?) ORDER BY start_ns DESC LIMIT 2000
+           ) sp`,
+        )
+        .all(input.service) as Array<{ name: string }>;
+      for (const o of others)
+        if (!seen.has(input.service + '\u0000' + o.name)) rows.push({ service: input.service, name: o.name, calls: 0 });
+    }
+    return rows;
+  });
+}
