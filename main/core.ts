@@ -30,6 +30,8 @@ export interface CoreOptions {
   demo?: boolean;
   selfTelemetry?: boolean;
   retention?: Partial<RetentionPolicy>;
+  /** Ingest queue bounds (backpressure past them). */
+  ingestQueue?: { maxPendingJobs?: number; maxPendingBytes?: number };
   /** Folder of the built renderer; defaults to dist/renderer next to the bundle. */
   staticDir?: string | null;
   log?: (line: string) => void;
@@ -65,7 +67,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   mkdirSync(opts.dataDir, { recursive: true });
   const retention = { ...DEFAULT_RETENTION, ...opts.retention };
-  const pipeline = await IngestPipeline.start({ dataDir: opts.dataDir, retention });
+  const pipeline = await IngestPipeline.start({ dataDir: opts.dataDir, retention, ...opts.ingestQueue });
   const closers: Array<() => Promise<void> | void> = [() => pipeline.close()];
   try {
     const httpReceiver = new OtlpHttpReceiver({

@@ -23,5 +23,7 @@ port.on('message', (msg: WorkerRequest) => {
     loop.stop();
     core.close();
     port.postMessage({ type: 'closed' } satisfies WorkerReply);
+    // Nothing else to do: let the thread end now rather than when the port is collected.
+    port.close();
   }
 });

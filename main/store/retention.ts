@@ -65,9 +65,13 @@ export class Retention {
         if (n === 0) break;
       }
     }
-    // Size cap: delete from whichever table holds the oldest data until 90% of the cap.
+    // Size cap: delete from whichever table holds the oldest data until 90% of the cap,
+    // sizing each chunk from the average row size so a small store is not emptied at once.
     let used = this.usedBytes();
     while (budget > 0 && used > this.policy.maxSizeBytes) {
+      const rows = this.approximateRows();
+      const perRow = rows > 0 ? used / rows : used;
+      const needed = Math.max(100, Math.ceil((used - this.policy.maxSizeBytes * 0.9) / perRow));
       let victim: RawTable | null = null;
       let victimHead: { id: number; received_ms: number } | undefined;
       for (const table of RAW_TABLES) {
@@ -78,7 +82,7 @@ export class Retention {
         }
       }
       if (!victim || !victimHead) break;
-      const n = this.deleteChunk(victim, victimHead.id + CHUNK, Number.MAX_SAFE_INTEGER, report);
+      const n = this.deleteChunk(victim, victimHead.id + Math.min(CHUNK, needed), Number.MAX_SAFE_INTEGER, report);
       budget -= Math.max(n, 1);
       used = this.usedBytes();
       if (used < this.policy.maxSizeBytes * 0.9) break;
@@ -93,6 +97,16 @@ export class Retention {
     }
     report.usedBytes = used;
     return report;
+  }
+
+  /** Rows in the raw tables, from their rowid ranges (cheap; ids are dense). */
+  private approximateRows(): number {
+    let n = 0;
+    for (const table of RAW_TABLES) {
+      const r = this.db.prepare(`SELECT min(id) AS lo, max(id) AS hi FROM ${table}`).get() as { lo: number | null; hi: number | null };
+      if (r.lo !== null && r.hi !== null) n += r.hi - r.lo + 1;
+    }
+    return n;
   }
 
   private deleteChunk(table: RawTable, belowId: number, cutoff: number, report: RetentionReport): number {

@@ -1,0 +1,30 @@
+// `npm start`: the desktop app when Electron's binary is present; otherwise the same UI in
+// the browser through `loupe serve --open`.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+let electron = null;
+let why = 'the electron package is not installed';
+try {
+  // The electron package exports the path of its binary, and throws when it was not downloaded.
+  const path = createRequire(import.meta.url)('electron');
+  if (typeof path === 'string' && existsSync(path)) electron = path;
+  else why = 'its binary is missing';
+} catch (e) {
+  why = /failed to install correctly/.test(String(e?.message)) ? 'its binary was not downloaded' : why;
+}
+
+let child;
+if (electron) {
+  child = spawn(electron, [root, ...args], { stdio: 'inherit', env: { ...process.env, LOUPE_NODE: process.execPath } });
+} else {
+  console.log(`Loupe: Electron is not available (${why}); starting \`loupe serve --open\` — the same UI in your browser.`);
+  child = spawn(process.execPath, [join(root, 'bin', 'loupe.js'), 'serve', '--open', ...args], { stdio: 'inherit' });
+}
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code) => process.exit(code ?? 0));

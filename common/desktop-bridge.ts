@@ -1,0 +1,13 @@
+// The shape of the preload bridge (main/electron/preload.ts) as the renderer sees it:
+// present in the desktop app, absent in a browser.
+export interface DesktopBridge {
+  platform: string;
+  notify(title: string, body: string): Promise<boolean>;
+  openFile(): Promise<{ name: string; data: Uint8Array } | null>;
+  onMenu(callback: (action: string) => void): () => void;
+}
+
+export function desktopBridge(): DesktopBridge | null {
+  const w = globalThis as unknown as { loupeDesktop?: DesktopBridge };
+  return w.loupeDesktop ?? null;
+}
