@@ -42,11 +42,31 @@ export function exportResponse(signal: Signal, encoding: 'protobuf' | 'json', re
 /** gRPC status codes used in HTTP error bodies (google.rpc.Status.code). */
 export const RpcCode = { INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14, INTERNAL: 13, UNIMPLEMENTED: 12 } as const;
 
-export function statusBody(encoding: 'protobuf' | 'json', code: number, message: string): Buffer {
-  if (encoding === 'json') return Buffer.from(JSON.stringify({ code, message }));
+const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
+
+/**
+ * google.rpc.Status. With `retryDelaySeconds`, details carry a google.rpc.RetryInfo: the OTLP
+ * specification makes RESOURCE_EXHAUSTED retryable only when the server sends one.
+ */
+export function statusBody(encoding: 'protobuf' | 'json', code: number, message: string, retryDelaySeconds?: number): Buffer {
+  if (encoding === 'json') {
+    const details = retryDelaySeconds === undefined ? undefined : [{ '@type': RETRY_INFO_TYPE, retryDelay: `${retryDelaySeconds}s` }];
+    return Buffer.from(JSON.stringify({ code, message, details }));
+  }
   const out: number[] = [];
   varint(out, (1 << 3) | 0);
   varint(out, code);
   lenField(out, 2, Buffer.from(message, 'utf8'));
+  if (retryDelaySeconds !== undefined) {
+    const duration: number[] = []; // google.protobuf.Duration { seconds = 1 }
+    varint(duration, (1 << 3) | 0);
+    varint(duration, Math.max(0, Math.ceil(retryDelaySeconds)));
+    const retryInfo: number[] = []; // RetryInfo { retry_delay = 1 }
+    lenField(retryInfo, 1, Uint8Array.from(duration));
+    const any: number[] = []; // google.protobuf.Any { type_url = 1, value = 2 }
+    lenField(any, 1, Buffer.from(RETRY_INFO_TYPE, 'utf8'));
+    lenField(any, 2, Uint8Array.from(retryInfo));
+    lenField(out, 3, Uint8Array.from(any));
+  }
   return Buffer.from(out);
 }
