@@ -1,0 +1,94 @@
+// TanStack Query hooks per domain. Each names the tables it reads (for live invalidation).
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { call, upload, type InputOf, type OutputOf } from './client';
+import { ALL_TABLES, useApi, type QueryMeta } from './query';
+import { resolveRange, type RangeSpec } from '../app/time-range';
+
+// ---- health and demo -------------------------------------------------------------------------
+
+export function useHealth() {
+  return useApi('health', {}, { tables: ALL_TABLES, refetchInterval: 10_000 });
+}
+
+export function useStartDemo() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => call('demoStart', {}),
+    onSuccess: () => client.invalidateQueries(),
+  });
+}
+
+// ---- services --------------------------------------------------------------------------------
+
+export function useServices(range: RangeSpec, sparkline = 0) {
+  return useApi('services', { sparkline }, { range, tables: ['rollups', 'services'], placeholder: 'keep' });
+}
+
+export function useOperations(range: RangeSpec, service: string | undefined) {
+  return useApi('operations', { service: service || undefined }, { range, tables: ['rollups'], placeholder: 'keep' });
+}
+
+export function useAttributeKeys(range: RangeSpec, signal: 'traces' | 'logs', service?: string) {
+  return useApi('attributeKeys', { signal, service: service || undefined }, { range, tables: [], placeholder: 'keep' });
+}
+
+export function useAttributeValues(range: RangeSpec, signal: 'traces' | 'logs', key: string, service?: string) {
+  return useApi(
+    'attributeValues',
+    { signal, key, service: service || undefined },
+    { range, tables: [], enabled: key.length > 0, placeholder: 'keep' },
+  );
+}
+
+// ---- traces ----------------------------------------------------------------------------------
+
+export function useTraceSearch(range: RangeSpec, input: InputOf<'traces'>) {
+  return useApi('traces', input, { range, tables: ['traces', 'spans'], placeholder: 'keep' });
+}
+
+export function useTrace(traceId: string | undefined) {
+  return useApi('trace', { traceId: traceId ?? '' }, { tables: ['spans'], enabled: !!traceId });
+}
+
+// ---- logs ------------------------------------------------------------------------------------
+
+export type LogFilter = Omit<InputOf<'logs'>, 'from' | 'to' | 'before' | 'after' | 'limit'>;
+
+const LOG_PAGE = 200;
+
+/** Newest-first pages; the next page continues before the oldest id shown. */
+export function useLogPages(range: RangeSpec | undefined, filter: LogFilter, enabled = true) {
+  return useInfiniteQuery({
+    queryKey: ['logs', filter, range?.from, range?.to],
+    queryFn: ({ pageParam, signal }) =>
+      call(
+        'logs',
+        { ...filter, ...(range ? resolveRange(range) : {}), limit: LOG_PAGE, before: pageParam ?? undefined },
+        signal,
+      ),
+    initialPageParam: null as number | null,
+    getNextPageParam: (last: OutputOf<'logs'>) => (last.length < LOG_PAGE ? null : last[last.length - 1].id),
+    meta: { tables: ['logs'] } satisfies QueryMeta,
+    placeholderData: (prev) => prev,
+    enabled,
+  });
+}
+
+export function useLogHistogram(range: RangeSpec, filter: LogFilter, buckets = 80) {
+  return useApi('logHistogram', { ...filter, buckets }, { range, tables: ['logs'], placeholder: 'keep' });
+}
+
+// ---- import ----------------------------------------------------------------------------------
+
+export function importFile(file: File, onProgress: (fraction: number) => void) {
+  return upload('importFile', { filename: file.name }, file, onProgress);
+}
+
+/** Every log record of one trace, oldest first, looked up around the trace's own time. */
+export function useTraceLogs(traceId: string, window: { from: number; to: number } | null) {
+  return useApi(
+    'logs',
+    { traceId, order: 'asc', limit: 2000, from: window?.from, to: window?.to },
+    { tables: ['logs'], enabled: !!window && !!traceId },
+  );
+}

@@ -1,0 +1,233 @@
+// Every service in the window with its golden signals; a row opens its traces.
+import { useMemo, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import { useServices } from '../../api/hooks';
+import type { ServiceSummary } from '../../../../common/api/schemas';
+import { useShortcuts } from '../../app/shortcuts';
+import { rangeLabel, useTimeRange } from '../../app/time-range';
+import { Chip } from '../../ui/Chip';
+import { healthOf, serviceColor } from '../../ui/colors';
+import { formatCount, formatDuration, formatPercent, formatRate } from '../../ui/format';
+import { SortHeader } from '../../ui/SortHeader';
+import { useSorted } from '../../ui/sort';
+import { Sparkline } from '../../ui/Sparkline';
+import { EmptyHint, ErrorBanner, SkeletonRows } from '../../ui/states';
+import { RelativeTime } from '../../ui/time';
+
+type SortKey = 'name' | 'rps' | 'errorRate' | 'p50' | 'p95' | 'p99' | 'spans' | 'lastSeen';
+
+const ACCESSORS: Record<SortKey, (s: ServiceSummary) => number | string> = {
+  name: (s) => s.name,
+  rps: (s) => s.rps,
+  errorRate: (s) => s.errorRate,
+  p50: (s) => s.p50Ms ?? -1,
+  p95: (s) => s.p95Ms ?? -1,
+  p99: (s) => s.p99Ms ?? -1,
+  spans: (s) => s.spanCount,
+  lastSeen: (s) => s.lastSeen,
+};
+
+const HEALTH_TEXT = {
+  healthy: 'Healthy: error rate under 0.1%',
+  degraded: 'Degraded: error rate at or above 0.1%',
+  failing: 'Failing: error rate above 10%',
+  idle: 'No requests in this window',
+};
+
+export function ServicesPage() {
+  const { spec, setRange } = useTimeRange();
+  const [params, setParams] = useSearchParams();
+  const filter = params.get('q') ?? '';
+  const services = useServices(spec, 40);
+  const navigate = useNavigate();
+  const [selected, setSelected] = useState(0);
+
+  const rows = useMemo(() => {
+    const q = filter.trim().toLowerCase();
+    const list = services.data ?? [];
+    return q ? list.filter((s) => s.name.toLowerCase().includes(q) || s.namespace.toLowerCase().includes(q) || s.versions.some((v) => v.includes(q))) : list;
+  }, [services.data, filter]);
+  const { sorted, sort, toggle } = useSorted<ServiceSummary, SortKey>(rows, ACCESSORS, { key: 'rps', dir: 'desc' });
+
+  const open = (s: ServiceSummary) => {
+    const p = new URLSearchParams();
+    p.set('from', spec.from);
+    p.set('to', spec.to);
+    p.set('service', s.name);
+    navigate(`/traces?${p}`);
+  };
+  const setFilter = (v: string) =>
+    setParams(
+      (p) => {
+        const n = new URLSearchParams(p);
+        if (v) n.set('q', v);
+        else n.delete('q');
+        return n;
+      },
+      { replace: true },
+    );
+
+  useShortcuts({
+    j: () => setSelected((i) => Math.min(sorted.length - 1, i + 1)),
+    k: () => setSelected((i) => Math.max(0, i - 1)),
+    Enter: () => sorted[selected] && open(sorted[selected]),
+  });
+
+  const totals = useMemo(() => {
+    const list = services.data ?? [];
+    const requests = list.reduce((a, s) => a + s.requests, 0);
+    const errors = list.reduce((a, s) => a + s.requestErrors, 0);
+    return { count: list.length, rps: list.reduce((a, s) => a + s.rps, 0), errorRate: requests ? errors / requests : 0, failing: list.filter((s) => healthOf(s.errorRate, s.requests) !== 'healthy' && s.requests > 0).length };
+  }, [services.data]);
+
+  return (
+    <div className="page-pad page-services">
+      <div className="page-head">
+        <div>
+          <h1>Services</h1>
+          <div className="page-sub">
+            {services.data ? (
+              <>
+                <span>
+                  <b>{totals.count}</b> services
+                </span>
+                <span>
+                  <b>{formatRate(totals.rps)}</b> total
+                </span>
+                <span>
+                  <b>{formatPercent(totals.errorRate)}</b> of requests failed
+                </span>
+                {totals.failing > 0 ? (
+                  <span className="text-warn">
+                    <b>{totals.failing}</b> degraded or failing
+                  </span>
+                ) : null}
+              </>
+            ) : (
+              <span>&nbsp;</span>
+            )}
+          </div>
+        </div>
+        <input
+          className="input filter-input"
+          type="search"
+          placeholder="Filter services…   /"
+          aria-label="Filter services"
+          value={filter}
+          data-search-box
+          onChange={(e) => setFilter(e.target.value)}
+        />
+      </div>
+      {services.isError ? <ErrorBanner error={services.error} onRetry={() => void services.refetch()} what="Could not load services" /> : null}
+      <div className="table-wrap">
+        <table className="table services-table" data-testid="services-table">
+          <thead>
+            <tr>
+              <SortHeader id="name" sort={sort} onSort={toggle} firstDir="asc">
+                Service
+              </SortHeader>
+              <SortHeader id="rps" sort={sort} onSort={toggle} align="right">
+                Requests
+              </SortHeader>
+              <SortHeader id="errorRate" sort={sort} onSort={toggle} align="right">
+                Errors
+              </SortHeader>
+              <SortHeader id="p50" sort={sort} onSort={toggle} align="right">
+                p50
+              </SortHeader>
+              <SortHeader id="p95" sort={sort} onSort={toggle} align="right">
+                p95
+              </SortHeader>
+              <SortHeader id="p99" sort={sort} onSort={toggle} align="right">
+                p99
+              </SortHeader>
+              <th scope="col" className="col-spark">
+                Traffic <span className="muted small">(errors in red)</span>
+              </th>
+              <SortHeader id="spans" sort={sort} onSort={toggle} align="right">
+                Spans
+              </SortHeader>
+              <SortHeader id="lastSeen" sort={sort} onSort={toggle} align="right">
+                Last seen
+              </SortHeader>
+            </tr>
+          </thead>
+          <tbody>
+            {services.isPending ? <SkeletonRows columns={9} /> : null}
+            {sorted.map((s, i) => {
+              const health = healthOf(s.errorRate, s.requests);
+              return (
+                <tr
+                  key={`${s.namespace}/${s.name}`}
+                  className={`row-click${i === selected ? ' row-selected' : ''}`}
+                  onClick={() => open(s)}
+                  onMouseEnter={() => setSelected(i)}
+                  data-service={s.name}
+                >
+                  <td className="svc-cell">
+                    <span className={`health-mark health-${health}`} title={HEALTH_TEXT[health]} aria-label={HEALTH_TEXT[health]} />
+                    <span className="svc-swatch" style={{ background: serviceColor(s.name) }} />
+                    <span className="svc-title">
+                      <a
+                        href={`/traces?service=${encodeURIComponent(s.name)}`}
+                        className="svc-link"
+                        onClick={(e) => {
+                          e.preventDefault();
+                          e.stopPropagation();
+                          open(s);
+                        }}
+                      >
+                        {s.name}
+                      </a>
+                      {s.namespace ? <span className="muted small"> {s.namespace}</span> : null}
+                    </span>
+                    <span className="chips">
+                      {s.versions.slice(-3).map((v) => (
+                        <Chip key={v} tone="muted" title={`service.version ${v}`}>
+                          {v}
+                        </Chip>
+                      ))}
+                      {s.versions.length > 3 ? <Chip tone="muted">+{s.versions.length - 3}</Chip> : null}
+                    </span>
+                  </td>
+                  <td className="num" title={`${s.requests.toLocaleString()} requests`}>
+                    {formatRate(s.rps)}
+                  </td>
+                  <td className={`num err-${health}`} title={`${s.requestErrors.toLocaleString()} failed of ${s.requests.toLocaleString()}`}>
+                    {s.requests > 0 ? formatPercent(s.errorRate) : '—'}
+                  </td>
+                  <td className="num mono">{formatDuration(s.p50Ms)}</td>
+                  <td className="num mono">{formatDuration(s.p95Ms)}</td>
+                  <td className="num mono">{formatDuration(s.p99Ms)}</td>
+                  <td className="col-spark">
+                    <Sparkline values={s.sparkline ?? []} errors={s.errorSparkline} label={`Requests over ${rangeLabel(spec).toLowerCase()}`} />
+                  </td>
+                  <td className="num">{formatCount(s.spanCount)}</td>
+                  <td className="num">
+                    <RelativeTime ms={s.lastSeen} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {services.isSuccess && sorted.length === 0 ? (
+          filter ? (
+            <EmptyHint title={`No service matches “${filter}”`}>
+              <button type="button" className="btn btn-small" onClick={() => setFilter('')}>
+                Clear the filter
+              </button>
+            </EmptyHint>
+          ) : (
+            <EmptyHint title={`No service sent data in the ${rangeLabel(spec).toLowerCase()}`}>
+              <span>Widen the time range to see older data.</span>
+              <button type="button" className="btn btn-small" onClick={() => setRange({ from: 'now-7d', to: 'now' })}>
+                Show the last 7 days
+              </button>
+            </EmptyHint>
+          )
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+// Everything about one span: timing, status, its own attributes apart from the resource's,
+// scope, events with their offsets, and links to other traces.
+import { Link } from 'react-router-dom';
+import { AttributeTable } from '../../ui/AttributeTable';
+import { ServiceChip } from '../../ui/Chip';
+import { formatAbsolute, formatDuration, formatOffset, shortId } from '../../ui/format';
+import { nsToOffsetMs, type SpanNode, type TraceModel } from './trace-model';
+
+export function SpanDetailPanel({
+  model,
+  node,
+  onClose,
+  onSelect,
+  logCount,
+  onShowLogs,
+}: {
+  model: TraceModel;
+  node: SpanNode;
+  onClose: () => void;
+  onSelect: (spanId: string) => void;
+  logCount: number | null;
+  onShowLogs: () => void;
+}) {
+  const s = node.span;
+  const startMs = model.startMs + node.offsetMs;
+  return (
+    <aside className="span-detail" aria-label="Span details" data-testid="span-detail">
+      <header className="sd-head">
+        <div className="sd-title">
+          <div className="sd-name" title={s.name}>
+            {s.name}
+          </div>
+          <div className="sd-sub">
+            <ServiceChip name={s.service} />
+            <span className="chip chip-muted">{s.kind.toLowerCase()}</span>
+            <StatusBadge code={s.status.code} isError={s.isError} />
+          </div>
+        </div>
+        <button type="button" className="icon-btn" onClick={onClose} aria-label="Close span details" title="Close (Esc)">
+          ×
+        </button>
+      </header>
+      <div className="sd-body">
+        {s.isError && s.status.message ? <div className="sd-status-msg">{s.status.message}</div> : null}
+        <dl className="facts">
+          <dt>Duration</dt>
+          <dd className="mono">{formatDuration(node.durationMs)}</dd>
+          <dt>Start</dt>
+          <dd className="mono" title={formatAbsolute(startMs)}>
+            {formatOffset(node.offsetMs)} <span className="muted">· {formatAbsolute(startMs)}</span>
+          </dd>
+          <dt>Span ID</dt>
+          <dd className="mono">{s.spanId}</dd>
+          <dt>Parent</dt>
+          <dd className="mono">
+            {s.parentSpanId ? (
+              model.byId.has(s.parentSpanId) ? (
+                <button type="button" className="linklike mono" onClick={() => onSelect(s.parentSpanId)}>
+                  {s.parentSpanId}
+                </button>
+              ) : (
+                <span title="Not in this trace">
+                  {s.parentSpanId} <span className="chip chip-muted">missing</span>
+                </span>
+              )
+            ) : (
+              <span className="muted">none (root)</span>
+            )}
+          </dd>
+          {node.children.length ? (
+            <>
+              <dt>Children</dt>
+              <dd>
+                {node.children.length} direct, {node.descendants} in all
+              </dd>
+            </>
+          ) : null}
+          <dt>Logs</dt>
+          <dd>
+            {logCount === null ? (
+              <span className="muted">…</span>
+            ) : logCount === 0 ? (
+              <span className="muted">none for this span</span>
+            ) : (
+              <button type="button" className="linklike" onClick={onShowLogs}>
+                {logCount} log record{logCount === 1 ? '' : 's'}
+              </button>
+            )}
+          </dd>
+        </dl>
+
+        <Section title="Span attributes" count={Object.keys(s.attributes).length}>
+          <AttributeTable attributes={s.attributes} />
+          {s.droppedAttributesCount ? <div className="muted small">{s.droppedAttributesCount} attributes dropped by the SDK</div> : null}
+        </Section>
+
+        {s.events.length ? (
+          <Section title="Events" count={s.events.length}>
+            <ul className="event-list">
+              {s.events.map((ev, i) => {
+                const at = nsToOffsetMs(ev.timeUnixNano, model.startNs);
+                return (
+                  <li key={i} className={ev.name === 'exception' ? 'event-exception' : ''}>
+                    <div className="event-head">
+                      <span className="event-name">{ev.name}</span>
+                      <span className="mono muted" title={formatAbsolute(model.startMs + at)}>
+                        {formatOffset(at)} <span className="small">({formatOffset(at - node.offsetMs)} into the span)</span>
+                      </span>
+                    </div>
+                    {Object.keys(ev.attributes).length ? <AttributeTable attributes={ev.attributes} /> : null}
+                  </li>
+                );
+              })}
+            </ul>
+            {s.droppedEventsCount ? <div className="muted small">{s.droppedEventsCount} events dropped</div> : null}
+          </Section>
+        ) : null}
+
+        {s.links.length ? (
+          <Section title="Links" count={s.links.length}>
+            <ul className="link-list">
+              {s.links.map((l, i) => (
+                <li key={i}>
+                  {l.traceId === model.traceId ? (
+                    <button type="button" className="linklike mono" onClick={() => onSelect(l.spanId)}>
+                      span {shortId(l.spanId, 16)} in this trace
+                    </button>
+                  ) : (
+                    <Link to={`/traces/${l.traceId}?span=${l.spanId}`} className="link mono">
+                      trace {shortId(l.traceId, 12)} · span {shortId(l.spanId, 16)}
+                    </Link>
+                  )}
+                  {Object.keys(l.attributes).length ? <AttributeTable attributes={l.attributes} /> : null}
+                </li>
+              ))}
+            </ul>
+          </Section>
+        ) : null}
+
+        <Section title="Resource attributes" count={Object.keys(s.resource.attributes).length}>
+          <AttributeTable attributes={s.resource.attributes} />
+        </Section>
+
+        <Section title="Instrumentation scope">
+          <dl className="facts">
+            <dt>Name</dt>
+            <dd className="mono">{s.scope.name || <span className="muted">unnamed</span>}</dd>
+            {s.scope.version ? (
+              <>
+                <dt>Version</dt>
+                <dd className="mono">{s.scope.version}</dd>
+              </>
+            ) : null}
+          </dl>
+          {Object.keys(s.scope.attributes).length ? <AttributeTable attributes={s.scope.attributes} /> : null}
+        </Section>
+        {s.traceState ? (
+          <Section title="Trace state">
+            <code className="mono small">{s.traceState}</code>
+          </Section>
+        ) : null}
+      </div>
+    </aside>
+  );
+}
+
+function Section({ title, count, children }: { title: string; count?: number; children: React.ReactNode }) {
+  return (
+    <section className="sd-section">
+      <h3>
+        {title}
+        {count !== undefined ? <span className="count">{count}</span> : null}
+      </h3>
+      {children}
+    </section>
+  );
+}
+
+export function StatusBadge({ code, isError }: { code: string; isError: boolean }) {
+  if (isError) return <span className="badge badge-error">{code === 'ERROR' ? 'Error' : 'Error (by semconv)'}</span>;
+  if (code === 'OK') return <span className="badge badge-ok">OK</span>;
+  return <span className="badge badge-muted">Unset</span>;
+}

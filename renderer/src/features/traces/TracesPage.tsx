@@ -1,0 +1,179 @@
+// Trace search: the form, a duration-over-time scatter, and the results table.
+import { useMemo, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import { useTraceSearch } from '../../api/hooks';
+import type { TraceSummary } from '../../../../common/api/schemas';
+import { useImport } from '../../app/ImportDrop';
+import { useShortcuts } from '../../app/shortcuts';
+import { rangeLabel, resolveRange, useTimeRange } from '../../app/time-range';
+import { ServiceChip } from '../../ui/Chip';
+import { formatAbsolute, formatClock, formatDuration, formatRelative, shortId } from '../../ui/format';
+import { SortHeader } from '../../ui/SortHeader';
+import { useSorted } from '../../ui/sort';
+import { EmptyHint, ErrorBanner, SkeletonBlock, SkeletonRows } from '../../ui/states';
+import { filterFromParams, searchInput, writeFilter, type TraceFilter } from './search-params';
+import { TraceScatter } from './TraceScatter';
+import { TraceSearchForm } from './TraceSearchForm';
+
+type SortKey = 'start' | 'root' | 'duration' | 'spans' | 'errors';
+const ACCESSORS: Record<SortKey, (t: TraceSummary) => number | string> = {
+  start: (t) => t.start,
+  root: (t) => `${t.rootService} ${t.rootName}`,
+  duration: (t) => t.durationMs,
+  spans: (t) => t.spanCount,
+  errors: (t) => t.errorCount,
+};
+
+export function TracesPage() {
+  const { spec, setRange } = useTimeRange();
+  const [params, setParams] = useSearchParams();
+  const paramKey = params.toString();
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const filter = useMemo(() => filterFromParams(params), [paramKey]);
+  const input = useMemo(() => searchInput(filter), [filter]);
+  const traces = useTraceSearch(spec, input);
+  const navigate = useNavigate();
+  const { openFile } = useImport();
+  const [selected, setSelected] = useState(0);
+  const { sorted, sort, toggle } = useSorted<TraceSummary, SortKey>(traces.data ?? [], ACCESSORS, { key: 'start', dir: 'desc' });
+  const maxDuration = useMemo(() => Math.max(0, ...(traces.data ?? []).map((t) => t.durationMs)), [traces.data]);
+  // The window the shown results were fetched for (relative ranges move with each refresh).
+  const window = useMemo(() => resolveRange(spec, traces.dataUpdatedAt || Date.now()), [spec, traces.dataUpdatedAt]);
+
+  const open = (traceId: string) => {
+    const p = new URLSearchParams();
+    p.set('from', spec.from);
+    p.set('to', spec.to);
+    navigate(`/traces/${traceId}?${p}`);
+  };
+  const onSearch = (f: TraceFilter) => setParams((p) => writeFilter(p, f));
+
+  useShortcuts({
+    j: () => setSelected((i) => Math.min(sorted.length - 1, i + 1)),
+    k: () => setSelected((i) => Math.max(0, i - 1)),
+    Enter: () => sorted[selected] && open(sorted[selected].traceId),
+  });
+
+  return (
+    <div className="page-pad page-traces">
+      <div className="page-head">
+        <div>
+          <h1>Traces</h1>
+          <div className="page-sub">
+            {traces.data ? (
+              <span>
+                <b>{traces.data.length}</b> {traces.data.length === input.limit ? 'newest ' : ''}traces in the {rangeLabel(spec).toLowerCase()}
+                {traces.data.some((t) => t.errorCount > 0) ? (
+                  <>
+                    {' · '}
+                    <span className="text-error">
+                      <b>{traces.data.filter((t) => t.errorCount > 0).length}</b> with errors
+                    </span>
+                  </>
+                ) : null}
+              </span>
+            ) : (
+              <span>&nbsp;</span>
+            )}
+          </div>
+        </div>
+        <button type="button" className="btn" onClick={openFile} title="Import an OTLP JSON file (or drop one anywhere)">
+          Open file…
+        </button>
+      </div>
+      <TraceSearchForm range={spec} filter={filter} onSearch={onSearch} searching={traces.isFetching} />
+      {traces.isError ? <ErrorBanner error={traces.error} onRetry={() => void traces.refetch()} what="Trace search failed" /> : null}
+      <div className="panel">
+        {traces.isPending ? <SkeletonBlock height={150} /> : <TraceScatter traces={traces.data ?? []} window={window} onOpen={open} />}
+      </div>
+      <div className="table-wrap">
+        <table className="table traces-table" data-testid="traces-table">
+          <thead>
+            <tr>
+              <SortHeader id="start" sort={sort} onSort={toggle}>
+                Start
+              </SortHeader>
+              <SortHeader id="root" sort={sort} onSort={toggle} firstDir="asc">
+                Root
+              </SortHeader>
+              <SortHeader id="duration" sort={sort} onSort={toggle} className="col-duration">
+                Duration
+              </SortHeader>
+              <SortHeader id="spans" sort={sort} onSort={toggle} align="right">
+                Spans
+              </SortHeader>
+              <SortHeader id="errors" sort={sort} onSort={toggle} align="right">
+                Errors
+              </SortHeader>
+              <th scope="col">Services</th>
+              <th scope="col" className="col-id">
+                Trace ID
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {traces.isPending ? <SkeletonRows columns={7} /> : null}
+            {sorted.map((t, i) => (
+              <tr
+                key={t.traceId}
+                className={`row-click${i === selected ? ' row-selected' : ''}${t.errorCount ? ' row-error' : ''}`}
+                onClick={() => open(t.traceId)}
+                onMouseEnter={() => setSelected(i)}
+              >
+                <td className="mono nowrap" title={`${formatAbsolute(t.start)} (${formatRelative(t.start)})`}>
+                  {formatClock(t.start)}
+                </td>
+                <td className="root-cell">
+                  <ServiceChip name={t.rootService} />
+                  <a
+                    className="root-name"
+                    href={`/traces/${t.traceId}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      e.stopPropagation();
+                      open(t.traceId);
+                    }}
+                  >
+                    {t.rootName}
+                  </a>
+                </td>
+                <td className="col-duration">
+                  <div className="dur-cell">
+                    <div className="dur-track">
+                      <div
+                        className={`dur-bar${t.errorCount ? ' dur-bar-error' : ''}`}
+                        style={{ width: `${maxDuration > 0 ? Math.max(1, (t.durationMs / maxDuration) * 100) : 0}%` }}
+                      />
+                    </div>
+                    <span className="mono dur-text">{formatDuration(t.durationMs)}</span>
+                  </div>
+                </td>
+                <td className="num">{t.spanCount}</td>
+                <td className={`num${t.errorCount ? ' text-error' : ' muted'}`}>{t.errorCount || '—'}</td>
+                <td>
+                  <span className="chips svc-chips" title={t.services.join(', ')}>
+                    {t.services.slice(0, 3).map((s) => (
+                      <span key={s} className="chip svc-chip-small">
+                        <ServiceChip name={s} />
+                      </span>
+                    ))}
+                    {t.services.length > 3 ? <span className="muted small">+{t.services.length - 3}</span> : null}
+                  </span>
+                </td>
+                <td className="mono muted col-id">{shortId(t.traceId, 12)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {traces.isSuccess && sorted.length === 0 ? (
+          <EmptyHint title={`No traces match in the ${rangeLabel(spec).toLowerCase()}`}>
+            <span>Loosen the filters or widen the time range.</span>
+            <button type="button" className="btn btn-small" onClick={() => setRange({ from: 'now-7d', to: 'now' })}>
+              Search the last 7 days
+            </button>
+          </EmptyHint>
+        ) : null}
+      </div>
+    </div>
+  );
+}

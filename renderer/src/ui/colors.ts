@@ -1,0 +1,55 @@
+// Colours that carry meaning: one stable colour per service, severity bands, health.
+
+// Hues picked to stay distinguishable on both themes; lightness comes from CSS (--svc-l).
+const SERVICE_HUES = [212, 152, 28, 280, 340, 190, 48, 100, 255, 8, 170, 310, 232, 70];
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return h >>> 0;
+}
+
+/** A stable colour for a service name (same name, same colour, on every page). */
+export function serviceColor(name: string): string {
+  const h = SERVICE_HUES[hash(name) % SERVICE_HUES.length];
+  return `hsl(${h} var(--svc-s) var(--svc-l))`;
+}
+
+/** Kiali's default health thresholds: ≥0.1% degraded, >10% failing. */
+export function healthOf(errorRate: number, requests = 1): 'healthy' | 'degraded' | 'failing' | 'idle' {
+  if (requests === 0) return 'idle';
+  if (errorRate > 0.1) return 'failing';
+  if (errorRate >= 0.001) return 'degraded';
+  return 'healthy';
+}
+
+export const SEVERITY_BANDS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'UNSPECIFIED'] as const;
+
+/** OTLP severity number → band name (0 is UNSPECIFIED). */
+export function severityBand(n: number): (typeof SEVERITY_BANDS)[number] {
+  if (n <= 0) return 'UNSPECIFIED';
+  if (n >= 21) return 'FATAL';
+  if (n >= 17) return 'ERROR';
+  if (n >= 13) return 'WARN';
+  if (n >= 9) return 'INFO';
+  if (n >= 5) return 'DEBUG';
+  return 'TRACE';
+}
+
+/** CSS variable holding a severity band's colour. */
+export function severityVar(band: string): string {
+  return `var(--sev-${band.toLowerCase()})`;
+}
+
+/** Minimum severity numbers offered in filters (the first number of each band). */
+export const SEVERITY_MINIMUMS: Array<{ value: number; label: string }> = [
+  { value: 0, label: 'Any severity' },
+  { value: 5, label: 'DEBUG and above' },
+  { value: 9, label: 'INFO and above' },
+  { value: 13, label: 'WARN and above' },
+  { value: 17, label: 'ERROR and above' },
+  { value: 21, label: 'FATAL' },
+];
