@@ -141,7 +141,8 @@ async function* importStream(file: string, source: AsyncIterable<Buffer>, totalB
   const conv = new SpanConverter();
   let splitter: { push(b: Buffer): Piece[]; end(): Piece[] };
   let handle: (text: string, line: number, key: string, doc: number) => void;
-  let finish = () => {};
+  /** Work left at the end of the input; pauses whenever batches are ready to hand out. */
+  let finish: () => Iterable<void> = () => [];
   const parsed = (text: string, line: number): unknown => {
     try {
       return JSON.parse(text) as unknown;
@@ -166,6 +167,7 @@ async function* importStream(file: string, source: AsyncIterable<Buffer>, totalB
       finish = () => {
         if (!OTLP_KEYS.some((k) => json.keysSeen.has(k)) && json.documents > 0)
           problem(0, 'no "resourceSpans", "resourceLogs" or "resourceMetrics" in the document: nothing to import');
+        return [];
       };
       break;
     }
@@ -179,6 +181,7 @@ async function* importStream(file: string, source: AsyncIterable<Buffer>, totalB
       finish = () => {
         if (reader.collisions > 0)
           problem(0, `${reader.collisions} spans reused a span id of their trace; they were given new ids so none is lost`);
+        return [];
       };
       break;
     }
@@ -189,8 +192,8 @@ async function* importStream(file: string, source: AsyncIterable<Buffer>, totalB
         const v = parsed(text, line);
         if (v !== undefined) reader.addElement(v, line);
       };
-      finish = () => {
-        reader.flush();
+      finish = function* () {
+        yield* reader.flushSteps();
         const c = reader.counts;
         if (c.noTimestamp > 0)
           problem(c.firstNoTimestampLine, `${c.noTimestamp} spans have neither a timestamp nor annotations; nothing places them in time (the Zipkin UI cannot either), so they were skipped`);
@@ -205,6 +208,11 @@ async function* importStream(file: string, source: AsyncIterable<Buffer>, totalB
   }
 
   let bytesRead = 0;
+  // A UTF-8 byte order mark (Windows editors write one) is not JSON: skip it.
+  if (head[0].length >= 3 && head[0][0] === 0xef && head[0][1] === 0xbb && head[0][2] === 0xbf) {
+    head[0] = head[0].subarray(3);
+    bytesRead = 3;
+  }
   let items = 0;
   let bytesAtLastYield = 0;
   const feed = (pieces: Piece[]) => {
@@ -217,7 +225,8 @@ async function* importStream(file: string, source: AsyncIterable<Buffer>, totalB
     }
   };
   function* drain(final: boolean): Generator<ImportChunk> {
-    const total = Math.max(totalBytes, bytesRead);
+    // The size can change while a file is read; at the end, what was read is the total.
+    const total = final ? bytesRead : Math.max(totalBytes, bytesRead);
     let yielded = false;
     while (out.ready.length > 0) {
       const batch = out.ready.shift()!;
@@ -250,7 +259,7 @@ async function* importStream(file: string, source: AsyncIterable<Buffer>, totalB
     yield* drain(false);
   }
   feed(splitter.end());
-  finish();
+  for (const _ of finish()) yield* drain(false);
   out.seal();
   if (problemCount > maxProblems) pending.push({ file, line: null, message: `${problemCount - maxProblems} more problems were not listed` });
   yield* drain(true);

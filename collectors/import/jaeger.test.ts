@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { importBuffer, importFile } from './importer';
@@ -87,6 +88,13 @@ describe('Jaeger JSON import', () => {
     expect(c.spans.find((s) => s.name === 'work')!.parentSpanId).toBe(server.spanId);
   });
 
+  it('accepts a bare list of traces too', async () => {
+    const { data } = JSON.parse(readFileSync(HOTROD, 'utf8')) as { data: unknown[] };
+    const c = await collect(importBuffer('traces.json', Buffer.from(JSON.stringify(data))));
+    expect([...c.formats]).toEqual(['jaeger']);
+    expect(c.spans).toHaveLength(7);
+  });
+
   it('reports a span it cannot import by line and keeps the rest', async () => {
     const text = JSON.stringify(
       {
@@ -95,6 +103,7 @@ describe('Jaeger JSON import', () => {
             traceID: 'abc',
             spans: [
               { traceID: 'abc', spanID: 'zz', operationName: 'bad', startTime: 1714557600000000, processID: 'a' },
+              { traceID: 'abc', spanID: '2', operationName: 'millis', startTime: 1714557600000, processID: 'a' },
               { traceID: 'abc', spanID: '1', operationName: 'good', startTime: 1714557600000000, duration: 3, processID: 'a' },
             ],
             processes: { a: { serviceName: 'web' } },
@@ -106,9 +115,10 @@ describe('Jaeger JSON import', () => {
     );
     const c = await collect(importBuffer('bad.json', Buffer.from(text)));
     expect(c.spans.map((s) => s.name)).toEqual(['good']);
-    expect(c.problems).toHaveLength(1);
+    expect(c.problems).toHaveLength(2);
     expect(c.problems[0]).toMatchObject({ file: 'bad.json', line: 3 });
     expect(c.problems[0].message).toMatch(/spanID "zz"/);
-    expect(c.rejected).toBe(1);
+    expect(c.problems[1].message).toMatch(/span 0000000000000002: start time .* before 1990; expected microseconds since the Unix epoch/);
+    expect(c.rejected).toBe(2);
   });
 });

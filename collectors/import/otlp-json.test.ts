@@ -127,6 +127,34 @@ describe('OTLP JSON import', () => {
     }
   });
 
+  it('streams a single large request element by element', async () => {
+    const resourceSpans = Array.from({ length: 400 }, (_, i) => ({
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: `svc-${i % 4}` } }] },
+      scopeSpans: [
+        {
+          spans: Array.from({ length: 5 }, (_, j) => ({
+            traceId: (i + 1).toString(16).padStart(32, '0'),
+            spanId: (j + 1).toString(16).padStart(16, '0'),
+            name: 'work',
+            startTimeUnixNano: '1714557600000000000',
+            endTimeUnixNano: '1714557600000001000',
+            attributes: [{ key: 'pad', value: { stringValue: 'y'.repeat(1000) } }],
+          })),
+        },
+      ],
+    }));
+    const data = Buffer.from(JSON.stringify({ resourceSpans }, null, 1));
+    expect(data.length).toBeGreaterThan(2 * 1024 * 1024);
+    const c = await collect(importBuffer('large.json', data, { chunkItems: 250 }));
+    expect([...c.formats]).toEqual(['otlp-json']);
+    expect(c.problems).toEqual([]);
+    expect(totals(c).spans).toBe(2000);
+    // Batches were handed out while the document was still being read.
+    const early = c.batches.findIndex((b, i) => countItems(b).spans > 0 && c.progress[i].bytesRead < data.length);
+    expect(early).toBeGreaterThanOrEqual(0);
+    expect(c.progress[c.progress.length - 1]).toMatchObject({ bytesRead: data.length, totalBytes: data.length, items: 2000 });
+  });
+
   it('reports files it cannot use instead of throwing', async () => {
     const missing = await collect(importFile('/nonexistent/loupe/file.json'));
     expect(missing.problems[0]).toMatchObject({ file: '/nonexistent/loupe/file.json', line: null });

@@ -2,7 +2,6 @@
 // SpanRecord with the same limits and checks as OTLP ingest (normalize.ts).
 import type { AttrValue, ResourceRecord, ScopeRecord, SpanHints, SpanRecord, TelemetryBatch } from '../../common/model';
 import { emptyBatch } from '../../common/model';
-import { fromHex } from '../../common/ids';
 import {
   AttributeWriter,
   DEFAULT_LIMITS,
@@ -111,14 +110,16 @@ export class SpanConverter {
 
   /** The record, or why the span cannot be stored. */
   span(d: SpanDraft): SpanRecord | string {
-    const traceId = fromHex(d.traceId);
-    const spanId = fromHex(d.spanId);
+    // Drafts hold ids already checked as hex by padHexId.
+    const traceId = Buffer.from(d.traceId, 'hex');
+    const spanId = Buffer.from(d.spanId, 'hex');
     const problem = checkId(traceId, 16, 'trace id') || checkId(spanId, 8, 'span id');
     if (problem) return problem;
-    let parentSpanId = d.parentSpanId === null ? null : fromHex(d.parentSpanId);
+    let parentSpanId: Uint8Array | null = d.parentSpanId === null ? null : Buffer.from(d.parentSpanId, 'hex');
     if (parentSpanId && checkId(parentSpanId, 8, 'parent id')) parentSpanId = null;
     const ts = checkTimestamp(d.startNs, 'start time', this.maxNs);
-    if (ts) return ts;
+    // Both formats this converts count time in microseconds; say so instead of nanoseconds.
+    if (ts) return ts.replace('expected nanoseconds since', 'expected microseconds since');
     if (d.endNs < d.startNs) return `end time ${d.endNs} ns is before start time ${d.startNs} ns`;
     const hints: SpanHints = {};
     const w = this.attrs;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { importBuffer, importFile } from './importer';
 import { type FlatSpan, byId, collect } from './test-support';
@@ -160,6 +161,14 @@ describe('Zipkin v2 import', () => {
     expect(noTs.line).toBe(lostLine + 1 - 4);
     expect(messages.some((m) => /have no duration/.test(m))).toBe(true);
     expect(c.rejected).toBe(1);
+  });
+
+  it('reads a file that starts with a byte order mark', async () => {
+    const text = readFileSync(`${FIXTURES}/skew.json`);
+    const c = await collect(importBuffer('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text])));
+    expect(c.problems).toEqual([]);
+    expect(c.spans).toHaveLength(4);
+    expect(c.progress[c.progress.length - 1].bytesRead).toBe(text.length + 3);
   });
 
   it('merges a span reported in two pieces and accepts the API list-of-traces shape', async () => {

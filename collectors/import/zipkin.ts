@@ -107,7 +107,6 @@ export interface ZipkinCounts {
   firstNoTimestampLine: number;
   sharedServers: number;
   collisions: number;
-  merged: number;
 }
 
 export class ZipkinReader {
@@ -120,7 +119,6 @@ export class ZipkinReader {
     firstNoTimestampLine: 0,
     sharedServers: 0,
     collisions: 0,
-    merged: 0,
   };
 
   constructor(
@@ -128,13 +126,6 @@ export class ZipkinReader {
     private readonly out: ChunkBuilder,
     private readonly problem: (line: number, message: string) => void,
   ) {}
-
-  /** Spans held until their trace is complete. */
-  get held(): number {
-    let n = 0;
-    for (const t of this.traces.values()) n += t.length;
-    return n;
-  }
 
   /** One element of the top-level array: a span, or (API format) a whole trace's span list. */
   addElement(value: unknown, line: number): void {
@@ -151,7 +142,7 @@ export class ZipkinReader {
     };
     if (!isObj(v)) return reject(`expected a Zipkin span object, got ${v === null ? 'null' : typeof v}`);
     const traceId = padHexId(v.traceId, 32);
-    if (!traceId) return reject(`span ${JSON.stringify(v.id)}: traceId ${JSON.stringify(v.traceId)} is not 16 or 32 hex digits`);
+    if (!traceId) return reject(`span ${JSON.stringify(v.id)}: traceId ${JSON.stringify(v.traceId)} is not up to 32 hex digits`);
     const id = padHexId(v.id, 16);
     if (!id) return reject(`span id ${JSON.stringify(v.id)} is not up to 16 hex digits`);
     let parentId: string | null = null;
@@ -189,9 +180,20 @@ export class ZipkinReader {
 
   /** Converts every held trace into the chunk builder. */
   flush(): void {
+    for (const _ of this.flushSteps()) {
+      // converted: the caller hands out the sealed batches later
+    }
+  }
+
+  /** Converts the held traces one at a time, pausing whenever a batch is sealed, so the caller
+   * can hand it out and each converted trace's source spans can be released. */
+  *flushSteps(): Generator<void> {
     this.joinTruncatedTraceIds();
-    for (const [traceId, spans] of this.traces) this.convertTrace(traceId, spans);
-    this.traces.clear();
+    for (const [traceId, spans] of this.traces) {
+      this.traces.delete(traceId);
+      this.convertTrace(traceId, spans);
+      if (this.out.ready.length > 0) yield;
+    }
   }
 
   /**
@@ -251,7 +253,6 @@ export class ZipkinReader {
       const into = same?.find((i) => out[i].shared === s.shared && compatible(out[i].localEndpoint, s.localEndpoint) && kindsAgree(out[i], s));
       if (into !== undefined) {
         out[into] = merge(out[into], s);
-        this.counts.merged++;
         continue;
       }
       out.push(s);
