@@ -33,6 +33,10 @@ export interface SpanHints {
   serverPort?: number;
   dbSystem?: string;
   dbNamespace?: string;
+  /** db.operation.name (or the older db.operation). */
+  dbOperation?: string;
+  /** The first words of db.query.text / db.statement, enough to tell reads from writes. */
+  dbQueryStart?: string;
   messagingSystem?: string;
   messagingDestination?: string;
   httpRoute?: string;

@@ -1,49 +1,40 @@
-// Files dropped on (or opened in) the UI arrive here as the request body.
+// Files dropped on (or opened in) the UI arrive here as the request body, in any format the
+// importers read (OTLP JSON / JSON lines, Jaeger JSON, Zipkin v2 JSON).
 import type { ImportResult } from '../../common/api/schemas';
-import { decodeOtlpObject, detectSignal } from '../../collectors/otlp/decode-json';
-import type { IngestPipeline } from '../store/ingest-pipeline';
+import { importBuffer } from '../../collectors/import';
 import { toHex } from '../../common/ids';
+import type { IngestPipeline } from '../store/ingest-pipeline';
+import { Backpressure } from '../../collectors/otlp/sink';
+
+const MAX_TRACE_IDS = 1000;
 
 export async function importUpload(pipeline: IngestPipeline, filename: string, body: Buffer): Promise<ImportResult> {
-  const result: ImportResult = { file: filename, format: 'otlp-json', spans: 0, logs: 0, metricPoints: 0, rejected: 0, errors: [], traceIds: [] };
-  const text = body.toString('utf8');
-  const docs: Array<{ line: number | null; text: string }> = [];
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{') && trimmed.includes('\n{')) {
-    result.format = 'otlp-jsonl';
-    text.split('\n').forEach((l, i) => l.trim() && docs.push({ line: i + 1, text: l }));
-  } else docs.push({ line: null, text });
+  const result: ImportResult = { file: filename, format: 'unknown', spans: 0, logs: 0, metricPoints: 0, rejected: 0, errors: [], traceIds: [] };
   const traceIds = new Set<string>();
-  for (const d of docs) {
-    const where = d.line === null ? filename : `${filename}:${d.line}`;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(d.text);
-    } catch (e) {
-      result.errors.push(`${where}: invalid JSON: ${(e as Error).message}`);
-      continue;
+  for await (const chunk of importBuffer(filename, body)) {
+    if (chunk.format) result.format = chunk.format;
+    for (const p of chunk.problems) result.errors.push(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+    const b = chunk.batch;
+    if (b.spans.length + b.logs.length + b.metrics.length === 0 && b.rejected === 0) continue;
+    for (const g of b.spans) for (const s of g.scopes) for (const sp of s.items) if (traceIds.size < MAX_TRACE_IDS) traceIds.add(toHex(sp.traceId));
+    let outcome;
+    for (;;) {
+      try {
+        outcome = await pipeline.submit({ kind: 'batch', batch: b, source: `import ${filename}` });
+        break;
+      } catch (e) {
+        if (!(e instanceof Backpressure)) throw e;
+        await new Promise((r) => setTimeout(r, e.retryAfterSeconds * 1000));
+      }
     }
-    const signal = detectSignal(obj);
-    if (!signal) {
-      result.errors.push(`${where}: not an OTLP JSON request (expected resourceSpans, resourceLogs or resourceMetrics)`);
-      continue;
-    }
-    let batch;
-    try {
-      batch = decodeOtlpObject(signal, obj);
-    } catch (e) {
-      result.errors.push(`${where}: ${(e as Error).message}`);
-      continue;
-    }
-    for (const g of batch.spans) for (const s of g.scopes) for (const sp of s.items) traceIds.add(toHex(sp.traceId));
-    const outcome = await pipeline.submit({ kind: 'batch', batch, source: `import ${where}` });
     if (outcome.failed) throw new Error(outcome.failed);
     result.rejected += outcome.rejected;
-    for (const e of outcome.errors) result.errors.push(`${where}: ${e}`);
-    if (signal === 'traces') result.spans += outcome.accepted + outcome.duplicates;
-    else if (signal === 'logs') result.logs += outcome.accepted + outcome.duplicates;
-    else result.metricPoints += outcome.accepted + outcome.duplicates;
+    for (const e of outcome.errors) result.errors.push(`${filename}: ${e}`);
+    for (const g of b.spans) for (const s of g.scopes) result.spans += s.items.length;
+    for (const g of b.logs) for (const s of g.scopes) result.logs += s.items.length;
+    for (const g of b.metrics) for (const s of g.scopes) for (const m of s.items) result.metricPoints += m.points.length;
   }
-  result.traceIds = [...traceIds].slice(0, 1000);
+  if (result.format === 'unknown' && result.errors.length === 0) result.errors.push(`${filename}: not a format Loupe can import`);
+  result.traceIds = [...traceIds];
   return result;
 }

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: Buffer | string, headers: Record<string, string>) =>
-  fetch(h.otlp + path, { method: 'POST', body, headers });
+  fetch(h.otlp + path, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers });
 
 function protoSpans(n = 3, traceSeed = 1) {
   const exporter = new InMemorySpanExporter();

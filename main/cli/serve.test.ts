@@ -70,7 +70,7 @@ describe('loupe serve', () => {
     const s = await serve(dataDir, ['--ingest-queue-jobs', '2']);
     const bodies = Array.from({ length: 24 }, (_, i) => payload(i, 2000));
     const results = await Promise.all(
-      bodies.map((b) => fetch(s.otlp + '/v1/traces', { method: 'POST', body: b, headers: { 'content-type': 'application/x-protobuf' } })),
+      bodies.map((b) => fetch(s.otlp + '/v1/traces', { method: 'POST', body: new Uint8Array(b), headers: { 'content-type': 'application/x-protobuf' } })),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses).toContain(200);
@@ -90,7 +90,7 @@ describe('loupe serve', () => {
       for (let i = 0; !stop && i < 200; i++) {
         const seed = w * 1000 + i;
         try {
-          const res = await fetch(s.otlp + '/v1/traces', { method: 'POST', body: payload(seed, 300), headers: { 'content-type': 'application/x-protobuf' } });
+          const res = await fetch(s.otlp + '/v1/traces', { method: 'POST', body: new Uint8Array(payload(seed, 300)), headers: { 'content-type': 'application/x-protobuf' } });
           if (res.status === 200) acknowledged.push(seed);
         } catch {
           return; // the server is gone

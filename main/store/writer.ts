@@ -15,6 +15,8 @@ import type {
 import { isEntrySpan, isErrorSpan } from '../../common/semconv';
 import * as H from '../../common/latency-histogram';
 import { hash53 } from './hash';
+import { EdgeMatcher, type EdgeAgg, type EdgeLookup } from './edges';
+import { httpStatusClass } from '../../common/semconv';
 
 export type TableName = 'spans' | 'traces' | 'logs' | 'metrics' | 'services' | 'rollups';
 
@@ -38,6 +40,12 @@ interface Agg {
   spanErrors: number;
   calls: number;
   errors: number;
+  /** Requests by HTTP status class, and failed requests without an HTTP status. */
+  http2xx: number;
+  http3xx: number;
+  http4xx: number;
+  http5xx: number;
+  otherErrors: number;
   ok: H.Histogram;
   err: H.Histogram;
 }
@@ -69,6 +77,8 @@ export class StoreWriter {
   private readonly resources = new Map<string, { id: number; serviceId: number; serviceName: string }>();
   private readonly scopes = new Map<string, number>();
   private readonly series = new Map<string, number>();
+  private readonly edges = new EdgeMatcher();
+  private readonly edgeLookup: EdgeLookup;
   private readonly stmt;
   private readonly writeTx: (batches: TelemetryBatch[], receivedMs: number) => WriteResult;
 
@@ -115,14 +125,19 @@ export class StoreWriter {
            services = loupe_merge_services(services, excluded.services)`,
       ),
       upsertServiceMinute: db.prepare(
-        `INSERT INTO rollup_service_minute (service_id, minute, spans, span_errors, calls, errors, hist_ok, hist_err) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO rollup_service_minute (service_id, minute, spans, span_errors, calls, errors, hist_ok, hist_err,
+           http_2xx, http_3xx, http_4xx, http_5xx, other_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (service_id, minute) DO UPDATE SET spans = spans + excluded.spans, span_errors = span_errors + excluded.span_errors,
            calls = calls + excluded.calls, errors = errors + excluded.errors,
+           http_2xx = http_2xx + excluded.http_2xx, http_3xx = http_3xx + excluded.http_3xx, http_4xx = http_4xx + excluded.http_4xx,
+           http_5xx = http_5xx + excluded.http_5xx, other_errors = other_errors + excluded.other_errors,
            hist_ok = loupe_hist_merge(hist_ok, excluded.hist_ok), hist_err = loupe_hist_merge(hist_err, excluded.hist_err)`,
       ),
       upsertOperationMinute: db.prepare(
-        `INSERT INTO rollup_operation_minute (service_id, name, minute, calls, errors, hist_ok, hist_err) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO rollup_operation_minute (service_id, name, minute, calls, errors, hist_ok, hist_err, http_4xx, http_5xx)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (service_id, name, minute) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
+           http_4xx = http_4xx + excluded.http_4xx, http_5xx = http_5xx + excluded.http_5xx,
            hist_ok = loupe_hist_merge(hist_ok, excluded.hist_ok), hist_err = loupe_hist_merge(hist_err, excluded.hist_err)`,
       ),
       insertLog: db.prepare(
@@ -141,6 +156,21 @@ export class StoreWriter {
         `INSERT OR IGNORE INTO metric_points (series_id, time_ns, start_ns, value, is_int, count, sum, min, max, detail, flags, received_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      upsertEdge: db.prepare(
+        `INSERT INTO rollup_edge_minute (source, target, minute, connection_type, calls, errors, writes, hist_ok, hist_err)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (source, target, minute) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
+           writes = writes + excluded.writes, connection_type = excluded.connection_type,
+           hist_ok = loupe_hist_merge(hist_ok, excluded.hist_ok), hist_err = loupe_hist_merge(hist_err, excluded.hist_err)`,
+      ),
+      serverChild: db.prepare(
+        `SELECT sv.name AS service, s.is_error AS is_error FROM spans s JOIN services sv ON sv.id = s.service_id
+         WHERE s.trace_id = ? AND s.parent_span_id = ? AND s.kind IN (2, 5) LIMIT 1`,
+      ),
+      clientParent: db.prepare(
+        `SELECT sv.name AS service, s.is_error AS is_error, s.duration_ns AS duration_ns, s.start_ns / 60000000000 AS minute, s.kind AS kind
+         FROM spans s JOIN services sv ON sv.id = s.service_id WHERE s.trace_id = ? AND s.span_id = ? AND s.kind IN (3, 4)`,
+      ),
       bumpStat: db.prepare(
         'INSERT INTO ingest_stats (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value',
       ),
@@ -148,6 +178,34 @@ export class StoreWriter {
       trimErrors: db.prepare('DELETE FROM ingest_errors WHERE id <= (SELECT max(id) FROM ingest_errors) - 500'),
     };
     this.writeTx = db.transaction((batches: TelemetryBatch[], receivedMs: number) => this.writeAll(batches, receivedMs));
+    const st = this.stmt;
+    this.edgeLookup = {
+      serverChildOf(traceId, spanId) {
+        const r = st.serverChild.get(traceId, spanId) as { service: string; is_error: number } | undefined;
+        return r ? { service: r.service, isError: r.is_error === 1 } : null;
+      },
+      clientParent(traceId, parentSpanId) {
+        const r = st.clientParent.get(traceId, parentSpanId) as
+          | { service: string; is_error: number; duration_ns: number; minute: number; kind: number }
+          | undefined;
+        return r ? { service: r.service, isError: r.is_error === 1, micros: r.duration_ns / 1000, minute: r.minute, kind: r.kind } : null;
+      },
+    };
+  }
+
+  /** Settles service-map halves that waited too long for their other half (run between writes). */
+  tick(nowMs = Date.now()): number {
+    return this.db.transaction(() => {
+      const edgeAggs = new Map<string, EdgeAgg>();
+      this.edges.expire(nowMs, this.edgeLookup, edgeAggs);
+      this.writeEdges(edgeAggs);
+      return edgeAggs.size;
+    })();
+  }
+
+  private writeEdges(edgeAggs: Map<string, EdgeAgg>): void {
+    for (const e of edgeAggs.values())
+      this.stmt.upsertEdge.run(e.source, e.target, e.minute, e.connectionType, e.calls, e.errors, e.writes, histBlob(e.ok), histBlob(e.err));
   }
 
   /** Writes batches in one transaction. */
@@ -182,12 +240,13 @@ export class StoreWriter {
     const serviceMinutes = new Map<string, Agg & { serviceId: number; minute: number }>();
     const opMinutes = new Map<string, Agg & { serviceId: number; minute: number; name: string }>();
     const seriesSeen = new Map<number, number>();
+    const edgeAggs = new Map<string, EdgeAgg>();
     for (const batch of batches) {
       const storedBefore = result.spans + result.logs + result.metricPoints;
       const dupBefore = result.duplicates;
       result.rejected += batch.rejected;
       for (const group of batch.spans)
-        this.writeSpans(group, receivedMs, result, touched, traces, serviceMinutes, opMinutes);
+        this.writeSpans(group, receivedMs, result, touched, traces, serviceMinutes, opMinutes, edgeAggs);
       for (const group of batch.logs) this.writeLogs(group, receivedMs, result, touched);
       for (const group of batch.metrics) this.writeMetrics(group, receivedMs, result, touched, seriesSeen);
       result.perBatch.push({
@@ -212,9 +271,26 @@ export class StoreWriter {
     }
     result.traces = traces.size;
     for (const a of serviceMinutes.values())
-      s.upsertServiceMinute.run(a.serviceId, a.minute, a.spans, a.spanErrors, a.calls, a.errors, histBlob(a.ok), histBlob(a.err));
+      s.upsertServiceMinute.run(
+        a.serviceId,
+        a.minute,
+        a.spans,
+        a.spanErrors,
+        a.calls,
+        a.errors,
+        histBlob(a.ok),
+        histBlob(a.err),
+        a.http2xx,
+        a.http3xx,
+        a.http4xx,
+        a.http5xx,
+        a.otherErrors,
+      );
     for (const a of opMinutes.values())
-      s.upsertOperationMinute.run(a.serviceId, a.name, a.minute, a.calls, a.errors, histBlob(a.ok), histBlob(a.err));
+      s.upsertOperationMinute.run(a.serviceId, a.name, a.minute, a.calls, a.errors, histBlob(a.ok), histBlob(a.err), a.http4xx, a.http5xx);
+    this.edges.expire(receivedMs, this.edgeLookup, edgeAggs);
+    this.writeEdges(edgeAggs);
+    if (edgeAggs.size) result.tables.push('rollups');
     for (const [id, ms] of seriesSeen) s.touchSeries.run(ms, id);
     for (const [id, t] of touched) {
       s.touchService.run(Number(t.lastNs / 1_000_000n), id);
@@ -289,6 +365,7 @@ export class StoreWriter {
     traces: Map<string, TraceAgg>,
     serviceMinutes: Map<string, Agg & { serviceId: number; minute: number }>,
     opMinutes: Map<string, Agg & { serviceId: number; minute: number; name: string }>,
+    edgeAggs: Map<string, EdgeAgg>,
   ): void {
     const res = this.resource(group.resource, receivedMs);
     const insert = this.stmt.insertSpan;
@@ -297,12 +374,14 @@ export class StoreWriter {
       const scopeId = this.scope(sg.scope);
       for (const sp of sg.items) {
         const traceId = asBuffer(sp.traceId);
+        const spanIdBuf = asBuffer(sp.spanId);
+        const parentBuf = asBuffer(sp.parentSpanId);
         const durationNs = Number(sp.endNs - sp.startNs);
         const isError = isErrorSpan(sp.kind, sp.statusCode, sp.hints);
         const info = insert.run(
           traceId,
-          asBuffer(sp.spanId),
-          asBuffer(sp.parentSpanId),
+          spanIdBuf,
+          parentBuf,
           res.serviceId,
           res.id,
           scopeId,
@@ -373,23 +452,16 @@ export class StoreWriter {
         if (isError) a.spanErrors++;
         if (isEntrySpan(sp.kind, sp.parentSpanId !== null)) {
           const micros = durationNs / 1000;
-          a.calls++;
-          if (isError) {
-            a.errors++;
-            H.record(a.err, micros);
-          } else H.record(a.ok, micros);
+          countRequest(a, isError, micros, sp.hints.httpStatusCode);
           const ok = `${res.serviceId}:${minute}:${sp.name}`;
           let o = opMinutes.get(ok);
           if (o === undefined) {
             o = { ...newAgg(res.serviceId, minute), name: sp.name };
             opMinutes.set(ok, o);
           }
-          o.calls++;
-          if (isError) {
-            o.errors++;
-            H.record(o.err, micros);
-          } else H.record(o.ok, micros);
+          countRequest(o, isError, micros, sp.hints.httpStatusCode);
         }
+        this.edges.onSpan(sp, traceId, spanIdBuf, parentBuf, res.serviceName, isError, edgeAggs, receivedMs);
       }
     }
     if (lastNs > 0n) touch(touched, res.serviceId, res.serviceName, lastNs);
@@ -510,7 +582,45 @@ export class StoreWriter {
 }
 
 function newAgg(serviceId: number, minute: number): Agg & { serviceId: number; minute: number } {
-  return { serviceId, minute, spans: 0, spanErrors: 0, calls: 0, errors: 0, ok: new Map(), err: new Map() };
+  return {
+    serviceId,
+    minute,
+    spans: 0,
+    spanErrors: 0,
+    calls: 0,
+    errors: 0,
+    http2xx: 0,
+    http3xx: 0,
+    http4xx: 0,
+    http5xx: 0,
+    otherErrors: 0,
+    ok: new Map(),
+    err: new Map(),
+  };
+}
+
+function countRequest(a: Agg, isError: boolean, micros: number, httpStatus: number | undefined): void {
+  a.calls++;
+  if (isError) {
+    a.errors++;
+    H.record(a.err, micros);
+  } else H.record(a.ok, micros);
+  switch (httpStatusClass(httpStatus)) {
+    case '2xx':
+      a.http2xx++;
+      break;
+    case '3xx':
+      a.http3xx++;
+      break;
+    case '4xx':
+      a.http4xx++;
+      break;
+    case '5xx':
+      a.http5xx++;
+      break;
+    default:
+      if (isError) a.otherErrors++;
+  }
 }
 
 function touch(touched: Map<number, { name: string; lastNs: bigint }>, id: number, name: string, ns: bigint): void {

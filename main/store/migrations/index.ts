@@ -1,6 +1,7 @@
 // Numbered migrations, applied in order. An applied migration must never be edited: its
 // checksum is stored and checked at every start (add a new migration instead).
 import { sql as m001 } from './001-initial';
+import { sql as m002 } from './002-service-map';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [{ version: 1, name: 'initial', sql: m001 }];
+export const MIGRATIONS: Migration[] = [
+  { version: 1, name: 'initial', sql: m001 },
+  { version: 2, name: 'service-map', sql: m002 },
+];

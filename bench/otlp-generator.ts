@@ -1,0 +1,217 @@
+// Builds realistic OTLP/protobuf export requests quickly (a tiny encoder, not the SDK, so
+// generating millions of spans does not dominate a benchmark run): services with HTTP
+// server spans, database client spans and outgoing calls, ~8 attributes each.
+
+class Writer {
+  buf = Buffer.allocUnsafe(1 << 20);
+  pos = 0;
+
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+  varint(v: number): void {
+    this.ensure(10);
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    this.buf[this.pos++] = v;
+  }
+  tag(field: number, wire: number): void {
+    this.varint((field << 3) | wire);
+  }
+  bytes(field: number, b: Uint8Array): void {
+    this.tag(field, 2);
+    this.varint(b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+  string(field: number, s: string): void {
+    this.bytes(field, Buffer.from(s, 'utf8'));
+  }
+  fixed64(field: number, v: bigint): void {
+    this.tag(field, 1);
+    this.ensure(8);
+    this.buf.writeBigUInt64LE(v, this.pos);
+    this.pos += 8;
+  }
+  /** Writes a length-delimited sub-message produced by `fn` (body written in place, then
+   * moved up behind its minimal-length varint). */
+  message(field: number, fn: () => void): void {
+    this.tag(field, 2);
+    this.ensure(5);
+    const lenPos = this.pos;
+    this.pos += 5;
+    const bodyStart = this.pos;
+    fn();
+    const len = this.pos - bodyStart;
+    let lenBytes = 1;
+    for (let v = len; v >= 0x80; v = Math.floor(v / 128)) lenBytes++;
+    this.buf.copy(this.buf, lenPos + lenBytes, bodyStart, this.pos);
+    this.pos = lenPos;
+    this.varint(len);
+    this.pos = lenPos + lenBytes + len;
+  }
+  attr(key: string, value: string | number | boolean): void {
+    this.message(9, () => this.kv(key, value));
+  }
+  kv(key: string, value: string | number | boolean): void {
+    this.string(1, key);
+    this.message(2, () => {
+      if (typeof value === 'string') this.string(1, value);
+      else if (typeof value === 'boolean') {
+        this.tag(2, 0);
+        this.varint(value ? 1 : 0);
+      } else if (Number.isInteger(value)) {
+        this.tag(3, 0);
+        this.varint(value);
+      } else {
+        this.tag(4, 1);
+        this.ensure(8);
+        this.buf.writeDoubleLE(value, this.pos);
+        this.pos += 8;
+      }
+    });
+  }
+  take(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+}
+
+export interface GeneratorOptions {
+  services: number;
+  /** Spans per trace (a server span, its db calls and downstream calls). */
+  spansPerTrace: number;
+  /** Start time of the first trace (ms); traces are spread over `spreadMs`. */
+  startMs: number;
+  spreadMs: number;
+  seed?: number;
+}
+
+/** A deterministic PRNG so runs are comparable. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ROUTES = ['/api/cart', '/api/checkout', '/api/products/:id', '/api/users/:id', '/api/search', '/healthz'];
+
+/**
+ * One export request holding `traces` whole traces; each trace's spans are grouped under the
+ * resource of the service that produced them, as an SDK batch would.
+ */
+export function tracesRequest(opts: GeneratorOptions, traces: number, firstTrace: number): { body: Buffer; spans: number; traceIds: string[] } {
+  const rand = mulberry32((opts.seed ?? 1) * 1_000_003 + firstTrace);
+  const byService = new Map<number, Array<() => void>>();
+  const w = new Writer();
+  let count = 0;
+  const traceIds: string[] = [];
+  for (let t = 0; t < traces; t++) {
+    const n = firstTrace + t;
+    const traceId = Buffer.alloc(16);
+    traceId.writeUInt32BE(n >>> 0, 12);
+    traceId.writeUInt32BE((opts.seed ?? 1) >>> 0, 0);
+    traceId.writeUInt32BE(0x6c6f7570, 4);
+    traceIds.push(traceId.toString('hex'));
+    const start = BigInt(Math.floor(opts.startMs + rand() * opts.spreadMs)) * 1_000_000n;
+    const rootService = n % opts.services;
+    const route = ROUTES[n % ROUTES.length];
+    const total = BigInt(Math.floor(2_000_000 + rand() * 80_000_000));
+    const failed = rand() < 0.02;
+    const spans: Array<{ service: number; write: () => void }> = [];
+    const rootId = Buffer.alloc(8);
+    rootId.writeUInt32BE(n >>> 0, 4);
+    rootId[0] = 1;
+    spans.push({
+      service: rootService,
+      write: () => {
+        w.bytes(1, traceId);
+        w.bytes(2, rootId);
+        w.string(5, `GET ${route}`);
+        w.tag(6, 0);
+        w.varint(2);
+        w.fixed64(7, start);
+        w.fixed64(8, start + total);
+        w.attr('http.request.method', 'GET');
+        w.attr('http.route', route);
+        w.attr('url.path', route.replace(':id', String(n % 997)));
+        w.attr('http.response.status_code', failed ? 503 : 200);
+        w.attr('server.address', 'localhost');
+        w.attr('server.port', 8080);
+        w.attr('user_agent.original', 'Mozilla/5.0 (X11; Linux x86_64)');
+        w.attr('network.protocol.version', '1.1');
+        if (failed) w.message(15, () => { w.tag(3, 0); w.varint(2); w.string(2, 'upstream unavailable'); });
+      },
+    });
+    for (let k = 1; k < opts.spansPerTrace; k++) {
+      const child = Buffer.alloc(8);
+      child.writeUInt32BE(n >>> 0, 4);
+      child[0] = 2;
+      child[1] = k;
+      const childStart = start + BigInt(Math.floor(Number(total) * (k / (opts.spansPerTrace + 1))));
+      const childDur = BigInt(Math.floor(200_000 + rand() * 5_000_000));
+      const isDb = k % 2 === 1;
+      spans.push({
+        service: rootService,
+        write: () => {
+          w.bytes(1, traceId);
+          w.bytes(2, child);
+          w.bytes(4, rootId);
+          w.string(5, isDb ? 'SELECT shop.items' : `GET /internal/${k}`);
+          w.tag(6, 0);
+          w.varint(3);
+          w.fixed64(7, childStart);
+          w.fixed64(8, childStart + childDur);
+          if (isDb) {
+            w.attr('db.system.name', 'postgresql');
+            w.attr('db.namespace', 'shop');
+            w.attr('db.operation.name', 'SELECT');
+            w.attr('db.query.text', 'SELECT * FROM items WHERE id = $1');
+            w.attr('server.address', 'db.internal');
+            w.attr('server.port', 5432);
+          } else {
+            w.attr('http.request.method', 'GET');
+            w.attr('server.address', `svc-${(rootService + k) % opts.services}`);
+            w.attr('server.port', 8080);
+            w.attr('http.response.status_code', 200);
+            w.attr('url.full', `http://svc-${(rootService + k) % opts.services}:8080/internal/${k}`);
+          }
+        },
+      });
+    }
+    for (const s of spans) {
+      const list = byService.get(s.service) ?? [];
+      list.push(s.write);
+      byService.set(s.service, list);
+      count++;
+    }
+  }
+  for (const [service, writers] of byService) {
+    w.message(1, () => {
+      w.message(1, () => {
+        w.message(1, () => w.kv('service.name', `svc-${service}`));
+        w.message(1, () => w.kv('service.version', `1.${service % 4}.0`));
+        w.message(1, () => w.kv('host.name', 'bench-host'));
+        w.message(1, () => w.kv('telemetry.sdk.language', 'nodejs'));
+      });
+      w.message(2, () => {
+        w.message(1, () => {
+          w.string(1, '@opentelemetry/instrumentation-http');
+          w.string(2, '0.200.0');
+        });
+        for (const write of writers) w.message(2, write);
+      });
+    });
+  }
+  return { body: w.take(), spans: count, traceIds };
+}

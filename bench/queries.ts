@@ -1,0 +1,66 @@
+// Query latencies through the HTTP API (the path the UI uses), p50/p95 in milliseconds.
+import { readFileSync } from 'node:fs';
+
+interface Target {
+  url: string;
+  token: string;
+  services: number;
+  smoke: boolean;
+  storeDir: string;
+}
+
+function percentile(samples: number[], p: number): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+const r2 = (n: number) => Math.round(n * 100) / 100;
+
+async function timeGets(t: Target, paths: string[]): Promise<{ p50Ms: number; p95Ms: number; n: number }> {
+  const samples: number[] = [];
+  for (const p of paths) {
+    const t0 = performance.now();
+    const res = await fetch(t.url + p, { headers: { authorization: `Bearer ${t.token}` } });
+    await res.arrayBuffer();
+    samples.push(performance.now() - t0);
+    if (res.status !== 200) throw new Error(`${p} answered ${res.status}`);
+  }
+  return { p50Ms: r2(percentile(samples, 50)), p95Ms: r2(percentile(samples, 95)), n: samples.length };
+}
+
+async function get<T>(t: Target, path: string): Promise<T> {
+  const res = await fetch(t.url + path, { headers: { authorization: `Bearer ${t.token}` } });
+  return (await res.json()) as T;
+}
+
+export async function benchQueries(t: Target): Promise<Record<string, unknown>> {
+  const n = t.smoke ? 20 : 100;
+  const recent = await get<Array<{ traceId: string }>>(t, '/api/traces?limit=1000');
+  const ids = recent.map((r) => r.traceId);
+  const pick = (i: number) => ids[(i * 7919) % ids.length];
+  // warm the page cache once, as a user's second query would find it
+  await timeGets(t, ids.slice(0, 5).map((id) => `/api/traces/${id}`));
+  const out: Record<string, unknown> = {
+    traceById: await timeGets(t, Array.from({ length: n }, (_, i) => `/api/traces/${pick(i)}`)),
+    traceSearchRecent: await timeGets(t, Array.from({ length: n }, () => '/api/traces?limit=100')),
+    traceSearchByService: await timeGets(t, Array.from({ length: n }, (_, i) => `/api/traces?service=svc-${i % t.services}&limit=50`)),
+    traceSearchByServiceAndOperation: await timeGets(t, Array.from({ length: n }, (_, i) => `/api/traces?service=svc-${i % t.services}&operation=${encodeURIComponent('GET /api/cart')}&limit=50`)),
+    traceSearchSlowErrors: await timeGets(t, Array.from({ length: n }, () => '/api/traces?minDurationMs=50&status=error&limit=50')),
+    traceSearchByAttribute: await timeGets(t, Array.from({ length: n }, (_, i) => `/api/traces?service=svc-${i % t.services}&attr=${encodeURIComponent(`url.path=/api/users/${i % 997}`)}&limit=20`)),
+    servicesList1h: await timeGets(t, Array.from({ length: n }, () => '/api/services?sparkline=30')),
+  };
+  out.coreRssMb = rssOfServer(t.storeDir);
+  return out;
+}
+
+/** Resident memory of the server process, from /proc (Linux). */
+function rssOfServer(storeDir: string): number | null {
+  try {
+    const pid = JSON.parse(readFileSync(`${storeDir}/server.json`, 'utf8')).pid as number;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return Math.round(kb / 1024);
+  } catch {
+    return null;
+  }
+}

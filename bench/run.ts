@@ -1,0 +1,223 @@
+// `npm run bench`: prints JSON figures. Ingest end to end (client → OTLP/HTTP → decode →
+// committed in SQLite with every index, summary and rollup) against the raw limits measured
+// in the same run (protobuf decode alone; a bare better-sqlite3 insert of the same rows), then
+// query latencies at the stored size. `--smoke` runs a small version (CI), `--spans N` sets
+// the store size.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'node:http';
+import Database from 'better-sqlite3';
+import { decodeOtlpProto } from '../collectors/otlp/decode-proto';
+import { tracesRequest } from './otlp-generator';
+import { benchQueries } from './queries';
+import { protobufjsTraceDecoder } from './protobufjs-otlp';
+
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const spansArg = args.indexOf('--spans');
+const TOTAL_SPANS = spansArg >= 0 ? Number(args[spansArg + 1]) : smoke ? 50_000 : 1_000_000;
+const TRACES_PER_REQUEST = 100;
+const SPANS_PER_TRACE = 10;
+const SERVICES = smoke ? 10 : 100;
+const CONCURRENCY = 4;
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const CLI = join(HERE, '..', 'cli.js');
+
+export function percentile(samples: number[], p: number): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Distinct copies of a template request: the 4 seed bytes of every trace id are rewritten. */
+function payloads(count: number, startMs: number, spreadMs: number): Buffer[] {
+  const templates = Array.from({ length: 8 }, (_, i) =>
+    tracesRequest({ services: SERVICES, spansPerTrace: SPANS_PER_TRACE, startMs, spreadMs, seed: 1 }, TRACES_PER_REQUEST, i * TRACES_PER_REQUEST * 97).body,
+  );
+  const marker = Buffer.from([0, 0, 0, 1, 0x6c, 0x6f, 0x75, 0x70]);
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const b = Buffer.from(templates[i % templates.length]);
+    const seed = Math.floor(i / templates.length) + 2;
+    for (let at = b.indexOf(marker); at >= 0; at = b.indexOf(marker, at + 8)) b.writeUInt32BE(seed, at);
+    out.push(b);
+  }
+  return out;
+}
+
+interface Server {
+  proc: ChildProcess;
+  otlpPort: number;
+  url: string;
+  token: string;
+}
+
+async function startServer(dataDir: string): Promise<Server> {
+  const info = join(dataDir, 'server.json');
+  const proc = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--max-size-mb', '100000'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 400 && !existsSync(info); i++) await new Promise((r) => setTimeout(r, 50));
+  const s = JSON.parse(readFileSync(info, 'utf8'));
+  return { proc, otlpPort: s.ports.otlpHttp, url: s.url, token: s.token };
+}
+
+function post(agent: Agent, port: number, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function ingestEndToEnd(server: Server, bodies: Buffer[]): Promise<{ seconds: number; retries: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  let next = 0;
+  let retries = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        for (;;) {
+          const status = await post(agent, server.otlpPort, body);
+          if (status === 200) break;
+          if (status !== 429 && status !== 503) throw new Error(`ingest answered ${status}`);
+          retries++;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    }),
+  );
+  agent.destroy();
+  return { seconds: (performance.now() - t0) / 1000, retries };
+}
+
+function decodeLimit(bodies: Buffer[]): number {
+  for (const b of bodies.slice(0, 5)) decodeOtlpProto('traces', b); // warm up the JIT
+  let spans = 0;
+  const t0 = performance.now();
+  for (const b of bodies) {
+    const batch = decodeOtlpProto('traces', b);
+    for (const g of batch.spans) for (const s of g.scopes) spans += s.items.length;
+  }
+  return spans / ((performance.now() - t0) / 1000);
+}
+
+/** The same rows into the same spans table (with its indexes) with nothing else: no trace
+ * summaries, no rollups, no resource or scope resolution. */
+function bareInsertLimit(bodies: Buffer[], dir: string): number {
+  const db = new Database(join(dir, 'bare.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -131072');
+  db.exec(`CREATE TABLE spans (id INTEGER PRIMARY KEY, trace_id BLOB NOT NULL, span_id BLOB NOT NULL, parent_span_id BLOB,
+    service_id INTEGER NOT NULL, resource_id INTEGER NOT NULL, scope_id INTEGER NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL,
+    start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, duration_ns INTEGER NOT NULL, status_code INTEGER NOT NULL, status_message TEXT,
+    is_error INTEGER NOT NULL, trace_state TEXT, flags INTEGER, attributes TEXT NOT NULL, events TEXT, links TEXT,
+    dropped_attributes_count INTEGER, dropped_events_count INTEGER, dropped_links_count INTEGER, received_ms INTEGER NOT NULL);
+    CREATE UNIQUE INDEX spans_by_trace ON spans (trace_id, span_id);
+    CREATE INDEX spans_by_service ON spans (service_id, start_ns);`);
+  const insert = db.prepare(`INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, service_id, resource_id, scope_id, name, kind,
+    start_ns, end_ns, duration_ns, status_code, status_message, is_error, trace_state, flags, attributes, events, links,
+    dropped_attributes_count, dropped_events_count, dropped_links_count, received_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+  const rows = bodies.map((b) => decodeOtlpProto('traces', b));
+  const now = Date.now();
+  const tx = db.transaction((batch: (typeof rows)[number]) => {
+    let svc = 0;
+    for (const g of batch.spans) {
+      svc++;
+      for (const s of g.scopes)
+        for (const sp of s.items)
+          insert.run(sp.traceId, sp.spanId, sp.parentSpanId, svc, svc, 1, sp.name, sp.kind, sp.startNs, sp.endNs, Number(sp.endNs - sp.startNs),
+            sp.statusCode, sp.statusMessage || null, 0, null, sp.flags || null, sp.attributes, null, null, null, null, null, now);
+    }
+  });
+  let spans = 0;
+  const t0 = performance.now();
+  for (const r of rows) {
+    tx(r);
+    for (const g of r.spans) for (const s of g.scopes) spans += s.items.length;
+  }
+  const rate = spans / ((performance.now() - t0) / 1000);
+  db.close();
+  return rate;
+}
+
+/** protobufjs decoding the same payloads into plain objects (what a general-purpose decoder
+ * hands over before any row is built): the baseline the hand-written decoder is measured against. */
+function protobufjsDecodeRate(bodies: Buffer[]): number {
+  const decode = protobufjsTraceDecoder();
+  for (const b of bodies.slice(0, 5)) decode(b);
+  const t0 = performance.now();
+  for (const b of bodies) decode(b);
+  return (bodies.length * TRACES_PER_REQUEST * SPANS_PER_TRACE) / ((performance.now() - t0) / 1000);
+}
+
+async function main() {
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-bench-'));
+  const requests = Math.ceil(TOTAL_SPANS / (TRACES_PER_REQUEST * SPANS_PER_TRACE));
+  const now = Date.now();
+  // Spread the data over the last hour so window queries see all of it.
+  const bodies = payloads(requests, now - 3_600_000, 3_540_000);
+  const sampleBodies = bodies.slice(0, Math.min(bodies.length, smoke ? 50 : 300));
+  const results: Record<string, unknown> = {
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGb: round(totalmem() / 1024 ** 3),
+      freeMemoryGb: round(freemem() / 1024 ** 3),
+      os: `${platform()} ${release()}`,
+      node: process.version,
+      sqlite: (new Database(':memory:').prepare('select sqlite_version() v').get() as { v: string }).v,
+    },
+    config: { spans: requests * TRACES_PER_REQUEST * SPANS_PER_TRACE, services: SERVICES, spansPerRequest: TRACES_PER_REQUEST * SPANS_PER_TRACE, concurrency: CONCURRENCY, smoke },
+  };
+  try {
+    const decode = decodeLimit(sampleBodies);
+    const bare = bareInsertLimit(sampleBodies, dir);
+    const pbjs = protobufjsDecodeRate(sampleBodies);
+    const server = await startServer(join(dir, 'store'));
+    try {
+      const e2e = await ingestEndToEnd(server, bodies);
+      const spans = requests * TRACES_PER_REQUEST * SPANS_PER_TRACE;
+      const rate = spans / e2e.seconds;
+      results.ingest = {
+        endToEndSpansPerSec: Math.round(rate),
+        decodeOnlySpansPerSec: Math.round(decode),
+        bareInsertSpansPerSec: Math.round(bare),
+        protobufjsDecodeSpansPerSec: Math.round(pbjs),
+        ratioToDecode: round(rate / decode, 2),
+        ratioToBareInsert: round(rate / bare, 2),
+        ratioToSlowerLimit: round(rate / Math.min(decode, bare), 2),
+        backpressureRetries: e2e.retries,
+        seconds: round(e2e.seconds, 2),
+      };
+      results.queries = await benchQueries({ url: server.url, token: server.token, services: SERVICES, smoke, storeDir: join(dir, 'store') });
+      const rss = await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${server.token}` } }).then((r) => r.json());
+      results.store = { sizeMb: round(rss.store.sizeBytes / 1024 ** 2), spans: rss.ingest.spans };
+    } finally {
+      server.proc.kill('SIGTERM');
+      await new Promise((r) => server.proc.once('exit', r));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(JSON.stringify(results, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
