@@ -1,0 +1,181 @@
+// The demo shop end to end: its real processes export OTLP to a real receiver and store, and
+// what lands in SQLite is what a new user would see in Loupe in the first seconds.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OtlpHttpReceiver } from '../../collectors/otlp/http-receiver';
+import { IngestPipeline } from '../store/ingest-pipeline';
+import { startDemo, type RunningDemo } from './index';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const RUN_MS = 12_000;
+const CLIENT = 3;
+const SERVER = 2;
+const PRODUCER = 4;
+const CONSUMER = 5;
+
+let buildDir: string;
+let dataDir: string;
+let db: Database.Database;
+let demo: RunningDemo;
+const demoLog: string[] = [];
+
+beforeAll(async () => {
+  // Bundled like build/build.mjs does, into a folder of its own so concurrent builds of dist/
+  // cannot interfere; inside the repository so the external packages resolve.
+  buildDir = mkdtempSync(join(REPO, 'dist-demo-'));
+  await build({
+    absWorkingDir: REPO,
+    entryPoints: { 'demo-service': 'main/demo/service.ts' },
+    outdir: buildDir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+
+  dataDir = mkdtempSync(join(tmpdir(), 'loupe-demo-'));
+  const pipeline = await IngestPipeline.start({ dataDir, mode: 'inline' });
+  const receiver = new OtlpHttpReceiver({ host: '127.0.0.1', port: 0, sink: (p) => pipeline.submit({ kind: 'otlp', ...p }) });
+  const port = await receiver.listen();
+  try {
+    demo = await startDemo({
+      otlpEndpoint: `http://127.0.0.1:${port}`,
+      rps: 20,
+      serviceScript: join(buildDir, 'demo-service.js'),
+      log: (line) => demoLog.push(line),
+    });
+    await new Promise((resolve) => setTimeout(resolve, RUN_MS));
+  } finally {
+    await demo?.stop();
+    await receiver.close();
+    await pipeline.close();
+  }
+  db = new Database(join(dataDir, 'loupe.db'), { readonly: true });
+}, 90_000);
+
+afterAll(() => {
+  db?.close();
+  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const rows = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[];
+const one = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).get(...params) as T;
+const attr = (name: string, alias = 's') => `json_extract(${alias}.attributes, '$."${name}"')`;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+describe('the demo shop, as Loupe stores it', () => {
+  it('shows at least six services of the "shop" namespace in the "demo" environment', () => {
+    const services = rows<{ name: string }>(`SELECT name FROM services WHERE namespace = 'shop'`).map((r) => r.name);
+    expect(services.length).toBeGreaterThanOrEqual(6);
+    expect(services).toEqual(expect.arrayContaining(demo.services));
+    const environments = rows<{ environment: string }>('SELECT DISTINCT environment FROM resources').map((r) => r.environment);
+    expect(environments).toEqual(['demo']);
+  });
+
+  it('has traces that cross at least four services', () => {
+    const widest = one<{ services: number }>('SELECT COUNT(DISTINCT service_id) AS services FROM spans GROUP BY trace_id ORDER BY services DESC LIMIT 1');
+    expect(widest.services).toBeGreaterThanOrEqual(4);
+  });
+
+  it('pairs HTTP client spans with the server spans of the services they called', () => {
+    const { clients, paired } = one<{ clients: number; paired: number }>(`
+      SELECT COUNT(*) AS clients,
+             SUM(EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = c.trace_id AND s.parent_span_id = c.span_id
+                         AND s.kind = ${SERVER} AND s.service_id != c.service_id)) AS paired
+      FROM spans c WHERE c.kind = ${CLIENT} AND ${attr('http.request.method', 'c')} IS NOT NULL`);
+    expect(clients).toBeGreaterThan(50);
+    // A request cut off by a timeout still reaches its server, so nearly all pair up.
+    expect(paired / clients).toBeGreaterThan(0.95);
+    const route = one<{ n: number }>(`SELECT COUNT(*) AS n FROM spans s WHERE kind = ${SERVER} AND ${attr('http.route')} = '/products/:sku'`);
+    expect(route.n).toBeGreaterThan(0);
+  });
+
+  it('shows "shopdb" written by more than one service, and a Redis cache', () => {
+    const writers = rows<{ name: string }>(`
+      SELECT DISTINCT sv.name FROM spans s JOIN services sv ON sv.id = s.service_id
+      WHERE s.kind = ${CLIENT} AND ${attr('db.system.name')} = 'postgresql' AND ${attr('db.namespace')} = 'shopdb'
+        AND ${attr('db.operation.name')} IN ('INSERT', 'UPDATE', 'DELETE')`).map((r) => r.name);
+    expect(writers.length).toBeGreaterThanOrEqual(2);
+    const query = one<{ text: string }>(`SELECT ${attr('db.query.text')} AS text FROM spans s WHERE ${attr('db.namespace')} = 'shopdb' LIMIT 1`);
+    expect(query.text).toMatch(/\$1/);
+    const cache = one<{ n: number }>(`SELECT COUNT(*) AS n FROM spans s WHERE kind = ${CLIENT} AND ${attr('db.system.name')} = 'redis'`);
+    expect(cache.n).toBeGreaterThan(0);
+  });
+
+  it('carries order messages from a producer to a consumer in another service, in the same trace', () => {
+    const hop = one<{ producer: string; consumer: string; destination: string; operation: string; lagNs: number } | undefined>(`
+      SELECT ps.name AS producer, cs.name AS consumer, ${attr('messaging.destination.name', 'c')} AS destination,
+             ${attr('messaging.operation.type', 'c')} AS operation, c.start_ns - p.end_ns AS lagNs
+      FROM spans p JOIN spans c ON c.trace_id = p.trace_id AND c.parent_span_id = p.span_id
+      JOIN services ps ON ps.id = p.service_id JOIN services cs ON cs.id = c.service_id
+      WHERE p.kind = ${PRODUCER} AND c.kind = ${CONSUMER} AND ${attr('messaging.system', 'p')} = 'kafka' LIMIT 1`);
+    expect(hop).toMatchObject({ producer: 'checkout', consumer: 'fulfillment', destination: 'orders', operation: 'process' });
+  });
+
+  it('runs two versions of payment side by side, the newer one slower', () => {
+    const durations = rows<{ version: string; instance: string; ms: number }>(`
+      SELECT r.service_version AS version, json_extract(r.attributes, '$."service.instance.id"') AS instance, s.duration_ns / 1e6 AS ms
+      FROM spans s JOIN resources r ON r.id = s.resource_id JOIN services sv ON sv.id = s.service_id
+      WHERE sv.name = 'payment' AND s.kind = ${SERVER}`);
+    const byVersion = (v: string) => durations.filter((d) => d.version === v);
+    expect([...new Set(durations.map((d) => d.version))].sort()).toEqual(['1.4.2', '1.5.0']);
+    expect(new Set(durations.map((d) => d.instance)).size).toBe(2);
+    // Medians, not means: one slow outlier must not decide it either way.
+    expect(median(byVersion('1.5.0').map((d) => d.ms))).toBeGreaterThan(median(byVersion('1.4.2').map((d) => d.ms)) + 40);
+  });
+
+  it('has failed spans', () => {
+    const failed = one<{ n: number }>('SELECT COUNT(*) AS n FROM spans WHERE is_error = 1');
+    expect(failed.n).toBeGreaterThan(0);
+  });
+
+  it('has logs of several severities tied to stored spans', () => {
+    const correlated = one<{ n: number }>(`
+      SELECT COUNT(*) AS n FROM logs l
+      WHERE EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = l.trace_id AND s.span_id = l.span_id)`);
+    expect(correlated.n).toBeGreaterThan(50);
+    const severities = rows<{ severity_text: string }>('SELECT DISTINCT severity_text FROM logs').map((r) => r.severity_text);
+    expect(severities).toEqual(expect.arrayContaining(['DEBUG', 'INFO']));
+    expect(severities.some((s) => s === 'WARN' || s === 'ERROR')).toBe(true);
+  });
+
+  it('has HTTP duration histograms, runtime metrics and business metrics', () => {
+    const series = (name: string) => one<{ kind: string; points: number } | undefined>(`
+      SELECT ms.kind, COUNT(mp.id) AS points FROM metric_series ms JOIN metric_points mp ON mp.series_id = ms.id
+      WHERE ms.name = ? GROUP BY ms.kind`, name);
+    expect(series('http.server.request.duration')).toMatchObject({ kind: 'histogram' });
+    expect(series('nodejs.eventloop.delay.p99')?.points).toBeGreaterThan(0);
+    expect(series('v8js.memory.heap.used')?.points).toBeGreaterThan(0);
+    expect(series('process.cpu.utilization')?.points).toBeGreaterThan(0);
+    expect(series('shop.orders.placed')?.points).toBeGreaterThan(0);
+    expect(series('shop.cart.size')).toMatchObject({ kind: 'histogram' });
+    expect(series('shop.queue.depth')?.points).toBeGreaterThan(0);
+    const pool = rows<{ state: string }>(`SELECT DISTINCT json_extract(attributes, '$."db.client.connection.state"') AS state FROM metric_series WHERE name = 'db.client.connection.count'`);
+    expect(pool.map((p) => p.state).sort()).toEqual(['idle', 'used']);
+  });
+
+  it('leaves no demo process running after stop', () => {
+    expect(demo.processes.length).toBeGreaterThanOrEqual(8);
+    const alive = demo.processes.filter((p) => {
+      try {
+        process.kill(p.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
+});
