@@ -110,12 +110,11 @@ export class SpanConverter {
 
   /** The record, or why the span cannot be stored. */
   span(d: SpanDraft): SpanRecord | string {
-    // Drafts hold ids already checked as hex by padHexId.
-    const traceId = Buffer.from(d.traceId, 'hex');
-    const spanId = Buffer.from(d.spanId, 'hex');
+    const traceId = hexBytes(d.traceId);
+    const spanId = hexBytes(d.spanId);
     const problem = checkId(traceId, 16, 'trace id') || checkId(spanId, 8, 'span id');
     if (problem) return problem;
-    let parentSpanId: Uint8Array | null = d.parentSpanId === null ? null : Buffer.from(d.parentSpanId, 'hex');
+    let parentSpanId: Uint8Array | null = d.parentSpanId === null ? null : hexBytes(d.parentSpanId);
     if (parentSpanId && checkId(parentSpanId, 8, 'parent id')) parentSpanId = null;
     const ts = checkTimestamp(d.startNs, 'start time', this.maxNs);
     // Both formats this converts count time in microseconds; say so instead of nanoseconds.
@@ -159,8 +158,8 @@ export class SpanConverter {
       );
     }
     return {
-      traceId: traceId!,
-      spanId: spanId!,
+      traceId,
+      spanId,
       parentSpanId,
       traceState: '',
       flags: d.flags,
@@ -179,6 +178,16 @@ export class SpanConverter {
       hints,
     };
   }
+}
+
+/**
+ * Hex already checked by padHexId, as bytes that own their memory: batches may be posted to the
+ * writer's worker thread, and a view into Buffer's shared pool would drag the whole pool along.
+ */
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1);
+  Buffer.from(out.buffer).write(hex, 'hex');
+  return out;
 }
 
 /** Keeps the last value of each key, in first-seen order. */
