@@ -1,4 +1,3 @@
-// eslint-disable-next-line loupe/layering -- the test runner, not a runtime dependency of common/
 import { describe, expect, it } from 'vitest';
 import type { SpanDetail, TraceDetail } from './api/schemas';
 import { toAnyValue, traceToOtlpJson } from './otlp-export';

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { api } from '../common/api/contract';
 import type { IngestEvent } from '../common/api/schemas';
 import { OtlpHttpReceiver } from '../collectors/otlp/http-receiver';
+import { OtlpGrpcReceiver } from '../collectors/otlp/grpc-receiver';
 import { DEFAULT_PORTS, SERVER_INFO_FILE, VERSION } from './config/paths';
 import { ApiServer } from './api/http-server';
 import { makeHandlers } from './api/handlers';
@@ -23,6 +24,7 @@ export interface CoreOptions {
   host?: string;
   apiPort?: number;
   otlpHttpPort?: number;
+  /** OTLP/gRPC port; -1 turns the gRPC receiver off. */
   otlpGrpcPort?: number;
   /** Backstage catalog sources (folders or files). */
   catalog?: string[];
@@ -80,6 +82,18 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     });
     closers.unshift(() => httpReceiver.close());
     const otlpHttpUrl = `http://${urlHost(host)}:${otlpHttpPort}`;
+    let otlpGrpcPort: number | null = null;
+    if (opts.otlpGrpcPort !== -1) {
+      const grpcReceiver = new OtlpGrpcReceiver({
+        host,
+        port: opts.otlpGrpcPort ?? DEFAULT_PORTS.otlpGrpc,
+        sink: (p) => pipeline.submit({ kind: 'otlp', ...p }),
+      });
+      otlpGrpcPort = await grpcReceiver.listen().catch((e: NodeJS.ErrnoException) => {
+        throw portError('OTLP/gRPC', opts.otlpGrpcPort ?? DEFAULT_PORTS.otlpGrpc, '--otlp-grpc-port', e);
+      });
+      closers.unshift(() => grpcReceiver.close());
+    }
 
     const store = new ReadStore(opts.dataDir, log);
     closers.push(() => store.close());
@@ -95,7 +109,11 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       startedAt,
       retention,
       demo,
-      endpoints: () => ({ otlpHttp: otlpHttpUrl, otlpGrpc: null, ui: apiServer ? `http://${urlHost(host)}:${apiServer.port}` : '' }),
+      endpoints: () => ({
+        otlpHttp: otlpHttpUrl,
+        otlpGrpc: otlpGrpcPort === null ? null : `${urlHost(host)}:${otlpGrpcPort}`,
+        ui: apiServer ? `http://${urlHost(host)}:${apiServer.port}` : '',
+      }),
     });
     apiServer = new ApiServer({
       host,
@@ -145,7 +163,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       pid: process.pid,
       dataDir: opts.dataDir,
       version: VERSION,
-      ports: { api: apiPort, otlpHttp: otlpHttpPort, otlpGrpc: null },
+      ports: { api: apiPort, otlpHttp: otlpHttpPort, otlpGrpc: otlpGrpcPort },
     };
     const infoFile = join(opts.dataDir, SERVER_INFO_FILE);
     writeFileSync(infoFile, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });

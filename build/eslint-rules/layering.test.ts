@@ -17,6 +17,7 @@ tester.run('layering', layering, {
     { code: "import Database from 'better-sqlite3'; import { readFileSync } from 'node:fs'; import { api } from '../common/api/contract';", filename: at('main/x.ts') },
     { code: "import { app } from 'electron';", filename: at('main/electron/main.ts') },
     { code: "import { gzip } from 'node:zlib'; import type { Signal } from '../../common/model';", filename: at('collectors/otlp/x.ts') },
+    { code: "import { IngestPipeline } from '../../main/store/ingest-pipeline';", filename: at('collectors/otlp/x.test.ts') },
   ],
   invalid: [
     { code: "import { readFileSync } from 'node:fs';", filename: at('common/x.ts'), errors: 1 },
@@ -28,5 +29,6 @@ tester.run('layering', layering, {
     { code: "import { ipcRenderer } from 'electron';", filename: at('renderer/src/x.ts'), errors: 1 },
     { code: "import { startCore } from '../../main/core';", filename: at('collectors/otlp/x.ts'), errors: 1 },
     { code: "const m = await import('../../main/core');", filename: at('renderer/src/x.ts'), errors: 1 },
+    { code: "import { app } from 'electron';", filename: at('main/store/x.test.ts'), errors: 1 },
   ],
 });

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TelemetryBatch } from '../../common/model';
 import { Backpressure, type SinkOutcome } from '../otlp/sink';
-// eslint-disable-next-line loupe/layering -- the test drives the real store the CLI imports into
 import { IngestPipeline } from '../../main/store/ingest-pipeline';
 import { importFiles } from './import-files';
 import type { ImportProgress } from './importer';

@@ -9,11 +9,8 @@ import { TraceDetail } from '../../common/api/schemas';
 import { traceToOtlpJson } from '../../common/otlp-export';
 import type { TelemetryBatch } from '../../common/model';
 import { decodeOtlpObject } from '../otlp/decode-json';
-// eslint-disable-next-line loupe/layering -- the round trip goes through the real store
 import { IngestPipeline } from '../../main/store/ingest-pipeline';
-// eslint-disable-next-line loupe/layering -- and reads back through the API's trace query
 import { ReadStore } from '../../main/query/read-store';
-// eslint-disable-next-line loupe/layering -- (same)
 import { getTrace } from '../../main/query/traces';
 import { importFiles } from './import-files';
 import { importBuffer } from './importer';

@@ -17,7 +17,6 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { InMemoryMetricExporter, AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-// eslint-disable-next-line loupe/layering -- the test drives the real store behind the receiver
 import { IngestPipeline } from '../../main/store/ingest-pipeline';
 import { OtlpGrpcReceiver } from './grpc-receiver';
 import { Backpressure, type OtlpSink } from './sink';

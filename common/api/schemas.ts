@@ -110,6 +110,15 @@ export const ServiceSummary = z.object({
   versions: z.array(z.string()),
   sparkline: z.array(z.number()).optional(),
   errorSparkline: z.array(z.number()).optional(),
+  /** Kiali's thresholds on errorRate: ≥0.1% degraded, >10% failing. */
+  health: z.enum(['healthy', 'degraded', 'failing', 'idle']),
+  /** p95 over the window just before this one (same length), for "latency regression". */
+  p95BaselineMs: z.number().nullable(),
+  /** p95 / baseline p95 (1 = unchanged); null without both. */
+  latencyRatio: z.number().nullable(),
+  /** The highest burn rate (1h window) among the service's SLOs, and any firing alert. */
+  sloBurn: z.number().nullable(),
+  sloAlert: z.enum(['page', 'ticket']).nullable(),
 });
 export type ServiceSummary = z.infer<typeof ServiceSummary>;
 
@@ -320,3 +329,167 @@ export const IngestEvent = z.object({
   tables: z.array(z.string()),
 });
 export type IngestEvent = z.infer<typeof IngestEvent>;
+
+// ---- service map -------------------------------------------------------------------------
+
+export const MapNode = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(['service', 'database', 'queue', 'external']),
+  namespace: z.string(),
+  /** Requests into the node in the window (services: entry spans; peers: incoming calls). */
+  calls: z.number(),
+  errors: z.number(),
+  rps: z.number(),
+  errorRate: z.number(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  health: z.enum(['healthy', 'degraded', 'failing', 'idle']),
+  /** A datastore written by more than one service ("shared database"). */
+  shared: z.boolean(),
+  /** Services that call (for datastores: write to) this node. */
+  writers: z.array(z.string()),
+  /** database / queue system (postgresql, redis, kafka, …). */
+  system: z.string(),
+});
+export type MapNode = z.infer<typeof MapNode>;
+
+export const MapEdge = z.object({
+  source: z.string(),
+  target: z.string(),
+  connectionType: z.enum(['sync', 'messaging', 'database', 'virtual']),
+  calls: z.number(),
+  errors: z.number(),
+  rps: z.number(),
+  errorRate: z.number(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+});
+export type MapEdge = z.infer<typeof MapEdge>;
+
+export const ServiceMap = z.object({ nodes: z.array(MapNode), edges: z.array(MapEdge) });
+export type ServiceMap = z.infer<typeof ServiceMap>;
+
+// ---- golden signals ----------------------------------------------------------------------
+
+export const GoldenSignalsQuery = TimeRange.extend({
+  name: z.string(),
+  /** Bucket width in seconds (≥ 60: rollups are per minute); default: about 60 buckets. */
+  step: optionalNumber,
+});
+
+const Red = z.object({
+  calls: z.number(),
+  errors: z.number(),
+  rps: z.number(),
+  errorRate: z.number(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+});
+
+export const GoldenSignals = z.object({
+  service: z.string(),
+  from: z.number(),
+  to: z.number(),
+  stepMs: z.number(),
+  totals: Red.extend({ health: z.enum(['healthy', 'degraded', 'failing', 'idle']) }),
+  series: z.array(
+    z.object({
+      time: z.number(),
+      requests: z.number(),
+      rps: z.number(),
+      errors: z.number(),
+      errorRate: z.number(),
+      /** Latency of successful and of failed requests, separately. */
+      okP50Ms: z.number().nullable(),
+      okP95Ms: z.number().nullable(),
+      okP99Ms: z.number().nullable(),
+      errP50Ms: z.number().nullable(),
+      errP95Ms: z.number().nullable(),
+      errP99Ms: z.number().nullable(),
+      http2xx: z.number(),
+      http3xx: z.number(),
+      http4xx: z.number(),
+      http5xx: z.number(),
+      otherErrors: z.number(),
+    }),
+  ),
+  /** Saturation from the service's process/runtime/pool metrics, when it sends them. */
+  saturation: z.array(
+    z.object({
+      metric: z.string(),
+      label: z.string(),
+      unit: z.string(),
+      points: z.array(z.object({ time: z.number(), value: z.number() })),
+    }),
+  ),
+  operations: z.array(Red.extend({ name: z.string(), http4xx: z.number(), http5xx: z.number() })),
+  upstream: z.array(Red.extend({ service: z.string(), connectionType: z.string() })),
+  downstream: z.array(Red.extend({ service: z.string(), type: z.string(), connectionType: z.string() })),
+  versions: z.array(Red.extend({ version: z.string(), firstSeen: z.number(), lastSeen: z.number() })),
+});
+export type GoldenSignals = z.infer<typeof GoldenSignals>;
+
+// ---- SLOs --------------------------------------------------------------------------------
+
+export const SloDefinition = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" and "-" (1–63 characters)'),
+  name: z.string().min(1).max(200),
+  service: z.string().min(1),
+  /** availability: requests that did not fail; latency: successful requests faster than thresholdMs. */
+  sli: z.enum(['availability', 'latency']),
+  /** Percent of good events, e.g. 99.9. */
+  objective: z.number().gt(0).lt(100),
+  /** Rolling window, e.g. "30d", "7d". */
+  window: z.string().regex(/^\d+(\.\d+)?\s*[mhdw]$/i, 'a duration such as 30d, 7d or 12h'),
+  thresholdMs: z.number().positive().optional(),
+  description: z.string().optional(),
+});
+export type SloDefinition = z.infer<typeof SloDefinition>;
+
+export const SloStatus = z.object({
+  slo: SloDefinition,
+  state: z.enum(['ok', 'ticket', 'page', 'no_data']),
+  windowMs: z.number(),
+  total: z.number(),
+  good: z.number(),
+  /** good / total over the window (null without traffic). */
+  sli: z.number().nullable(),
+  budget: z.object({ allowed: z.number(), consumed: z.number(), remaining: z.number() }),
+  burnRates: z.array(z.object({ windowMs: z.number(), burnRate: z.number() })),
+  alerts: z.array(
+    z.object({
+      severity: z.enum(['page', 'ticket']),
+      label: z.string(),
+      factor: z.number(),
+      longBurn: z.number(),
+      shortBurn: z.number(),
+      firing: z.boolean(),
+    }),
+  ),
+  /** Budget remaining over the window, for a burn-down chart. */
+  history: z.array(z.object({ time: z.number(), remaining: z.number() })),
+});
+export type SloStatus = z.infer<typeof SloStatus>;
+
+export const SloList = z.object({
+  file: z.string(),
+  /** Problems in slos.yaml (the valid entries still apply). */
+  problems: z.array(z.string()),
+  slos: z.array(SloStatus),
+});
+export type SloList = z.infer<typeof SloList>;
+
+export const SloAlertEvent = z.object({
+  sloId: z.string(),
+  name: z.string(),
+  service: z.string(),
+  severity: z.enum(['page', 'ticket']),
+  label: z.string(),
+  burnRate: z.number(),
+  startedAt: z.number(),
+});
+export type SloAlertEvent = z.infer<typeof SloAlertEvent>;

@@ -28,8 +28,8 @@ export async function importUpload(pipeline: IngestPipeline, filename: string, b
       }
     }
     if (outcome.failed) throw new Error(outcome.failed);
+    // Items the importer rejected are already among the chunk's problems above.
     result.rejected += outcome.rejected;
-    for (const e of outcome.errors) result.errors.push(`${filename}: ${e}`);
     for (const g of b.spans) for (const s of g.scopes) result.spans += s.items.length;
     for (const g of b.logs) for (const s of g.scopes) result.logs += s.items.length;
     for (const g of b.metrics) for (const s of g.scopes) for (const m of s.items) result.metricPoints += m.points.length;

@@ -2,6 +2,7 @@
 import type { ServiceSummary } from '../../common/api/schemas';
 import * as H from '../../common/latency-histogram';
 import { type ReadStore, windowOf } from './read-store';
+import { healthOf } from '../../common/service-map';
 
 interface ServiceRow {
   id: number;
@@ -10,14 +11,36 @@ interface ServiceRow {
   last_seen_ms: number;
 }
 
+export interface SloSummary {
+  burn: number;
+  alert: 'page' | 'ticket' | null;
+}
+
+/** p95 per service over minutes [m0, m1] from the service rollups. */
+function p95ByService(store: ReadStore, m0: number, m1: number): Map<number, number | null> {
+  const hists = new Map<number, H.Histogram>();
+  for (const r of store
+    .stmt('SELECT service_id, hist_ok, hist_err FROM rollup_service_minute WHERE minute BETWEEN ? AND ?')
+    .all(m0, m1) as Array<{ service_id: number; hist_ok: Buffer | null; hist_err: Buffer | null }>) {
+    let h = hists.get(r.service_id);
+    if (!h) hists.set(r.service_id, (h = new Map()));
+    H.decodeInto(h, r.hist_ok);
+    H.decodeInto(h, r.hist_err);
+  }
+  return new Map([...hists].map(([id, h]) => [id, H.quantileMs(h, 0.95)]));
+}
+
 export function listServices(
   store: ReadStore,
   input: { from?: number; to?: number; sparkline?: number },
+  slos: ReadonlyMap<string, SloSummary> = new Map(),
 ): ServiceSummary[] {
   const { from, to } = windowOf(input);
   const m0 = Math.floor(from / 60_000);
   const m1 = Math.floor(to / 60_000);
   return store.timed('services.list', () => {
+    // The window just before this one, same length: the baseline for latency regressions.
+    const baseline = p95ByService(store, m0 - (m1 - m0 + 1), m0 - 1);
     const rows = store
       .stmt(
         `SELECT minute, service_id, spans, span_errors, calls, errors, hist_ok, hist_err
@@ -90,7 +113,13 @@ export function listServices(
         p99Ms: a ? H.quantileMs(a.hist, 0.99) : null,
         lastSeen: s.last_seen_ms,
         versions: versions.get(s.id) ?? [],
+        health: healthOf(a && a.calls > 0 ? a.errors / a.calls : 0, a?.calls ?? 0),
+        p95BaselineMs: baseline.get(s.id) ?? null,
+        latencyRatio: null,
+        sloBurn: slos.get(s.name)?.burn ?? null,
+        sloAlert: slos.get(s.name)?.alert ?? null,
       };
+      if (summary.p95Ms !== null && summary.p95BaselineMs) summary.latencyRatio = summary.p95Ms / summary.p95BaselineMs;
       if (buckets > 0) {
         summary.sparkline = a?.spark ?? new Array(buckets).fill(0);
         summary.errorSparkline = a?.errSpark ?? new Array(buckets).fill(0);

@@ -84,6 +84,11 @@ export class IngestCore {
     };
   }
 
+  /** Periodic work between transactions: settles service-map halves that waited too long. */
+  tick(): void {
+    this.writer.tick();
+  }
+
   close(): void {
     try {
       this.db.pragma('optimize');

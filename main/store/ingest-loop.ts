@@ -7,12 +7,14 @@ import type { WorkerReply } from './ingest-pipeline';
 /** Jobs committed together at most (more wait for the next transaction). */
 const MAX_JOBS_PER_TX = 64;
 const RETENTION_EVERY_MS = 15_000;
+const TICK_EVERY_MS = 5_000;
 
 export function runQueue(core: IngestCore, reply: (r: WorkerReply) => void) {
   const queue: Array<{ id: number; job: IngestJob }> = [];
   let scheduled = false;
   let stopped = false;
   let lastRetention = Date.now();
+  let lastTick = Date.now();
 
   const flush = () => {
     scheduled = false;
@@ -22,6 +24,10 @@ export function runQueue(core: IngestCore, reply: (r: WorkerReply) => void) {
       const { outcomes, summary } = core.process(take.map((t) => t.job));
       reply({ type: 'done', results: take.map((t, i) => ({ id: t.id, outcome: outcomes[i] })) });
       if (summary && summary.spans + summary.logs + summary.metricPoints > 0) reply({ type: 'committed', summary });
+    }
+    if (Date.now() - lastTick > TICK_EVERY_MS) {
+      lastTick = Date.now();
+      core.tick();
     }
     if (Date.now() - lastRetention > RETENTION_EVERY_MS) {
       lastRetention = Date.now();
@@ -36,7 +42,7 @@ export function runQueue(core: IngestCore, reply: (r: WorkerReply) => void) {
       setImmediate(flush);
     }
   };
-  const timer = setInterval(schedule, RETENTION_EVERY_MS);
+  const timer = setInterval(schedule, TICK_EVERY_MS);
   timer.unref();
 
   return {

@@ -93,6 +93,8 @@ export class Retention {
       this.db.transaction(() => {
         report.rollups += this.db.prepare('DELETE FROM rollup_service_minute WHERE minute < ?').run(minute).changes;
         report.rollups += this.db.prepare('DELETE FROM rollup_operation_minute WHERE minute < ?').run(minute).changes;
+        report.rollups += this.db.prepare('DELETE FROM rollup_version_minute WHERE minute < ?').run(minute).changes;
+        report.rollups += this.db.prepare('DELETE FROM rollup_edge_minute WHERE minute < ?').run(minute).changes;
       })();
     }
     report.usedBytes = used;

@@ -74,7 +74,7 @@ const MINUTE_NS = 60_000_000_000n;
 
 export class StoreWriter {
   private readonly services = new Map<string, number>();
-  private readonly resources = new Map<string, { id: number; serviceId: number; serviceName: string }>();
+  private readonly resources = new Map<string, { id: number; serviceId: number; serviceName: string; version: string }>();
   private readonly scopes = new Map<string, number>();
   private readonly series = new Map<string, number>();
   private readonly edges = new EdgeMatcher();
@@ -155,6 +155,11 @@ export class StoreWriter {
       insertPoint: db.prepare(
         `INSERT OR IGNORE INTO metric_points (series_id, time_ns, start_ns, value, is_int, count, sum, min, max, detail, flags, received_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      upsertVersionMinute: db.prepare(
+        `INSERT INTO rollup_version_minute (service_id, version, minute, calls, errors, hist_ok, hist_err) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (service_id, version, minute) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
+           hist_ok = loupe_hist_merge(hist_ok, excluded.hist_ok), hist_err = loupe_hist_merge(hist_err, excluded.hist_err)`,
       ),
       upsertEdge: db.prepare(
         `INSERT INTO rollup_edge_minute (source, target, minute, connection_type, calls, errors, writes, hist_ok, hist_err)
@@ -239,6 +244,7 @@ export class StoreWriter {
     const traces = new Map<string, TraceAgg>();
     const serviceMinutes = new Map<string, Agg & { serviceId: number; minute: number }>();
     const opMinutes = new Map<string, Agg & { serviceId: number; minute: number; name: string }>();
+    const versionMinutes = new Map<string, Agg & { serviceId: number; minute: number; name: string }>();
     const seriesSeen = new Map<number, number>();
     const edgeAggs = new Map<string, EdgeAgg>();
     for (const batch of batches) {
@@ -246,7 +252,7 @@ export class StoreWriter {
       const dupBefore = result.duplicates;
       result.rejected += batch.rejected;
       for (const group of batch.spans)
-        this.writeSpans(group, receivedMs, result, touched, traces, serviceMinutes, opMinutes, edgeAggs);
+        this.writeSpans(group, receivedMs, result, touched, traces, serviceMinutes, opMinutes, versionMinutes, edgeAggs);
       for (const group of batch.logs) this.writeLogs(group, receivedMs, result, touched);
       for (const group of batch.metrics) this.writeMetrics(group, receivedMs, result, touched, seriesSeen);
       result.perBatch.push({
@@ -288,6 +294,8 @@ export class StoreWriter {
       );
     for (const a of opMinutes.values())
       s.upsertOperationMinute.run(a.serviceId, a.name, a.minute, a.calls, a.errors, histBlob(a.ok), histBlob(a.err), a.http4xx, a.http5xx);
+    for (const a of versionMinutes.values())
+      s.upsertVersionMinute.run(a.serviceId, a.name, a.minute, a.calls, a.errors, histBlob(a.ok), histBlob(a.err));
     this.edges.expire(receivedMs, this.edgeLookup, edgeAggs);
     this.writeEdges(edgeAggs);
     if (edgeAggs.size) result.tables.push('rollups');
@@ -321,7 +329,7 @@ export class StoreWriter {
     return id;
   }
 
-  private resource(r: ResourceRecord, nowMs: number): { id: number; serviceId: number; serviceName: string } {
+  private resource(r: ResourceRecord, nowMs: number): { id: number; serviceId: number; serviceName: string; version: string } {
     const key = `${r.schemaUrl}\u0000${r.droppedAttributesCount}\u0000${r.attributes}`;
     let cached = this.resources.get(key);
     if (cached === undefined) {
@@ -338,7 +346,7 @@ export class StoreWriter {
         nowMs,
         nowMs,
       ) as number;
-      cached = { id, serviceId, serviceName: r.serviceName };
+      cached = { id, serviceId, serviceName: r.serviceName, version: r.serviceVersion };
       if (this.resources.size > 50_000) this.resources.clear();
       this.resources.set(key, cached);
     } else this.stmt.touchResource.run(nowMs, cached.id, nowMs);
@@ -365,6 +373,7 @@ export class StoreWriter {
     traces: Map<string, TraceAgg>,
     serviceMinutes: Map<string, Agg & { serviceId: number; minute: number }>,
     opMinutes: Map<string, Agg & { serviceId: number; minute: number; name: string }>,
+    versionMinutes: Map<string, Agg & { serviceId: number; minute: number; name: string }>,
     edgeAggs: Map<string, EdgeAgg>,
   ): void {
     const res = this.resource(group.resource, receivedMs);
@@ -460,6 +469,13 @@ export class StoreWriter {
             opMinutes.set(ok, o);
           }
           countRequest(o, isError, micros, sp.hints.httpStatusCode);
+          const vk = `${res.serviceId}:${minute}:${res.version}`;
+          let v = versionMinutes.get(vk);
+          if (v === undefined) {
+            v = { ...newAgg(res.serviceId, minute), name: res.version };
+            versionMinutes.set(vk, v);
+          }
+          countRequest(v, isError, micros, sp.hints.httpStatusCode);
         }
         this.edges.onSpan(sp, traceId, spanIdBuf, parentBuf, res.serviceName, isError, edgeAggs, receivedMs);
       }
