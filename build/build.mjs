@@ -1,7 +1,7 @@
 // Builds everything a user runs: the core (CLI, ingest worker, demo services, Electron main
 // and preload) with esbuild, and the renderer with Vite. Output goes to dist/.
 import { build } from 'esbuild';
-import { existsSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -16,6 +16,7 @@ if (only.length === 0) rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
 const started = Date.now();
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 if (want('core')) {
   await build({
     absWorkingDir: root,
@@ -33,7 +34,7 @@ if (want('core')) {
     packages: 'external',
     sourcemap: 'linked',
     logLevel: 'warning',
-    define: { 'process.env.LOUPE_VERSION': JSON.stringify(process.env.npm_package_version ?? '0.0.0') },
+    define: { 'process.env.LOUPE_VERSION': JSON.stringify(version) },
     banner: { js: "import { createRequire as __loupeCreateRequire } from 'node:module'; const require = __loupeCreateRequire(import.meta.url);" },
   });
   // Electron loads CommonJS for its main and preload scripts.

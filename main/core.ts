@@ -16,6 +16,8 @@ import { IngestPipeline } from './store/ingest-pipeline';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './store/retention';
 import { ReadStore } from './query/read-store';
 import { DemoController } from './demo-controller';
+import { SloFile } from './slo/slo-file';
+import { SloEvaluator } from './slo/slo-evaluator';
 import { startSelfTelemetry, type SelfTelemetry } from './telemetry/self-telemetry';
 
 export interface CoreOptions {
@@ -102,7 +104,15 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     closers.unshift(async () => void (await demo.stop()));
 
     let apiServer: ApiServer | null = null;
+    const sloFile = new SloFile(opts.dataDir, () => slos.invalidate());
+    const slos = new SloEvaluator(store, sloFile);
+    closers.push(() => {
+      slos.stop();
+      sloFile.close();
+    });
     const handlers = makeHandlers({
+      slos,
+      sloFile,
       store,
       pipeline,
       dataDir: opts.dataDir,
@@ -148,6 +158,12 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     });
     closers.unshift(() => {
       if (flushTimer) clearTimeout(flushTimer);
+    });
+
+    // SLO alerts: evaluated in the background, announced when they start firing.
+    slos.start((alert) => {
+      log(`loupe: SLO alert (${alert.severity}) ${alert.name} on ${alert.service}: ${alert.label}`);
+      server.broadcast('alert', alert);
     });
 
     let selfTelemetry: SelfTelemetry | null = null;

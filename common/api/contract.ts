@@ -5,6 +5,8 @@ import {
   AttributeKeysQuery,
   AttributeValuesQuery,
   DemoStatus,
+  GoldenSignals,
+  GoldenSignalsQuery,
   Health,
   ImportResult,
   LogHistogram,
@@ -16,8 +18,13 @@ import {
   MetricSeriesQuery,
   MetricsQuery,
   OperationsQuery,
+  ServiceMap,
   ServiceSummary,
   ServicesQuery,
+  SloDefinition,
+  SloList,
+  SloStatus,
+  TimeRange,
   TraceDetail,
   TraceSearch,
   TraceSummary,
@@ -140,6 +147,41 @@ export const api = {
     output: DemoStatus,
     summary: 'Stops the demo system.',
   }),
+  serviceMap: endpoint({
+    method: 'GET',
+    path: '/api/service-map',
+    input: TimeRange,
+    output: ServiceMap,
+    summary: 'Nodes (services, databases, queues, external peers) and edges with req/s, error rate and latency, from rollups.',
+  }),
+  goldenSignals: endpoint({
+    method: 'GET',
+    path: '/api/services/:name/golden-signals',
+    input: GoldenSignalsQuery,
+    output: GoldenSignals,
+    summary: 'Latency (successful vs failed), traffic, errors by status class and saturation of one service over time, with its operations, callers, callees and versions.',
+  }),
+  slos: endpoint({
+    method: 'GET',
+    path: '/api/slos',
+    input: z.object({}),
+    output: SloList,
+    summary: 'Every SLO in slos.yaml with its SLI, error budget, burn rates and multiwindow alerts.',
+  }),
+  sloPut: endpoint({
+    method: 'PUT',
+    path: '/api/slos/:id',
+    input: SloDefinition,
+    output: SloStatus,
+    summary: 'Creates or replaces one SLO (written to slos.yaml).',
+  }),
+  sloDelete: endpoint({
+    method: 'DELETE',
+    path: '/api/slos/:id',
+    input: z.object({ id: z.string() }),
+    output: z.object({ deleted: z.boolean() }),
+    summary: 'Removes one SLO from slos.yaml.',
+  }),
   importFile: endpoint({
     method: 'POST',
     path: '/api/import',
@@ -156,7 +198,8 @@ export type InputOf<K extends EndpointName> = z.input<Api[K]['input']>;
 export type ParsedInputOf<K extends EndpointName> = z.output<Api[K]['input']>;
 export type OutputOf<K extends EndpointName> = z.output<Api[K]['output']>;
 
-/** Server-Sent Events stream of live updates (`ingest` events carry an IngestEvent). */
+/** Server-Sent Events stream of live updates: `ingest` events carry an IngestEvent, `alert`
+ * events an SloAlertEvent (an SLO alert started firing). */
 export const EVENTS_PATH = '/api/events';
 
 /** Fills `:params` of a path from an input object; returns the path and the rest. */

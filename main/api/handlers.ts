@@ -8,7 +8,11 @@ import type { RetentionPolicy } from '../store/retention';
 import type { DemoController } from '../demo-controller';
 import { type ReadStore } from '../query/read-store';
 import { listOperations, listServices } from '../query/services';
-import { getTrace, sampleAttributes, searchTraces } from '../query/traces';
+import { QueryError, getTrace, sampleAttributes, searchTraces } from '../query/traces';
+import { serviceMap } from '../query/service-map';
+import { goldenSignals } from '../query/golden-signals';
+import type { SloEvaluator } from '../slo/slo-evaluator';
+import type { SloFile } from '../slo/slo-file';
 import { logHistogram, searchLogs } from '../query/logs';
 import { listMetrics, metricSeries } from '../query/metrics';
 import { VERSION } from '../config/paths';
@@ -22,6 +26,8 @@ export interface HandlerDeps {
   startedAt: number;
   retention: RetentionPolicy;
   demo: DemoController;
+  slos: SloEvaluator;
+  sloFile: SloFile;
   endpoints: () => { otlpHttp: string; otlpGrpc: string | null; ui: string };
 }
 
@@ -30,7 +36,7 @@ type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters
 export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
   const handlers: Handlers = {
     health: () => health(d),
-    services: (input) => listServices(d.store, input),
+    services: (input) => listServices(d.store, input, d.slos.summaryByService()),
     operations: (input) => listOperations(d.store, input),
     attributeKeys: (input) => sampleAttributes(d.store, input) as Array<{ key: string; count: number }>,
     attributeValues: (input) => sampleAttributes(d.store, input) as Array<{ value: string; count: number }>,
@@ -44,6 +50,21 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     demoStart: () => d.demo.start(),
     demoStop: () => d.demo.stop(),
     importFile: (input, ctx): Promise<ImportResult> => importUpload(d.pipeline, input.filename, ctx.body ?? Buffer.alloc(0)),
+    serviceMap: (input) => serviceMap(d.store, input),
+    goldenSignals: (input) => goldenSignals(d.store, input),
+    slos: () => d.slos.list(),
+    sloPut: (input) => {
+      d.sloFile.upsert(input);
+      d.slos.invalidate();
+      const slo = d.sloFile.slos.find((s) => s.id === input.id);
+      if (!slo) throw new QueryError('bad_slo', d.sloFile.problems.join('; ') || `SLO ${input.id} was not saved`);
+      return d.slos.status(slo);
+    },
+    sloDelete: (input) => {
+      const deleted = d.sloFile.remove(input.id);
+      d.slos.invalidate();
+      return { deleted };
+    },
   };
   return handlers as Record<string, Handler>;
 }

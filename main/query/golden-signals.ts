@@ -1,0 +1,250 @@
+// The four golden signals of one service (Google SRE): latency (successful and failed
+// requests apart), traffic, errors (by status class) and saturation — from the rollups, plus
+// the service's own resource metrics for saturation. Also its operations, callers, callees
+// and versions, each with rate/errors/duration.
+import type { GoldenSignals } from '../../common/api/schemas';
+import * as H from '../../common/latency-histogram';
+import { healthOf, nodeTypeOf } from '../../common/service-map';
+import { type ReadStore, msToNs, serviceIds, windowOf } from './read-store';
+import { QueryError } from './traces';
+
+interface Acc {
+  calls: number;
+  errors: number;
+  hist: H.Histogram;
+}
+
+const acc = (): Acc => ({ calls: 0, errors: 0, hist: new Map() });
+
+function red(a: Acc, seconds: number) {
+  return {
+    calls: a.calls,
+    errors: a.errors,
+    rps: a.calls / seconds,
+    errorRate: a.calls > 0 ? a.errors / a.calls : 0,
+    p50Ms: H.quantileMs(a.hist, 0.5),
+    p95Ms: H.quantileMs(a.hist, 0.95),
+    p99Ms: H.quantileMs(a.hist, 0.99),
+  };
+}
+
+/** Saturation metrics we know how to read, by name; `ratio` ones are averaged, others summed. */
+const SATURATION: Array<{ match: (name: string) => boolean; label: string; ratio?: boolean; rate?: boolean; attr?: [string, string] }> = [
+  { match: (n) => n === 'process.cpu.utilization' || n === 'system.cpu.utilization', label: 'CPU utilization', ratio: true },
+  { match: (n) => n === 'process.cpu.time', label: 'CPU time (cores)', rate: true },
+  { match: (n) => n === 'process.memory.usage' || n === 'process.runtime.jvm.memory.usage', label: 'Memory (RSS)' },
+  { match: (n) => n === 'v8js.memory.heap.used' || n === 'jvm.memory.used', label: 'Heap used' },
+  { match: (n) => n === 'nodejs.eventloop.utilization', label: 'Event loop utilization', ratio: true },
+  { match: (n) => n === 'nodejs.eventloop.delay.p99', label: 'Event loop delay p99', ratio: true },
+  { match: (n) => n === 'db.client.connection.count' || n === 'db.client.connections.usage', label: 'DB pool in use', attr: ['db.client.connection.state', 'used'] },
+  { match: (n) => n === 'http.server.active_requests', label: 'In-flight requests' },
+  { match: (n) => /queue[._](depth|size|length)$/.test(n), label: 'Queue depth' },
+];
+
+export function goldenSignals(store: ReadStore, input: { name: string; from?: number; to?: number; step?: number }): GoldenSignals {
+  const { from, to } = windowOf(input);
+  const ids = serviceIds(store, input.name);
+  if (ids.length === 0) throw new QueryError('not_found', `no service named "${input.name}"`, 404);
+  const m0 = Math.floor(from / 60_000);
+  const m1 = Math.floor(to / 60_000);
+  const minutes = m1 - m0 + 1;
+  const stepMinutes = Math.max(1, input.step ? Math.round(input.step / 60) : Math.ceil(minutes / 60));
+  const buckets = Math.ceil(minutes / stepMinutes);
+  const seconds = Math.max(1, (to - from) / 1000);
+  const idList = ids.map(() => '?').join(',');
+
+  return store.timed('services.goldenSignals', () => {
+    const series = Array.from({ length: buckets }, (_, i) => ({
+      time: (m0 + i * stepMinutes) * 60_000,
+      requests: 0,
+      errors: 0,
+      ok: new Map() as H.Histogram,
+      err: new Map() as H.Histogram,
+      http2xx: 0,
+      http3xx: 0,
+      http4xx: 0,
+      http5xx: 0,
+      otherErrors: 0,
+    }));
+    const total = acc();
+    for (const r of store
+      .stmt(
+        `SELECT minute, calls, errors, hist_ok, hist_err, http_2xx, http_3xx, http_4xx, http_5xx, other_errors
+         FROM rollup_service_minute WHERE service_id IN (${idList}) AND minute BETWEEN ? AND ?`,
+      )
+      .all(...ids, m0, m1) as Array<{
+      minute: number;
+      calls: number;
+      errors: number;
+      hist_ok: Buffer | null;
+      hist_err: Buffer | null;
+      http_2xx: number;
+      http_3xx: number;
+      http_4xx: number;
+      http_5xx: number;
+      other_errors: number;
+    }>) {
+      const b = series[Math.min(buckets - 1, Math.floor((r.minute - m0) / stepMinutes))];
+      b.requests += r.calls;
+      b.errors += r.errors;
+      H.decodeInto(b.ok, r.hist_ok);
+      H.decodeInto(b.err, r.hist_err);
+      b.http2xx += r.http_2xx;
+      b.http3xx += r.http_3xx;
+      b.http4xx += r.http_4xx;
+      b.http5xx += r.http_5xx;
+      b.otherErrors += r.other_errors;
+      total.calls += r.calls;
+      total.errors += r.errors;
+      H.decodeInto(total.hist, r.hist_ok);
+      H.decodeInto(total.hist, r.hist_err);
+    }
+    const stepSeconds = stepMinutes * 60;
+
+    const ops = new Map<string, Acc & { http4xx: number; http5xx: number }>();
+    for (const r of store
+      .stmt(
+        `SELECT name, calls, errors, hist_ok, hist_err, http_4xx, http_5xx FROM rollup_operation_minute
+         WHERE service_id IN (${idList}) AND minute BETWEEN ? AND ?`,
+      )
+      .all(...ids, m0, m1) as Array<{ name: string; calls: number; errors: number; hist_ok: Buffer | null; hist_err: Buffer | null; http_4xx: number; http_5xx: number }>) {
+      let o = ops.get(r.name);
+      if (!o) ops.set(r.name, (o = { ...acc(), http4xx: 0, http5xx: 0 }));
+      o.calls += r.calls;
+      o.errors += r.errors;
+      o.http4xx += r.http_4xx;
+      o.http5xx += r.http_5xx;
+      H.decodeInto(o.hist, r.hist_ok);
+      H.decodeInto(o.hist, r.hist_err);
+    }
+
+    const peers = (column: 'source' | 'target') => {
+      const other = column === 'source' ? 'target' : 'source';
+      const map = new Map<string, Acc & { type: string }>();
+      for (const r of store
+        .stmt(
+          `SELECT ${other} AS peer, connection_type AS type, calls, errors, hist_ok, hist_err FROM rollup_edge_minute
+           WHERE ${column} = ? AND minute BETWEEN ? AND ?`,
+        )
+        .all(input.name, m0, m1) as Array<{ peer: string; type: string; calls: number; errors: number; hist_ok: Buffer | null; hist_err: Buffer | null }>) {
+        let p = map.get(r.peer);
+        if (!p) map.set(r.peer, (p = { ...acc(), type: r.type }));
+        p.calls += r.calls;
+        p.errors += r.errors;
+        H.decodeInto(p.hist, r.hist_ok);
+        H.decodeInto(p.hist, r.hist_err);
+      }
+      return map;
+    };
+
+    const versions = new Map<string, Acc & { firstSeen: number; lastSeen: number }>();
+    for (const r of store
+      .stmt(
+        `SELECT service_version AS version, min(first_seen_ms) AS first_seen, max(last_seen_ms) AS last_seen FROM resources
+         WHERE service_id IN (${idList}) AND last_seen_ms >= ? GROUP BY service_version`,
+      )
+      .all(...ids, from) as Array<{ version: string; first_seen: number; last_seen: number }>)
+      versions.set(r.version, { ...acc(), firstSeen: r.first_seen, lastSeen: r.last_seen });
+    for (const r of store
+      .stmt(
+        `SELECT version, calls, errors, hist_ok, hist_err FROM rollup_version_minute
+         WHERE service_id IN (${idList}) AND minute BETWEEN ? AND ?`,
+      )
+      .all(...ids, m0, m1) as Array<{ version: string; calls: number; errors: number; hist_ok: Buffer | null; hist_err: Buffer | null }>) {
+      let v = versions.get(r.version);
+      if (!v) versions.set(r.version, (v = { ...acc(), firstSeen: 0, lastSeen: 0 }));
+      v.calls += r.calls;
+      v.errors += r.errors;
+      H.decodeInto(v.hist, r.hist_ok);
+      H.decodeInto(v.hist, r.hist_err);
+    }
+
+    return {
+      service: input.name,
+      from,
+      to,
+      stepMs: stepMinutes * 60_000,
+      totals: { ...red(total, seconds), health: healthOf(total.calls ? total.errors / total.calls : 0, total.calls) },
+      series: series.map((b) => ({
+        time: b.time,
+        requests: b.requests,
+        rps: b.requests / stepSeconds,
+        errors: b.errors,
+        errorRate: b.requests ? b.errors / b.requests : 0,
+        okP50Ms: H.quantileMs(b.ok, 0.5),
+        okP95Ms: H.quantileMs(b.ok, 0.95),
+        okP99Ms: H.quantileMs(b.ok, 0.99),
+        errP50Ms: H.quantileMs(b.err, 0.5),
+        errP95Ms: H.quantileMs(b.err, 0.95),
+        errP99Ms: H.quantileMs(b.err, 0.99),
+        http2xx: b.http2xx,
+        http3xx: b.http3xx,
+        http4xx: b.http4xx,
+        http5xx: b.http5xx,
+        otherErrors: b.otherErrors,
+      })),
+      saturation: saturation(store, ids, from, to, m0, stepMinutes, buckets),
+      operations: [...ops]
+        .map(([name, o]) => ({ name, ...red(o, seconds), http4xx: o.http4xx, http5xx: o.http5xx }))
+        .sort((a, b) => b.calls - a.calls),
+      upstream: [...peers('target')]
+        .map(([service, p]) => ({ service, connectionType: p.type, ...red(p, seconds) }))
+        .sort((a, b) => b.calls - a.calls),
+      downstream: [...peers('source')]
+        .map(([service, p]) => ({ service, type: nodeTypeOf(service), connectionType: p.type, ...red(p, seconds) }))
+        .sort((a, b) => b.calls - a.calls),
+      versions: [...versions]
+        .map(([version, v]) => ({ version, firstSeen: v.firstSeen, lastSeen: v.lastSeen, ...red(v, seconds) }))
+        .sort((a, b) => b.lastSeen - a.lastSeen || a.version.localeCompare(b.version)),
+    };
+  });
+}
+
+function saturation(store: ReadStore, ids: number[], from: number, to: number, m0: number, stepMinutes: number, buckets: number): GoldenSignals['saturation'] {
+  const idList = ids.map(() => '?').join(',');
+  const series = store
+    .stmt(
+      `SELECT id, name, kind, unit, monotonic, attributes FROM metric_series
+       WHERE service_id IN (${idList}) AND last_seen_ms >= ? AND kind IN ('gauge', 'sum')`,
+    )
+    .all(...ids, from) as Array<{ id: number; name: string; kind: string; unit: string; monotonic: number; attributes: string }>;
+  const points = store.stmt('SELECT time_ns, value FROM metric_points WHERE series_id = ? AND time_ns BETWEEN ? AND ? ORDER BY time_ns');
+  const out: GoldenSignals['saturation'] = [];
+  for (const rule of SATURATION) {
+    const matching = series.filter((s) => {
+      if (!rule.match(s.name)) return false;
+      if (!rule.attr) return true;
+      const attrs = JSON.parse(s.attributes) as Record<string, unknown>;
+      return !(rule.attr[0] in attrs) || attrs[rule.attr[0]] === rule.attr[1];
+    });
+    if (matching.length === 0) continue;
+    // Latest value per series per bucket (rates for cumulative counters), then combined.
+    const perBucket: Array<number[]> = Array.from({ length: buckets }, () => []);
+    for (const s of matching) {
+      const rows = points.all(s.id, msToNs(from), msToNs(to)) as Array<{ time_ns: number; value: number | null }>;
+      const latest = new Map<number, { t: number; v: number }>();
+      const first = new Map<number, { t: number; v: number }>();
+      for (const p of rows) {
+        if (p.value === null) continue;
+        const t = p.time_ns / 1e6;
+        const b = Math.min(buckets - 1, Math.max(0, Math.floor((t / 60_000 - m0) / stepMinutes)));
+        latest.set(b, { t, v: p.value });
+        if (!first.has(b)) first.set(b, { t, v: p.value });
+      }
+      for (const [b, l] of latest) {
+        if (rule.rate) {
+          const f = first.get(b)!;
+          if (l.t > f.t) perBucket[b].push((l.v - f.v) / ((l.t - f.t) / 1000));
+        } else perBucket[b].push(l.v);
+      }
+    }
+    const pts: Array<{ time: number; value: number }> = [];
+    perBucket.forEach((vals, i) => {
+      if (vals.length === 0) return;
+      const sum = vals.reduce((a, b) => a + b, 0);
+      pts.push({ time: (m0 + i * stepMinutes) * 60_000, value: rule.ratio ? sum / vals.length : sum });
+    });
+    if (pts.length) out.push({ metric: matching[0].name, label: rule.label, unit: rule.rate ? 'cores' : matching[0].unit, points: pts });
+  }
+  return out;
+}

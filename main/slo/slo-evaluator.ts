@@ -1,0 +1,170 @@
+// SLO status from the per-minute rollups: SLI and error budget over the rolling window, burn
+// rates over the alerting windows, and the multiwindow alerts; plus the loop that notices
+// when an alert starts firing.
+import type { SloAlertEvent, SloDefinition, SloList, SloStatus } from '../../common/api/schemas';
+import { BURN_WINDOWS_MS, burnRate, errorBudget, evaluateAlerts, parseWindow } from '../../common/slo';
+import * as H from '../../common/latency-histogram';
+import type { ReadStore } from '../query/read-store';
+import { serviceIds } from '../query/read-store';
+import type { SloFile } from './slo-file';
+import type { SloSummary } from '../query/services';
+
+const HISTORY_POINTS = 60;
+const CACHE_MS = 10_000;
+const EVALUATE_EVERY_MS = 30_000;
+
+/** Good events among a minute's requests for this SLO. */
+function goodOf(slo: SloDefinition, calls: number, errors: number, histOk: Buffer | null): number {
+  if (slo.sli === 'availability') return calls - errors;
+  const limitMicros = (slo.thresholdMs ?? 0) * 1000;
+  let good = 0;
+  for (const [bucket, n] of H.decode(histOk)) if (H.bucketMid(bucket) <= limitMicros) good += n;
+  return good;
+}
+
+export class SloEvaluator {
+  private readonly cache = new Map<string, { at: number; status: SloStatus }>();
+  private firing = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: ReadStore,
+    private readonly file: SloFile,
+  ) {}
+
+  status(slo: SloDefinition, now = Date.now()): SloStatus {
+    const key = JSON.stringify(slo);
+    const hit = this.cache.get(slo.id);
+    if (hit && hit.at > now - CACHE_MS && JSON.stringify(hit.status.slo) === key) return hit.status;
+    const status = this.store.timed('slo.status', () => this.compute(slo, now));
+    this.cache.set(slo.id, { at: now, status });
+    return status;
+  }
+
+  private compute(slo: SloDefinition, now: number): SloStatus {
+    const windowMs = parseWindow(slo.window)!;
+    const endMinute = Math.floor(now / 60_000);
+    const startMinute = endMinute - Math.ceil(windowMs / 60_000) + 1;
+    const n = endMinute - startMinute + 1;
+    const good = new Float64Array(n);
+    const total = new Float64Array(n);
+    const ids = serviceIds(this.store, slo.service);
+    if (ids.length) {
+      const rows = this.store
+        .stmt(
+          `SELECT minute, calls, errors, ${slo.sli === 'latency' ? 'hist_ok' : 'NULL AS hist_ok'} FROM rollup_service_minute
+           WHERE service_id IN (${ids.map(() => '?').join(',')}) AND minute BETWEEN ? AND ?`,
+        )
+        .all(...ids, startMinute, endMinute) as Array<{ minute: number; calls: number; errors: number; hist_ok: Buffer | null }>;
+      for (const r of rows) {
+        const i = r.minute - startMinute;
+        total[i] += r.calls;
+        good[i] += goodOf(slo, r.calls, r.errors, r.hist_ok);
+      }
+    }
+    // Sums over the trailing minutes ending now.
+    const trailing = (minutes: number) => {
+      let g = 0;
+      let t = 0;
+      for (let i = Math.max(0, n - minutes); i < n; i++) {
+        g += good[i];
+        t += total[i];
+      }
+      return { good: g, total: t };
+    };
+    const all = trailing(n);
+    const burnByWindow = new Map<number, number>();
+    for (const w of BURN_WINDOWS_MS) {
+      const s = trailing(Math.ceil(w / 60_000));
+      burnByWindow.set(w, burnRate(s.total - s.good, s.total, slo.objective));
+    }
+    const alerts = evaluateAlerts(burnByWindow);
+    const history: SloStatus['history'] = [];
+    let g = 0;
+    let t = 0;
+    const every = Math.max(1, Math.floor(n / HISTORY_POINTS));
+    for (let i = 0; i < n; i++) {
+      g += good[i];
+      t += total[i];
+      if ((i + 1) % every === 0 || i === n - 1) {
+        const b = errorBudget(t - g, t, slo.objective);
+        history.push({ time: (startMinute + i) * 60_000, remaining: Number.isFinite(b.remaining) ? b.remaining : -1 });
+      }
+    }
+    const budget = errorBudget(all.total - all.good, all.total, slo.objective);
+    const state: SloStatus['state'] =
+      all.total === 0
+        ? 'no_data'
+        : alerts.some((a) => a.firing && a.severity === 'page')
+          ? 'page'
+          : alerts.some((a) => a.firing)
+            ? 'ticket'
+            : 'ok';
+    return {
+      slo,
+      state,
+      windowMs,
+      total: all.total,
+      good: all.good,
+      sli: all.total > 0 ? all.good / all.total : null,
+      budget: { allowed: budget.allowed, consumed: budget.consumed, remaining: Number.isFinite(budget.remaining) ? budget.remaining : -1 },
+      burnRates: [...burnByWindow].map(([windowMs, rate]) => ({ windowMs, burnRate: Number.isFinite(rate) ? rate : 1e9 })),
+      alerts: alerts.map((a) => ({ ...a, longBurn: finite(a.longBurn), shortBurn: finite(a.shortBurn) })),
+      history,
+    };
+  }
+
+  list(now = Date.now()): SloList {
+    return { file: this.file.path, problems: this.file.problems, slos: this.file.slos.map((s) => this.status(s, now)) };
+  }
+
+  /** Per service: the highest 1h burn rate among its SLOs and the most severe firing alert. */
+  summaryByService(now = Date.now()): Map<string, SloSummary> {
+    const out = new Map<string, SloSummary>();
+    for (const s of this.file.slos) {
+      const st = this.status(s, now);
+      const burn = st.burnRates.find((b) => b.windowMs === 3_600_000)?.burnRate ?? 0;
+      const alert = st.state === 'page' ? 'page' : st.state === 'ticket' ? 'ticket' : null;
+      const prev = out.get(s.service);
+      out.set(s.service, {
+        burn: Math.max(prev?.burn ?? 0, burn),
+        alert: prev?.alert === 'page' || alert === 'page' ? 'page' : (prev?.alert ?? alert),
+      });
+    }
+    return out;
+  }
+
+  /** Reports each alert when it starts firing (not again while it keeps firing). */
+  evaluate(onAlert: (e: SloAlertEvent) => void, now = Date.now()): void {
+    const next = new Set<string>();
+    for (const slo of this.file.slos) {
+      const st = this.status(slo, now);
+      for (const a of st.alerts) {
+        if (!a.firing) continue;
+        const key = `${slo.id}\u0000${a.label}`;
+        next.add(key);
+        if (!this.firing.has(key))
+          onAlert({ sloId: slo.id, name: slo.name, service: slo.service, severity: a.severity, label: a.label, burnRate: a.longBurn, startedAt: now });
+      }
+    }
+    this.firing = next;
+  }
+
+  start(onAlert: (e: SloAlertEvent) => void): void {
+    this.evaluate(onAlert);
+    this.timer = setInterval(() => this.evaluate(onAlert), EVALUATE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
+
+function finite(n: number): number {
+  return Number.isFinite(n) ? n : 1e9;
+}
