@@ -54,7 +54,11 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     goldenSignals: (input) => goldenSignals(d.store, input),
     slos: () => d.slos.list(),
     sloPut: (input) => {
-      d.sloFile.upsert(input);
+      try {
+        d.sloFile.upsert(input);
+      } catch (e) {
+        throw new QueryError('bad_slo', (e as Error).message);
+      }
       d.slos.invalidate();
       const slo = d.sloFile.slos.find((s) => s.id === input.id);
       if (!slo) throw new QueryError('bad_slo', d.sloFile.problems.join('; ') || `SLO ${input.id} was not saved`);

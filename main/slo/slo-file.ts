@@ -41,12 +41,9 @@ export function readSloFile(path: string): SloFileState {
       problems.push(`${path}:${line}: duplicate SLO id "${slo.id}"`);
       continue;
     }
-    if (slo.sli === 'latency' && !slo.thresholdMs) {
-      problems.push(`${path}:${line}: latency SLO "${slo.id}" needs thresholdMs`);
-      continue;
-    }
-    if (parseWindow(slo.window)! > 35 * 86_400_000) {
-      problems.push(`${path}:${line}: SLO "${slo.id}" window ${slo.window} is longer than the 30 days of rollups kept`);
+    const problem = sloProblem(slo);
+    if (problem) {
+      problems.push(`${path}:${line}: ${problem}`);
       continue;
     }
     ids.add(slo.id);
@@ -54,6 +51,13 @@ export function readSloFile(path: string): SloFileState {
   }
   if (root === undefined && text.trim() !== '' && doc.errors.length === 0) problems.push(`${path}:1: expected a top-level "slos:" list`);
   return { slos, problems };
+}
+
+/** What the schema alone cannot check; null when the SLO is usable. */
+export function sloProblem(slo: SloDefinition): string | null {
+  if (slo.sli === 'latency' && !slo.thresholdMs) return `latency SLO "${slo.id}" needs thresholdMs`;
+  if (parseWindow(slo.window)! > 30 * 86_400_000) return `SLO "${slo.id}" window ${slo.window} is longer than the 30 days of rollups kept`;
+  return null;
 }
 
 /**
@@ -111,7 +115,10 @@ export class SloFile {
     this.onChange();
   }
 
+  /** Saves one SLO; throws (writing nothing) when it is not usable. */
   upsert(slo: SloDefinition): void {
+    const problem = sloProblem(slo);
+    if (problem) throw new Error(problem);
     editSloFile(this.path, slo.id, slo);
     this.reload();
   }

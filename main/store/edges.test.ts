@@ -1,0 +1,220 @@
+// Service-map derivation on hand-built traces, through the real writer and the map query.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SpanHints, SpanRecord, TelemetryBatch } from '../../common/model';
+import { emptyBatch } from '../../common/model';
+import { migrate, openDatabase, type Db } from './database';
+import { StoreWriter } from './writer';
+import { ReadStore } from '../query/read-store';
+import { serviceMap } from '../query/service-map';
+import { importFile } from '../../collectors/import';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const T0 = BigInt(Date.now() - 5 * 60_000) * 1_000_000n;
+let seq = 0;
+
+interface S {
+  trace: string;
+  id: string;
+  parent?: string;
+  kind: 'server' | 'client' | 'producer' | 'consumer' | 'internal';
+  hints?: SpanHints;
+  error?: boolean;
+  ms?: number;
+}
+
+const KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
+
+function span(s: S): SpanRecord {
+  const start = T0 + BigInt(seq++) * 1000n;
+  return {
+    traceId: Buffer.from(s.trace.padStart(32, '0'), 'hex'),
+    spanId: Buffer.from(s.id.padStart(16, '0'), 'hex'),
+    parentSpanId: s.parent ? Buffer.from(s.parent.padStart(16, '0'), 'hex') : null,
+    traceState: '',
+    flags: 0,
+    name: `${s.kind} ${s.id}`,
+    kind: KIND[s.kind],
+    startNs: start,
+    endNs: start + BigInt((s.ms ?? 10) * 1_000_000),
+    statusCode: s.error ? 2 : 0,
+    statusMessage: '',
+    attributes: '{}',
+    events: '[]',
+    links: '[]',
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+    hints: s.hints ?? {},
+  };
+}
+
+function batch(service: string, spans: S[]): TelemetryBatch {
+  const b = emptyBatch();
+  b.spans.push({
+    resource: {
+      attributes: JSON.stringify({ 'service.name': service }),
+      droppedAttributesCount: 0,
+      schemaUrl: '',
+      serviceName: service,
+      serviceNamespace: 'shop',
+      serviceVersion: '1',
+      environment: '',
+    },
+    scopes: [{ scope: { name: 'x', version: '', attributes: '{}', droppedAttributesCount: 0, schemaUrl: '' }, items: spans.map(span) }],
+  });
+  return b;
+}
+
+function setup(): { db: Db; writer: StoreWriter; dir: string; map: () => ReturnType<typeof serviceMap> } {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-edges-'));
+  dirs.push(dir);
+  const db = openDatabase(dir);
+  migrate(db);
+  const writer = new StoreWriter(db);
+  const read = new ReadStore(dir, () => undefined);
+  return { db, writer, dir, map: () => serviceMap(read, { from: Date.now() - 3_600_000, to: Date.now() + 60_000 }) };
+}
+
+const edge = (m: ReturnType<typeof serviceMap>, source: string, target: string) => m.edges.find((e) => e.source === source && e.target === target);
+
+describe('edges from client/server pairs', () => {
+  it('pairs halves in one batch, and across batches in either order', () => {
+    const { writer, map } = setup();
+    // one process exports both halves together
+    writer.write([batch('web', [{ trace: 'a1', id: '1', kind: 'server' }, { trace: 'a1', id: '2', parent: '1', kind: 'client' }]), batch('api', [{ trace: 'a1', id: '3', parent: '2', kind: 'server', ms: 7 }])]);
+    // the server half first, the client later
+    writer.write([batch('api', [{ trace: 'a2', id: '3', parent: '2', kind: 'server', error: true }])]);
+    writer.write([batch('web', [{ trace: 'a2', id: '1', kind: 'server' }, { trace: 'a2', id: '2', parent: '1', kind: 'client' }])]);
+    const m = map();
+    expect(edge(m, 'web', 'api')).toMatchObject({ connectionType: 'sync', calls: 2, errors: 1 });
+    expect(m.nodes.find((n) => n.id === 'api')).toMatchObject({ type: 'service', calls: 2, errors: 1 });
+  });
+
+  it('counts every retry as a call, and a client nobody answered as a call to its peer', () => {
+    const { writer, map } = setup();
+    const attempts: S[] = [{ trace: 'b1', id: '1', kind: 'server' }];
+    const servers: S[] = [];
+    for (let i = 0; i < 3; i++) {
+      attempts.push({ trace: 'b1', id: `c${i}`, parent: '1', kind: 'client', error: i < 2, hints: { peerService: 'payments', httpStatusCode: i < 2 ? 503 : 200 } });
+      servers.push({ trace: 'b1', id: `d${i}`, parent: `c${i}`, kind: 'server', error: i < 2 });
+    }
+    // a fourth attempt timed out: no server span ever arrives
+    attempts.push({ trace: 'b1', id: 'c9', parent: '1', kind: 'client', error: true, hints: { peerService: 'payments' } });
+    writer.write([batch('checkout', attempts), batch('payments', servers)]);
+    writer.tick(Date.now() + 120_000); // past the pairing TTL
+    const e = edge(map(), 'checkout', 'payments');
+    expect(e).toMatchObject({ calls: 4, errors: 3 });
+  });
+
+  it('pairs halves stored before a restart, by asking the store when they expire', () => {
+    const { db, writer, map } = setup();
+    writer.write([batch('web', [{ trace: 'c1', id: '1', kind: 'server' }, { trace: 'c1', id: '2', parent: '1', kind: 'client' }])]);
+    // a new writer (the process restarted) sees only the server half
+    const fresh = new StoreWriter(db);
+    fresh.write([batch('api', [{ trace: 'c1', id: '3', parent: '2', kind: 'server' }])]);
+    expect(edge(map(), 'web', 'api')).toBeUndefined();
+    fresh.tick(Date.now() + 120_000);
+    expect(edge(map(), 'web', 'api')).toMatchObject({ calls: 1 });
+    void writer;
+  });
+
+  it('makes virtual nodes for unanswered peers: peer.service, then server.address', () => {
+    const { writer, map } = setup();
+    writer.write([
+      batch('checkout', [
+        { trace: 'd1', id: '1', kind: 'server' },
+        { trace: 'd1', id: '2', parent: '1', kind: 'client', hints: { serverAddress: 'api.stripe.com', serverPort: 443 } },
+        { trace: 'd1', id: '3', parent: '1', kind: 'client' }, // nothing names the peer: no edge
+        { trace: 'd1', id: '4', parent: '1', kind: 'internal' },
+      ]),
+    ]);
+    writer.tick(Date.now() + 120_000);
+    const m = map();
+    expect(edge(m, 'checkout', 'ext:api.stripe.com:443')).toMatchObject({ connectionType: 'virtual', calls: 1 });
+    expect(m.nodes.find((n) => n.id === 'ext:api.stripe.com:443')).toMatchObject({ type: 'external', name: 'api.stripe.com:443', calls: 1 });
+    expect(m.edges).toHaveLength(1);
+  });
+
+  it('does not count a re-sent span twice', () => {
+    const { writer, map } = setup();
+    const pair = [batch('web', [{ trace: 'e1', id: '1', kind: 'server' }, { trace: 'e1', id: '2', parent: '1', kind: 'client' }]), batch('api', [{ trace: 'e1', id: '3', parent: '2', kind: 'server' }])];
+    writer.write(pair);
+    writer.write(pair);
+    writer.tick(Date.now() + 120_000);
+    expect(edge(map(), 'web', 'api')).toMatchObject({ calls: 1 });
+  });
+});
+
+describe('databases and queues', () => {
+  it('draws database nodes and flags one written by more than one service as shared', () => {
+    const { writer, map } = setup();
+    const db = (id: string, op: string): S => ({ trace: 'f1', id, parent: '1', kind: 'client', hints: { dbSystem: 'postgresql', dbNamespace: 'shopdb', dbOperation: op } });
+    writer.write([
+      batch('cart', [{ trace: 'f1', id: '1', kind: 'server' }, db('2', 'INSERT'), db('3', 'SELECT')]),
+      batch('checkout', [db('4', 'UPDATE')]),
+      batch('search', [db('5', 'SELECT')]),
+      batch('cart', [{ trace: 'f1', id: '6', parent: '1', kind: 'client', hints: { dbSystem: 'redis', dbQueryStart: 'SET cart:42 …' } }]),
+    ]);
+    const m = map();
+    const shopdb = m.nodes.find((n) => n.id === 'db:postgresql/shopdb')!;
+    expect(shopdb).toMatchObject({ type: 'database', name: 'shopdb', system: 'postgresql', calls: 4, shared: true, writers: ['cart', 'checkout'] });
+    expect(edge(m, 'search', 'db:postgresql/shopdb')).toMatchObject({ connectionType: 'database', calls: 1 });
+    const redis = m.nodes.find((n) => n.id === 'db:redis/')!;
+    expect(redis).toMatchObject({ type: 'database', name: 'redis', shared: false, writers: ['cart'] });
+  });
+
+  it('a database only one service writes to is not shared, however many read it', () => {
+    const { writer, map } = setup();
+    const db = (svc: string, op: string) => batch(svc, [{ trace: 'f2', id: `${svc.length}${op.length}`, parent: '1', kind: 'client', hints: { dbSystem: 'mysql', dbNamespace: 'users', dbOperation: op } }]);
+    writer.write([db('accounts', 'INSERT'), db('profile', 'SELECT'), db('search', 'SELECT')]);
+    expect(map().nodes.find((n) => n.id === 'db:mysql/users')).toMatchObject({ shared: false, writers: ['accounts'] });
+  });
+
+  it('routes messaging through a queue node, as async edges', () => {
+    const { writer, map } = setup();
+    const m = { messagingSystem: 'kafka', messagingDestination: 'orders' };
+    writer.write([
+      batch('checkout', [{ trace: '91', id: '1', kind: 'server' }, { trace: '91', id: '2', parent: '1', kind: 'producer', hints: m }]),
+      batch('fulfillment', [{ trace: '91', id: '3', parent: '2', kind: 'consumer', hints: m, ms: 40 }]),
+      // a producer/consumer pair without messaging attributes still pairs, as an async edge
+      batch('billing', [{ trace: '92', id: '1', kind: 'producer' }]),
+      batch('ledger', [{ trace: '92', id: '2', parent: '1', kind: 'consumer' }]),
+    ]);
+    const map1 = map();
+    expect(edge(map1, 'checkout', 'queue:kafka/orders')).toMatchObject({ connectionType: 'messaging', calls: 1 });
+    expect(edge(map1, 'queue:kafka/orders', 'fulfillment')).toMatchObject({ connectionType: 'messaging', calls: 1 });
+    expect(map1.nodes.find((n) => n.id === 'queue:kafka/orders')).toMatchObject({ type: 'queue', name: 'orders', system: 'kafka' });
+    expect(edge(map1, 'billing', 'ledger')).toMatchObject({ connectionType: 'messaging', calls: 1 });
+    expect(edge(map1, 'checkout', 'fulfillment')).toBeUndefined();
+  });
+});
+
+describe('edges from real trace files', () => {
+  async function importInto(writer: StoreWriter, file: string) {
+    for await (const chunk of importFile(file)) writer.write([chunk.batch], Date.now());
+    writer.tick(Date.now() + 120_000);
+  }
+
+  it('Zipkin shared client/server spans pair into edges (yelp.json)', async () => {
+    const { writer, db } = setup();
+    await importInto(writer, new URL('../../../shared/fixtures/zipkin/yelp.json', import.meta.url).pathname);
+    const edges = db.prepare('SELECT source, target, connection_type AS type, sum(calls) AS calls FROM rollup_edge_minute GROUP BY source, target').all() as Array<{ source: string; target: string; type: string; calls: number }>;
+    expect(edges.length).toBeGreaterThan(0);
+    expect(edges.every((e) => e.source !== e.target)).toBe(true);
+    expect(edges.some((e) => e.type === 'sync')).toBe(true);
+  });
+
+  it('Zipkin producer/consumer spans give async edges (messaging-kafka.json)', async () => {
+    const { writer, db } = setup();
+    await importInto(writer, new URL('../../../shared/fixtures/zipkin/messaging-kafka.json', import.meta.url).pathname);
+    const types = db.prepare('SELECT DISTINCT connection_type FROM rollup_edge_minute').pluck().all();
+    expect(types).toContain('messaging');
+  });
+});
