@@ -52,6 +52,14 @@ if (want('core')) {
     logLevel: 'warning',
   });
 }
+if (only.includes('docs')) {
+  // The API reference, generated from the contract.
+  const out = join(dist, 'api-docs.mjs');
+  await build({ absWorkingDir: root, entryPoints: ['build/api-docs.ts'], outfile: out, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+  const { renderApiDocs } = await import(out);
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(root, 'docs', 'api.md'), renderApiDocs());
+}
 if (want('renderer')) {
   const { build: viteBuild } = await import('vite');
   await viteBuild({

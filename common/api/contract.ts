@@ -187,7 +187,7 @@ export const api = {
     path: '/api/import',
     input: z.object({ filename: z.string().default('upload') }),
     output: ImportResult,
-    summary: 'Imports one file sent as the request body (OTLP JSON or JSON lines; ?filename= names it).',
+    summary: 'Imports one file sent as the request body: OTLP JSON or JSON lines, Jaeger JSON or Zipkin v2 JSON (?filename= names it in problems).',
     raw: true,
   }),
 } as const;
