@@ -59,7 +59,8 @@ interface Log {
   attributes: Record<string, string | number | boolean>;
 }
 
-export const SEED_SERVICES = ['frontend', 'checkout', 'payment', 'inventory', 'catalog', 'cart', 'email'];
+// Names distinct from the demo system's, so both can run side by side.
+export const SEED_SERVICES = ['storefront', 'orders', 'billing', 'stock', 'products', 'basket', 'mailer'];
 
 /** A trace id the tests can open directly: a checkout whose payment was declined. */
 export const KNOWN_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -97,7 +98,7 @@ export function generate(now = Date.now(), traces = 240, seed = 7): SeedData {
     ): Span => {
       const s: Span = {
         service,
-        version: service === 'checkout' ? checkoutVersion : version,
+        version: service === 'orders' ? checkoutVersion : version,
         traceId,
         spanId: hex(16),
         parentSpanId: parent?.spanId ?? '',
@@ -127,10 +128,10 @@ export function generate(now = Date.now(), traces = 240, seed = 7): SeedData {
 
     if (kindOfTrace === 0) {
       // Checkout: frontend → checkout → cart, payment, inventory (+postgres) and an async email.
-      const declined = known || rand() < 0.12;
+      const declined = known || rand() < 0.2;
       const slow = !known && rand() < 0.08;
       const total = 80 + rand() * 60 + (slow ? 900 : 0);
-      const root = add('frontend', null, 'POST /checkout', KIND.SERVER, 0, total, {
+      const root = add('storefront', null, 'POST /checkout', KIND.SERVER, 0, total, {
         'http.request.method': 'POST',
         'http.route': '/checkout',
         'url.path': '/checkout',
@@ -138,15 +139,15 @@ export function generate(now = Date.now(), traces = 240, seed = 7): SeedData {
         'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64)',
       });
       log(root, 0.5, 9, 'INFO', `checkout started for session ${hex(8)}`, { 'session.id': hex(8) });
-      const call = add('frontend', root, 'POST', KIND.CLIENT, 2, total - 6, { 'http.request.method': 'POST', 'server.address': 'checkout', 'http.response.status_code': declined ? 502 : 200 });
-      const co = add('checkout', call, 'POST /api/checkout', KIND.SERVER, 3, total - 9, { 'http.request.method': 'POST', 'http.route': '/api/checkout', 'http.response.status_code': declined ? 502 : 200, 'app.order.items': 1 + Math.floor(rand() * 4) });
-      const validate = add('checkout', co, 'validate cart', KIND.INTERNAL, 4, 6);
-      const cartCall = add('checkout', validate, 'cart.GetCart', KIND.CLIENT, 5, 4, { 'rpc.system': 'grpc', 'rpc.service': 'cart.Cart', 'rpc.method': 'GetCart' });
-      const cartSrv = add('cart', cartCall, 'cart.Cart/GetCart', KIND.SERVER, 5.4, 3.2, { 'rpc.system': 'grpc', 'rpc.grpc.status_code': 0 });
-      add('cart', cartSrv, 'HGETALL', KIND.CLIENT, 5.8, 1.1, { 'db.system.name': 'redis', 'db.operation.name': 'HGETALL', 'server.address': 'redis' });
-      const payCall = add('checkout', co, 'payment.Charge', KIND.CLIENT, 12, 30 + (slow ? 850 : 0), { 'rpc.system': 'grpc', 'rpc.service': 'payment.Payment', 'rpc.method': 'Charge' });
-      const paySrv = add('payment', payCall, 'payment.Payment/Charge', KIND.SERVER, 13, 28 + (slow ? 848 : 0), { 'rpc.system': 'grpc', 'rpc.grpc.status_code': declined ? 9 : 0, 'app.payment.amount': Math.round(rand() * 30000) / 100, 'app.payment.currency': 'EUR' }, '2.3.0');
-      const gateway = add('payment', paySrv, 'POST api.cardgateway.example/charges', KIND.CLIENT, 15, 22 + (slow ? 840 : 0), { 'http.request.method': 'POST', 'server.address': 'api.cardgateway.example', 'http.response.status_code': declined ? 402 : 200 }, '2.3.0');
+      const call = add('storefront', root, 'POST', KIND.CLIENT, 2, total - 6, { 'http.request.method': 'POST', 'server.address': 'orders', 'http.response.status_code': declined ? 502 : 200 });
+      const co = add('orders', call, 'POST /api/checkout', KIND.SERVER, 3, total - 9, { 'http.request.method': 'POST', 'http.route': '/api/checkout', 'http.response.status_code': declined ? 502 : 200, 'app.order.items': 1 + Math.floor(rand() * 4) });
+      const validate = add('orders', co, 'validate cart', KIND.INTERNAL, 4, 6);
+      const cartCall = add('orders', validate, 'cart.GetCart', KIND.CLIENT, 5, 4, { 'rpc.system': 'grpc', 'rpc.service': 'cart.Cart', 'rpc.method': 'GetCart' });
+      const cartSrv = add('basket', cartCall, 'cart.Cart/GetCart', KIND.SERVER, 5.4, 3.2, { 'rpc.system': 'grpc', 'rpc.grpc.status_code': 0 });
+      add('basket', cartSrv, 'HGETALL', KIND.CLIENT, 5.8, 1.1, { 'db.system.name': 'redis', 'db.operation.name': 'HGETALL', 'server.address': 'redis' });
+      const payCall = add('orders', co, 'payment.Charge', KIND.CLIENT, 12, 30 + (slow ? 850 : 0), { 'rpc.system': 'grpc', 'rpc.service': 'payment.Payment', 'rpc.method': 'Charge' });
+      const paySrv = add('billing', payCall, 'payment.Payment/Charge', KIND.SERVER, 13, 28 + (slow ? 848 : 0), { 'rpc.system': 'grpc', 'rpc.grpc.status_code': declined ? 9 : 0, 'app.payment.amount': Math.round(rand() * 30000) / 100, 'app.payment.currency': 'EUR' }, '2.3.0');
+      const gateway = add('billing', paySrv, 'POST api.cardgateway.example/charges', KIND.CLIENT, 15, 22 + (slow ? 840 : 0), { 'http.request.method': 'POST', 'server.address': 'api.cardgateway.example', 'http.response.status_code': declined ? 402 : 200 }, '2.3.0');
       if (declined) {
         for (const s of [paySrv, payCall, co, root]) s.status = { code: 2, message: s === paySrv ? 'card declined: insufficient funds' : 'payment failed' };
         paySrv.events.push({ timeNs: gateway.endNs + ms(0.4), name: 'exception', attributes: { 'exception.type': 'CardDeclinedError', 'exception.message': 'card declined: insufficient funds', 'exception.stacktrace': 'CardDeclinedError: card declined: insufficient funds\n    at charge (payment/charge.ts:88:11)\n    at Payment.Charge (payment/server.ts:41:5)' } });
@@ -156,37 +157,37 @@ export function generate(now = Date.now(), traces = 240, seed = 7): SeedData {
       } else {
         paySrv.events.push({ timeNs: gateway.endNs + ms(0.2), name: 'payment.authorized', attributes: { 'app.payment.auth_code': hex(6) } });
         log(paySrv, 40 + (slow ? 848 : 0), 9, 'INFO', `payment authorized ${hex(6)}`);
-        const inv = add('inventory', co, 'inventory.Inventory/ReserveItems', KIND.SERVER, 46 + (slow ? 850 : 0), 18, { 'rpc.system': 'grpc' }, '3.1.4');
-        add('inventory', inv, 'UPDATE shop.stock', KIND.CLIENT, 48 + (slow ? 850 : 0), 12, { 'db.system.name': 'postgresql', 'db.namespace': 'shop', 'db.operation.name': 'UPDATE', 'db.query.text': 'UPDATE stock SET reserved = reserved + $1 WHERE sku = $2' }, '3.1.4');
+        const inv = add('stock', co, 'inventory.Inventory/ReserveItems', KIND.SERVER, 46 + (slow ? 850 : 0), 18, { 'rpc.system': 'grpc' }, '3.1.4');
+        add('stock', inv, 'UPDATE shop.stock', KIND.CLIENT, 48 + (slow ? 850 : 0), 12, { 'db.system.name': 'postgresql', 'db.namespace': 'shop', 'db.operation.name': 'UPDATE', 'db.query.text': 'UPDATE stock SET reserved = reserved + $1 WHERE sku = $2' }, '3.1.4');
         if (rand() < 0.3) log(inv, 62 + (slow ? 850 : 0), 13, 'WARN', `stock low for sku SKU-${Math.floor(rand() * 900 + 100)}: 3 left`);
-        const pub = add('checkout', co, 'orders publish', KIND.PRODUCER, 66 + (slow ? 850 : 0), 3, { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'send' });
+        const pub = add('orders', co, 'orders publish', KIND.PRODUCER, 66 + (slow ? 850 : 0), 3, { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'send' });
         const orderId = `ord_${hex(10)}`;
         log(co, 70 + (slow ? 850 : 0), 9, 'INFO', `order placed ${orderId}`, { 'app.order.id': orderId });
-        const consume = add('email', pub, 'orders process', KIND.CONSUMER, total + 15, 40, { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'process' }, '0.9.1');
-        add('email', consume, 'render template order-confirmation', KIND.INTERNAL, total + 17, 9, {}, '0.9.1');
-        add('email', consume, 'POST smtp relay', KIND.CLIENT, total + 28, 24, { 'server.address': 'smtp.internal', 'network.protocol.name': 'smtp' }, '0.9.1');
+        const consume = add('mailer', pub, 'orders process', KIND.CONSUMER, total + 15, 40, { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'process' }, '0.9.1');
+        add('mailer', consume, 'render template order-confirmation', KIND.INTERNAL, total + 17, 9, {}, '0.9.1');
+        add('mailer', consume, 'POST smtp relay', KIND.CLIENT, total + 28, 24, { 'server.address': 'smtp.internal', 'network.protocol.name': 'smtp' }, '0.9.1');
         log(consume, total + 54, 9, 'INFO', `confirmation email sent for ${orderId}`);
       }
     } else if (kindOfTrace === 1) {
       // Product list: frontend → catalog → postgres.
       const total = 20 + rand() * 40;
-      const root = add('frontend', null, 'GET /products', KIND.SERVER, 0, total, { 'http.request.method': 'GET', 'http.route': '/products', 'http.response.status_code': 200 });
-      const c = add('frontend', root, 'GET', KIND.CLIENT, 1, total - 3, { 'http.request.method': 'GET', 'server.address': 'catalog' });
-      const s = add('catalog', c, 'GET /api/products', KIND.SERVER, 1.5, total - 4, { 'http.request.method': 'GET', 'http.route': '/api/products', 'http.response.status_code': 200 }, '5.0.2');
-      add('catalog', s, 'SELECT shop.products', KIND.CLIENT, 3, total * 0.6, { 'db.system.name': 'postgresql', 'db.namespace': 'shop', 'db.operation.name': 'SELECT', 'db.query.text': 'SELECT id, name, price FROM products LIMIT $1' }, '5.0.2');
+      const root = add('storefront', null, 'GET /products', KIND.SERVER, 0, total, { 'http.request.method': 'GET', 'http.route': '/products', 'http.response.status_code': 200 });
+      const c = add('storefront', root, 'GET', KIND.CLIENT, 1, total - 3, { 'http.request.method': 'GET', 'server.address': 'products' });
+      const s = add('products', c, 'GET /api/products', KIND.SERVER, 1.5, total - 4, { 'http.request.method': 'GET', 'http.route': '/api/products', 'http.response.status_code': 200 }, '5.0.2');
+      add('products', s, 'SELECT shop.products', KIND.CLIENT, 3, total * 0.6, { 'db.system.name': 'postgresql', 'db.namespace': 'shop', 'db.operation.name': 'SELECT', 'db.query.text': 'SELECT id, name, price FROM products LIMIT $1' }, '5.0.2');
       if (rand() < 0.2) log(s, total - 5, 5, 'DEBUG', `served ${Math.floor(rand() * 40 + 10)} products from the database`);
     } else {
       // Product page with a cache miss now and then; sometimes the client span's parent is lost.
       const total = 8 + rand() * 20;
       const orphan = rand() < 0.05;
-      const root = add('frontend', null, 'GET /product/{id}', KIND.SERVER, 0, total, { 'http.request.method': 'GET', 'http.route': '/product/{id}', 'http.response.status_code': 200 });
-      const c = add('frontend', root, 'GET', KIND.CLIENT, 1, total - 2, { 'http.request.method': 'GET', 'server.address': 'catalog' });
-      const s = add('catalog', c, 'GET /api/products/{id}', KIND.SERVER, 1.3, total - 3, { 'http.request.method': 'GET', 'http.route': '/api/products/{id}', 'http.response.status_code': 200 }, '5.0.2');
+      const root = add('storefront', null, 'GET /product/{id}', KIND.SERVER, 0, total, { 'http.request.method': 'GET', 'http.route': '/product/{id}', 'http.response.status_code': 200 });
+      const c = add('storefront', root, 'GET', KIND.CLIENT, 1, total - 2, { 'http.request.method': 'GET', 'server.address': 'products' });
+      const s = add('products', c, 'GET /api/products/{id}', KIND.SERVER, 1.3, total - 3, { 'http.request.method': 'GET', 'http.route': '/api/products/{id}', 'http.response.status_code': 200 }, '5.0.2');
       if (orphan) s.parentSpanId = hex(16);
       const miss = rand() < 0.3;
-      add('catalog', s, 'GET', KIND.CLIENT, 2, miss ? 1.2 : 0.4, { 'db.system.name': 'redis', 'db.operation.name': 'GET' }, '5.0.2');
+      add('products', s, 'GET', KIND.CLIENT, 2, miss ? 1.2 : 0.4, { 'db.system.name': 'redis', 'db.operation.name': 'GET' }, '5.0.2');
       if (miss) {
-        add('catalog', s, 'SELECT shop.products', KIND.CLIENT, 3.5, total - 7, { 'db.system.name': 'postgresql', 'db.namespace': 'shop', 'db.operation.name': 'SELECT' }, '5.0.2');
+        add('products', s, 'SELECT shop.products', KIND.CLIENT, 3.5, total - 7, { 'db.system.name': 'postgresql', 'db.namespace': 'shop', 'db.operation.name': 'SELECT' }, '5.0.2');
         log(s, 3.3, 5, 'DEBUG', 'cache miss for product, reading from the database');
       }
     }
@@ -201,7 +202,7 @@ function resourceOf(service: string, version: string) {
       'service.namespace': 'shop',
       'service.version': version,
       'deployment.environment.name': 'local',
-      'telemetry.sdk.language': service === 'payment' ? 'go' : service === 'inventory' ? 'java' : 'nodejs',
+      'telemetry.sdk.language': service === 'billing' ? 'go' : service === 'stock' ? 'java' : 'nodejs',
       'telemetry.sdk.name': 'opentelemetry',
       'host.name': 'laptop',
     }),

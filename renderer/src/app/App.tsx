@@ -1,13 +1,32 @@
+import { lazy, Suspense, type ReactNode } from 'react';
 import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { ServicesPage } from '../features/services/ServicesPage';
-import { TracesPage } from '../features/traces/TracesPage';
-import { TraceView } from '../features/traces/TraceView';
-import { LogsPage } from '../features/logs/LogsPage';
+import { SkeletonBlock } from '../ui/states';
 import { markUnauthorized, useUnauthorized } from './auth';
 import { Shell } from './Shell';
 import { Unauthorized } from './Unauthorized';
+
+// Pages with charts load on first visit, so the first screen does not wait for the chart library.
+const TracesPage = lazy(() => import('../features/traces/TracesPage').then((m) => ({ default: m.TracesPage })));
+const TraceView = lazy(() => import('../features/traces/TraceView').then((m) => ({ default: m.TraceView })));
+const LogsPage = lazy(() => import('../features/logs/LogsPage').then((m) => ({ default: m.LogsPage })));
+
+function Page({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <div className="page-pad">
+          <SkeletonBlock height={48} />
+          <SkeletonBlock height={320} />
+        </div>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
 
 function onApiError(e: unknown) {
   if (e instanceof ApiError && e.unauthorized) markUnauthorized();
@@ -45,9 +64,30 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: <Home /> },
       { path: '/services', element: <ServicesPage /> },
-      { path: '/traces', element: <TracesPage /> },
-      { path: '/traces/:traceId', element: <TraceView /> },
-      { path: '/logs', element: <LogsPage /> },
+      {
+        path: '/traces',
+        element: (
+          <Page>
+            <TracesPage />
+          </Page>
+        ),
+      },
+      {
+        path: '/traces/:traceId',
+        element: (
+          <Page>
+            <TraceView />
+          </Page>
+        ),
+      },
+      {
+        path: '/logs',
+        element: (
+          <Page>
+            <LogsPage />
+          </Page>
+        ),
+      },
       { path: '*', element: <NotFound /> },
     ],
   },

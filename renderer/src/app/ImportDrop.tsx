@@ -140,13 +140,13 @@ function ImportSummary({ result, onClose }: { result: OutputOf<'importFile'>; on
     <div className="import-summary">
       <div className="import-counts">
         <span>
-          <b>{formatCount(result.spans)}</b> spans
+          <b>{formatCount(result.spans)}</b> {result.spans === 1 ? 'span' : 'spans'}
         </span>
         <span>
-          <b>{formatCount(result.logs)}</b> logs
+          <b>{formatCount(result.logs)}</b> {result.logs === 1 ? 'log record' : 'log records'}
         </span>
         <span>
-          <b>{formatCount(result.metricPoints)}</b> points
+          <b>{formatCount(result.metricPoints)}</b> {result.metricPoints === 1 ? 'metric point' : 'metric points'}
         </span>
         {result.rejected > 0 ? <span className="text-error">{formatCount(result.rejected)} rejected</span> : null}
         <span className="muted">as {result.format}</span>

@@ -1,5 +1,6 @@
 // Marks the words of a full-text query in a log body (client-side, case-insensitive). Follows
-// the server's tokenisation: letters, digits and _; a trailing * matches a prefix.
+// FTS5's unicode61 tokenizer: tokens are runs of letters and digits (so "insufficient_funds"
+// holds the tokens "insufficient" and "funds"); a trailing * matches a prefix.
 import type { ReactNode } from 'react';
 
 const OPERATORS = new Set(['AND', 'OR', 'NOT', 'NEAR']);
@@ -9,9 +10,10 @@ export function queryTerms(q: string): Array<{ term: string; prefix: boolean }> 
   for (const m of q.matchAll(/[\p{L}\p{N}_]+\*?/gu)) {
     const raw = m[0];
     const prefix = raw.endsWith('*');
-    const term = prefix ? raw.slice(0, -1) : raw;
-    if (!term || OPERATORS.has(term)) continue;
-    out.push({ term: term.toLowerCase(), prefix });
+    const word = prefix ? raw.slice(0, -1) : raw;
+    if (!word || OPERATORS.has(word)) continue;
+    const parts = word.split('_').filter(Boolean);
+    parts.forEach((term, i) => out.push({ term: term.toLowerCase(), prefix: prefix && i === parts.length - 1 }));
   }
   return out;
 }
@@ -24,8 +26,8 @@ export function buildMatcher(q: string): RegExp | null {
   const terms = queryTerms(q);
   if (terms.length === 0) return null;
   // Whole tokens (FTS5 matches tokens), or token prefixes for `term*`.
-  const alts = terms.map((t) => (t.prefix ? `${escape(t.term)}[\\p{L}\\p{N}_]*` : escape(t.term)));
-  return new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alts.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
+  const alts = terms.map((t) => (t.prefix ? `${escape(t.term)}[\\p{L}\\p{N}]*` : escape(t.term)));
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alts.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
 }
 
 export function Highlight({ text, matcher }: { text: string; matcher: RegExp | null }): ReactNode {

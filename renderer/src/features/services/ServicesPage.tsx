@@ -77,7 +77,7 @@ export function ServicesPage() {
     const list = services.data ?? [];
     const requests = list.reduce((a, s) => a + s.requests, 0);
     const errors = list.reduce((a, s) => a + s.requestErrors, 0);
-    return { count: list.length, rps: list.reduce((a, s) => a + s.rps, 0), errorRate: requests ? errors / requests : 0, failing: list.filter((s) => healthOf(s.errorRate, s.requests) !== 'healthy' && s.requests > 0).length };
+    return { count: list.length, rps: list.reduce((a, s) => a + s.rps, 0), errorRate: requests ? errors / requests : 0, failing: list.filter((s) => ['degraded', 'failing'].includes(s.health ?? healthOf(s.errorRate, s.requests))).length };
   }, [services.data]);
 
   return (
@@ -155,7 +155,8 @@ export function ServicesPage() {
           <tbody>
             {services.isPending ? <SkeletonRows columns={9} /> : null}
             {sorted.map((s, i) => {
-              const health = healthOf(s.errorRate, s.requests);
+              const health = s.health ?? healthOf(s.errorRate, s.requests);
+              const regressed = s.latencyRatio !== null && s.latencyRatio !== undefined && s.latencyRatio >= 1.5 && s.p95BaselineMs !== null;
               return (
                 <tr
                   key={`${s.namespace}/${s.name}`}
@@ -182,6 +183,11 @@ export function ServicesPage() {
                       {s.namespace ? <span className="muted small"> {s.namespace}</span> : null}
                     </span>
                     <span className="chips">
+                      {s.sloAlert ? (
+                        <Chip tone="error" title={`An SLO of this service is burning its error budget ${s.sloBurn ? `${s.sloBurn.toFixed(1)}× too fast` : 'too fast'}`}>
+                          SLO {s.sloAlert}
+                        </Chip>
+                      ) : null}
                       {s.versions.slice(-3).map((v) => (
                         <Chip key={v} tone="muted" title={`service.version ${v}`}>
                           {v}
@@ -197,7 +203,17 @@ export function ServicesPage() {
                     {s.requests > 0 ? formatPercent(s.errorRate) : '—'}
                   </td>
                   <td className="num mono">{formatDuration(s.p50Ms)}</td>
-                  <td className="num mono">{formatDuration(s.p95Ms)}</td>
+                  <td className="num mono">
+                    {regressed ? (
+                      <span
+                        className="regress"
+                        title={`p95 is ${s.latencyRatio!.toFixed(1)}× the previous window's ${formatDuration(s.p95BaselineMs)}`}
+                      >
+                        ↑{s.latencyRatio!.toFixed(1)}×
+                      </span>
+                    ) : null}
+                    {formatDuration(s.p95Ms)}
+                  </td>
                   <td className="num mono">{formatDuration(s.p99Ms)}</td>
                   <td className="col-spark">
                     <Sparkline values={s.sparkline ?? []} errors={s.errorSparkline} label={`Requests over ${rangeLabel(spec).toLowerCase()}`} />

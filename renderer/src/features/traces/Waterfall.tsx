@@ -1,6 +1,6 @@
 // The span tree on the trace's timeline. Rows are flattened once per (trace, collapsed set) and
 // only the visible window is rendered, so traces with thousands of spans scroll smoothly.
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { serviceColor } from '../../ui/colors';
 import { formatDuration } from '../../ui/format';
@@ -27,6 +27,22 @@ export function Waterfall({
   onCollapseAll: () => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const [nameWidth, setNameWidth] = useNameColumnWidth();
+  const startResize = (e: ReactPointerEvent<HTMLDivElement>) => {
+    const root = rootRef.current;
+    if (!root) return;
+    e.preventDefault();
+    const left = root.getBoundingClientRect().left;
+    const max = root.clientWidth - 200;
+    const onMove = (ev: PointerEvent) => setNameWidth(Math.round(Math.max(180, Math.min(max, ev.clientX - left))));
+    const onUp = () => {
+      window.removeEventListener('pointermove', onMove);
+      window.removeEventListener('pointerup', onUp);
+    };
+    window.addEventListener('pointermove', onMove);
+    window.addEventListener('pointerup', onUp);
+  };
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -44,7 +60,14 @@ export function Waterfall({
   }, [selectedIndex, virtualizer]);
 
   return (
-    <div className="waterfall" data-testid="waterfall" role="tree" aria-label="Spans">
+    <div
+      className="waterfall"
+      data-testid="waterfall"
+      role="tree"
+      aria-label="Spans"
+      ref={rootRef}
+      style={nameWidth ? ({ '--wf-name-w': `${nameWidth}px` } as React.CSSProperties) : undefined}
+    >
       <div className="wf-header">
         <div className="wf-name-col wf-head-name">
           <span>Service · operation</span>
@@ -57,6 +80,14 @@ export function Waterfall({
             </button>
           </span>
         </div>
+        <div
+          className="wf-resizer"
+          onPointerDown={startResize}
+          onDoubleClick={() => setNameWidth(0)}
+          title="Drag to resize the names column (double-click to reset)"
+          role="separator"
+          aria-orientation="vertical"
+        />
         <div className="wf-axis">
           {ticks.map((t) => (
             <span key={t} className="wf-tick" style={{ left: pct(t) }}>
@@ -165,4 +196,26 @@ export function Waterfall({
       </div>
     </div>
   );
+}
+
+const WIDTH_KEY = 'loupe.waterfall.nameWidth';
+
+/** The names column width in px (0 = default), remembered across traces. */
+function useNameColumnWidth(): [number, (w: number) => void] {
+  const [width, setWidth] = useState(() => {
+    try {
+      return Number(localStorage.getItem(WIDTH_KEY)) || 0;
+    } catch {
+      return 0;
+    }
+  });
+  useEffect(() => {
+    try {
+      if (width) localStorage.setItem(WIDTH_KEY, String(width));
+      else localStorage.removeItem(WIDTH_KEY);
+    } catch {
+      // storage unavailable
+    }
+  }, [width]);
+  return [width, setWidth];
 }
