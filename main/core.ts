@@ -18,6 +18,7 @@ import { ReadStore } from './query/read-store';
 import { DemoController } from './demo-controller';
 import { SloFile } from './slo/slo-file';
 import { SloEvaluator } from './slo/slo-evaluator';
+import { CatalogHost } from './catalog-host';
 import { startSelfTelemetry, type SelfTelemetry } from './telemetry/self-telemetry';
 
 export interface CoreOptions {
@@ -110,9 +111,13 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       slos.stop();
       sloFile.close();
     });
+    const catalog = new CatalogHost(opts.dataDir, opts.catalog ?? [], store, (e) => apiServer?.broadcast('catalog', e), log);
+    closers.unshift(() => catalog.close());
+    await catalog.start();
     const handlers = makeHandlers({
       slos,
       sloFile,
+      catalog,
       store,
       pipeline,
       dataDir: opts.dataDir,

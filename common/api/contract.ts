@@ -1,8 +1,10 @@
 // Every API method, declared once: path, input and output. The server's routes, the
 // renderer's typed client and the API reference (docs/api.md) are all derived from this table.
 import { z } from 'zod';
+import { catalogApi } from './catalog-schemas';
 import {
   AttributeKeysQuery,
+  CatalogSources,
   AttributeValuesQuery,
   DemoStatus,
   GoldenSignals,
@@ -182,6 +184,21 @@ export const api = {
     output: z.object({ deleted: z.boolean() }),
     summary: 'Removes one SLO from slos.yaml.',
   }),
+  catalogSources: endpoint({
+    method: 'GET',
+    path: '/api/catalog/sources',
+    input: z.object({}),
+    output: CatalogSources,
+    summary: 'Folders and files the catalog is read from (--catalog ones and those added in the UI).',
+  }),
+  catalogSourcesPut: endpoint({
+    method: 'PUT',
+    path: '/api/catalog/sources',
+    input: z.object({ sources: z.array(z.string()) }),
+    output: CatalogSources,
+    summary: 'Replaces the sources added in the UI (kept in catalog-sources.json) and reloads the catalog.',
+  }),
+  ...catalogApi,
   importFile: endpoint({
     method: 'POST',
     path: '/api/import',

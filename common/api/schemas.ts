@@ -119,6 +119,10 @@ export const ServiceSummary = z.object({
   /** The highest burn rate (1h window) among the service's SLOs, and any firing alert. */
   sloBurn: z.number().nullable(),
   sloAlert: z.enum(['page', 'ticket']).nullable(),
+  /** The catalog component describing the service (service.name = metadata.name or the
+   * loupe.dev/service-name annotation) and its owner, when a catalog is loaded. */
+  component: z.string().nullable(),
+  owner: z.string().nullable(),
 });
 export type ServiceSummary = z.infer<typeof ServiceSummary>;
 
@@ -493,3 +497,10 @@ export const SloAlertEvent = z.object({
   startedAt: z.number(),
 });
 export type SloAlertEvent = z.infer<typeof SloAlertEvent>;
+
+// ---- catalog sources ---------------------------------------------------------------------
+
+export const CatalogSources = z.object({
+  sources: z.array(z.object({ path: z.string(), origin: z.enum(['command-line', 'ui']), exists: z.boolean() })),
+});
+export type CatalogSources = z.infer<typeof CatalogSources>;

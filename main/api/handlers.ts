@@ -13,6 +13,7 @@ import { serviceMap } from '../query/service-map';
 import { goldenSignals } from '../query/golden-signals';
 import type { SloEvaluator } from '../slo/slo-evaluator';
 import type { SloFile } from '../slo/slo-file';
+import type { CatalogHost } from '../catalog-host';
 import { logHistogram, searchLogs } from '../query/logs';
 import { listMetrics, metricSeries } from '../query/metrics';
 import { VERSION } from '../config/paths';
@@ -28,6 +29,7 @@ export interface HandlerDeps {
   demo: DemoController;
   slos: SloEvaluator;
   sloFile: SloFile;
+  catalog: CatalogHost;
   endpoints: () => { otlpHttp: string; otlpGrpc: string | null; ui: string };
 }
 
@@ -36,7 +38,15 @@ type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters
 export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
   const handlers: Handlers = {
     health: () => health(d),
-    services: (input) => listServices(d.store, input, d.slos.summaryByService()),
+    services: (input) => {
+      const list = listServices(d.store, input, d.slos.summaryByService());
+      const owners = d.catalog.owners(list.map((s) => s.name));
+      for (const s of list) Object.assign(s, owners.get(s.name) ?? {});
+      return list;
+    },
+    catalogSources: () => ({ sources: d.catalog.sources() }),
+    catalogSourcesPut: async (input) => ({ sources: await d.catalog.setUiSources(input.sources) }),
+    ...d.catalog.handlers(),
     operations: (input) => listOperations(d.store, input),
     attributeKeys: (input) => sampleAttributes(d.store, input) as Array<{ key: string; count: number }>,
     attributeValues: (input) => sampleAttributes(d.store, input) as Array<{ value: string; count: number }>,

@@ -242,15 +242,17 @@ type Handler<K extends keyof CatalogApi> = (input: z.output<CatalogApi[K]['input
  * the edges observed in the requested window; `observe` supplies them.
  */
 export function catalogHandlers(
-  catalog: Catalog,
+  catalog: Catalog | (() => Catalog),
   observe: (window: CatalogDriftQuery) => Promise<ObservedTelemetry>,
 ): { [K in keyof CatalogApi]: Handler<K> } {
+  // A getter lets the owner swap the catalog (new sources) without re-registering routes.
+  const current = typeof catalog === 'function' ? catalog : () => catalog;
   return {
-    catalogEntities: async (input) => catalog.listEntities(input),
-    catalogFacets: async (input) => catalog.facets(input),
-    catalogEntity: async (input) => catalog.getEntity(input),
-    catalogErrors: async (input) => catalog.errors(input),
-    catalogDrift: async (input) => catalog.drift(input, await observe(input)),
-    catalogGraph: async (input) => catalog.graph(input),
+    catalogEntities: async (input) => current().listEntities(input),
+    catalogFacets: async (input) => current().facets(input),
+    catalogEntity: async (input) => current().getEntity(input),
+    catalogErrors: async (input) => current().errors(input),
+    catalogDrift: async (input) => current().drift(input, await observe(input)),
+    catalogGraph: async (input) => current().graph(input),
   };
 }

@@ -118,6 +118,8 @@ export function listServices(
         latencyRatio: null,
         sloBurn: slos.get(s.name)?.burn ?? null,
         sloAlert: slos.get(s.name)?.alert ?? null,
+        component: null,
+        owner: null,
       };
       if (summary.p95Ms !== null && summary.p95BaselineMs) summary.latencyRatio = summary.p95Ms / summary.p95BaselineMs;
       if (buckets > 0) {

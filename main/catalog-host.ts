@@ -1,0 +1,127 @@
+// The catalog inside the core: sources from the command line (--catalog) plus those added in
+// the UI (kept in catalog-sources.json next to the data), live reload, and the telemetry the
+// catalog is compared with (services and edges seen in a window, from the rollups).
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Catalog, type ObservedTelemetry, catalogHandlers, matchServices } from './catalog';
+import type { CatalogChangeEvent } from '../common/api/catalog-schemas';
+import { nodeName } from '../common/service-map';
+import type { ReadStore } from './query/read-store';
+import { windowOf } from './query/read-store';
+
+export const CATALOG_SOURCES_FILE = 'catalog-sources.json';
+
+export interface CatalogSource {
+  path: string;
+  origin: 'command-line' | 'ui';
+  exists: boolean;
+}
+
+export class CatalogHost {
+  private catalog: Catalog;
+  private uiSources: string[];
+  private readonly file: string;
+
+  constructor(
+    dataDir: string,
+    private readonly cliSources: readonly string[],
+    private readonly store: ReadStore,
+    private readonly onChange: (e: CatalogChangeEvent) => void,
+    private readonly log: (line: string) => void,
+  ) {
+    this.file = join(dataDir, CATALOG_SOURCES_FILE);
+    this.uiSources = readSources(this.file);
+    this.catalog = this.create();
+  }
+
+  private create(): Catalog {
+    const catalog = new Catalog({ sources: this.allSources() });
+    catalog.on('changed', (e: CatalogChangeEvent) => this.onChange(e));
+    return catalog;
+  }
+
+  private allSources(): string[] {
+    return [...new Set([...this.cliSources, ...this.uiSources].map((p) => resolve(p)))];
+  }
+
+  async start(): Promise<void> {
+    if (this.allSources().length === 0) return;
+    const s = await this.catalog.load();
+    this.catalog.watch();
+    this.log(`loupe: catalog loaded ${s.entities} entities from ${s.files} files (${s.problems} problems) in ${Math.round(s.durationMs)} ms`);
+  }
+
+  sources(): CatalogSource[] {
+    const cli = new Set(this.cliSources.map((p) => resolve(p)));
+    return this.allSources().map((path) => ({ path, origin: cli.has(path) ? 'command-line' : 'ui', exists: existsSync(path) }));
+  }
+
+  /** Replaces the sources added in the UI and reloads everything. */
+  async setUiSources(paths: string[]): Promise<CatalogSource[]> {
+    this.uiSources = [...new Set(paths.map((p) => resolve(p.trim())).filter(Boolean))];
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ sources: this.uiSources }, null, 2) + '\n');
+    renameSync(tmp, this.file);
+    const old = this.catalog;
+    this.catalog = this.create();
+    await old.close();
+    await this.start();
+    const snap = this.catalog.snapshot;
+    this.onChange({ entities: snap.entries.size, problems: snap.problems.length, added: [], removed: [], updated: [], files: [] });
+    return this.sources();
+  }
+
+  /** Services and the edges between nodes seen in the window (virtual nodes by their name). */
+  observe(input: { from?: number; to?: number }): ObservedTelemetry {
+    const { from, to } = windowOf(input, 24 * 3_600_000);
+    const m0 = Math.floor(from / 60_000);
+    const m1 = Math.floor(to / 60_000);
+    const services = this.store
+      .pluck(
+        `SELECT DISTINCT s.name FROM services s WHERE s.last_seen_ms >= ?
+         OR s.id IN (SELECT service_id FROM rollup_service_minute WHERE minute BETWEEN ? AND ?)`,
+      )
+      .all(from, m0, m1) as string[];
+    const edges = (
+      this.store
+        .stmt('SELECT DISTINCT source, target FROM rollup_edge_minute WHERE minute BETWEEN ? AND ?')
+        .all(m0, m1) as Array<{ source: string; target: string }>
+    ).map((e) => ({ source: nodeName(e.source), target: nodeName(e.target) }));
+    return { services, edges };
+  }
+
+  /** Component and owner of each telemetry service, by service.name (or the annotation). */
+  owners(services: readonly string[]): Map<string, { component: string; owner: string | null }> {
+    const entities = this.catalog.snapshot.ordered.map((e) => e.entity);
+    const byRef = new Map(entities.map((e) => [e.ref, e]));
+    const out = new Map<string, { component: string; owner: string | null }>();
+    for (const m of matchServices(entities, services)) {
+      const ref = m.componentRefs[0];
+      if (!ref) continue;
+      const owner = byRef.get(ref)?.relations.find((r) => r.type === 'ownedBy')?.targetRef ?? null;
+      out.set(m.serviceName, { component: ref, owner });
+    }
+    return out;
+  }
+
+  /** Handlers for catalogApi; they always use the current catalog (sources can change). */
+  handlers() {
+    return catalogHandlers(
+      () => this.catalog,
+      async (window) => this.observe(window),
+    );
+  }
+
+  close(): void {
+    this.catalog.close();
+  }
+}
+
+function readSources(file: string): string[] {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { sources?: unknown };
+    return Array.isArray(parsed.sources) ? parsed.sources.filter((s): s is string => typeof s === 'string') : [];
+  } catch {
+    return [];
+  }
+}
