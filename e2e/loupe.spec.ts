@@ -101,6 +101,34 @@ test('full-text log search highlights the matches and a trace link opens the tra
   await expect(page.getByTestId('span-detail')).toContainText('billing');
 });
 
+test('in live mode a new service appears without reloading', async ({ page, loupe }) => {
+  await openUi(page, loupe, '/services');
+  const table = page.getByTestId('services-table');
+  await expect(table.locator('tr[data-service="orders"]')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Live' })).toHaveAttribute('aria-pressed', 'true');
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const res = await fetch(`${loupe.otlpHttp}/v1/traces`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'latecomer' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                { traceId: 'aa'.repeat(16), spanId: 'bb'.repeat(8), name: 'GET /late', kind: 2, startTimeUnixNano: String(now - 5_000_000n), endTimeUnixNano: String(now) },
+              ],
+            },
+          ],
+        },
+      ],
+    }),
+  });
+  expect(res.ok).toBe(true);
+  await expect(table.locator('tr[data-service="latecomer"]')).toBeVisible({ timeout: 8000 });
+});
+
 test('the theme switch changes the palette and is remembered', async ({ page, loupe }) => {
   await openUi(page, loupe, '/services');
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);

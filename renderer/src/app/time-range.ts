@@ -2,6 +2,7 @@
 // (unix ms). Relative ranges are resolved when a query runs, so every refresh moves them.
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { useUpdateParams } from './url-state';
 
 export interface RangeSpec {
   from: string;
@@ -69,19 +70,18 @@ export function useTimeRange(): {
   relative: boolean;
   setRange: (spec: RangeSpec) => void;
 } {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const update = useUpdateParams();
   const from = params.get('from') ?? DEFAULT_RANGE.from;
   const to = params.get('to') ?? DEFAULT_RANGE.to;
   const spec = useMemo(() => ({ from, to }), [from, to]);
   const setRange = useCallback(
     (next: RangeSpec) =>
-      setParams((p) => {
-        const n = new URLSearchParams(p);
-        n.set('from', next.from);
-        n.set('to', next.to);
-        return n;
+      update((p) => {
+        p.set('from', next.from);
+        p.set('to', next.to);
       }),
-    [setParams],
+    [update],
   );
   return { spec, relative: isRelative(spec), setRange };
 }

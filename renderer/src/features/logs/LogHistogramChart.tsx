@@ -4,14 +4,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import type { LogHistogram } from '../../../../common/api/schemas';
 import { severityVar } from '../../ui/colors';
 import { formatClock, formatCount } from '../../ui/format';
-
-function tick(ms: number, span: number): string {
-  const d = new Date(ms);
-  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  if (span < 10 * 60_000) return `${hm}:${String(d.getSeconds()).padStart(2, '0')}`;
-  if (span > 2 * 86_400_000) return `${d.getMonth() + 1}/${d.getDate()}`;
-  return hm;
-}
+import { timeAxisLabel } from '../../ui/time-axis';
 
 export function LogHistogramChart({
   data,
@@ -50,7 +43,7 @@ export function LogHistogramChart({
           <CartesianGrid className="chart-grid" vertical={false} />
           <XAxis
             dataKey="t"
-            tickFormatter={(v: number) => tick(v, span)}
+            tickFormatter={(v: number) => timeAxisLabel(v, span)}
             tick={{ className: 'chart-tick' }}
             tickLine={false}
             axisLine={{ className: 'chart-axis' }}

@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { call } from '../../api/client';
 import { useLogHistogram, useLogPages, useServices, type LogFilter } from '../../api/hooks';
 import { useShortcuts } from '../../app/shortcuts';
+import { useUpdateParams } from '../../app/url-state';
 import { rangeLabel, useTimeRange } from '../../app/time-range';
 import { SEVERITY_MINIMUMS } from '../../ui/colors';
 import { formatCount } from '../../ui/format';
@@ -16,7 +17,8 @@ import { LogList } from './LogList';
 
 export function LogsPage() {
   const { spec, setRange } = useTimeRange();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const update = useUpdateParams();
   const q = params.get('q') ?? '';
   const service = params.get('service') ?? '';
   const minSeverity = Number(params.get('sev') ?? 0) || 0;
@@ -35,16 +37,14 @@ export function LogsPage() {
 
   const set = useCallback(
     (key: string, value: string | null, replace = false) =>
-      setParams(
+      update(
         (p) => {
-          const n = new URLSearchParams(p);
-          if (value) n.set(key, value);
-          else n.delete(key);
-          return n;
+          if (value) p.set(key, value);
+          else p.delete(key);
         },
         { replace },
       ),
-    [setParams],
+    [update],
   );
 
   const [draftQ, setDraftQ] = useState(q);
@@ -102,14 +102,12 @@ export function LogsPage() {
         className="search-form log-filters"
         onSubmit={(e) => {
           e.preventDefault();
-          setParams((p) => {
-            const n = new URLSearchParams(p);
-            if (draftQ.trim()) n.set('q', draftQ.trim());
-            else n.delete('q');
-            if (draftTrace.trim()) n.set('traceId', draftTrace.trim());
-            else n.delete('traceId');
-            n.delete('log');
-            return n;
+          update((p) => {
+            if (draftQ.trim()) p.set('q', draftQ.trim());
+            else p.delete('q');
+            if (draftTrace.trim()) p.set('traceId', draftTrace.trim());
+            else p.delete('traceId');
+            p.delete('log');
           });
         }}
         aria-label="Search logs"
@@ -169,10 +167,8 @@ export function LogsPage() {
                 type="button"
                 className="btn"
                 onClick={() =>
-                  setParams((p) => {
-                    const n = new URLSearchParams(p);
-                    for (const k of ['q', 'service', 'sev', 'traceId', 'log']) n.delete(k);
-                    return n;
+                  update((p) => {
+                    for (const k of ['q', 'service', 'sev', 'traceId', 'log']) p.delete(k);
                   })
                 }
               >

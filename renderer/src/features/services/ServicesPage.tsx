@@ -4,6 +4,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useServices } from '../../api/hooks';
 import type { ServiceSummary } from '../../../../common/api/schemas';
 import { useShortcuts } from '../../app/shortcuts';
+import { useUpdateParams } from '../../app/url-state';
 import { rangeLabel, useTimeRange } from '../../app/time-range';
 import { Chip } from '../../ui/Chip';
 import { healthOf, serviceColor } from '../../ui/colors';
@@ -36,7 +37,8 @@ const HEALTH_TEXT = {
 
 export function ServicesPage() {
   const { spec, setRange } = useTimeRange();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const update = useUpdateParams();
   const filter = params.get('q') ?? '';
   const services = useServices(spec, 40);
   const navigate = useNavigate();
@@ -57,12 +59,10 @@ export function ServicesPage() {
     navigate(`/traces?${p}`);
   };
   const setFilter = (v: string) =>
-    setParams(
+    update(
       (p) => {
-        const n = new URLSearchParams(p);
-        if (v) n.set('q', v);
-        else n.delete('q');
-        return n;
+        if (v) p.set('q', v);
+        else p.delete('q');
       },
       { replace: true },
     );
@@ -156,7 +156,7 @@ export function ServicesPage() {
             {services.isPending ? <SkeletonRows columns={9} /> : null}
             {sorted.map((s, i) => {
               const health = s.health ?? healthOf(s.errorRate, s.requests);
-              const regressed = s.latencyRatio !== null && s.latencyRatio !== undefined && s.latencyRatio >= 1.5 && s.p95BaselineMs !== null;
+              const regressed = s.latencyRatio !== null && s.latencyRatio !== undefined && s.latencyRatio >= 2 && s.p95BaselineMs !== null;
               return (
                 <tr
                   key={`${s.namespace}/${s.name}`}

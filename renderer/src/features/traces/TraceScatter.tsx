@@ -2,14 +2,7 @@
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TraceSummary } from '../../../../common/api/schemas';
 import { formatClock, formatDuration } from '../../ui/format';
-
-function tickTime(ms: number, span: number): string {
-  const d = new Date(ms);
-  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  if (span < 10 * 60_000) return `${hm}:${String(d.getSeconds()).padStart(2, '0')}`;
-  if (span > 2 * 86_400_000) return `${d.getMonth() + 1}/${d.getDate()} ${hm}`;
-  return hm;
-}
+import { timeAxisLabel, timeAxisTicks } from '../../ui/time-axis';
 
 export function TraceScatter({
   traces,
@@ -33,12 +26,12 @@ export function TraceScatter({
             dataKey="start"
             domain={[window.from, window.to]}
             scale="time"
-            tickFormatter={(v: number) => tickTime(v, span)}
+            ticks={timeAxisTicks(window.from, window.to)}
+            tickFormatter={(v: number) => timeAxisLabel(v, span)}
             tick={{ className: 'chart-tick' }}
             tickLine={false}
             axisLine={{ className: 'chart-axis' }}
             allowDataOverflow
-            minTickGap={40}
           />
           <YAxis
             type="number"

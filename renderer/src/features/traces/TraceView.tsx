@@ -1,8 +1,9 @@
 // One trace: header, waterfall and span details, and the trace's logs in a second tab.
 import { useCallback, useMemo, useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useTrace, useTraceLogs } from '../../api/hooks';
 import { useShortcuts } from '../../app/shortcuts';
+import { useUpdateParams } from '../../app/url-state';
 import { ServiceChip } from '../../ui/Chip';
 import { formatAbsolute, formatDuration, formatRelative } from '../../ui/format';
 import { Tabs } from '../../ui/overlays';
@@ -54,8 +55,8 @@ function BackLink() {
 }
 
 function TraceLoaded({ model }: { model: TraceModel }) {
-  const [params, setParams] = useSearchParams();
-  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const updateParams = useUpdateParams();
   const selectedId = params.get('span');
   const tab: Tab = params.get('tab') === 'logs' ? 'logs' : 'timeline';
   const spanLogsOnly = params.get('spanLogs') === '1';
@@ -72,16 +73,8 @@ function TraceLoaded({ model }: { model: TraceModel }) {
   const spanLogCount = selected && logs.data ? logs.data.filter((l) => l.spanId === selected.span.spanId).length : null;
 
   const update = useCallback(
-    (fn: (p: URLSearchParams) => void, replace = true) =>
-      setParams(
-        (p) => {
-          const n = new URLSearchParams(p);
-          fn(n);
-          return n;
-        },
-        { replace },
-      ),
-    [setParams],
+    (fn: (p: URLSearchParams) => void, replace = true) => updateParams(fn, { replace }),
+    [updateParams],
   );
   const select = useCallback(
     (spanId: string | null) =>
@@ -116,10 +109,7 @@ function TraceLoaded({ model }: { model: TraceModel }) {
       ArrowLeft: () => selected && selected.children.length && !collapsed.has(selected.span.spanId) && toggle(selected.span.spanId),
       ArrowRight: () => selected && collapsed.has(selected.span.spanId) && toggle(selected.span.spanId),
       Enter: () => selected && selected.children.length && toggle(selected.span.spanId),
-      Escape: () => {
-        if (selectedId) select(null);
-        else navigate(-1);
-      },
+      Escape: () => selectedId && select(null),
     },
     tab === 'timeline',
   );

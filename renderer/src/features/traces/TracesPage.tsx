@@ -5,6 +5,7 @@ import { useTraceSearch } from '../../api/hooks';
 import type { TraceSummary } from '../../../../common/api/schemas';
 import { useImport } from '../../app/ImportDrop';
 import { useShortcuts } from '../../app/shortcuts';
+import { useUpdateParams } from '../../app/url-state';
 import { rangeLabel, resolveRange, useTimeRange } from '../../app/time-range';
 import { ServiceChip } from '../../ui/Chip';
 import { formatAbsolute, formatClock, formatDuration, formatRelative, shortId } from '../../ui/format';
@@ -26,7 +27,8 @@ const ACCESSORS: Record<SortKey, (t: TraceSummary) => number | string> = {
 
 export function TracesPage() {
   const { spec, setRange } = useTimeRange();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const update = useUpdateParams();
   const paramKey = params.toString();
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const filter = useMemo(() => filterFromParams(params), [paramKey]);
@@ -38,7 +40,16 @@ export function TracesPage() {
   const { sorted, sort, toggle } = useSorted<TraceSummary, SortKey>(traces.data ?? [], ACCESSORS, { key: 'start', dir: 'desc' });
   const maxDuration = useMemo(() => Math.max(0, ...(traces.data ?? []).map((t) => t.durationMs)), [traces.data]);
   // The window the shown results were fetched for (relative ranges move with each refresh).
-  const window = useMemo(() => resolveRange(spec, traces.dataUpdatedAt || Date.now()), [spec, traces.dataUpdatedAt]);
+  const fetched = useMemo(() => resolveRange(spec, traces.dataUpdatedAt || Date.now()), [spec, traces.dataUpdatedAt]);
+  // When the limit cut the results short, the scatter spans only the time they cover.
+  const truncated = !!traces.data && traces.data.length >= Number(input.limit ?? 100);
+  const window = useMemo(() => {
+    const list = traces.data ?? [];
+    if (!truncated || list.length === 0) return fetched;
+    const oldest = Math.min(...list.map((t) => t.start));
+    const pad = Math.max(1000, (fetched.to - oldest) * 0.03);
+    return { from: Math.max(fetched.from, oldest - pad), to: fetched.to };
+  }, [fetched, truncated, traces.data]);
 
   const open = (traceId: string) => {
     const p = new URLSearchParams();
@@ -46,7 +57,12 @@ export function TracesPage() {
     p.set('to', spec.to);
     navigate(`/traces/${traceId}?${p}`);
   };
-  const onSearch = (f: TraceFilter) => setParams((p) => writeFilter(p, f));
+  const onSearch = (f: TraceFilter) =>
+    update((p) => {
+      const next = writeFilter(p, f);
+      for (const k of [...p.keys()]) p.delete(k);
+      next.forEach((v, k) => p.append(k, v));
+    });
 
   useShortcuts({
     j: () => setSelected((i) => Math.min(sorted.length - 1, i + 1)),
@@ -62,7 +78,10 @@ export function TracesPage() {
           <div className="page-sub">
             {traces.data ? (
               <span>
-                <b>{traces.data.length}</b> {traces.data.length === input.limit ? 'newest ' : ''}traces in the {rangeLabel(spec).toLowerCase()}
+                <b>{traces.data.length}</b> {truncated ? 'newest ' : ''}traces in the {rangeLabel(spec).toLowerCase()}
+                {truncated && traces.data.length ? (
+                  <span className="muted"> (since {formatClock(Math.min(...traces.data.map((t) => t.start)))}; raise the limit or narrow the search for more)</span>
+                ) : null}
                 {traces.data.some((t) => t.errorCount > 0) ? (
                   <>
                     {' · '}
