@@ -4,6 +4,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../renderer', import.meta.url));
 
+// Dev server: `LOUPE_API=http://127.0.0.1:17601 LOUPE_TOKEN=… npx vite --config build/vite.config.ts`
+// proxies the API to a running core, signing requests with the session token (the core's cookie
+// belongs to its own origin) and dropping the dev origin, which the core would refuse.
+const api = process.env.LOUPE_API ?? 'http://127.0.0.1:7600';
+const token = process.env.LOUPE_TOKEN;
+
 export default defineConfig({
   root,
   base: '/',
@@ -16,6 +22,16 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:7600' },
+    proxy: {
+      '/api': {
+        target: api,
+        changeOrigin: true,
+        configure: (proxy) =>
+          proxy.on('proxyReq', (req) => {
+            req.removeHeader('origin');
+            if (token) req.setHeader('authorization', `Bearer ${token}`);
+          }),
+      },
+    },
   },
 });

@@ -3,6 +3,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { call, upload, type InputOf, type OutputOf } from './client';
 import { ALL_TABLES, useApi, type QueryMeta } from './query';
 import { resolveRange, type RangeSpec } from '../app/time-range';
+import { registerServiceColors } from '../ui/colors';
 
 // ---- health and demo -------------------------------------------------------------------------
 
@@ -21,7 +22,10 @@ export function useStartDemo() {
 // ---- services --------------------------------------------------------------------------------
 
 export function useServices(range: RangeSpec, sparkline = 0) {
-  return useApi('services', { sparkline }, { range, tables: ['rollups', 'services'], placeholder: 'keep' });
+  const services = useApi('services', { sparkline }, { range, tables: ['rollups', 'services'], placeholder: 'keep' });
+  // Known services take their colours in name order, before rows render them.
+  if (services.data) registerServiceColors(services.data.map((s) => s.name));
+  return services;
 }
 
 export function useOperations(range: RangeSpec, service: string | undefined) {

@@ -1,7 +1,7 @@
 // Colours that carry meaning: one stable colour per service, severity bands, health.
 
 // Hues picked to stay distinguishable on both themes; lightness comes from CSS (--svc-l).
-const SERVICE_HUES = [212, 152, 28, 280, 340, 190, 48, 100, 255, 8, 170, 310, 232, 70];
+const SERVICE_HUES = [212, 28, 152, 280, 48, 340, 190, 100, 255, 8, 170, 310, 232, 70];
 
 function hash(s: string): number {
   let h = 2166136261;
@@ -12,10 +12,38 @@ function hash(s: string): number {
   return h >>> 0;
 }
 
+// Colours are handed out first come, first served, starting from the name's hash and moving
+// to the next free slot, so the services on one screen get distinct colours and keep them for
+// the whole session (Jaeger UI does the same). A second round uses a lighter variant of each hue.
+const slots = new Map<string, number>();
+const taken = new Set<number>();
+const SLOT_COUNT = SERVICE_HUES.length * 2;
+
 /** A stable colour for a service name (same name, same colour, on every page). */
 export function serviceColor(name: string): string {
-  const h = SERVICE_HUES[hash(name) % SERVICE_HUES.length];
-  return `hsl(${h} var(--svc-s) var(--svc-l))`;
+  let slot = slots.get(name);
+  if (slot === undefined) {
+    const start = hash(name) % SERVICE_HUES.length;
+    slot = start;
+    for (let i = 0; i < SLOT_COUNT; i++) {
+      const candidate = (start + i) % SLOT_COUNT;
+      if (!taken.has(candidate)) {
+        slot = candidate;
+        break;
+      }
+    }
+    slots.set(name, slot);
+    taken.add(slot);
+  }
+  const hue = SERVICE_HUES[slot % SERVICE_HUES.length];
+  return slot < SERVICE_HUES.length
+    ? `hsl(${hue} var(--svc-s) var(--svc-l))`
+    : `hsl(${hue} calc(var(--svc-s) - 18%) calc(var(--svc-l) + 14%))`;
+}
+
+/** Assigns colours to a list of services in name order (idempotent). */
+export function registerServiceColors(names: string[]): void {
+  for (const n of [...names].sort()) serviceColor(n);
 }
 
 /** Kiali's default health thresholds: ≥0.1% degraded, >10% failing. */

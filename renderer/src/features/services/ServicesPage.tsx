@@ -36,7 +36,7 @@ const HEALTH_TEXT = {
 };
 
 export function ServicesPage() {
-  const { spec, setRange } = useTimeRange();
+  const { spec, setRange, relative } = useTimeRange();
   const [params] = useSearchParams();
   const update = useUpdateParams();
   const filter = params.get('q') ?? '';
@@ -216,7 +216,11 @@ export function ServicesPage() {
                   </td>
                   <td className="num mono">{formatDuration(s.p99Ms)}</td>
                   <td className="col-spark">
-                    <Sparkline values={s.sparkline ?? []} errors={s.errorSparkline} label={`Requests over ${rangeLabel(spec).toLowerCase()}`} />
+                    <Sparkline
+                      values={trimPartial(s.sparkline ?? [], relative)}
+                      errors={trimPartial(s.errorSparkline ?? [], relative)}
+                      label={`Requests over ${rangeLabel(spec).toLowerCase()}`}
+                    />
                   </td>
                   <td className="num">{formatCount(s.spanCount)}</td>
                   <td className="num">
@@ -246,4 +250,9 @@ export function ServicesPage() {
       </div>
     </div>
   );
+}
+
+/** With a range ending now, the newest bucket is still filling; drawing it would look like a drop. */
+function trimPartial(values: number[], relative: boolean): number[] {
+  return relative && values.length > 3 ? values.slice(0, -1) : values;
 }

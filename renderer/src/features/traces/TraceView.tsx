@@ -5,6 +5,7 @@ import { useTrace, useTraceLogs } from '../../api/hooks';
 import { useShortcuts } from '../../app/shortcuts';
 import { useUpdateParams } from '../../app/url-state';
 import { ServiceChip } from '../../ui/Chip';
+import { registerServiceColors } from '../../ui/colors';
 import { formatAbsolute, formatDuration, formatRelative } from '../../ui/format';
 import { Tabs } from '../../ui/overlays';
 import { EmptyHint, ErrorBanner, SkeletonBlock } from '../../ui/states';
@@ -19,7 +20,12 @@ type Tab = 'timeline' | 'logs';
 export function TraceView() {
   const { traceId = '' } = useParams();
   const trace = useTrace(traceId);
-  const model = useMemo(() => (trace.data ? buildTraceModel(trace.data) : null), [trace.data]);
+  const model = useMemo(() => {
+    if (!trace.data) return null;
+    const m = buildTraceModel(trace.data);
+    registerServiceColors(m.services.map((s) => s.name));
+    return m;
+  }, [trace.data]);
 
   return (
     <div className="page-trace">
