@@ -107,6 +107,13 @@ export const api = {
     output: z.array(LogRecord),
     summary: 'Log records matching the filters and full-text query, newest first.',
   }),
+  log: endpoint({
+    method: 'GET',
+    path: '/api/logs/:id',
+    input: z.object({ id: z.coerce.number().int().positive() }),
+    output: LogRecord,
+    summary: 'One log record by id.',
+  }),
   logHistogram: endpoint({
     method: 'GET',
     path: '/api/logs/histogram',

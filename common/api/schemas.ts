@@ -64,7 +64,10 @@ export const Health = z.object({
     spans: z.number(),
     logs: z.number(),
     metricPoints: z.number(),
+    /** Items (spans, log records, points) refused as invalid inside accepted requests. */
     rejected: z.number(),
+    /** Whole requests refused as malformed (undecodable protobuf, invalid JSON, …). */
+    malformedRequests: z.number(),
     duplicates: z.number(),
     queueDepth: z.number(),
     throttled: z.number(),

@@ -14,7 +14,7 @@ import { goldenSignals } from '../query/golden-signals';
 import type { SloEvaluator } from '../slo/slo-evaluator';
 import type { SloFile } from '../slo/slo-file';
 import type { CatalogHost } from '../catalog-host';
-import { logHistogram, searchLogs } from '../query/logs';
+import { getLog, logHistogram, searchLogs } from '../query/logs';
 import { listMetrics, metricSeries } from '../query/metrics';
 import { VERSION } from '../config/paths';
 import { importUpload } from './import-upload';
@@ -53,6 +53,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     traces: (input) => searchTraces(d.store, input),
     trace: (input) => getTrace(d.store, input.traceId),
     logs: (input) => searchLogs(d.store, input),
+    log: (input) => getLog(d.store, input.id),
     logHistogram: (input) => logHistogram(d.store, input),
     metrics: (input) => listMetrics(d.store, input),
     metricSeries: (input) => metricSeries(d.store, input),
@@ -108,6 +109,7 @@ function health(d: HandlerDeps): Health {
       logs: stats.logs ?? 0,
       metricPoints: stats.metricPoints ?? 0,
       rejected: stats.rejected ?? 0,
+      malformedRequests: stats.malformedRequests ?? 0,
       duplicates: stats.duplicates ?? 0,
       queueDepth: d.pipeline.queueDepth,
       throttled: d.pipeline.throttled,

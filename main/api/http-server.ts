@@ -86,6 +86,8 @@ export class ApiServer {
       );
       return { endpoint, name, pattern, params };
     });
+    // Static paths win over parameterised ones (/api/logs/histogram before /api/logs/:id).
+    this.routes.sort((a, b) => a.params.length - b.params.length);
     for (const r of this.routes) if (!opts.handlers[r.name]) throw new Error(`no handler for API method ${r.name}`);
   }
 

@@ -92,8 +92,13 @@ describe('OTLP/HTTP JSON fixtures come back whole through the API', () => {
         'map.attribute': { 'some.map.key': 'some value' },
       },
     });
-    const byTrace = await h.api('/api/logs?from=0&traceId=5b8efff798038103d269b633813fc60c');
+    // a trace's logs come whenever they happened: no default window with a trace id
+    const byTrace = await h.api('/api/logs?traceId=5b8efff798038103d269b633813fc60c');
     expect(byTrace.body).toHaveLength(1);
+    const one = await h.api(`/api/logs/${byTrace.body[0].id}`);
+    expect(one.body).toEqual(byTrace.body[0]);
+    expect((await h.api('/api/logs/999999')).status).toBe(404);
+    expect((await h.api('/api/logs/histogram?from=1544712600000&to=1544712700000')).body.total).toBe(1);
   });
 
   it('metrics of every kind', async () => {
@@ -247,10 +252,12 @@ describe('bad input gets the right status, stores nothing, and the core stays up
     expect(await counts()).toEqual(before);
   });
 
-  it('invalid JSON → 400 with the parser message', async () => {
+  it('invalid JSON → 400 with the parser message, counted as a malformed request', async () => {
+    const before = (await h.api('/api/health')).body.ingest.malformedRequests;
     const res = await post('/v1/logs', '{"resourceLogs": [ {', { 'content-type': 'application/json' });
     expect(res.status).toBe(400);
     expect((await res.json()).message).toMatch(/invalid JSON/);
+    expect((await h.api('/api/health')).body.ingest.malformedRequests).toBe(before + 1);
   });
 
   it('invalid UTF-8 in a JSON body → 400', async () => {

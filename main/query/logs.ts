@@ -37,7 +37,9 @@ interface Built {
 
 /** WHERE clause over `logs l`; with `ftsJoined` the caller already joined logs_fts. */
 function buildWhere(store: ReadStore, input: LogSearchInput, fts: string | null, ftsJoined = false): Built | null {
-  const { from, to } = windowOf(input);
+  // A trace's logs are wanted whenever they happened: no default window with a trace id.
+  const unbounded = (input.traceId || input.spanId) && input.from === undefined && input.to === undefined;
+  const { from, to } = unbounded ? { from: 0, to: 9e12 } : windowOf(input); // 9e12 ms: year 2255, inside int64 ns
   const where: string[] = ['l.time_ns BETWEEN ? AND ?'];
   const params: unknown[] = [msToNs(from), msToNs(to)];
   if (input.service) {
@@ -167,6 +169,20 @@ function toRecord(r: LogRow): LogRecord {
     }
   }
   return rec;
+}
+
+/** One log record by id (deep links to a record that is not on the loaded page). */
+export function getLog(store: ReadStore, id: number): LogRecord {
+  const row = store
+    .stmt(
+      `SELECT l.id, l.time_ns, l.observed_ns, l.severity_number, l.severity_text, l.body, l.body_is_json, l.trace_id, l.span_id,
+              l.event_name, l.attributes, sv.name AS service, r.attributes AS resource
+       FROM logs l JOIN services sv ON sv.id = l.service_id JOIN resources r ON r.id = l.resource_id WHERE l.id = ?`,
+    )
+    .safeIntegers(true)
+    .get(id) as LogRow | undefined;
+  if (!row) throw new QueryError('not_found', `log record ${id} is not in the store (deleted by retention?)`, 404);
+  return toRecord(row);
 }
 
 export const HISTOGRAM_BANDS = [...SEVERITY_BANDS.map((b) => b.name), 'UNSPECIFIED'];

@@ -16,7 +16,10 @@ export interface SloSummary {
   alert: 'page' | 'ticket' | null;
 }
 
-/** p95 per service over minutes [m0, m1] from the service rollups. */
+/** Requests a window needs before its p95 is compared with another's: fewer is noise. */
+export const MIN_REQUESTS_FOR_BASELINE = 50;
+
+/** p95 per service over minutes [m0, m1] from the service rollups (null on thin traffic). */
 function p95ByService(store: ReadStore, m0: number, m1: number): Map<number, number | null> {
   const hists = new Map<number, H.Histogram>();
   for (const r of store
@@ -27,7 +30,7 @@ function p95ByService(store: ReadStore, m0: number, m1: number): Map<number, num
     H.decodeInto(h, r.hist_ok);
     H.decodeInto(h, r.hist_err);
   }
-  return new Map([...hists].map(([id, h]) => [id, H.quantileMs(h, 0.95)]));
+  return new Map([...hists].map(([id, h]) => [id, H.total(h) >= MIN_REQUESTS_FOR_BASELINE ? H.quantileMs(h, 0.95) : null]));
 }
 
 export function listServices(
@@ -121,7 +124,8 @@ export function listServices(
         component: null,
         owner: null,
       };
-      if (summary.p95Ms !== null && summary.p95BaselineMs) summary.latencyRatio = summary.p95Ms / summary.p95BaselineMs;
+      if (summary.p95Ms !== null && summary.p95BaselineMs && summary.requests >= MIN_REQUESTS_FOR_BASELINE)
+        summary.latencyRatio = summary.p95Ms / summary.p95BaselineMs;
       if (buckets > 0) {
         summary.sparkline = a?.spark ?? new Array(buckets).fill(0);
         summary.errorSparkline = a?.errSpark ?? new Array(buckets).fill(0);

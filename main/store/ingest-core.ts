@@ -50,7 +50,7 @@ export class IngestCore {
       } catch (e) {
         if (!(e instanceof DecodeError)) throw e;
         outcome.malformed = e.message;
-        this.writer.recordErrors(job.source, [e.message], 0);
+        this.writer.recordErrors(job.source, [e.message], 0, true);
         continue;
       }
       outcome.rejected = batch.rejected;

@@ -218,12 +218,14 @@ export class StoreWriter {
     return this.writeTx(batches, receivedMs);
   }
 
-  /** Records rejected input (a whole request that could not be decoded, or item errors). */
-  recordErrors(source: string, messages: string[], rejected: number): void {
+  /** Records rejected input: a whole request that could not be decoded (`malformed`), or
+   * item errors (their count goes to 'rejected' with the batch). */
+  recordErrors(source: string, messages: string[], rejected: number, malformed = false): void {
     this.db.transaction(() => {
       const now = Date.now();
       for (const m of messages) this.stmt.insertError.run(now, source, m);
       if (rejected > 0) this.stmt.bumpStat.run('rejected', rejected);
+      if (malformed) this.stmt.bumpStat.run('malformedRequests', 1);
       this.stmt.trimErrors.run();
     })();
   }
