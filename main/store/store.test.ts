@@ -115,6 +115,18 @@ describe('the writer', () => {
     expect(db.prepare('SELECT spans, calls FROM rollup_service_minute').get()).toEqual({ spans: 2, calls: 1 });
   });
 
+  it('stores only the new spans of a batch that partly repeats an earlier one', () => {
+    const db = openDatabase(tempDir());
+    migrate(db);
+    const w = new StoreWriter(db);
+    const spans = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => span('9f', (from + i + 1).toString(16), null));
+    expect(w.write([batchOf('api', spans(0, 100))])).toMatchObject({ spans: 100, duplicates: 0 });
+    // 64 already stored (two whole multi-row chunks collide), 36 new
+    expect(w.write([batchOf('api', spans(36, 136))])).toMatchObject({ spans: 36, duplicates: 64 });
+    expect(db.prepare('SELECT count(*) FROM spans').pluck().get()).toBe(136);
+    expect(db.prepare('SELECT span_count FROM traces').pluck().get()).toBe(136);
+  });
+
   it('rolls up requests per service and minute with mergeable latency histograms', () => {
     const db = openDatabase(tempDir());
     migrate(db);

@@ -63,6 +63,33 @@ interface TraceAgg {
   services: Set<string>;
 }
 
+type MinuteAgg = Agg & { serviceId: number; minute: number };
+type NamedMinuteAgg = MinuteAgg & { name: string };
+
+/** What one transaction accumulates before its summaries and rollups are written. */
+interface WriteState {
+  result: WriteResult;
+  receivedMs: number;
+  touched: Map<number, { name: string; lastNs: bigint }>;
+  traces: Map<string, TraceAgg>;
+  serviceMinutes: Map<string, NamedMinuteAgg>;
+  opMinutes: Map<string, NamedMinuteAgg>;
+  versionMinutes: Map<string, NamedMinuteAgg>;
+  seriesSeen: Map<number, number>;
+  edgeAggs: Map<string, EdgeAgg>;
+}
+
+/** A span on its way into the table, with what its derivations need. */
+interface PendingSpan {
+  sp: SpanRecord;
+  traceId: Buffer;
+  spanId: Buffer;
+  parentId: Buffer | null;
+  scopeId: number;
+  durationNs: number;
+  isError: boolean;
+}
+
 export function asBuffer(u8: Uint8Array): Buffer;
 export function asBuffer(u8: Uint8Array | null): Buffer | null;
 export function asBuffer(u8: Uint8Array | null): Buffer | null {
@@ -71,6 +98,12 @@ export function asBuffer(u8: Uint8Array | null): Buffer | null {
 }
 
 const MINUTE_NS = 60_000_000_000n;
+
+const SPAN_COLUMNS = [
+  'trace_id', 'span_id', 'parent_span_id', 'service_id', 'resource_id', 'scope_id', 'name', 'kind',
+  'start_ns', 'end_ns', 'duration_ns', 'status_code', 'status_message', 'is_error', 'trace_state', 'flags',
+  'attributes', 'events', 'links', 'dropped_attributes_count', 'dropped_events_count', 'dropped_links_count', 'received_ms',
+].join(',');
 
 export class StoreWriter {
   private readonly services = new Map<string, number>();
@@ -81,6 +114,7 @@ export class StoreWriter {
   private readonly edgeLookup: EdgeLookup;
   private readonly stmt;
   private readonly writeTx: (batches: TelemetryBatch[], receivedMs: number) => WriteResult;
+
 
   constructor(private readonly db: Db) {
     registerFunctions(db);
@@ -99,12 +133,7 @@ export class StoreWriter {
         `INSERT INTO scopes (hash, name, version, attributes, dropped_attributes_count, schema_url) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (hash) DO UPDATE SET name = excluded.name RETURNING id`,
       ).pluck(),
-      insertSpan: db.prepare(
-        `INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, service_id, resource_id, scope_id, name, kind,
-           start_ns, end_ns, duration_ns, status_code, status_message, is_error, trace_state, flags, attributes, events, links,
-           dropped_attributes_count, dropped_events_count, dropped_links_count, received_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      insertSpan: db.prepare(`INSERT OR IGNORE INTO spans (${SPAN_COLUMNS}) VALUES (${SPAN_COLUMNS.split(',').map(() => '?').join(',')})`),
       upsertTrace: db.prepare(
         `INSERT INTO traces (trace_id, start_ns, end_ns, root_service, root_name, has_root, span_count, error_count, services, first_received_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -183,6 +212,7 @@ export class StoreWriter {
       trimErrors: db.prepare('DELETE FROM ingest_errors WHERE id <= (SELECT max(id) FROM ingest_errors) - 500'),
     };
     this.writeTx = db.transaction((batches: TelemetryBatch[], receivedMs: number) => this.writeAll(batches, receivedMs));
+
     const st = this.stmt;
     this.edgeLookup = {
       serverChildOf(traceId, spanId) {
@@ -242,19 +272,23 @@ export class StoreWriter {
       tables: [],
       perBatch: [],
     };
-    const touched = new Map<number, { name: string; lastNs: bigint }>();
-    const traces = new Map<string, TraceAgg>();
-    const serviceMinutes = new Map<string, Agg & { serviceId: number; minute: number }>();
-    const opMinutes = new Map<string, Agg & { serviceId: number; minute: number; name: string }>();
-    const versionMinutes = new Map<string, Agg & { serviceId: number; minute: number; name: string }>();
-    const seriesSeen = new Map<number, number>();
-    const edgeAggs = new Map<string, EdgeAgg>();
+    const st: WriteState = {
+      result,
+      receivedMs,
+      touched: new Map(),
+      traces: new Map(),
+      serviceMinutes: new Map(),
+      opMinutes: new Map(),
+      versionMinutes: new Map(),
+      seriesSeen: new Map(),
+      edgeAggs: new Map(),
+    };
+    const { touched, traces, serviceMinutes, opMinutes, versionMinutes, seriesSeen, edgeAggs } = st;
     for (const batch of batches) {
       const storedBefore = result.spans + result.logs + result.metricPoints;
       const dupBefore = result.duplicates;
       result.rejected += batch.rejected;
-      for (const group of batch.spans)
-        this.writeSpans(group, receivedMs, result, touched, traces, serviceMinutes, opMinutes, versionMinutes, edgeAggs);
+      for (const group of batch.spans) this.writeSpans(group, st);
       for (const group of batch.logs) this.writeLogs(group, receivedMs, result, touched);
       for (const group of batch.metrics) this.writeMetrics(group, receivedMs, result, touched, seriesSeen);
       result.perBatch.push({
@@ -367,43 +401,58 @@ export class StoreWriter {
     return id;
   }
 
-  private writeSpans(
-    group: ResourceGroup<SpanRecord>,
-    receivedMs: number,
-    result: WriteResult,
-    touched: Map<number, { name: string; lastNs: bigint }>,
-    traces: Map<string, TraceAgg>,
-    serviceMinutes: Map<string, Agg & { serviceId: number; minute: number }>,
-    opMinutes: Map<string, Agg & { serviceId: number; minute: number; name: string }>,
-    versionMinutes: Map<string, Agg & { serviceId: number; minute: number; name: string }>,
-    edgeAggs: Map<string, EdgeAgg>,
-  ): void {
-    const res = this.resource(group.resource, receivedMs);
-    const insert = this.stmt.insertSpan;
-    let lastNs = 0n;
+  private writeSpans(group: ResourceGroup<SpanRecord>, st: WriteState): void {
+    const res = this.resource(group.resource, st.receivedMs);
+    const rows: PendingSpan[] = [];
     for (const sg of group.scopes) {
       const scopeId = this.scope(sg.scope);
-      for (const sp of sg.items) {
-        const traceId = asBuffer(sp.traceId);
-        const spanIdBuf = asBuffer(sp.spanId);
-        const parentBuf = asBuffer(sp.parentSpanId);
-        const durationNs = Number(sp.endNs - sp.startNs);
-        const isError = isErrorSpan(sp.kind, sp.statusCode, sp.hints);
-        const info = insert.run(
-          traceId,
-          spanIdBuf,
-          parentBuf,
-          res.serviceId,
-          res.id,
+      for (const sp of sg.items)
+        rows.push({
+          sp,
+          traceId: asBuffer(sp.traceId),
+          spanId: asBuffer(sp.spanId),
+          parentId: asBuffer(sp.parentSpanId),
           scopeId,
+          durationNs: Number(sp.endNs - sp.startNs),
+          isError: isErrorSpan(sp.kind, sp.statusCode, sp.hints),
+        });
+    }
+    const inserted = this.insertSpans(rows, res.serviceId, res.id, st.receivedMs);
+    let lastNs = 0n;
+    for (let i = 0; i < rows.length; i++) {
+      if (!inserted[i]) {
+        st.result.duplicates++;
+        continue;
+      }
+      st.result.spans++;
+      const r = rows[i];
+      if (r.sp.endNs > lastNs) lastNs = r.sp.endNs;
+      this.summarize(r, res, st);
+    }
+    if (lastNs > 0n) touch(st.touched, res.serviceId, res.serviceName, lastNs);
+  }
+
+  /** Inserts rows, ignoring spans already stored (a re-sent batch); returns which were new. */
+  private insertSpans(rows: PendingSpan[], serviceId: number, resourceId: number, receivedMs: number): boolean[] {
+    const insert = this.stmt.insertSpan;
+    return rows.map((r) => {
+      const sp = r.sp;
+      return (
+        insert.run(
+          r.traceId,
+          r.spanId,
+          r.parentId,
+          serviceId,
+          resourceId,
+          r.scopeId,
           sp.name,
           sp.kind,
           sp.startNs,
           sp.endNs,
-          durationNs,
+          r.durationNs,
           sp.statusCode,
           sp.statusMessage || null,
-          isError ? 1 : 0,
+          r.isError ? 1 : 0,
           sp.traceState || null,
           sp.flags || null,
           sp.attributes,
@@ -413,76 +462,57 @@ export class StoreWriter {
           sp.droppedEventsCount || null,
           sp.droppedLinksCount || null,
           receivedMs,
-        );
-        if (info.changes === 0) {
-          result.duplicates++;
-          continue;
-        }
-        result.spans++;
-        if (sp.endNs > lastNs) lastNs = sp.endNs;
-        // trace summary
-        const tkey = traceId.toString('latin1');
-        let t = traces.get(tkey);
-        if (t === undefined) {
-          t = {
-            traceId,
-            startNs: sp.startNs,
-            endNs: sp.endNs,
-            rootService: res.serviceName,
-            rootName: sp.name,
-            rootStart: sp.startNs,
-            hasRoot: sp.parentSpanId === null,
-            spans: 0,
-            errors: 0,
-            services: new Set(),
-          };
-          traces.set(tkey, t);
-        } else {
-          if (sp.startNs < t.startNs) t.startNs = sp.startNs;
-          if (sp.endNs > t.endNs) t.endNs = sp.endNs;
-          const isRoot = sp.parentSpanId === null;
-          if ((isRoot && !t.hasRoot) || (isRoot === t.hasRoot && sp.startNs < t.rootStart)) {
-            t.rootService = res.serviceName;
-            t.rootName = sp.name;
-            t.rootStart = sp.startNs;
-            t.hasRoot = isRoot;
-          }
-        }
-        t.spans++;
-        if (isError) t.errors++;
-        t.services.add(res.serviceName);
-        // rollups: every span counts for its service; requests entering it also get latency
-        const minute = Number(sp.startNs / MINUTE_NS);
-        const sk = `${res.serviceId}:${minute}`;
-        let a = serviceMinutes.get(sk);
-        if (a === undefined) {
-          a = newAgg(res.serviceId, minute);
-          serviceMinutes.set(sk, a);
-        }
-        a.spans++;
-        if (isError) a.spanErrors++;
-        if (isEntrySpan(sp.kind, sp.parentSpanId !== null)) {
-          const micros = durationNs / 1000;
-          countRequest(a, isError, micros, sp.hints.httpStatusCode);
-          const ok = `${res.serviceId}:${minute}:${sp.name}`;
-          let o = opMinutes.get(ok);
-          if (o === undefined) {
-            o = { ...newAgg(res.serviceId, minute), name: sp.name };
-            opMinutes.set(ok, o);
-          }
-          countRequest(o, isError, micros, sp.hints.httpStatusCode);
-          const vk = `${res.serviceId}:${minute}:${res.version}`;
-          let v = versionMinutes.get(vk);
-          if (v === undefined) {
-            v = { ...newAgg(res.serviceId, minute), name: res.version };
-            versionMinutes.set(vk, v);
-          }
-          countRequest(v, isError, micros, sp.hints.httpStatusCode);
-        }
-        this.edges.onSpan(sp, traceId, spanIdBuf, parentBuf, res.serviceName, isError, edgeAggs, receivedMs);
+        ).changes > 0
+      );
+    });
+  }
+
+  /** Trace summary, rollups and service-map edges for one newly stored span. */
+  private summarize(r: PendingSpan, res: { serviceId: number; serviceName: string; version: string }, st: WriteState): void {
+    const { sp, traceId, isError, durationNs } = r;
+    const tkey = traceId.toString('latin1');
+    let t = st.traces.get(tkey);
+    if (t === undefined) {
+      t = {
+        traceId,
+        startNs: sp.startNs,
+        endNs: sp.endNs,
+        rootService: res.serviceName,
+        rootName: sp.name,
+        rootStart: sp.startNs,
+        hasRoot: sp.parentSpanId === null,
+        spans: 0,
+        errors: 0,
+        services: new Set(),
+      };
+      st.traces.set(tkey, t);
+    } else {
+      if (sp.startNs < t.startNs) t.startNs = sp.startNs;
+      if (sp.endNs > t.endNs) t.endNs = sp.endNs;
+      const isRoot = sp.parentSpanId === null;
+      if ((isRoot && !t.hasRoot) || (isRoot === t.hasRoot && sp.startNs < t.rootStart)) {
+        t.rootService = res.serviceName;
+        t.rootName = sp.name;
+        t.rootStart = sp.startNs;
+        t.hasRoot = isRoot;
       }
     }
-    if (lastNs > 0n) touch(touched, res.serviceId, res.serviceName, lastNs);
+    t.spans++;
+    if (isError) t.errors++;
+    t.services.add(res.serviceName);
+    // Rollups: every span counts for its service; requests entering it also get latency.
+    const minute = Number(sp.startNs / MINUTE_NS);
+    const a = minuteAgg(st.serviceMinutes, `${res.serviceId}:${minute}`, res.serviceId, minute, '');
+    a.spans++;
+    if (isError) a.spanErrors++;
+    if (isEntrySpan(sp.kind, sp.parentSpanId !== null)) {
+      const micros = durationNs / 1000;
+      const status = sp.hints.httpStatusCode;
+      countRequest(a, isError, micros, status);
+      countRequest(minuteAgg(st.opMinutes, `${res.serviceId}:${minute}:${sp.name}`, res.serviceId, minute, sp.name), isError, micros, status);
+      countRequest(minuteAgg(st.versionMinutes, `${res.serviceId}:${minute}:${res.version}`, res.serviceId, minute, res.version), isError, micros, status);
+    }
+    this.edges.onSpan(sp, traceId, r.spanId, r.parentId, res.serviceName, isError, st.edgeAggs, st.receivedMs);
   }
 
   private writeLogs(
@@ -597,6 +627,15 @@ export class StoreWriter {
     }
     if (lastNs > 0n) touch(touched, res.serviceId, res.serviceName, lastNs);
   }
+}
+
+function minuteAgg(map: Map<string, NamedMinuteAgg>, key: string, serviceId: number, minute: number, name: string): NamedMinuteAgg {
+  let a = map.get(key);
+  if (a === undefined) {
+    a = { ...newAgg(serviceId, minute), name };
+    map.set(key, a);
+  }
+  return a;
 }
 
 function newAgg(serviceId: number, minute: number): Agg & { serviceId: number; minute: number } {
