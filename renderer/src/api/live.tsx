@@ -79,6 +79,10 @@ export function LiveProvider({ children, allowed }: { children: ReactNode; allow
         timer.current = window.setTimeout(flush, wait);
       }
     });
+    // Descriptor files were reloaded: everything read from the catalog is stale.
+    source.addEventListener('catalog', () => {
+      void client.invalidateQueries({ predicate: (q) => isCatalogQueryKey(q.queryKey) });
+    });
     return () => {
       source.close();
       if (timer.current !== null) window.clearTimeout(timer.current);
@@ -93,4 +97,11 @@ export function LiveProvider({ children, allowed }: { children: ReactNode; allow
 
 export function useLive(): LiveState {
   return useContext(LiveContext);
+}
+
+/** Queries whose answer depends on the catalog's descriptor files (service rows carry their
+ * component and owner), refetched on a `catalog` event. */
+export function isCatalogQueryKey(key: readonly unknown[]): boolean {
+  const name = key[0];
+  return typeof name === 'string' && (name.startsWith('catalog') || name === 'services');
 }

@@ -12,6 +12,7 @@ import { Unauthorized } from './Unauthorized';
 const TracesPage = lazy(() => import('../features/traces/TracesPage').then((m) => ({ default: m.TracesPage })));
 const TraceView = lazy(() => import('../features/traces/TraceView').then((m) => ({ default: m.TraceView })));
 const LogsPage = lazy(() => import('../features/logs/LogsPage').then((m) => ({ default: m.LogsPage })));
+const CatalogSection = lazy(() => import('../features/catalog/CatalogSection').then((m) => ({ default: m.CatalogSection })));
 
 function Page({ children }: { children: ReactNode }) {
   return (
@@ -85,6 +86,14 @@ const router = createBrowserRouter([
         element: (
           <Page>
             <LogsPage />
+          </Page>
+        ),
+      },
+      {
+        path: '/catalog/*',
+        element: (
+          <Page>
+            <CatalogSection />
           </Page>
         ),
       },

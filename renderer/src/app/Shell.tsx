@@ -57,6 +57,7 @@ function Frame({ children, onHelp }: { children: ReactNode; onHelp: () => void }
               <NavLink to={n.path + suffix} className={({ isActive }) => `nav-item${isActive ? ' nav-active' : ''}`} title={`${n.label} (${n.shortcut})`}>
                 {n.icon}
                 <span>{n.label}</span>
+                {n.badge ? <n.badge /> : null}
               </NavLink>
             </li>
           ))}
@@ -92,7 +93,8 @@ function PageOrOnboarding() {
   const location = useLocation();
   const empty = h && h.ingest.spans + h.ingest.logs + h.ingest.metricPoints === 0;
   if (health.isError && !h) return <ErrorBanner error={health.error} what="Cannot reach the Loupe core" onRetry={() => void health.refetch()} />;
-  if (empty && !location.pathname.startsWith('/traces/')) return <EmptyStateWithPolling health={h} />;
+  // The catalog is read from descriptor files, so it is useful before any telemetry arrives.
+  if (empty && !location.pathname.startsWith('/traces/') && !location.pathname.startsWith('/catalog')) return <EmptyStateWithPolling health={h} />;
   return <Outlet />;
 }
 

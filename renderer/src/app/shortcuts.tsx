@@ -17,6 +17,7 @@ export const SHORTCUTS: Array<{ keys: string[]; what: string }> = [
   { keys: ['g', 's'], what: 'Go to Services' },
   { keys: ['g', 't'], what: 'Go to Traces' },
   { keys: ['g', 'l'], what: 'Go to Logs' },
+  { keys: ['g', 'c'], what: 'Go to Catalog' },
   { keys: ['?'], what: 'Show shortcuts' },
 ];
 
@@ -44,7 +45,7 @@ export function ShortcutProvider({ children, onHelp }: { children: ReactNode; on
       if (pendingG.current !== null) {
         window.clearTimeout(pendingG.current);
         pendingG.current = null;
-        const dest = { s: '/services', t: '/traces', l: '/logs' }[key];
+        const dest = { s: '/services', t: '/traces', l: '/logs', c: '/catalog' }[key];
         if (dest) {
           e.preventDefault();
           const params = new URLSearchParams(window.location.search);

@@ -1,0 +1,14 @@
+// The number of errors in the descriptor files, next to "Catalog" in the navigation.
+import { useCatalogErrors } from './hooks';
+import './nav-badge.css';
+
+export function CatalogNavBadge() {
+  const errors = useCatalogErrors();
+  const n = errors.data?.filter((p) => p.severity === 'error').length ?? 0;
+  if (n === 0) return null;
+  return (
+    <span className="nav-badge" title={`${n} ${n === 1 ? 'error' : 'errors'} in the catalog's descriptor files`} data-testid="catalog-nav-badge">
+      {n}
+    </span>
+  );
+}

@@ -1,0 +1,84 @@
+// Lays out a relations graph left to right with dagre (as Kiali does): node boxes sized to
+// their labels, edges as polylines with their relation type at the middle. Pure, so it runs
+// in a worker for large graphs and in unit tests.
+import dagre from '@dagrejs/dagre';
+import type { CatalogGraph } from '../../../../common/api/catalog-schemas';
+
+export interface LaidOutNode {
+  ref: string;
+  kind: string;
+  name: string;
+  title: string | null;
+  exists: boolean;
+  distance: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface LaidOutEdge {
+  source: string;
+  target: string;
+  type: string;
+  points: Array<{ x: number; y: number }>;
+  labelX: number;
+  labelY: number;
+}
+
+export interface GraphLayout {
+  width: number;
+  height: number;
+  nodes: LaidOutNode[];
+  edges: LaidOutEdge[];
+}
+
+export const NODE_HEIGHT = 42;
+const CHAR_WIDTH = 7;
+
+/** Box width for a node: room for the longer of its two lines and the kind icon. */
+export function nodeWidth(node: { name: string; title: string | null; kind: string }): number {
+  const longest = Math.max(node.title?.length ?? 0, node.name.length, node.kind.length + 2);
+  return Math.round(Math.min(260, Math.max(120, 44 + longest * CHAR_WIDTH)));
+}
+
+export function layoutGraph(graph: Pick<CatalogGraph, 'nodes' | 'edges'>): GraphLayout {
+  const g = new dagre.graphlib.Graph({ multigraph: true });
+  g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 90, edgesep: 12, marginx: 16, marginy: 16 });
+  g.setDefaultEdgeLabel(() => ({}));
+  const known = new Set<string>();
+  for (const n of graph.nodes) {
+    known.add(n.ref);
+    g.setNode(n.ref, { width: nodeWidth(n), height: NODE_HEIGHT });
+  }
+  const edges = graph.edges.filter((e) => known.has(e.source) && known.has(e.target) && e.source !== e.target);
+  edges.forEach((e, i) => g.setEdge(e.source, e.target, { width: e.type.length * 6 + 8, height: 14, labelpos: 'c' }, `${e.type}#${i}`));
+  dagre.layout(g);
+
+  const nodes: LaidOutNode[] = graph.nodes.map((n) => {
+    const l = g.node(n.ref);
+    return { ref: n.ref, kind: n.kind, name: n.name, title: n.title, exists: n.exists, distance: n.distance, x: l.x, y: l.y, width: l.width, height: l.height };
+  });
+  const laidEdges: LaidOutEdge[] = edges.map((e, i) => {
+    const l = g.edge({ v: e.source, w: e.target, name: `${e.type}#${i}` }) as { points?: Array<{ x: number; y: number }>; x?: number; y?: number };
+    const points = l.points ?? [];
+    const mid = points[Math.floor(points.length / 2)] ?? { x: 0, y: 0 };
+    return { source: e.source, target: e.target, type: e.type, points, labelX: l.x ?? mid.x, labelY: l.y ?? mid.y };
+  });
+  const size = g.graph() as { width?: number; height?: number };
+  return { width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0), nodes, edges: laidEdges };
+}
+
+/** SVG path through the edge's points, with rounded bends. */
+export function edgePath(points: ReadonlyArray<{ x: number; y: number }>): string {
+  if (points.length === 0) return '';
+  if (points.length === 1) return `M${points[0].x},${points[0].y}`;
+  let d = `M${points[0].x.toFixed(1)},${points[0].y.toFixed(1)}`;
+  for (let i = 1; i < points.length - 1; i++) {
+    const p = points[i];
+    const next = points[i + 1];
+    d += `Q${p.x.toFixed(1)},${p.y.toFixed(1)} ${((p.x + next.x) / 2).toFixed(1)},${((p.y + next.y) / 2).toFixed(1)}`;
+  }
+  const last = points[points.length - 1];
+  return `${d}L${last.x.toFixed(1)},${last.y.toFixed(1)}`;
+}
