@@ -160,34 +160,64 @@ export function tracesRequest(opts: GeneratorOptions, traces: number, firstTrace
       child[1] = k;
       const childStart = start + BigInt(Math.floor(Number(total) * (k / (opts.spansPerTrace + 1))));
       const childDur = BigInt(Math.floor(200_000 + rand() * 5_000_000));
-      const isDb = k % 2 === 1;
+      // Every third child is an HTTP call answered by another service: a client span here and
+      // a server span (its child) there, so the map has real service-to-service edges.
+      const isCall = k % 3 === 2 && k + 1 < opts.spansPerTrace;
+      const callee = (rootService + k) % opts.services === rootService ? (rootService + 1) % opts.services : (rootService + k) % opts.services;
       spans.push({
         service: rootService,
         write: () => {
           w.bytes(1, traceId);
           w.bytes(2, child);
           w.bytes(4, rootId);
-          w.string(5, isDb ? 'SELECT shop.items' : `GET /internal/${k}`);
+          w.string(5, isCall ? `GET /internal/${k}` : 'SELECT shop.items');
           w.tag(6, 0);
           w.varint(3);
           w.fixed64(7, childStart);
           w.fixed64(8, childStart + childDur);
-          if (isDb) {
+          if (!isCall) {
             w.attr('db.system.name', 'postgresql');
-            w.attr('db.namespace', 'shop');
-            w.attr('db.operation.name', 'SELECT');
+            w.attr('db.namespace', `shop${rootService % 10}`);
+            w.attr('db.operation.name', k % 4 === 1 ? 'INSERT' : 'SELECT');
             w.attr('db.query.text', 'SELECT * FROM items WHERE id = $1');
             w.attr('server.address', 'db.internal');
             w.attr('server.port', 5432);
           } else {
             w.attr('http.request.method', 'GET');
-            w.attr('server.address', `svc-${(rootService + k) % opts.services}`);
+            w.attr('server.address', `svc-${callee}`);
             w.attr('server.port', 8080);
-            w.attr('http.response.status_code', 200);
-            w.attr('url.full', `http://svc-${(rootService + k) % opts.services}:8080/internal/${k}`);
+            w.attr('http.response.status_code', failed ? 500 : 200);
+            w.attr('url.full', `http://svc-${callee}:8080/internal/${k}`);
+            if (failed) w.message(15, () => { w.tag(3, 0); w.varint(2); });
           }
         },
       });
+      if (isCall) {
+        k++;
+        const server = Buffer.alloc(8);
+        server.writeUInt32BE(n >>> 0, 4);
+        server[0] = 3;
+        server[1] = k;
+        spans.push({
+          service: callee,
+          write: () => {
+            w.bytes(1, traceId);
+            w.bytes(2, server);
+            w.bytes(4, child);
+            w.string(5, `GET /internal/:step`);
+            w.tag(6, 0);
+            w.varint(2);
+            w.fixed64(7, childStart + 100_000n);
+            w.fixed64(8, childStart + childDur - 100_000n);
+            w.attr('http.request.method', 'GET');
+            w.attr('http.route', '/internal/:step');
+            w.attr('http.response.status_code', failed ? 500 : 200);
+            w.attr('server.address', `svc-${callee}`);
+            w.attr('server.port', 8080);
+            if (failed) w.message(15, () => { w.tag(3, 0); w.varint(2); });
+          },
+        });
+      }
     }
     for (const s of spans) {
       const list = byService.get(s.service) ?? [];
@@ -214,4 +244,85 @@ export function tracesRequest(opts: GeneratorOptions, traces: number, firstTrace
     });
   }
   return { body: w.take(), spans: count, traceIds };
+}
+
+const WORDS = ['order', 'cart', 'payment', 'declined', 'timeout', 'retry', 'inventory', 'reserved', 'shipped', 'user', 'session',
+  'cache', 'miss', 'hit', 'connection', 'reset', 'pool', 'exhausted', 'slow', 'query', 'deadlock', 'checkout', 'completed', 'started',
+  'request', 'handled', 'invalid', 'coupon', 'applied', 'refund', 'issued', 'warehouse', 'sync', 'failed', 'succeeded'];
+
+/** An OTLP/protobuf logs export request of `count` records spread over the window. */
+export function logsRequest(opts: GeneratorOptions, count: number, first: number): { body: Buffer; records: number } {
+  const rand = mulberry32((opts.seed ?? 7) * 7_000_001 + first);
+  const w = new Writer();
+  const byService = new Map<number, Array<() => void>>();
+  for (let i = 0; i < count; i++) {
+    const n = first + i;
+    const service = n % opts.services;
+    const time = BigInt(Math.floor(opts.startMs + rand() * opts.spreadMs)) * 1_000_000n + BigInt(n % 1000);
+    const sev = rand();
+    const [num, text] = sev < 0.02 ? [17, 'ERROR'] : sev < 0.08 ? [13, 'WARN'] : sev < 0.7 ? [9, 'INFO'] : [5, 'DEBUG'];
+    const words = Array.from({ length: 6 + Math.floor(rand() * 8) }, () => WORDS[Math.floor(rand() * WORDS.length)]);
+    const body = `${words.join(' ')} id=${n} took ${Math.floor(rand() * 900)}ms`;
+    const traceId = Buffer.alloc(16);
+    traceId.writeUInt32BE(n >>> 0, 12);
+    traceId.writeUInt32BE(0x6c6f6773, 0);
+    const list = byService.get(service) ?? [];
+    list.push(() => {
+      w.fixed64(1, time);
+      w.fixed64(11, time);
+      w.tag(2, 0);
+      w.varint(num);
+      w.string(3, text);
+      w.message(5, () => w.string(1, body));
+      w.message(6, () => w.kv('code.function', `handler${n % 37}`));
+      w.message(6, () => w.kv('user.id', `u-${n % 5003}`));
+      w.bytes(9, traceId);
+    });
+    byService.set(service, list);
+  }
+  for (const [service, writers] of byService) {
+    w.message(1, () => {
+      w.message(1, () => {
+        w.message(1, () => w.kv('service.name', `svc-${service}`));
+        w.message(1, () => w.kv('host.name', 'bench-host'));
+      });
+      w.message(2, () => {
+        w.message(1, () => w.string(1, 'bench.logger'));
+        for (const write of writers) w.message(2, write);
+      });
+    });
+  }
+  return { body: w.take(), records: count };
+}
+
+/** One trace of `spans` spans (a wide, deep tree across a few services) as OTLP JSON. */
+export function bigTraceJson(spans: number, startMs: number): { body: string; traceId: string } {
+  const traceId = 'b16b16b16b16b16b16b16b16b16b16b1'.slice(0, 32);
+  const services = ['edge', 'api', 'worker', 'store'];
+  const byService: object[][] = services.map(() => []);
+  const start = BigInt(startMs) * 1_000_000n;
+  for (let i = 0; i < spans; i++) {
+    const parent = i === 0 ? null : Math.floor((i - 1) / 4);
+    const depth = Math.floor(Math.log2(i + 1));
+    const s = start + BigInt(i) * 20_000n;
+    byService[depth % services.length].push({
+      traceId,
+      spanId: (i + 1).toString(16).padStart(16, '0'),
+      ...(parent === null ? {} : { parentSpanId: (parent + 1).toString(16).padStart(16, '0') }),
+      name: `step ${i % 50}`,
+      kind: i === 0 ? 2 : 1,
+      startTimeUnixNano: String(s),
+      endTimeUnixNano: String(s + 500_000n + BigInt((spans - i) * 1000)),
+      attributes: [{ key: 'i', value: { intValue: String(i) } }],
+    });
+  }
+  return {
+    traceId,
+    body: JSON.stringify({
+      resourceSpans: services.map((name, k) => ({
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: name } }] },
+        scopeSpans: [{ scope: { name: 'bench' }, spans: byService[k] }],
+      })),
+    }),
+  };
 }

@@ -7,6 +7,8 @@ interface Target {
   services: number;
   smoke: boolean;
   storeDir: string;
+  bigTraceId: string;
+  bigTraceSpans: number;
 }
 
 function percentile(samples: number[], p: number): number {
@@ -15,6 +17,8 @@ function percentile(samples: number[], p: number): number {
 }
 
 const r2 = (n: number) => Math.round(n * 100) / 100;
+
+const FTS_QUERIES = ['payment declined', 'deadlock', 'connection reset', 'cache miss', 'timeout retry', 'refund', 'pool exhausted', 'coupon applied'];
 
 async function timeGets(t: Target, paths: string[]): Promise<{ p50Ms: number; p95Ms: number; n: number }> {
   const samples: number[] = [];
@@ -48,7 +52,17 @@ export async function benchQueries(t: Target): Promise<Record<string, unknown>> 
     traceSearchSlowErrors: await timeGets(t, Array.from({ length: n }, () => '/api/traces?minDurationMs=50&status=error&limit=50')),
     traceSearchByAttribute: await timeGets(t, Array.from({ length: n }, (_, i) => `/api/traces?service=svc-${i % t.services}&attr=${encodeURIComponent(`url.path=/api/users/${i % 997}`)}&limit=20`)),
     servicesList1h: await timeGets(t, Array.from({ length: n }, () => '/api/services?sparkline=30')),
+    serviceMap1h: await timeGets(t, Array.from({ length: n }, () => '/api/service-map')),
+    goldenSignals1h: await timeGets(t, Array.from({ length: n }, (_, i) => `/api/services/svc-${i % t.services}/golden-signals`)),
+    logFullText: await timeGets(t, Array.from({ length: n }, (_, i) => `/api/logs?q=${encodeURIComponent(FTS_QUERIES[i % FTS_QUERIES.length])}&limit=100`)),
+    logFullTextRareTerm: await timeGets(t, Array.from({ length: n }, (_, i) => `/api/logs?q=${encodeURIComponent(`id=${(i * 7919) % 20000}`)}&limit=100`)),
+    logRecentByService: await timeGets(t, Array.from({ length: n }, (_, i) => `/api/logs?service=svc-${i % t.services}&minSeverity=13&limit=200`)),
+    logHistogramFullText: await timeGets(t, Array.from({ length: Math.max(5, n / 5) }, (_, i) => `/api/logs/histogram?q=${encodeURIComponent(FTS_QUERIES[i % FTS_QUERIES.length])}`)),
   };
+  const bigTrace = await timeGets(t, Array.from({ length: t.smoke ? 5 : 20 }, () => `/api/traces/${t.bigTraceId}`));
+  const detail = await get<{ spans: unknown[] }>(t, `/api/traces/${t.bigTraceId}`);
+  if (detail.spans.length !== t.bigTraceSpans) throw new Error(`the large trace has ${detail.spans.length} spans, expected ${t.bigTraceSpans}`);
+  out.largeTraceById = { ...bigTrace, spans: t.bigTraceSpans };
   out.coreRssMb = rssOfServer(t.storeDir);
   return out;
 }

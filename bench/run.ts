@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'node:http';
 import Database from 'better-sqlite3';
 import { decodeOtlpProto } from '../collectors/otlp/decode-proto';
-import { tracesRequest } from './otlp-generator';
+import { bigTraceJson, logsRequest, tracesRequest } from './otlp-generator';
+import { benchCatalog } from './catalog';
+import { openDatabase, migrate } from '../main/store/database';
+import { StoreWriter } from '../main/store/writer';
 import { benchQueries } from './queries';
 import { protobufjsTraceDecoder } from './protobufjs-otlp';
 
@@ -19,6 +22,10 @@ const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const spansArg = args.indexOf('--spans');
 const TOTAL_SPANS = spansArg >= 0 ? Number(args[spansArg + 1]) : smoke ? 50_000 : 1_000_000;
+const logsArg = args.indexOf('--logs');
+const TOTAL_LOGS = logsArg >= 0 ? Number(args[logsArg + 1]) : smoke ? 20_000 : 1_000_000;
+const LOGS_PER_REQUEST = 2000;
+const BIG_TRACE_SPANS = smoke ? 2000 : 10_000;
 const TRACES_PER_REQUEST = 100;
 const SPANS_PER_TRACE = 10;
 const SERVICES = smoke ? 10 : 100;
@@ -33,20 +40,22 @@ export function percentile(samples: number[], p: number): number {
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/** Distinct copies of a template request: the 4 seed bytes of every trace id are rewritten. */
+/**
+ * Export requests as live SDKs send them: each holds the traces of about one second, and
+ * successive requests walk through the window, so the store ends up with `count` seconds'
+ * worth of traffic spread over the hour.
+ */
 function payloads(count: number, startMs: number, spreadMs: number): Buffer[] {
-  const templates = Array.from({ length: 8 }, (_, i) =>
-    tracesRequest({ services: SERVICES, spansPerTrace: SPANS_PER_TRACE, startMs, spreadMs, seed: 1 }, TRACES_PER_REQUEST, i * TRACES_PER_REQUEST * 97).body,
+  const step = spreadMs / count;
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      tracesRequest(
+        { services: SERVICES, spansPerTrace: SPANS_PER_TRACE, startMs: startMs + i * step, spreadMs: Math.min(1000, step), seed: 1 },
+        TRACES_PER_REQUEST,
+        i * TRACES_PER_REQUEST,
+      ).body,
   );
-  const marker = Buffer.from([0, 0, 0, 1, 0x6c, 0x6f, 0x75, 0x70]);
-  const out: Buffer[] = [];
-  for (let i = 0; i < count; i++) {
-    const b = Buffer.from(templates[i % templates.length]);
-    const seed = Math.floor(i / templates.length) + 2;
-    for (let at = b.indexOf(marker); at >= 0; at = b.indexOf(marker, at + 8)) b.writeUInt32BE(seed, at);
-    out.push(b);
-  }
-  return out;
 }
 
 interface Server {
@@ -66,10 +75,10 @@ async function startServer(dataDir: string): Promise<Server> {
   return { proc, otlpPort: s.ports.otlpHttp, url: s.url, token: s.token };
 }
 
-function post(agent: Agent, port: number, body: Buffer): Promise<number> {
+function post(agent: Agent, port: number, body: Buffer, path = '/v1/traces', type = 'application/x-protobuf'): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': type, 'content-length': body.length } },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -80,7 +89,7 @@ function post(agent: Agent, port: number, body: Buffer): Promise<number> {
   });
 }
 
-async function ingestEndToEnd(server: Server, bodies: Buffer[]): Promise<{ seconds: number; retries: number }> {
+async function ingestEndToEnd(server: Server, bodies: Buffer[], path = '/v1/traces'): Promise<{ seconds: number; retries: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let next = 0;
   let retries = 0;
@@ -90,7 +99,7 @@ async function ingestEndToEnd(server: Server, bodies: Buffer[]): Promise<{ secon
       while (next < bodies.length) {
         const body = bodies[next++];
         for (;;) {
-          const status = await post(agent, server.otlpPort, body);
+          const status = await post(agent, server.otlpPort, body, path);
           if (status === 200) break;
           if (status !== 429 && status !== 503) throw new Error(`ingest answered ${status}`);
           retries++;
@@ -164,6 +173,42 @@ function protobufjsDecodeRate(bodies: Buffer[]): number {
   return (bodies.length * TRACES_PER_REQUEST * SPANS_PER_TRACE) / ((performance.now() - t0) / 1000);
 }
 
+/** What the per-minute rollups and map edges cost at ingest: the same decoded batches
+ * written with and without them, in this process, alternating to even out noise. */
+function rollupCost(bodies: Buffer[], dir: string): { withRollups: number; withoutRollups: number; cost: number } {
+  const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  for (let round = 0; round < 2; round++) {
+    for (const mode of ['off', 'on'] as const) {
+      const d = join(dir, `rollups-${mode}-${round}`);
+      const db = openDatabase(d, { cacheMb: 128 });
+      migrate(db);
+      const writer = new StoreWriter(db, { rollups: mode === 'on' });
+      const batches = bodies.map((b) => decodeOtlpProto('traces', b));
+      let spans = 0;
+      const t0 = performance.now();
+      for (const b of batches) spans += writer.write([b]).spans;
+      rates[mode].push(spans / ((performance.now() - t0) / 1000));
+      db.close();
+      rmSync(d, { recursive: true, force: true });
+    }
+  }
+  const best = (xs: number[]) => Math.max(...xs);
+  const on = best(rates.on);
+  const off = best(rates.off);
+  return { withRollups: Math.round(on), withoutRollups: Math.round(off), cost: round(1 - on / off, 3) };
+}
+
+function logPayloads(total: number, startMs: number, spreadMs: number): Buffer[] {
+  const out: Buffer[] = [];
+  const requests = Math.ceil(total / LOGS_PER_REQUEST);
+  const step = spreadMs / requests;
+  for (let i = 0, first = 0; first < total; i++, first += LOGS_PER_REQUEST)
+    out.push(
+      logsRequest({ services: SERVICES, spansPerTrace: 1, startMs: startMs + i * step, spreadMs: Math.min(1000, step), seed: 7 }, Math.min(LOGS_PER_REQUEST, total - first), first).body,
+    );
+  return out;
+}
+
 async function main() {
   if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   const dir = mkdtempSync(join(tmpdir(), 'loupe-bench-'));
@@ -182,7 +227,15 @@ async function main() {
       node: process.version,
       sqlite: (new Database(':memory:').prepare('select sqlite_version() v').get() as { v: string }).v,
     },
-    config: { spans: requests * TRACES_PER_REQUEST * SPANS_PER_TRACE, services: SERVICES, spansPerRequest: TRACES_PER_REQUEST * SPANS_PER_TRACE, concurrency: CONCURRENCY, smoke },
+    config: {
+      spans: requests * TRACES_PER_REQUEST * SPANS_PER_TRACE,
+      logs: TOTAL_LOGS,
+      services: SERVICES,
+      spansPerRequest: TRACES_PER_REQUEST * SPANS_PER_TRACE,
+      concurrency: CONCURRENCY,
+      bigTraceSpans: BIG_TRACE_SPANS,
+      smoke,
+    },
   };
   try {
     const decode = decodeLimit(sampleBodies);
@@ -204,9 +257,27 @@ async function main() {
         backpressureRetries: e2e.retries,
         seconds: round(e2e.seconds, 2),
       };
-      results.queries = await benchQueries({ url: server.url, token: server.token, services: SERVICES, smoke, storeDir: join(dir, 'store') });
+      const logBodies = logPayloads(TOTAL_LOGS, now - 3_600_000, 3_540_000);
+      const logs = await ingestEndToEnd(server, logBodies, '/v1/logs');
+      results.logIngest = { records: TOTAL_LOGS, recordsPerSec: Math.round(TOTAL_LOGS / logs.seconds), seconds: round(logs.seconds, 2) };
+      const big = bigTraceJson(BIG_TRACE_SPANS, now - 120_000);
+      const bigAgent = new Agent({ keepAlive: false });
+      const bigStatus = await post(bigAgent, server.otlpPort, Buffer.from(big.body), '/v1/traces', 'application/json');
+      bigAgent.destroy();
+      if (bigStatus !== 200) throw new Error(`the large trace was refused (${bigStatus})`);
+      results.rollups = rollupCost(sampleBodies.slice(0, smoke ? 20 : 100), dir);
+      results.queries = await benchQueries({
+        url: server.url,
+        token: server.token,
+        services: SERVICES,
+        smoke,
+        storeDir: join(dir, 'store'),
+        bigTraceId: big.traceId,
+        bigTraceSpans: BIG_TRACE_SPANS,
+      });
       const rss = await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${server.token}` } }).then((r) => r.json());
-      results.store = { sizeMb: round(rss.store.sizeBytes / 1024 ** 2), spans: rss.ingest.spans };
+      results.store = { sizeMb: round(rss.store.sizeBytes / 1024 ** 2), spans: rss.ingest.spans, logs: rss.ingest.logs };
+      results.catalog = await benchCatalog({ entities: smoke ? 1000 : 10_000, runs: smoke ? 20 : 200 });
     } finally {
       server.proc.kill('SIGTERM');
       await new Promise((r) => server.proc.once('exit', r));

@@ -8,7 +8,7 @@ import type { RetentionPolicy } from '../store/retention';
 import type { DemoController } from '../demo-controller';
 import { type ReadStore } from '../query/read-store';
 import { listOperations, listServices } from '../query/services';
-import { QueryError, getTrace, sampleAttributes, searchTraces } from '../query/traces';
+import { QueryError, getTraceJson, sampleAttributes, searchTraces } from '../query/traces';
 import { serviceMap } from '../query/service-map';
 import { goldenSignals } from '../query/golden-signals';
 import type { SloEvaluator } from '../slo/slo-evaluator';
@@ -18,7 +18,7 @@ import { getLog, logHistogram, searchLogs } from '../query/logs';
 import { listMetrics, metricSeries } from '../query/metrics';
 import { VERSION } from '../config/paths';
 import { importUpload } from './import-upload';
-import type { Handler } from './http-server';
+import { RawJson, type Handler } from './http-server';
 
 export interface HandlerDeps {
   store: ReadStore;
@@ -51,7 +51,8 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     attributeKeys: (input) => sampleAttributes(d.store, input) as Array<{ key: string; count: number }>,
     attributeValues: (input) => sampleAttributes(d.store, input) as Array<{ value: string; count: number }>,
     traces: (input) => searchTraces(d.store, input),
-    trace: (input) => getTrace(d.store, input.traceId),
+    // Served as the stored JSON text (see getTraceJson); the contract still describes it.
+    trace: (input) => new RawJson(getTraceJson(d.store, input.traceId)) as unknown as OutputOf<'trace'>,
     logs: (input) => searchLogs(d.store, input),
     log: (input) => getLog(d.store, input.id),
     logHistogram: (input) => logHistogram(d.store, input),

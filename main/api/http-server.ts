@@ -13,6 +13,11 @@ import { QueryError } from '../query/traces';
 
 export const SESSION_COOKIE = 'loupe_session';
 
+/** A handler result that is already JSON text (sent as is; parsed only to validate in tests). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 export type Handler = (input: any, ctx: { req: IncomingMessage; body?: Buffer }) => unknown | Promise<unknown>;
 
 export interface ApiServerOptions {
@@ -226,10 +231,10 @@ export class ApiServer {
         if (!parsed.success) throw new ApiError(400, 'bad_input', describeZodError(parsed.error));
         const result = await this.opts.handlers[r.name](parsed.data, { req, body });
         if (this.validateOutput) {
-          const check = r.endpoint.output.safeParse(result);
+          const check = r.endpoint.output.safeParse(result instanceof RawJson ? JSON.parse(result.text) : result);
           if (!check.success) throw new ApiError(500, 'bad_output', `${r.name} returned a value outside its contract: ${describeZodError(check.error)}`);
         }
-        const json = Buffer.from(JSON.stringify(result));
+        const json = Buffer.from(result instanceof RawJson ? result.text : JSON.stringify(result));
         res.statusCode = 200;
         res.setHeader('Content-Type', 'application/json; charset=utf-8');
         res.setHeader('Cache-Control', 'no-store');

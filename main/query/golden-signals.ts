@@ -11,10 +11,10 @@ import { QueryError } from './traces';
 interface Acc {
   calls: number;
   errors: number;
-  hist: H.Histogram;
+  hist: H.DenseHistogram;
 }
 
-const acc = (): Acc => ({ calls: 0, errors: 0, hist: new Map() });
+const acc = (): Acc => ({ calls: 0, errors: 0, hist: new H.DenseHistogram() });
 
 function red(a: Acc, seconds: number) {
   return {
@@ -22,9 +22,9 @@ function red(a: Acc, seconds: number) {
     errors: a.errors,
     rps: a.calls / seconds,
     errorRate: a.calls > 0 ? a.errors / a.calls : 0,
-    p50Ms: H.quantileMs(a.hist, 0.5),
-    p95Ms: H.quantileMs(a.hist, 0.95),
-    p99Ms: H.quantileMs(a.hist, 0.99),
+    p50Ms: a.hist.quantileMs(0.5),
+    p95Ms: a.hist.quantileMs(0.95),
+    p99Ms: a.hist.quantileMs(0.99),
   };
 }
 
@@ -58,8 +58,8 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       time: (m0 + i * stepMinutes) * 60_000,
       requests: 0,
       errors: 0,
-      ok: new Map() as H.Histogram,
-      err: new Map() as H.Histogram,
+      ok: new H.DenseHistogram(),
+      err: new H.DenseHistogram(),
       http2xx: 0,
       http3xx: 0,
       http4xx: 0,
@@ -87,8 +87,8 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       const b = series[Math.min(buckets - 1, Math.floor((r.minute - m0) / stepMinutes))];
       b.requests += r.calls;
       b.errors += r.errors;
-      H.decodeInto(b.ok, r.hist_ok);
-      H.decodeInto(b.err, r.hist_err);
+      b.ok.addEncoded(r.hist_ok);
+      b.err.addEncoded(r.hist_err);
       b.http2xx += r.http_2xx;
       b.http3xx += r.http_3xx;
       b.http4xx += r.http_4xx;
@@ -96,8 +96,8 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       b.otherErrors += r.other_errors;
       total.calls += r.calls;
       total.errors += r.errors;
-      H.decodeInto(total.hist, r.hist_ok);
-      H.decodeInto(total.hist, r.hist_err);
+      total.hist.addEncoded(r.hist_ok);
+      total.hist.addEncoded(r.hist_err);
     }
     const stepSeconds = stepMinutes * 60;
 
@@ -114,8 +114,8 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       o.errors += r.errors;
       o.http4xx += r.http_4xx;
       o.http5xx += r.http_5xx;
-      H.decodeInto(o.hist, r.hist_ok);
-      H.decodeInto(o.hist, r.hist_err);
+      o.hist.addEncoded(r.hist_ok);
+      o.hist.addEncoded(r.hist_err);
     }
 
     const peers = (column: 'source' | 'target') => {
@@ -131,8 +131,8 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
         if (!p) map.set(r.peer, (p = { ...acc(), type: r.type }));
         p.calls += r.calls;
         p.errors += r.errors;
-        H.decodeInto(p.hist, r.hist_ok);
-        H.decodeInto(p.hist, r.hist_err);
+        p.hist.addEncoded(r.hist_ok);
+        p.hist.addEncoded(r.hist_err);
       }
       return map;
     };
@@ -155,8 +155,8 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       if (!v) versions.set(r.version, (v = { ...acc(), firstSeen: 0, lastSeen: 0 }));
       v.calls += r.calls;
       v.errors += r.errors;
-      H.decodeInto(v.hist, r.hist_ok);
-      H.decodeInto(v.hist, r.hist_err);
+      v.hist.addEncoded(r.hist_ok);
+      v.hist.addEncoded(r.hist_err);
     }
 
     return {
@@ -171,12 +171,12 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
         rps: b.requests / stepSeconds,
         errors: b.errors,
         errorRate: b.requests ? b.errors / b.requests : 0,
-        okP50Ms: H.quantileMs(b.ok, 0.5),
-        okP95Ms: H.quantileMs(b.ok, 0.95),
-        okP99Ms: H.quantileMs(b.ok, 0.99),
-        errP50Ms: H.quantileMs(b.err, 0.5),
-        errP95Ms: H.quantileMs(b.err, 0.95),
-        errP99Ms: H.quantileMs(b.err, 0.99),
+        okP50Ms: b.ok.quantileMs(0.5),
+        okP95Ms: b.ok.quantileMs(0.95),
+        okP99Ms: b.ok.quantileMs(0.99),
+        errP50Ms: b.err.quantileMs(0.5),
+        errP95Ms: b.err.quantileMs(0.95),
+        errP99Ms: b.err.quantileMs(0.99),
         http2xx: b.http2xx,
         http3xx: b.http3xx,
         http4xx: b.http4xx,

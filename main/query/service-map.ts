@@ -7,10 +7,10 @@ import { type ReadStore, windowOf } from './read-store';
 interface Acc {
   calls: number;
   errors: number;
-  hist: H.Histogram;
+  hist: H.DenseHistogram;
 }
 
-const acc = (): Acc => ({ calls: 0, errors: 0, hist: new Map() });
+const acc = (): Acc => ({ calls: 0, errors: 0, hist: new H.DenseHistogram() });
 
 function red(a: Acc, seconds: number) {
   return {
@@ -18,9 +18,9 @@ function red(a: Acc, seconds: number) {
     errors: a.errors,
     rps: a.calls / seconds,
     errorRate: a.calls > 0 ? a.errors / a.calls : 0,
-    p50Ms: H.quantileMs(a.hist, 0.5),
-    p95Ms: H.quantileMs(a.hist, 0.95),
-    p99Ms: H.quantileMs(a.hist, 0.99),
+    p50Ms: a.hist.quantileMs(0.5),
+    p95Ms: a.hist.quantileMs(0.95),
+    p99Ms: a.hist.quantileMs(0.99),
   };
 }
 
@@ -41,8 +41,8 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
       if (!a) services.set(r.name, (a = { ...acc(), namespace: r.namespace }));
       a.calls += r.calls;
       a.errors += r.errors;
-      H.decodeInto(a.hist, r.ok);
-      H.decodeInto(a.hist, r.err);
+      a.hist.addEncoded(r.ok);
+      a.hist.addEncoded(r.err);
     }
     const edges = new Map<string, Acc & { source: string; target: string; type: ConnectionType; writes: number }>();
     for (const r of store
@@ -57,8 +57,8 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
       e.calls += r.calls;
       e.errors += r.errors;
       e.writes += r.writes;
-      H.decodeInto(e.hist, r.ok);
-      H.decodeInto(e.hist, r.err);
+      e.hist.addEncoded(r.ok);
+      e.hist.addEncoded(r.err);
     }
 
     const nodes = new Map<string, MapNode>();
@@ -100,7 +100,7 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
         if (!i) incoming.set(e.target, (i = { ...acc(), writers: new Set(), callers: new Set() }));
         i.calls += e.calls;
         i.errors += e.errors;
-        H.merge(i.hist, e.hist);
+        i.hist.add(e.hist);
         i.callers.add(e.source);
         if (e.writes > 0) i.writers.add(e.source);
       }

@@ -21,16 +21,16 @@ export const MIN_REQUESTS_FOR_BASELINE = 50;
 
 /** p95 per service over minutes [m0, m1] from the service rollups (null on thin traffic). */
 function p95ByService(store: ReadStore, m0: number, m1: number): Map<number, number | null> {
-  const hists = new Map<number, H.Histogram>();
+  const hists = new Map<number, H.DenseHistogram>();
   for (const r of store
     .stmt('SELECT service_id, hist_ok, hist_err FROM rollup_service_minute WHERE minute BETWEEN ? AND ?')
     .all(m0, m1) as Array<{ service_id: number; hist_ok: Buffer | null; hist_err: Buffer | null }>) {
     let h = hists.get(r.service_id);
-    if (!h) hists.set(r.service_id, (h = new Map()));
-    H.decodeInto(h, r.hist_ok);
-    H.decodeInto(h, r.hist_err);
+    if (!h) hists.set(r.service_id, (h = new H.DenseHistogram()));
+    h.addEncoded(r.hist_ok);
+    h.addEncoded(r.hist_err);
   }
-  return new Map([...hists].map(([id, h]) => [id, H.total(h) >= MIN_REQUESTS_FOR_BASELINE ? H.quantileMs(h, 0.95) : null]));
+  return new Map([...hists].map(([id, h]) => [id, h.total >= MIN_REQUESTS_FOR_BASELINE ? h.quantileMs(0.95) : null]));
 }
 
 export function listServices(
@@ -77,20 +77,20 @@ export function listServices(
     const perBucket = buckets > 0 ? (m1 - m0 + 1) / buckets : 1;
     const agg = new Map<
       number,
-      { spans: number; spanErrors: number; calls: number; errors: number; hist: H.Histogram; spark: number[]; errSpark: number[] }
+      { spans: number; spanErrors: number; calls: number; errors: number; hist: H.DenseHistogram; spark: number[]; errSpark: number[] }
     >();
     for (const r of rows) {
       let a = agg.get(r.service_id);
       if (!a) {
-        a = { spans: 0, spanErrors: 0, calls: 0, errors: 0, hist: new Map(), spark: new Array(buckets).fill(0), errSpark: new Array(buckets).fill(0) };
+        a = { spans: 0, spanErrors: 0, calls: 0, errors: 0, hist: new H.DenseHistogram(), spark: new Array(buckets).fill(0), errSpark: new Array(buckets).fill(0) };
         agg.set(r.service_id, a);
       }
       a.spans += r.spans;
       a.spanErrors += r.span_errors;
       a.calls += r.calls;
       a.errors += r.errors;
-      H.decodeInto(a.hist, r.hist_ok);
-      H.decodeInto(a.hist, r.hist_err);
+      a.hist.addEncoded(r.hist_ok);
+      a.hist.addEncoded(r.hist_err);
       if (buckets > 0) {
         const b = Math.min(buckets - 1, Math.floor((r.minute - m0) / perBucket));
         a.spark[b] += r.calls;
@@ -111,9 +111,9 @@ export function listServices(
         requestErrors: a?.errors ?? 0,
         errorRate: a && a.calls > 0 ? a.errors / a.calls : 0,
         rps: (a?.calls ?? 0) / seconds,
-        p50Ms: a ? H.quantileMs(a.hist, 0.5) : null,
-        p95Ms: a ? H.quantileMs(a.hist, 0.95) : null,
-        p99Ms: a ? H.quantileMs(a.hist, 0.99) : null,
+        p50Ms: a ? a.hist.quantileMs(0.5) : null,
+        p95Ms: a ? a.hist.quantileMs(0.95) : null,
+        p99Ms: a ? a.hist.quantileMs(0.99) : null,
         lastSeen: s.last_seen_ms,
         versions: versions.get(s.id) ?? [],
         health: healthOf(a && a.calls > 0 ? a.errors / a.calls : 0, a?.calls ?? 0),

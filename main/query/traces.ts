@@ -1,6 +1,6 @@
 // Trace search (from the per-trace summaries, or from spans when span-level filters are
 // given) and trace by id.
-import type { SpanDetail, TraceDetail, TraceSummary } from '../../common/api/schemas';
+import type { TraceDetail, TraceSummary } from '../../common/api/schemas';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../../common/model';
 import { normalizeTraceId, toHex } from '../../common/ids';
 import { type ReadStore, jsonPath, msToNs, nsToMs, parseJson, serviceIds, windowOf } from './read-store';
@@ -175,7 +175,11 @@ type SpanRowRaw = [
   string, // scope attributes
 ];
 
-export function getTrace(store: ReadStore, traceIdInput: string): TraceDetail {
+/**
+ * One trace as JSON text. The stored attribute, event and link JSON is spliced in as it is,
+ * never parsed and re-serialised: that is most of the work for a 10,000-span trace.
+ */
+export function getTraceJson(store: ReadStore, traceIdInput: string): string {
   const traceId = normalizeTraceId(traceIdInput);
   if (!traceId) throw new QueryError('bad_trace_id', `"${traceIdInput}" is not a trace id (32 or 16 hex digits)`);
   return store.timed('traces.get', () => {
@@ -192,38 +196,26 @@ export function getTrace(store: ReadStore, traceIdInput: string): TraceDetail {
       )
       .all(Buffer.from(traceId, 'hex')) as SpanRowRaw[];
     if (rows.length === 0) throw new QueryError('not_found', `trace ${traceId} is not in the store`, 404);
-    const resources = new Map<bigint, Record<string, unknown>>();
-    const spans: SpanDetail[] = rows.map((r) => {
-      let resource = resources.get(r[18]);
-      if (!resource) {
-        resource = parseJson(r[19], {});
-        resources.set(r[18], resource);
-      }
-      return {
-        spanId: toHex(r[0]),
-        parentSpanId: r[1] ? toHex(r[1]) : '',
-        service: r[2],
-        name: r[3],
-        kind: SPAN_KIND_NAMES[Number(r[4])] ?? 'UNSPECIFIED',
-        startTimeUnixNano: r[5].toString(),
-        endTimeUnixNano: r[6].toString(),
-        durationMs: nsToMs(r[6] - r[5]),
-        status: { code: STATUS_CODE_NAMES[Number(r[7])] ?? 'UNSET', message: r[8] ?? '' },
-        isError: r[9] === 1n,
-        traceState: r[10] ?? '',
-        flags: Number(r[11] ?? 0n),
-        attributes: parseJson(r[12], {}),
-        events: parseJson(r[13], []),
-        links: parseJson(r[14], []),
-        droppedAttributesCount: Number(r[15] ?? 0n),
-        droppedEventsCount: Number(r[16] ?? 0n),
-        droppedLinksCount: Number(r[17] ?? 0n),
-        resource: { attributes: resource, schemaUrl: r[20] },
-        scope: { name: r[21], version: r[22], attributes: parseJson(r[23], {}) },
-      };
-    });
-    return { traceId, spans };
+    const parts: string[] = [];
+    for (const r of rows) {
+      parts.push(
+        `{"spanId":"${toHex(r[0])}","parentSpanId":"${r[1] ? toHex(r[1]) : ''}","service":${JSON.stringify(r[2])},"name":${JSON.stringify(r[3])}` +
+          `,"kind":"${SPAN_KIND_NAMES[Number(r[4])] ?? 'UNSPECIFIED'}","startTimeUnixNano":"${r[5]}","endTimeUnixNano":"${r[6]}"` +
+          `,"durationMs":${nsToMs(r[6] - r[5])},"status":{"code":"${STATUS_CODE_NAMES[Number(r[7])] ?? 'UNSET'}","message":${JSON.stringify(r[8] ?? '')}}` +
+          `,"isError":${r[9] === 1n},"traceState":${JSON.stringify(r[10] ?? '')},"flags":${Number(r[11] ?? 0n)}` +
+          `,"attributes":${r[12] || '{}'},"events":${r[13] ?? '[]'},"links":${r[14] ?? '[]'}` +
+          `,"droppedAttributesCount":${Number(r[15] ?? 0n)},"droppedEventsCount":${Number(r[16] ?? 0n)},"droppedLinksCount":${Number(r[17] ?? 0n)}` +
+          `,"resource":{"attributes":${r[19] || '{}'},"schemaUrl":${JSON.stringify(r[20])}}` +
+          `,"scope":{"name":${JSON.stringify(r[21])},"version":${JSON.stringify(r[22])},"attributes":${r[23] || '{}'}}}`,
+      );
+    }
+    return `{"traceId":"${traceId}","spans":[${parts.join(',')}]}`;
   });
+}
+
+/** One trace as objects (export, tests); the API serves getTraceJson's text directly. */
+export function getTrace(store: ReadStore, traceIdInput: string): TraceDetail {
+  return JSON.parse(getTraceJson(store, traceIdInput)) as TraceDetail;
 }
 
 /** Attribute keys (or values of one key) seen on recent spans/logs, most frequent first. */

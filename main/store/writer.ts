@@ -116,7 +116,12 @@ export class StoreWriter {
   private readonly writeTx: (batches: TelemetryBatch[], receivedMs: number) => WriteResult;
 
 
-  constructor(private readonly db: Db) {
+  /** `rollups: false` stores spans and trace summaries only — the benchmark's baseline for
+   * what the rollups cost at ingest. */
+  constructor(
+    private readonly db: Db,
+    private readonly options: { rollups?: boolean } = {},
+  ) {
     registerFunctions(db);
     this.stmt = {
       insertService: db.prepare(
@@ -500,6 +505,7 @@ export class StoreWriter {
     t.spans++;
     if (isError) t.errors++;
     t.services.add(res.serviceName);
+    if (this.options.rollups === false) return;
     // Rollups: every span counts for its service; requests entering it also get latency.
     const minute = Number(sp.startNs / MINUTE_NS);
     const a = minuteAgg(st.serviceMinutes, `${res.serviceId}:${minute}`, res.serviceId, minute, '');

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import * as H from './latency-histogram';
+
+describe('latency histogram', () => {
+  it('buckets are contiguous: exact below 16 µs, then within 1/16 of their value', () => {
+    for (let i = 1; i < H.BUCKET_COUNT - 1; i++) expect(H.bucketLow(i + 1)).toBeGreaterThan(H.bucketLow(i));
+    for (const micros of [1, 15]) expect(Math.abs(H.bucketMid(H.bucketOf(micros)) - micros)).toBeLessThanOrEqual(0.5);
+    for (const micros of [16, 17, 100, 999, 12_345, 1_000_000, 3_600_000_000]) {
+      const b = H.bucketOf(micros);
+      expect(H.bucketLow(b)).toBeLessThanOrEqual(micros);
+      expect(Math.abs(H.bucketMid(b) - micros) / micros).toBeLessThanOrEqual(1 / 16 + 1e-9);
+    }
+  });
+
+  it('merges and reads quantiles the same sparse or dense, through the stored encoding', () => {
+    const a: H.Histogram = new Map();
+    const b: H.Histogram = new Map();
+    for (let ms = 1; ms <= 100; ms++) H.record(ms % 2 ? a : b, ms * 1000);
+    const dense = new H.DenseHistogram();
+    dense.addEncoded(H.encode(a));
+    dense.addEncoded(H.encode(b));
+    const sparse = H.merge(H.decode(H.encode(a)), H.decode(H.encode(b)));
+    expect(dense.total).toBe(100);
+    for (const q of [0.5, 0.9, 0.95, 0.99]) expect(dense.quantileMs(q)).toBe(H.quantileMs(sparse, q));
+    expect(dense.quantileMs(0.5)).toBeCloseTo(50, -0.5);
+    expect(H.countAtMostEncoded(H.encode(sparse), 20_000)).toBe(20);
+    expect(new H.DenseHistogram().quantileMs(0.5)).toBeNull();
+  });
+});
