@@ -9,7 +9,8 @@
 // the ingest queue is full and UNAVAILABLE when the store failed, both with a
 // google.rpc.RetryInfo so exporters retry after the given delay.
 import * as grpc from '@grpc/grpc-js';
-import { ProxyTracerProvider, SpanStatusCode, metrics, trace } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { SELF_TELEMETRY_HEADER, ingestCounters, ingestTracer, untracedTracer } from './ingest-telemetry';
 import type { Signal } from '../../common/model';
 import { Backpressure, type OtlpSink, type ReceiverStats } from './sink';
 import { exportResponse, statusBody } from './responses';
@@ -48,12 +49,6 @@ function exportService(path: string): grpc.ServiceDefinition {
   };
 }
 
-const tracer = trace.getTracer('loupe.ingest');
-const noopTracer = new ProxyTracerProvider().getDelegate().getTracer('loupe.ingest');
-const meter = metrics.getMeter('loupe.ingest');
-const acceptedCounter = meter.createCounter('loupe.ingest.items.accepted', { description: 'Items stored from OTLP requests' });
-const rejectedCounter = meter.createCounter('loupe.ingest.items.rejected', { description: 'Items rejected as invalid' });
-const requestCounter = meter.createCounter('loupe.ingest.requests', { description: 'OTLP requests by outcome' });
 
 /** A failed call: the status code, its message and, for retryable ones, the delay to advise. */
 interface Failure {
@@ -116,8 +111,8 @@ export class OtlpGrpcReceiver {
 
   private async handle(signal: Signal, call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>): Promise<void> {
     this.stats.requests++;
-    const self = call.metadata.get('x-loupe-self-telemetry').length > 0;
-    await (self ? noopTracer : tracer).startActiveSpan(
+    const self = call.metadata.get(SELF_TELEMETRY_HEADER).length > 0;
+    await (self ? untracedTracer : ingestTracer).startActiveSpan(
       `ingest ${signal}`,
       { attributes: { 'otlp.signal': signal, 'otlp.encoding': 'protobuf', 'rpc.system': 'grpc' } },
       async (span) => {
@@ -135,10 +130,10 @@ export class OtlpGrpcReceiver {
           } else if (outcome.failed) {
             failure = { code: grpc.status.UNAVAILABLE, message: outcome.failed, retryDelaySeconds: STORE_RETRY_SECONDS };
           } else {
-            acceptedCounter.add(outcome.accepted, { signal });
-            if (outcome.rejected) rejectedCounter.add(outcome.rejected, { signal });
+            ingestCounters().accepted.add(outcome.accepted, { signal });
+            if (outcome.rejected) ingestCounters().rejected.add(outcome.rejected, { signal });
             span.setAttributes({ 'loupe.accepted': outcome.accepted, 'loupe.rejected': outcome.rejected, 'loupe.duplicates': outcome.duplicates });
-            requestCounter.add(1, { signal, outcome: outcome.rejected ? 'partial' : 'ok' });
+            ingestCounters().requests.add(1, { signal, outcome: outcome.rejected ? 'partial' : 'ok' });
             const message = outcome.rejected ? outcome.errors.join('; ') : '';
             callback(null, exportResponse(signal, 'protobuf', outcome.rejected, message));
             return;
@@ -152,7 +147,7 @@ export class OtlpGrpcReceiver {
           if (failure) {
             span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
             span.setAttribute('rpc.grpc.status_code', failure.code);
-            requestCounter.add(1, { signal, outcome: grpc.status[failure.code] });
+            ingestCounters().requests.add(1, { signal, outcome: grpc.status[failure.code] });
             callback(failureStatus(failure));
           }
           span.end();

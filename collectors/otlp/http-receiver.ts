@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gunzip, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
-import { ProxyTracerProvider, SpanStatusCode, metrics, trace } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { SELF_TELEMETRY_HEADER, ingestCounters, ingestTracer, untracedTracer } from './ingest-telemetry';
 import type { Signal } from '../../common/model';
 import { Backpressure, type OtlpSink, type ReceiverStats } from './sink';
 import { RpcCode, exportResponse, statusBody } from './responses';
@@ -29,12 +30,6 @@ export const DEFAULT_MAX_DECOMPRESSED = 64 * 1024 * 1024;
 
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
 
-const tracer = trace.getTracer('loupe.ingest');
-const noopTracer = new ProxyTracerProvider().getDelegate().getTracer('loupe.ingest');
-const meter = metrics.getMeter('loupe.ingest');
-const acceptedCounter = meter.createCounter('loupe.ingest.items.accepted', { description: 'Items stored from OTLP requests' });
-const rejectedCounter = meter.createCounter('loupe.ingest.items.rejected', { description: 'Items rejected as invalid' });
-const requestCounter = meter.createCounter('loupe.ingest.requests', { description: 'OTLP requests by outcome' });
 
 class HttpError extends Error {
   constructor(
@@ -98,7 +93,7 @@ export class OtlpHttpReceiver {
       return this.sendStatus(res, encoding, 405, RpcCode.UNIMPLEMENTED, `${req.method} is not supported on ${path}; use POST`);
     }
     // Loupe's own exported telemetry is not traced again (see self-telemetry).
-    const t = req.headers['x-loupe-self-telemetry'] ? noopTracer : tracer;
+    const t = req.headers[SELF_TELEMETRY_HEADER] ? untracedTracer : ingestTracer;
     await t.startActiveSpan(`ingest ${signal}`, { attributes: { 'otlp.signal': signal, 'otlp.encoding': encoding } }, async (span) => {
       try {
         if (contentType !== 'application/x-protobuf' && contentType !== 'application/json') {
@@ -120,10 +115,10 @@ export class OtlpHttpReceiver {
           throw new HttpError(400, outcome.malformed);
         }
         if (outcome.failed) throw new HttpError(503, outcome.failed, RpcCode.UNAVAILABLE);
-        acceptedCounter.add(outcome.accepted, { signal });
-        if (outcome.rejected) rejectedCounter.add(outcome.rejected, { signal });
+        ingestCounters().accepted.add(outcome.accepted, { signal });
+        if (outcome.rejected) ingestCounters().rejected.add(outcome.rejected, { signal });
         span.setAttributes({ 'loupe.accepted': outcome.accepted, 'loupe.rejected': outcome.rejected, 'loupe.duplicates': outcome.duplicates });
-        requestCounter.add(1, { signal, outcome: outcome.rejected ? 'partial' : 'ok' });
+        ingestCounters().requests.add(1, { signal, outcome: outcome.rejected ? 'partial' : 'ok' });
         const message = outcome.rejected ? outcome.errors.join('; ') : '';
         this.send(res, encoding, 200, exportResponse(signal, encoding, outcome.rejected, message));
       } catch (e) {
@@ -137,7 +132,7 @@ export class OtlpHttpReceiver {
         if (err.status === 503 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', '5');
         span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
         span.setAttribute('http.response.status_code', err.status);
-        requestCounter.add(1, { signal, outcome: String(err.status) });
+        ingestCounters().requests.add(1, { signal, outcome: String(err.status) });
         this.sendStatus(res, encoding, err.status, err.rpcCode, err.message);
       } finally {
         span.end();

@@ -10,9 +10,7 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { VERSION } from '../config/paths';
 
-/** Requests carrying this header are Loupe's own exports: the receiver does not trace them,
- * so exporting a span never produces another span to export. */
-export const SELF_TELEMETRY_HEADER = 'x-loupe-self-telemetry';
+import { SELF_TELEMETRY_HEADER } from '../../collectors/otlp/ingest-telemetry';
 
 export interface SelfTelemetry {
   shutdown(): Promise<void>;
