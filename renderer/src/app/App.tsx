@@ -12,6 +12,10 @@ import { Unauthorized } from './Unauthorized';
 const TracesPage = lazy(() => import('../features/traces/TracesPage').then((m) => ({ default: m.TracesPage })));
 const TraceView = lazy(() => import('../features/traces/TraceView').then((m) => ({ default: m.TraceView })));
 const LogsPage = lazy(() => import('../features/logs/LogsPage').then((m) => ({ default: m.LogsPage })));
+const MapPage = lazy(() => import('../features/map/MapPage').then((m) => ({ default: m.MapPage })));
+const ServicePage = lazy(() => import('../features/service/ServicePage').then((m) => ({ default: m.ServicePage })));
+const SloPage = lazy(() => import('../features/slo/SloPage').then((m) => ({ default: m.SloPage })));
+const ComparePage = lazy(() => import('../features/compare/ComparePage').then((m) => ({ default: m.ComparePage })));
 const CatalogSection = lazy(() => import('../features/catalog/CatalogSection').then((m) => ({ default: m.CatalogSection })));
 
 function Page({ children }: { children: ReactNode }) {
@@ -66,6 +70,30 @@ const router = createBrowserRouter([
       { path: '/', element: <Home /> },
       { path: '/services', element: <ServicesPage /> },
       {
+        path: '/services/:name',
+        element: (
+          <Page>
+            <ServicePage />
+          </Page>
+        ),
+      },
+      {
+        path: '/map',
+        element: (
+          <Page>
+            <MapPage />
+          </Page>
+        ),
+      },
+      {
+        path: '/slos',
+        element: (
+          <Page>
+            <SloPage />
+          </Page>
+        ),
+      },
+      {
         path: '/traces',
         element: (
           <Page>
@@ -78,6 +106,14 @@ const router = createBrowserRouter([
         element: (
           <Page>
             <TraceView />
+          </Page>
+        ),
+      },
+      {
+        path: '/compare',
+        element: (
+          <Page>
+            <ComparePage />
           </Page>
         ),
       },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTraceModel } from '../traces/trace-model';
 import { traceOf, type SpanSpec } from '../traces/trace-fixtures';
-import { diffTraces } from './trace-diff';
+import { diffTraces, spanPathKeys } from './trace-diff';
 
 const BASE: SpanSpec[] = [
   { id: 'r', service: 'web', name: 'POST /checkout', start: 0, end: 100 },
@@ -69,5 +69,15 @@ describe('trace diff', () => {
   it('finds no differences between a trace and itself', () => {
     const same = diffTraces(a, a);
     expect(same.rows.every((r) => r.kind === 'both' && !r.regression && !r.improvement && !r.countChanged && r.deltaMs === 0)).toBe(true);
+  });
+});
+
+describe('span path keys', () => {
+  it('give every span the key of its diff row', () => {
+    const a = buildTraceModel(traceOf(BASE));
+    const keys = spanPathKeys(a);
+    const rowKeys = new Set(diffTraces(a, a).rows.map((r) => r.key));
+    expect(keys.size).toBe(BASE.length);
+    for (const k of keys.values()) expect(rowKeys.has(k)).toBe(true);
   });
 });

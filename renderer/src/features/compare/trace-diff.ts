@@ -142,3 +142,17 @@ export function diffTraces(a: TraceModel, b: TraceModel, thresholds: DiffThresho
   }
   return { rows, ...summary, durationA: a.durationMs, durationB: b.durationMs };
 }
+
+/** Each span's operation path key (the same keys as DiffRow.key), by span id. */
+export function spanPathKeys(model: TraceModel): Map<string, string> {
+  const keys = new Map<string, string>();
+  const byNode = new Map<SpanNode, string>();
+  for (const n of model.order) {
+    const seg = `${n.span.service}\u0000${n.span.name}`;
+    const parentKey = n.parent ? byNode.get(n.parent) : undefined;
+    const key = parentKey ? parentKey + SEP + seg : seg;
+    byNode.set(n, key);
+    keys.set(n.span.spanId, key);
+  }
+  return keys;
+}

@@ -5,6 +5,7 @@ import { AttributeTable } from '../../ui/AttributeTable';
 import { ServiceChip } from '../../ui/Chip';
 import { formatAbsolute, formatDuration, formatOffset, shortId } from '../../ui/format';
 import { nsToOffsetMs, type SpanNode, type TraceModel } from './trace-model';
+import { skewText } from './Waterfall';
 
 export function SpanDetailPanel({
   model,
@@ -13,9 +14,12 @@ export function SpanDetailPanel({
   onSelect,
   logCount,
   onShowLogs,
+  critical,
 }: {
   model: TraceModel;
   node: SpanNode;
+  /** This span's time on the critical path, when the path is shown. */
+  critical?: Array<[number, number]> | null;
   onClose: () => void;
   onSelect: (spanId: string) => void;
   logCount: number | null;
@@ -42,9 +46,44 @@ export function SpanDetailPanel({
       </header>
       <div className="sd-body">
         {s.isError && s.status.message ? <div className="sd-status-msg">{s.status.message}</div> : null}
+        {node.skew ? (
+          <div className="sd-note sd-note-warn" data-testid="skew-note">
+            <b>{skewText(node)}.</b> The clocks of the hosts that recorded the two spans disagree (or the parent ended before
+            work it started). The waterfall shows both as reported; the critical path only counts the overlap.
+          </div>
+        ) : null}
+        {node.orphan ? (
+          <div className="sd-note sd-note-warn">
+            <b>Orphan span.</b> Its parent <span className="mono">{s.parentSpanId}</span> is not in this trace (not sent, dropped, or still
+            on its way), so it is shown at the top level.
+          </div>
+        ) : null}
+        {node.cyclic ? (
+          <div className="sd-note sd-note-warn">
+            <b>Parent cycle.</b> Following this span's parents leads back to itself; the cycle was cut here.
+          </div>
+        ) : null}
         <dl className="facts">
           <dt>Duration</dt>
-          <dd className="mono">{formatDuration(node.durationMs)}</dd>
+          <dd className="mono">
+            {formatDuration(node.durationMs)}
+            {node.children.length ? <span className="muted"> · self {formatDuration(node.selfMs)}</span> : null}
+          </dd>
+          {critical !== undefined ? (
+            <>
+              <dt>Critical path</dt>
+              <dd className="mono">
+                {critical && critical.length ? (
+                  <>
+                    {formatDuration(critical.reduce((a, [x, y]) => a + y - x, 0))}{' '}
+                    <span className="muted">of this span's own time</span>
+                  </>
+                ) : (
+                  <span className="muted">not on the path</span>
+                )}
+              </dd>
+            </>
+          ) : null}
           <dt>Start</dt>
           <dd className="mono" title={formatAbsolute(startMs)}>
             {formatOffset(node.offsetMs)} <span className="muted">· {formatAbsolute(startMs)}</span>

@@ -1,7 +1,11 @@
-// One trace: header, waterfall and span details, and the trace's logs in a second tab.
+// One trace: header with the service legend, the overview and waterfall with find, errors,
+// critical path and zoom; span details; per-operation statistics; and the trace's logs.
+// The address is the state: span, tab, find, critical path and zoom are query parameters.
 import { useCallback, useMemo, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { useTrace, useTraceLogs } from '../../api/hooks';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { traceToOtlpJson } from '../../../../common/otlp-export';
+import type { TraceDetail } from '../../../../common/api/schemas';
+import { useTraceLogs } from '../../api/hooks';
 import { useShortcuts } from '../../app/shortcuts';
 import { useUpdateParams } from '../../app/url-state';
 import { ServiceChip } from '../../ui/Chip';
@@ -11,20 +15,29 @@ import { Tabs } from '../../ui/overlays';
 import { EmptyHint, ErrorBanner, SkeletonBlock } from '../../ui/states';
 import { LogDetail } from '../logs/LogDetail';
 import { LogList } from '../logs/LogList';
+import { criticalPath } from './critical-path';
 import { SpanDetailPanel } from './SpanDetail';
-import { buildTraceModel, flattenRows, type TraceModel } from './trace-model';
-import { Waterfall } from './Waterfall';
+import { findSpans, stepThrough } from './trace-find';
+import { ancestorIds, buildTraceModel, flattenRows, type SpanNode, type TraceModel } from './trace-model';
+import { fetchTimings, useTraceDetail } from './trace-query';
+import type { StatsGrouping } from './trace-stats';
+import { TraceMinimap } from './TraceMinimap';
+import { TraceStatsTable } from './TraceStatsTable';
+import { TraceToolbar } from './TraceToolbar';
+import { Waterfall, type TimeView } from './Waterfall';
 
-type Tab = 'timeline' | 'logs';
+type Tab = 'timeline' | 'stats' | 'logs';
 
 export function TraceView() {
   const { traceId = '' } = useParams();
-  const trace = useTrace(traceId);
-  const model = useMemo(() => {
+  const trace = useTraceDetail(traceId);
+  const built = useMemo(() => {
     if (!trace.data) return null;
+    const t0 = performance.now();
     const m = buildTraceModel(trace.data);
+    const buildMs = performance.now() - t0;
     registerServiceColors(m.services.map((s) => s.name));
-    return m;
+    return { model: m, buildMs };
   }, [trace.data]);
 
   return (
@@ -34,15 +47,20 @@ export function TraceView() {
           <BackLink />
           <ErrorBanner error={trace.error} onRetry={() => void trace.refetch()} what={`Could not open trace ${traceId}`} />
         </div>
-      ) : !model ? (
+      ) : !built || !trace.data ? (
         <div className="page-pad">
           <BackLink />
           <SkeletonBlock height={64} />
           <div style={{ height: 12 }} />
           <SkeletonBlock height={360} />
         </div>
+      ) : built.model.nodes.length === 0 ? (
+        <div className="page-pad">
+          <BackLink />
+          <EmptyHint title={`Trace ${traceId} has no spans`}>It may have been removed by retention.</EmptyHint>
+        </div>
       ) : (
-        <TraceLoaded model={model} />
+        <TraceLoaded key={traceId} model={built.model} detail={trace.data} buildMs={built.buildMs} />
       )}
     </div>
   );
@@ -60,15 +78,37 @@ function BackLink() {
   );
 }
 
-function TraceLoaded({ model }: { model: TraceModel }) {
+function parseZoom(raw: string | null, total: number): TimeView | null {
+  if (!raw) return null;
+  const m = /^(-?[\d.]+)-([\d.]+)$/.exec(raw);
+  if (!m) return null;
+  const from = Math.max(0, Number(m[1]));
+  const to = Math.min(total, Number(m[2]));
+  return Number.isFinite(from) && Number.isFinite(to) && to > from ? { from, to } : null;
+}
+
+const round = (ms: number) => String(Math.round(ms * 1000) / 1000);
+
+function TraceLoaded({ model, detail, buildMs }: { model: TraceModel; detail: TraceDetail; buildMs: number }) {
   const [params] = useSearchParams();
   const updateParams = useUpdateParams();
-  const selectedId = params.get('span');
-  const tab: Tab = params.get('tab') === 'logs' ? 'logs' : 'timeline';
+  const navigate = useNavigate();
+  const cursorId = params.get('span');
+  const tabParam = params.get('tab');
+  const tab: Tab = tabParam === 'logs' || tabParam === 'stats' ? tabParam : 'timeline';
   const spanLogsOnly = params.get('spanLogs') === '1';
-  const selected = selectedId ? (model.byId.get(selectedId) ?? null) : null;
+  const find = params.get('find') ?? '';
+  const showCritical = params.get('cp') === '1';
+  const grouping: StatsGrouping = params.get('group') === 'service' ? 'service' : 'operation';
+  const zoom = parseZoom(params.get('zoom'), model.durationMs);
+  const view: TimeView = zoom ?? { from: 0, to: model.durationMs };
+  const cursor = cursorId ? (model.byId.get(cursorId) ?? null) : null;
+  const [detailsOpen, setDetailsOpen] = useState(true);
   const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   const rows = useMemo(() => flattenRows(model, collapsed), [model, collapsed]);
+  const matches = useMemo(() => findSpans(model, find), [model, find]);
+  const matchSet = useMemo(() => (find.trim() ? new Set(matches.map((n) => n.span.spanId)) : null), [matches, find]);
+  const critical = useMemo(() => (showCritical ? criticalPath(model) : null), [model, showCritical]);
 
   // Logs are looked up around the trace's own time, whatever the page's time range.
   const logWindow = useMemo(
@@ -76,26 +116,41 @@ function TraceLoaded({ model }: { model: TraceModel }) {
     [model.startMs, model.durationMs],
   );
   const logs = useTraceLogs(model.traceId, logWindow);
-  const spanLogCount = selected && logs.data ? logs.data.filter((l) => l.spanId === selected.span.spanId).length : null;
+  const spanLogCount = cursor && logs.data ? logs.data.filter((l) => l.spanId === cursor.span.spanId).length : null;
 
-  const update = useCallback(
-    (fn: (p: URLSearchParams) => void, replace = true) => updateParams(fn, { replace }),
-    [updateParams],
-  );
-  const select = useCallback(
-    (spanId: string | null) =>
+  const update = useCallback((fn: (p: URLSearchParams) => void, replace = true) => updateParams(fn, { replace }), [updateParams]);
+  const setParam = useCallback(
+    (key: string, value: string | null, replace = true) =>
       update((p) => {
-        if (spanId) p.set('span', spanId);
-        else p.delete('span');
-      }),
+        if (value) p.set(key, value);
+        else p.delete(key);
+      }, replace),
     [update],
   );
-  const setTab = (t: Tab) =>
-    update((p) => {
-      if (t === 'logs') p.set('tab', 'logs');
-      else p.delete('tab');
-    }, false);
 
+  /** Moves the cursor to a span, expanding collapsed ancestors so it is on screen. */
+  const goTo = useCallback(
+    (node: SpanNode | null) => {
+      if (!node) return;
+      const hidden = ancestorIds(node).filter((id) => collapsed.has(id));
+      if (hidden.length) {
+        setCollapsed((c) => {
+          const n = new Set(c);
+          for (const id of hidden) n.delete(id);
+          return n;
+        });
+      }
+      setParam('span', node.span.spanId);
+    },
+    [collapsed, setParam],
+  );
+  const onSelect = useCallback(
+    (spanId: string) => {
+      setDetailsOpen(true);
+      setParam('span', spanId);
+    },
+    [setParam],
+  );
   const toggle = useCallback(
     (spanId: string) =>
       setCollapsed((c) => {
@@ -106,42 +161,125 @@ function TraceLoaded({ model }: { model: TraceModel }) {
       }),
     [],
   );
+  const setCollapsedOf = (node: SpanNode, on: boolean) => {
+    if (!node.children.length || collapsed.has(node.span.spanId) === on) return false;
+    toggle(node.span.spanId);
+    return true;
+  };
+  const expandAll = useCallback(() => setCollapsed(new Set()), []);
+  const collapseAll = useCallback(
+    () => setCollapsed(new Set(model.roots.flatMap((r) => r.children).filter((n) => n.children.length).map((n) => n.span.spanId))),
+    [model],
+  );
 
-  const index = rows.findIndex((r) => r.node.span.spanId === selectedId);
+  const position = cursor ? cursor.index : -1;
+  const stepMatch = useCallback((dir: 1 | -1) => goTo(stepThrough(matches, position, dir)), [goTo, matches, position]);
+  const stepError = (dir: 1 | -1) => goTo(stepThrough(model.errors, position, dir));
+  const onFind = useCallback((q: string) => setParam('find', q.trim() ? q : null), [setParam]);
+  const setCritical = (on: boolean) => setParam('cp', on ? '1' : null);
+  const onView = useCallback((v: TimeView | null) => setParam('zoom', v ? `${round(v.from)}-${round(v.to)}` : null), [setParam]);
+  const setTab = (t: Tab) => setParam('tab', t === 'timeline' ? null : t, false);
+
+  const rowIndex = cursorId ? rows.findIndex((r) => r.node.span.spanId === cursorId) : -1;
   useShortcuts(
     {
-      j: () => rows.length && select(rows[Math.min(rows.length - 1, index + 1)].node.span.spanId),
-      k: () => rows.length && select(rows[Math.max(0, index - 1)].node.span.spanId),
-      ArrowLeft: () => selected && selected.children.length && !collapsed.has(selected.span.spanId) && toggle(selected.span.spanId),
-      ArrowRight: () => selected && collapsed.has(selected.span.spanId) && toggle(selected.span.spanId),
-      Enter: () => selected && selected.children.length && toggle(selected.span.spanId),
-      Escape: () => selectedId && select(null),
+      j: () => rows.length && onCursor(rows[Math.min(rows.length - 1, rowIndex + 1)].node),
+      k: () => rows.length && onCursor(rows[Math.max(0, rowIndex - 1)].node),
+      Enter: () => cursor && setDetailsOpen(true),
+      Escape: () => {
+        if (cursor && detailsOpen) setDetailsOpen(false);
+        else if (cursorId) setParam('span', null);
+      },
+      n: () => stepMatch(1),
+      N: () => stepMatch(-1),
+      e: () => stepError(1),
+      E: () => stepError(-1),
+      c: () => setCritical(!showCritical),
+      '[': () => collapseAtCursor(),
+      ']': () => cursor && setCollapsedOf(cursor, false),
+      ArrowLeft: () => collapseAtCursor(),
+      ArrowRight: () => cursor && setCollapsedOf(cursor, false),
     },
     tab === 'timeline',
   );
+  function onCursor(node: SpanNode) {
+    setParam('span', node.span.spanId);
+  }
+  /** Collapses the span under the cursor; on a leaf or a collapsed span, its parent. */
+  function collapseAtCursor() {
+    if (!cursor) return;
+    if (setCollapsedOf(cursor, true)) return;
+    if (cursor.parent) {
+      setCollapsedOf(cursor.parent, true);
+      onCursor(cursor.parent);
+    }
+  }
+
+  // The open-time figure: fetch start → first waterfall paint, as a performance measure.
+  const onFirstPaint = useCallback(() => {
+    const t = fetchTimings.get(model.traceId);
+    if (!t || performance.now() - t.start > 60_000) return;
+    fetchTimings.delete(model.traceId);
+    const end = performance.now();
+    performance.measure('loupe:trace-open', {
+      start: t.start,
+      end,
+      detail: { traceId: model.traceId, spans: model.nodes.length, fetchMs: t.end - t.start, buildMs, totalMs: end - t.start },
+    });
+  }, [model, buildMs]);
+
+  const exportTrace = () => {
+    const blob = new Blob([JSON.stringify(traceToOtlpJson(detail), null, 1)], { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `trace-${model.traceId}.json`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
 
   const root = model.root?.span;
   const traceLogs = logs.data ?? [];
-  const shownLogs = spanLogsOnly && selected ? traceLogs.filter((l) => l.spanId === selected.span.spanId) : traceLogs;
+  const shownLogs = spanLogsOnly && cursor ? traceLogs.filter((l) => l.spanId === cursor.span.spanId) : traceLogs;
   const [selectedLog, setSelectedLog] = useState<number | null>(null);
   const openLog = selectedLog !== null ? traceLogs.find((l) => l.id === selectedLog) : undefined;
+  const matchPosition = cursor && matchSet?.has(cursor.span.spanId) ? matches.indexOf(cursor) + 1 : 0;
+  const errorPosition = cursor && cursor.span.isError ? model.errors.indexOf(cursor) + 1 : 0;
+  const showDetails = !!cursor && detailsOpen;
 
   return (
     <>
       <header className="trace-head" data-testid="trace-header">
         <div className="trace-head-main">
-          <BackLink />
-          <h1 className="trace-title">
-            {root ? (
-              <>
-                <ServiceChip name={root.service} />
-                <span className="trace-root-name">{root.name}</span>
-              </>
-            ) : (
-              'Trace'
-            )}
-            {model.errorCount ? <span className="badge badge-error">{model.errorCount} error{model.errorCount === 1 ? '' : 's'}</span> : null}
-          </h1>
+          <div className="trace-head-top">
+            <h1 className="trace-title">
+              <BackLink />
+              {root ? (
+                <>
+                  <ServiceChip name={root.service} />
+                  <span className="trace-root-name">{root.name}</span>
+                </>
+              ) : (
+                'Trace'
+              )}
+              {model.errorCount ? <span className="badge badge-error">{model.errorCount} error{model.errorCount === 1 ? '' : 's'}</span> : null}
+            </h1>
+            <div className="trace-head-actions">
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => navigate(`/compare?a=${model.traceId}`)}
+                title="Compare this trace with another one"
+              >
+                Compare…
+              </button>
+              <button type="button" className="btn btn-small" onClick={exportTrace} title={`Download trace-${model.traceId}.json (OTLP JSON, importable anywhere)`}>
+                Export OTLP JSON
+              </button>
+            </div>
+          </div>
           <dl className="trace-facts">
             <div>
               <dt>Duration</dt>
@@ -150,6 +288,10 @@ function TraceLoaded({ model }: { model: TraceModel }) {
             <div>
               <dt>Spans</dt>
               <dd>{model.nodes.length.toLocaleString()}</dd>
+            </div>
+            <div>
+              <dt>Depth</dt>
+              <dd>{model.maxDepth + 1}</dd>
             </div>
             <div>
               <dt>Started</dt>
@@ -169,15 +311,35 @@ function TraceLoaded({ model }: { model: TraceModel }) {
                 </dd>
               </div>
             ) : null}
+            {model.skewed ? (
+              <div>
+                <dt>Clock skew</dt>
+                <dd title="Spans that start before or end after their parent">
+                  <button type="button" className="linklike text-warn" onClick={() => goTo(model.order.find((n) => n.skew) ?? null)}>
+                    {model.skewed} span{model.skewed === 1 ? '' : 's'}
+                  </button>
+                </dd>
+              </div>
+            ) : null}
           </dl>
         </div>
-        <div className="trace-services">
+        <div className="trace-services" role="list" aria-label="Services (colour legend)" data-testid="service-legend">
           {model.services.map((s) => (
-            <span key={s.name} className="trace-svc" title={`${s.spans} spans${s.errors ? `, ${s.errors} errors` : ''}`}>
+            <button
+              key={s.name}
+              type="button"
+              role="listitem"
+              className={`trace-svc${find === `service=${s.name}` ? ' trace-svc-active' : ''}`}
+              title={`${s.spans} spans${s.errors ? `, ${s.errors} errors` : ''} — click to find them`}
+              onClick={() => {
+                onFind(find === `service=${s.name}` ? '' : `service=${s.name}`);
+                if (tab !== 'timeline') setTab('timeline');
+              }}
+            >
               <ServiceChip name={s.name} />
-              <span className="muted small">{s.spans}</span>
+              <span className="muted small">{s.spans.toLocaleString()}</span>
               {s.errors ? <span className="chip chip-error">{s.errors} err</span> : null}
-            </span>
+            </button>
           ))}
         </div>
       </header>
@@ -185,6 +347,7 @@ function TraceLoaded({ model }: { model: TraceModel }) {
         <Tabs<Tab>
           tabs={[
             { id: 'timeline', label: 'Timeline' },
+            { id: 'stats', label: 'Statistics' },
             { id: 'logs', label: <>Logs {logs.data ? <span className="count">{traceLogs.length}</span> : null}</> },
           ]}
           value={tab}
@@ -195,50 +358,78 @@ function TraceLoaded({ model }: { model: TraceModel }) {
         </Link>
       </div>
       {tab === 'timeline' ? (
-        <div className={`trace-body${selected ? ' with-detail' : ''}`}>
-          <Waterfall
-            model={model}
-            rows={rows}
-            selectedId={selectedId}
-            onSelect={(id) => select(id === selectedId ? null : id)}
-            onToggle={toggle}
-            onExpandAll={() => setCollapsed(new Set())}
-            onCollapseAll={() => setCollapsed(new Set(model.roots.flatMap((r) => r.children).filter((n) => n.children.length).map((n) => n.span.spanId)))}
+        <>
+          <TraceToolbar
+            find={find}
+            onFind={onFind}
+            matchCount={matches.length}
+            matchPosition={matchPosition}
+            onStepMatch={stepMatch}
+            errorCount={model.errorCount}
+            errorPosition={errorPosition}
+            onStepError={stepError}
+            criticalPath={showCritical}
+            onCriticalPath={setCritical}
           />
-          {selected ? (
-            <SpanDetailPanel
+          <div className={`trace-body${showDetails ? ' with-detail' : ''}`}>
+            <Waterfall
               model={model}
-              node={selected}
-              onClose={() => select(null)}
-              onSelect={(id) => select(id)}
-              logCount={spanLogCount}
-              onShowLogs={() =>
-                update((p) => {
-                  p.set('tab', 'logs');
-                  p.set('spanLogs', '1');
-                }, false)
-              }
+              rows={rows}
+              view={view}
+              cursorId={cursorId}
+              onSelect={onSelect}
+              onToggle={toggle}
+              onExpandAll={expandAll}
+              onCollapseAll={collapseAll}
+              matches={matchSet}
+              findText={find.includes('=') ? undefined : find.trim().toLowerCase()}
+              critical={critical}
+              onFirstPaint={onFirstPaint}
+              overview={<TraceMinimap model={model} view={view} onView={onView} critical={critical?.segments} />}
             />
-          ) : null}
-        </div>
+            {showDetails && cursor ? (
+              <SpanDetailPanel
+                model={model}
+                node={cursor}
+                onClose={() => setDetailsOpen(false)}
+                onSelect={(id) => goTo(model.byId.get(id) ?? null)}
+                logCount={spanLogCount}
+                critical={critical ? (critical.segments.get(cursor.span.spanId) ?? null) : undefined}
+                onShowLogs={() =>
+                  update((p) => {
+                    p.set('tab', 'logs');
+                    p.set('spanLogs', '1');
+                  }, false)
+                }
+              />
+            ) : null}
+          </div>
+        </>
+      ) : tab === 'stats' ? (
+        <TraceStatsTable
+          model={model}
+          grouping={grouping}
+          onGrouping={(g) => setParam('group', g === 'operation' ? null : g)}
+          onFind={(q) =>
+            update((p) => {
+              p.set('find', q);
+              p.delete('tab');
+            }, false)
+          }
+        />
       ) : (
         <div className="trace-logs">
           <div className="trace-logs-bar">
-            <label className={`check${selected ? '' : ' disabled'}`}>
+            <label className={`check${cursor ? '' : ' disabled'}`}>
               <input
                 type="checkbox"
-                checked={spanLogsOnly && !!selected}
-                disabled={!selected}
-                onChange={(e) =>
-                  update((p) => {
-                    if (e.target.checked) p.set('spanLogs', '1');
-                    else p.delete('spanLogs');
-                  })
-                }
+                checked={spanLogsOnly && !!cursor}
+                disabled={!cursor}
+                onChange={(e) => setParam('spanLogs', e.target.checked ? '1' : null)}
               />
-              {selected ? (
+              {cursor ? (
                 <>
-                  Only span <b>{selected.span.name}</b> <span className="mono muted">{selected.span.spanId}</span>
+                  Only span <b>{cursor.span.name}</b> <span className="mono muted">{cursor.span.spanId}</span>
                 </>
               ) : (
                 'Select a span in the timeline to filter its logs'

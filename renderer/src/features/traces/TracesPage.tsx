@@ -1,5 +1,5 @@
 // Trace search: the form, a duration-over-time scatter, and the results table.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useTraceSearch } from '../../api/hooks';
 import type { TraceSummary } from '../../../../common/api/schemas';
@@ -15,6 +15,7 @@ import { EmptyHint, ErrorBanner, SkeletonBlock, SkeletonRows } from '../../ui/st
 import { filterFromParams, searchInput, writeFilter, type TraceFilter } from './search-params';
 import { TraceScatter } from './TraceScatter';
 import { TraceSearchForm } from './TraceSearchForm';
+import './trace-explorer.css';
 
 type SortKey = 'start' | 'root' | 'duration' | 'spans' | 'errors';
 const ACCESSORS: Record<SortKey, (t: TraceSummary) => number | string> = {
@@ -37,6 +38,11 @@ export function TracesPage() {
   const navigate = useNavigate();
   const { openFile } = useImport();
   const [selected, setSelected] = useState(0);
+  // Up to two traces picked for comparison (a third replaces the older pick).
+  const [picked, setPicked] = useState<string[]>([]);
+  const pick = (traceId: string, on: boolean) =>
+    setPicked((p) => (on ? [...p.filter((x) => x !== traceId), traceId].slice(-2) : p.filter((x) => x !== traceId)));
+  const fresh = useFreshIds(traces.data);
   const { sorted, sort, toggle } = useSorted<TraceSummary, SortKey>(traces.data ?? [], ACCESSORS, { key: 'start', dir: 'desc' });
   const maxDuration = useMemo(() => Math.max(0, ...(traces.data ?? []).map((t) => t.durationMs)), [traces.data]);
   // The window the shown results were fetched for (relative ranges move with each refresh).
@@ -101,6 +107,30 @@ export function TracesPage() {
         </button>
       </div>
       <TraceSearchForm range={spec} filter={filter} onSearch={onSearch} searching={traces.isFetching} />
+      {picked.length ? (
+        <div className="compare-bar" role="status" data-testid="compare-bar">
+          {picked.length === 1 ? (
+            <span>
+              <b>1</b> trace picked — tick another one to compare them.
+            </span>
+          ) : (
+            <span>
+              <b>2</b> traces picked: <span className="mono">{shortId(picked[0], 12)}</span> (A) and <span className="mono">{shortId(picked[1], 12)}</span> (B)
+            </span>
+          )}
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            disabled={picked.length < 2}
+            onClick={() => navigate(`/compare?a=${picked[0]}&b=${picked[1]}`)}
+          >
+            Compare
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setPicked([])}>
+            Clear
+          </button>
+        </div>
+      ) : null}
       {traces.isError ? <ErrorBanner error={traces.error} onRetry={() => void traces.refetch()} what="Trace search failed" /> : null}
       <div className="panel">
         {traces.isPending ? <SkeletonBlock height={150} /> : <TraceScatter traces={traces.data ?? []} window={window} onOpen={open} />}
@@ -109,6 +139,7 @@ export function TracesPage() {
         <table className="table traces-table" data-testid="traces-table">
           <thead>
             <tr>
+              <th scope="col" className="col-pick" title="Pick two traces to compare" aria-label="Compare" />
               <SortHeader id="start" sort={sort} onSort={toggle}>
                 Start
               </SortHeader>
@@ -131,14 +162,23 @@ export function TracesPage() {
             </tr>
           </thead>
           <tbody>
-            {traces.isPending ? <SkeletonRows columns={7} /> : null}
+            {traces.isPending ? <SkeletonRows columns={8} /> : null}
             {sorted.map((t, i) => (
               <tr
                 key={t.traceId}
-                className={`row-click${i === selected ? ' row-selected' : ''}${t.errorCount ? ' row-error' : ''}`}
+                className={`row-click${i === selected ? ' row-selected' : ''}${t.errorCount ? ' row-error' : ''}${fresh.has(t.traceId) ? ' row-new' : ''}`}
                 onClick={() => open(t.traceId)}
                 onMouseEnter={() => setSelected(i)}
+                data-trace-id={t.traceId}
               >
+                <td className="col-pick" onClick={(e) => e.stopPropagation()}>
+                  <input
+                    type="checkbox"
+                    checked={picked.includes(t.traceId)}
+                    onChange={(e) => pick(t.traceId, e.target.checked)}
+                    aria-label={`Pick trace ${shortId(t.traceId, 12)} to compare`}
+                  />
+                </td>
                 <td className="mono nowrap" title={`${formatAbsolute(t.start)} (${formatRelative(t.start)})`}>
                   {formatClock(t.start)}
                 </td>
@@ -195,4 +235,20 @@ export function TracesPage() {
       </div>
     </div>
   );
+}
+
+/** Trace ids that arrived with the latest refresh (live mode), to mark them for a moment. */
+function useFreshIds(list: TraceSummary[] | undefined): Set<string> {
+  const seen = useRef<Set<string> | null>(null);
+  const [fresh, setFresh] = useState<Set<string>>(() => new Set());
+  useEffect(() => {
+    if (!list) return;
+    const ids = list.map((t) => t.traceId);
+    if (seen.current) {
+      const added = ids.filter((id) => !seen.current!.has(id));
+      setFresh(new Set(added));
+      for (const id of ids) seen.current.add(id);
+    } else seen.current = new Set(ids);
+  }, [list]);
+  return fresh;
 }
