@@ -262,7 +262,7 @@ function FacetGroup({
 }) {
   const [expanded, setExpanded] = useState(false);
   // Checked values stay visible even when they have no match left.
-  const shown = expanded ? values : values.slice(0, 8);
+  const shown = expanded ? values : values.slice(0, 10);
   if (values.length === 0) return null;
   const isRef = param === 'owner' || param === 'system';
   return (
@@ -276,7 +276,7 @@ function FacetGroup({
           <span className="facet-count">{v.count}</span>
         </label>
       ))}
-      {values.length > 8 ? (
+      {values.length > 10 ? (
         <button type="button" className="linklike small facet-more" onClick={() => setExpanded((x) => !x)}>
           {expanded ? 'Show fewer' : `Show all ${values.length}`}
         </button>

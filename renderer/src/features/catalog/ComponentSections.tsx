@@ -14,10 +14,9 @@ import { GoldenSignalsCharts } from './GoldenSignals';
 import { EntityLink, HealthDot, Section, useRangeSuffix } from './parts';
 import { groupRelations } from './relations';
 import { refName } from './refs';
+import { DependencyTarget, servicePath, usePeers } from './peers';
 
-export function servicePath(name: string, suffix: string): string {
-  return `/services/${encodeURIComponent(name)}${suffix}`;
-}
+export { servicePath };
 
 function withParams(path: string, suffix: string, extra: Record<string, string>): string {
   const p = new URLSearchParams(suffix.replace(/^\?/, ''));
@@ -38,7 +37,6 @@ export function LiveSection({ service }: { service: ServiceSummary }) {
       }
       actions={
         <span className="cat-actions-links">
-          <Link to={servicePath(service.name, suffix)}>Service page</Link>
           <Link to={withParams('/traces', suffix, { service: service.name })}>Traces</Link>
           <Link to={withParams('/logs', suffix, { service: service.name })}>Logs</Link>
         </span>
@@ -130,6 +128,7 @@ function via(d: CatalogDriftDependency) {
 export function DependenciesSection({ drift, loading }: { drift: CatalogComponentDrift | undefined; loading: boolean }) {
   const suffix = useRangeSuffix();
   const { spec } = useTimeRange();
+  const peers = usePeers();
   if (!drift) return loading ? <SkeletonBlock height={90} /> : null;
   const rows: Array<{ d: CatalogDriftDependency; status: DriftStatus }> = [
     ...drift.confirmed.map((d) => ({ d, status: 'confirmed' as const })),
@@ -157,16 +156,14 @@ export function DependenciesSection({ drift, loading }: { drift: CatalogComponen
                   <DriftBadge status={status} />
                 </td>
                 <td>
-                  {d.targetRef ? <EntityLink entityRef={d.targetRef} icon /> : <span className="mono">{d.targetService}</span>}
+                  <DependencyTarget d={d} peers={peers} />
                 </td>
                 <td>{via(d)}</td>
                 <td className="num">
-                  {d.targetService && status !== 'stale' ? (
-                    <Link className="small" to={servicePath(d.targetService, suffix)}>
-                      {d.targetService}
+                  {d.targetRef && d.targetService && status !== 'stale' && !peers.has(d.targetService) ? (
+                    <Link className="small" to={servicePath(d.targetService, suffix)} title={`Service page of ${d.targetService}`}>
+                      service →
                     </Link>
-                  ) : d.targetService ? (
-                    <span className="muted small mono">{d.targetService}</span>
                   ) : null}
                 </td>
               </tr>

@@ -7,7 +7,8 @@ import type { CatalogComponentDrift, CatalogDriftDependency } from '../../../../
 import { rangeLabel, useTimeRange } from '../../app/time-range';
 import { useUpdateParams } from '../../app/url-state';
 import { EmptyHint, ErrorBanner, SkeletonRows } from '../../ui/states';
-import { servicePath, type DriftStatus } from './ComponentSections';
+import { type DriftStatus } from './ComponentSections';
+import { DependencyTarget, servicePath, usePeers, type Peer } from './peers';
 import { useCatalogDrift } from './hooks';
 import { CatalogTabs, EntityLink, useRangeSuffix } from './parts';
 import { refName } from './refs';
@@ -33,6 +34,7 @@ export function DriftPage() {
   const [params] = useSearchParams();
   const update = useUpdateParams();
   const drift = useCatalogDrift(spec);
+  const peers = usePeers();
   const showAll = params.get('all') === '1';
   const d = drift.data;
   const rows = useMemo(() => (d ? (showAll ? d.components : d.components.filter(hasDrift)) : []), [d, showAll]);
@@ -87,13 +89,13 @@ export function DriftPage() {
                   </td>
                   <td>{c.observed ? <ServiceLink name={c.serviceName} /> : <span className="muted small" title="No telemetry from this component in the window">{c.serviceName} · silent</span>}</td>
                   <td data-col="confirmed">
-                    <Deps list={c.confirmed} status="confirmed" />
+                    <Deps list={c.confirmed} status="confirmed" peers={peers} />
                   </td>
                   <td data-col="undeclared">
-                    <Deps list={c.undeclared} status="undeclared" />
+                    <Deps list={c.undeclared} status="undeclared" peers={peers} />
                   </td>
                   <td data-col="stale">
-                    <Deps list={c.stale} status="stale" />
+                    <Deps list={c.stale} status="stale" peers={peers} />
                     {c.unresolvedApis.map((a) => (
                       <span key={a} className="dep dep-unknown" title="No component provides this API">
                         <EntityLink entityRef={a} /> <span className="faint">no provider</span>
@@ -195,13 +197,13 @@ function ServiceLink({ name }: { name: string }) {
   );
 }
 
-function Deps({ list, status }: { list: CatalogDriftDependency[]; status: DriftStatus }) {
+function Deps({ list, status, peers }: { list: CatalogDriftDependency[]; status: DriftStatus; peers: Map<string, Peer> }) {
   if (list.length === 0) return <span className="faint">—</span>;
   return (
     <span className="deps">
       {list.map((d) => (
         <span key={`${d.targetRef ?? ''}${d.targetService ?? ''}`} className={`dep dep-${status}`} data-dep={d.targetService ?? d.targetRef ?? ''} title={depTitle(d, status)}>
-          {d.targetRef ? <EntityLink entityRef={d.targetRef} /> : <span className="mono">{d.targetService}</span>}
+          <DependencyTarget d={d} peers={peers} />
           {d.via === 'consumesApi' && d.apiRef ? <span className="faint"> via {refName(d.apiRef)}</span> : null}
         </span>
       ))}

@@ -105,8 +105,8 @@ export function LinksSection({ detail }: { detail: CatalogEntityDetail }) {
             <span className={`link-cat link-cat-${l.category}`}>{CATEGORY_LABEL[l.category]}</span>
             <a href={l.url} target="_blank" rel="noreferrer noopener" title={`${l.url}\nfrom ${l.from}`}>
               {l.title}
+              <span className="muted small link-host"> {hostOf(l.url)}</span>
             </a>
-            <span className="muted small link-host">{hostOf(l.url)}</span>
           </li>
         ))}
       </ul>

@@ -14,11 +14,16 @@ export function EntityTable({
   entities,
   byComponent,
   showOwner = false,
+  showKind = true,
+  telemetry = true,
   testId,
 }: {
   entities: CatalogEntity[];
   byComponent: Map<string, ServiceSummary>;
   showOwner?: boolean;
+  showKind?: boolean;
+  /** Health, requests, errors and p95 columns (for lists that hold components). */
+  telemetry?: boolean;
   testId?: string;
 }) {
   const navigate = useNavigate();
@@ -29,22 +34,30 @@ export function EntityTable({
         <thead>
           <tr>
             <th scope="col">Name</th>
-            <th scope="col">Kind</th>
+            {showKind ? <th scope="col">Kind</th> : null}
             <th scope="col">Type</th>
             <th scope="col">Lifecycle</th>
             {showOwner ? <th scope="col">Owner</th> : null}
-            <th scope="col" className="num">
-              Health
-            </th>
-            <th scope="col" className="num">
-              Requests
-            </th>
-            <th scope="col" className="num">
-              Errors
-            </th>
-            <th scope="col" className="num">
-              p95
-            </th>
+            {telemetry ? (
+              <>
+                <th scope="col" className="num">
+                  Health
+                </th>
+                <th scope="col" className="num">
+                  Requests
+                </th>
+                <th scope="col" className="num">
+                  Errors
+                </th>
+                <th scope="col" className="num">
+                  p95
+                </th>
+              </>
+            ) : (
+              <th scope="col" className="col-desc">
+                Description
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -61,27 +74,35 @@ export function EntityTable({
                     <EntityLink entityRef={e.ref} title={e.title ?? e.name} />
                   </span>
                 </td>
-                <td className="muted">{kindLabel(e.kind)}</td>
+                {showKind ? <td className="muted">{kindLabel(e.kind)}</td> : null}
                 <td>{str(e.spec.type) || <span className="faint">—</span>}</td>
                 <td>
                   <LifecycleChip lifecycle={str(e.spec.lifecycle)} />
                 </td>
                 {showOwner ? <td onClick={(ev) => ev.stopPropagation()}>{owner ? <EntityLink entityRef={owner} /> : <span className="text-warn">nobody</span>}</td> : null}
-                <td className="num">
-                  {health === 'silent' ? (
-                    <span className="silent-mark" title="No telemetry from this component in this window">
-                      <HealthDot health="silent" /> silent
-                    </span>
-                  ) : health ? (
-                    <span className="health-cell">
-                      <HealthDot health={health} />
-                      {health}
-                    </span>
-                  ) : null}
-                </td>
-                <td className="num">{svc ? formatRate(svc.rps) : <span className="faint">—</span>}</td>
-                <td className={`num ${svc ? `err-${svc.health}` : ''}`}>{svc && svc.requests ? formatPercent(svc.errorRate) : <span className="faint">—</span>}</td>
-                <td className="num mono">{svc ? formatDuration(svc.p95Ms) : <span className="faint">—</span>}</td>
+                {telemetry ? (
+                  <>
+                    <td className="num">
+                      {health === 'silent' ? (
+                        <span className="silent-mark" title="No telemetry from this component in this window">
+                          <HealthDot health="silent" /> silent
+                        </span>
+                      ) : health ? (
+                        <span className="health-cell">
+                          <HealthDot health={health} />
+                          {health}
+                        </span>
+                      ) : null}
+                    </td>
+                    <td className="num">{svc ? formatRate(svc.rps) : <span className="faint">—</span>}</td>
+                    <td className={`num ${svc ? `err-${svc.health}` : ''}`}>{svc && svc.requests ? formatPercent(svc.errorRate) : <span className="faint">—</span>}</td>
+                    <td className="num mono">{svc ? formatDuration(svc.p95Ms) : <span className="faint">—</span>}</td>
+                  </>
+                ) : (
+                  <td className="col-desc muted" title={e.description ?? undefined}>
+                    {e.description}
+                  </td>
+                )}
               </tr>
             );
           })}

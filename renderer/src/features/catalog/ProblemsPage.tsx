@@ -5,7 +5,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useUpdateParams } from '../../app/url-state';
 import { EmptyHint, ErrorBanner, SkeletonRows } from '../../ui/states';
 import { SourceLocation } from './EntityAside';
-import { useCatalogErrors } from './hooks';
+import { useCatalogEntities, useCatalogErrors } from './hooks';
 import { CatalogTabs, EntityLink, useRangeSuffix } from './parts';
 import { SEVERITY_ORDER, countBy, filterProblems, sortProblems } from './problems';
 import './catalog.css';
@@ -15,6 +15,9 @@ export function ProblemsPage() {
   const update = useUpdateParams();
   const suffix = useRangeSuffix();
   const errors = useCatalogErrors();
+  // An entity that failed validation is not in the catalog: its reference is shown, not linked.
+  const entities = useCatalogEntities({ limit: 20000 });
+  const known = useMemo(() => new Set((entities.data ?? []).map((e) => e.ref)), [entities.data]);
   const severity = params.getAll('severity');
   const rule = params.getAll('rule');
   const all = useMemo(() => errors.data ?? [], [errors.data]);
@@ -106,7 +109,17 @@ export function ProblemsPage() {
                 <td>
                   <SourceLocation file={p.file} line={p.line} />
                 </td>
-                <td>{p.entityRef ? <EntityLink entityRef={p.entityRef} icon /> : <span className="faint">—</span>}</td>
+                <td>
+                  {p.entityRef && known.has(p.entityRef) ? (
+                    <EntityLink entityRef={p.entityRef} icon />
+                  ) : p.entityRef ? (
+                    <span className="mono small muted" title="Not in the catalog: the descriptor could not be read as written">
+                      {p.entityRef}
+                    </span>
+                  ) : (
+                    <span className="faint">—</span>
+                  )}
+                </td>
                 <td className="mono small">{p.rule}</td>
                 <td className="col-desc problem-msg" title={p.message}>
                   {p.message}

@@ -25,9 +25,11 @@ export function RelationsGraph({ rootRef }: { rootRef: string }) {
   const toggleRel = (type: string) =>
     update((p) => {
       const current = p.getAll('rel');
-      const next = current.length === 0 ? [type] : current.includes(type) ? current.filter((r) => r !== type) : [...current, type];
+      // No `rel` means every type: unchecking one keeps the others.
+      const on = current.length === 0 ? GRAPH_RELATIONS.map((r) => r.type as string) : current;
+      const next = on.includes(type) ? on.filter((r) => r !== type) : [...on, type];
       p.delete('rel');
-      for (const r of next) p.append('rel', r);
+      if (next.length < GRAPH_RELATIONS.length) for (const r of next) p.append('rel', r);
     });
 
   return (
@@ -189,7 +191,7 @@ function GraphCanvas({ layout, rootRef }: { layout: GraphLayout; rootRef: string
           {layout.nodes.map((n) => {
             const root = n.ref === rootRef;
             const dim = linked && !linked.has(n.ref);
-            const chars = Math.floor((n.width - 40) / 6.6);
+            const chars = Math.floor((n.width - 44) / 7.3);
             return (
               <g
                 key={n.ref}

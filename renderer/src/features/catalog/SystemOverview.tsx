@@ -33,10 +33,10 @@ export function SystemOverview({ detail, byComponent }: { detail: CatalogEntityD
     components.map((c) => c.ref),
     byComponent,
   );
-  const block = (title: string, list: CatalogEntity[], testId: string, showOwner = true) =>
+  const block = (title: string, list: CatalogEntity[], testId: string, telemetry = false) =>
     list.length ? (
       <Section title={title} count={list.length} testId={testId}>
-        <EntityTable entities={list} byComponent={byComponent} showOwner={showOwner} />
+        <EntityTable entities={list} byComponent={byComponent} showOwner showKind={false} telemetry={telemetry} testId={`${testId}-table`} />
       </Section>
     ) : null;
 
@@ -48,7 +48,7 @@ export function SystemOverview({ detail, byComponent }: { detail: CatalogEntityD
           <>
             <RollUpBand r={r} />
             {isDomain ? block('Systems', of('System'), 'domain-systems') : null}
-            {block('Components', components, 'system-components')}
+            {block('Components', components, 'system-components', true)}
             {block('APIs', of('API'), 'system-apis')}
             {block('Resources', of('Resource'), 'system-resources')}
             {parts.length === 0 ? <div className="muted small cat-none">Nothing in the catalog is part of this {isDomain ? 'domain' : 'system'} yet.</div> : null}

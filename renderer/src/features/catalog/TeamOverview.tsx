@@ -36,7 +36,7 @@ export function TeamOverview({ detail, byComponent }: { detail: CatalogEntityDet
             list.length ? (
               <>
                 <RollUpBand r={r} />
-                <EntityTable entities={list} byComponent={byComponent} />
+                <EntityTable entities={list} byComponent={byComponent} testId="team-owned-table" />
               </>
             ) : (
               <div className="muted small cat-none">This group owns nothing in the catalog.</div>

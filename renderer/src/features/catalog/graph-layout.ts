@@ -34,12 +34,12 @@ export interface GraphLayout {
 }
 
 export const NODE_HEIGHT = 42;
-const CHAR_WIDTH = 7;
+const CHAR_WIDTH = 7.4;
 
 /** Box width for a node: room for the longer of its two lines and the kind icon. */
 export function nodeWidth(node: { name: string; title: string | null; kind: string }): number {
   const longest = Math.max(node.title?.length ?? 0, node.name.length, node.kind.length + 2);
-  return Math.round(Math.min(260, Math.max(120, 44 + longest * CHAR_WIDTH)));
+  return Math.round(Math.min(260, Math.max(120, 50 + longest * CHAR_WIDTH)));
 }
 
 export function layoutGraph(graph: Pick<CatalogGraph, 'nodes' | 'edges'>): GraphLayout {

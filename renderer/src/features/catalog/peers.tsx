@@ -1,0 +1,56 @@
+// The other end of an observed dependency. Drift names it by telemetry name only, so a
+// database or a queue (`db:postgresql/shopdb` → "shopdb") reads like a service; the service
+// map knows what each node is, and says so.
+import { useMemo } from 'react';
+import { Link } from 'react-router-dom';
+import type { CatalogDriftDependency } from '../../../../common/api/catalog-schemas';
+import { useApi } from '../../api/query';
+import { useTimeRange } from '../../app/time-range';
+import { EntityLink, KindIcon, useRangeSuffix } from './parts';
+
+export interface Peer {
+  type: string;
+  system: string;
+}
+
+/** Non-service nodes of the service map by name (names that are also services are left out). */
+export function peersByName(nodes: ReadonlyArray<{ name: string; type: string; system?: string }>): Map<string, Peer> {
+  const services = new Set(nodes.filter((n) => n.type === 'service').map((n) => n.name));
+  const out = new Map<string, Peer>();
+  for (const n of nodes) if (n.type !== 'service' && !services.has(n.name) && !out.has(n.name)) out.set(n.name, { type: n.type, system: n.system ?? '' });
+  return out;
+}
+
+export function usePeers(): Map<string, Peer> {
+  const { spec } = useTimeRange();
+  const map = useApi('serviceMap', {}, { range: spec, tables: ['rollups'], placeholder: 'keep' });
+  return useMemo(() => peersByName(map.data?.nodes ?? []), [map.data]);
+}
+
+export function servicePath(name: string, suffix: string): string {
+  return `/services/${encodeURIComponent(name)}${suffix}`;
+}
+
+/** A dependency's target: the catalog entity, else the datastore/queue, else the service. */
+export function DependencyTarget({ d, peers, linkService = true }: { d: CatalogDriftDependency; peers: Map<string, Peer>; linkService?: boolean }) {
+  const suffix = useRangeSuffix();
+  if (d.targetRef) return <EntityLink entityRef={d.targetRef} icon />;
+  const name = d.targetService ?? '';
+  const peer = peers.get(name);
+  if (peer) {
+    return (
+      <span className="peer" title={`${peer.type}${peer.system ? ` (${peer.system})` : ''} seen in traces; no catalog entity describes it`}>
+        <KindIcon kind={peer.type === 'database' ? 'resource' : 'api'} />
+        <span className="faint">{peer.system || peer.type}</span>
+        <span className="mono">{name}</span>
+      </span>
+    );
+  }
+  return linkService ? (
+    <Link className="mono" to={servicePath(name, suffix)} title={`Service ${name}: no catalog entity describes it`}>
+      {name}
+    </Link>
+  ) : (
+    <span className="mono">{name}</span>
+  );
+}
