@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { importFile } from '../api/hooks';
 import type { OutputOf } from '../api/client';
 import { formatBytes, formatCount, shortId } from '../ui/format';
+import { desktopBridge } from '../../../common/desktop-bridge';
 
 type ImportState =
   | { phase: 'uploading'; file: string; size: number; progress: number }
@@ -74,7 +75,22 @@ export function ImportProvider({ children }: { children: ReactNode }) {
     };
   }, [start]);
 
-  const openFile = useCallback(() => input.current?.click(), []);
+  // In the desktop app the native dialog (and File › Import…) reads the file; in a browser, an
+  // <input type=file>.
+  const openFile = useCallback(() => {
+    const desktop = desktopBridge();
+    if (!desktop) {
+      input.current?.click();
+      return;
+    }
+    void desktop.openFile().then(
+      (picked) => {
+        if (picked) void start(new File([picked.data as BlobPart], picked.name, { type: 'application/json' }));
+      },
+      (e: Error) => setState({ phase: 'failed', file: 'file', message: e.message }),
+    );
+  }, [start]);
+  useEffect(() => desktopBridge()?.onMenu((action) => action === 'import' && openFile()), [openFile]);
 
   return (
     <ImportContext.Provider value={{ openFile }}>

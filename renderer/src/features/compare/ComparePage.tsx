@@ -213,10 +213,17 @@ function SideBySide({ a, b, diff }: { a: TraceModel; b: TraceModel; diff: TraceD
   const view = useMemo(() => ({ from: 0, to: scale }), [scale]);
   const [mark, setMark] = useState(true);
   const marked = useMemo(() => {
-    const changed = new Set(diff.rows.filter((r) => r.kind !== 'both' || r.regression || r.improvement || r.countChanged).map((r) => r.key));
+    const kindOf = new Map<string, string>();
+    for (const r of diff.rows) {
+      const k = r.regression ? 'worse' : r.kind !== 'both' ? 'only' : r.improvement ? 'better' : r.countChanged ? 'count' : null;
+      if (k) kindOf.set(r.key, k);
+    }
     const pick = (m: TraceModel) => {
-      const out = new Set<string>();
-      for (const [id, key] of spanPathKeys(m)) if (changed.has(key)) out.add(id);
+      const out = new Map<string, string>();
+      for (const [id, key] of spanPathKeys(m)) {
+        const k = kindOf.get(key);
+        if (k) out.set(id, k);
+      }
       return out;
     };
     return { a: pick(a), b: pick(b) };
@@ -225,7 +232,9 @@ function SideBySide({ a, b, diff }: { a: TraceModel; b: TraceModel; diff: TraceD
     <div className="compare-side-by-side">
       <label className="check small">
         <input type="checkbox" checked={mark} onChange={(e) => setMark(e.target.checked)} />
-        Mark spans whose operation differs (one side only, slower, faster, other count)
+        Mark spans whose operation differs: <span className="diff-tag diff-tag-regression">slower / failing</span>{' '}
+        <span className="diff-tag diff-tag-improvement">faster</span> <span className="diff-tag diff-tag-only-b">one side only</span>{' '}
+        <span className="diff-tag diff-tag-count">other count</span>
       </label>
       <div className="compare-panes">
         <ComparePane label="A" model={a} view={view} marked={mark ? marked.a : null} />
@@ -235,7 +244,7 @@ function SideBySide({ a, b, diff }: { a: TraceModel; b: TraceModel; diff: TraceD
   );
 }
 
-function ComparePane({ label, model, view, marked }: { label: string; model: TraceModel; view: { from: number; to: number }; marked: Set<string> | null }) {
+function ComparePane({ label, model, view, marked }: { label: string; model: TraceModel; view: { from: number; to: number }; marked: Map<string, string> | null }) {
   const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   const [cursor, setCursor] = useState<string | null>(null);
   const rows = useMemo(() => flattenRows(model, collapsed), [model, collapsed]);
@@ -269,7 +278,7 @@ function ComparePane({ label, model, view, marked }: { label: string; model: Tra
         cursorId={cursor}
         onSelect={setCursor}
         onToggle={toggle}
-        matches={marked}
+        rowMarks={marked}
         compact
         testId={`compare-waterfall-${label.toLowerCase()}`}
         label={`Spans of trace ${label}`}

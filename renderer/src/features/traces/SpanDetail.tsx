@@ -47,9 +47,14 @@ export function SpanDetailPanel({
       <div className="sd-body">
         {s.isError && s.status.message ? <div className="sd-status-msg">{s.status.message}</div> : null}
         {node.skew ? (
-          <div className="sd-note sd-note-warn" data-testid="skew-note">
-            <b>{skewText(node)}.</b> The clocks of the hosts that recorded the two spans disagree (or the parent ended before
-            work it started). The waterfall shows both as reported; the critical path only counts the overlap.
+          <div className={`sd-note ${node.skew.kind === 'clock' ? 'sd-note-warn' : 'sd-note-info'}`} data-testid="skew-note">
+            <b>{skewText(node)}.</b>{' '}
+            {node.skew.kind === 'clock'
+              ? node.skew.startsBeforeParentMs > 0
+                ? 'No span can start before the span that started it, so the clocks of the hosts that recorded the two disagree.'
+                : 'A server span cannot finish after the client that waited for its answer, so the two hosts’ clocks disagree.'
+              : 'Asynchronous work (a consumer, a background task) may outlive the span that started it; across hosts it may also be clock skew.'}{' '}
+            The waterfall shows the times as reported (the parent’s interval is outlined on the row); the critical path counts only the overlap.
           </div>
         ) : null}
         {node.orphan ? (

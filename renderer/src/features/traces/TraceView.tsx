@@ -315,8 +315,18 @@ function TraceLoaded({ model, detail, buildMs }: { model: TraceModel; detail: Tr
               <div>
                 <dt>Clock skew</dt>
                 <dd title="Spans that start before or end after their parent">
-                  <button type="button" className="linklike text-warn" onClick={() => goTo(model.order.find((n) => n.skew) ?? null)}>
+                  <button type="button" className="linklike text-warn" onClick={() => goTo(model.order.find((n) => n.skew?.kind === 'clock') ?? null)}>
                     {model.skewed} span{model.skewed === 1 ? '' : 's'}
+                  </button>
+                </dd>
+              </div>
+            ) : null}
+            {model.outliving ? (
+              <div>
+                <dt>Outlive parent</dt>
+                <dd title="Children that end after their parent (asynchronous work, or clock skew)">
+                  <button type="button" className="linklike" onClick={() => goTo(model.order.find((n) => n.skew?.kind === 'outlives') ?? null)}>
+                    {model.outliving} span{model.outliving === 1 ? '' : 's'}
                   </button>
                 </dd>
               </div>

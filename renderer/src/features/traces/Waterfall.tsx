@@ -32,6 +32,8 @@ export interface WaterfallProps {
   matches?: ReadonlySet<string> | null;
   findText?: string;
   critical?: CriticalPath | null;
+  /** A mark per span id (compare: `worse`, `better`, `only`, `count`), drawn on the row's edge. */
+  rowMarks?: ReadonlyMap<string, string> | null;
   /** Called once after the first rows are on screen. */
   onFirstPaint?: () => void;
   compact?: boolean;
@@ -53,6 +55,7 @@ export function Waterfall({
   matches,
   findText,
   critical,
+  rowMarks,
   onFirstPaint,
   compact,
   overview,
@@ -175,6 +178,7 @@ export function Waterfall({
                 match={matches ? matches.has(id) : false}
                 findText={matches && matches.has(id) ? findText : undefined}
                 critical={critical ? (critical.segments.get(id) ?? null) : undefined}
+                mark={rowMarks?.get(id)}
                 onSelect={onSelect}
                 onToggle={onToggle}
               />
@@ -196,6 +200,7 @@ const WaterfallRowView = memo(function WaterfallRowView({
   match,
   findText,
   critical,
+  mark,
   onSelect,
   onToggle,
 }: {
@@ -209,6 +214,7 @@ const WaterfallRowView = memo(function WaterfallRowView({
   findText: string | undefined;
   /** Critical-path segments of this span; null when the path is shown but misses this span. */
   critical: Array<[number, number]> | null | undefined;
+  mark: string | undefined;
   onSelect: (spanId: string) => void;
   onToggle: (spanId: string) => void;
 }) {
@@ -230,6 +236,7 @@ const WaterfallRowView = memo(function WaterfallRowView({
     match ? 'wf-match' : '',
     critical === null ? 'wf-off-cp' : '',
     critical ? 'wf-on-cp' : '',
+    mark ? `wf-mark wf-mark-${mark}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -279,8 +286,8 @@ const WaterfallRowView = memo(function WaterfallRowView({
           </span>
         ) : null}
         {node.skew ? (
-          <span className="wf-skew" title={skewText(node)} data-testid="skew-marker">
-            skew
+          <span className={`wf-skew wf-skew-${node.skew.kind}`} title={skewText(node)} data-testid="skew-marker">
+            {node.skew.kind === 'clock' ? 'skew' : 'outlives'}
           </span>
         ) : null}
         {row.collapsed ? <span className="wf-hidden">+{node.descendants}</span> : null}
@@ -343,7 +350,7 @@ function ParentBounds({ node, pct }: { node: SpanNode; pct: (ms: number) => numb
   const l = Math.max(0, pct(p.offsetMs));
   const r = Math.min(100, pct(p.endMs));
   if (r <= l) return null;
-  return <span className="wf-parent-bounds" style={{ left: `${l}%`, width: `${r - l}%` }} aria-hidden />;
+  return <span className={`wf-parent-bounds wf-parent-bounds-${node.skew?.kind}`} style={{ left: `${l}%`, width: `${r - l}%` }} aria-hidden />;
 }
 
 export function skewText(node: SpanNode): string {
@@ -352,7 +359,7 @@ export function skewText(node: SpanNode): string {
   const parts: string[] = [];
   if (k.startsBeforeParentMs > 0) parts.push(`starts ${formatDuration(k.startsBeforeParentMs)} before its parent`);
   if (k.endsAfterParentMs > 0) parts.push(`ends ${formatDuration(k.endsAfterParentMs)} after its parent`);
-  return `Clock skew: this span ${parts.join(' and ')}`;
+  return `${k.kind === 'clock' ? 'Clock skew: this span' : 'This span'} ${parts.join(' and ')}`;
 }
 
 /** Marks the first case-insensitive occurrence of `needle` in `text`. */

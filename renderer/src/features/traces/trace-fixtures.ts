@@ -12,6 +12,7 @@ export interface SpanSpec {
   start: number;
   end: number;
   error?: boolean;
+  kind?: SpanDetail['kind'];
   attributes?: Record<string, unknown>;
 }
 
@@ -22,7 +23,7 @@ export function spanOf(s: SpanSpec): SpanDetail {
     parentSpanId: s.parent ? s.parent.padStart(16, '0') : '',
     service: s.service ?? 'svc',
     name: s.name ?? s.id,
-    kind: 'INTERNAL',
+    kind: s.kind ?? 'INTERNAL',
     startTimeUnixNano: ns(s.start),
     endTimeUnixNano: ns(s.end),
     durationMs: s.end - s.start,

@@ -33,16 +33,28 @@ describe('trace model', () => {
     expect(self('b1')).toBeCloseTo(25, 6);
   });
 
-  it('marks a child that starts before or ends after its parent as skewed, with the amounts', () => {
+  it('marks a child that starts before or ends after its parent, with the amounts', () => {
     const m = buildTraceModel(
-      traceOf([...SHOP, { id: 'early', parent: 'b', service: 'db', name: 'early', start: 15, end: 30 }]),
+      traceOf([
+        ...SHOP,
+        { id: 'early', parent: 'b', service: 'db', name: 'early', start: 15, end: 30 },
+        { id: 'call', parent: 'r', service: 'web', name: 'GET api', kind: 'CLIENT', start: 41, end: 60 },
+        { id: 'srv', parent: 'call', service: 'api', name: 'GET /api', kind: 'SERVER', start: 42, end: 61.5 },
+      ]),
     );
-    expect(m.byId.get(sid('c'))!.skew).toEqual({ startsBeforeParentMs: 0, endsAfterParentMs: 20 });
+    // Starting before the parent is impossible in real time: the clocks disagree.
     const early = m.byId.get(sid('early'))!.skew!;
+    expect(early.kind).toBe('clock');
     expect(early.startsBeforeParentMs).toBeCloseTo(5, 6);
     expect(early.endsAfterParentMs).toBe(0);
+    // A server span cannot end after the client span that waited for it.
+    expect(m.byId.get(sid('srv'))!.skew).toMatchObject({ kind: 'clock', startsBeforeParentMs: 0 });
+    expect(m.byId.get(sid('srv'))!.skew!.endsAfterParentMs).toBeCloseTo(1.5, 6);
+    // Other work may outlive its parent (asynchronous tasks): shown, but not called skew.
+    expect(m.byId.get(sid('c'))!.skew).toEqual({ kind: 'outlives', startsBeforeParentMs: 0, endsAfterParentMs: 20 });
     expect(m.byId.get(sid('b'))!.skew).toBeNull();
     expect(m.skewed).toBe(2);
+    expect(m.outliving).toBe(1);
   });
 
   it('keeps spans whose parent is missing as orphans at the root level, after the real root', () => {

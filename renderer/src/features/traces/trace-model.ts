@@ -5,6 +5,13 @@
 import type { SpanDetail, TraceDetail } from '../../../../common/api/schemas';
 
 export interface SpanSkew {
+  /**
+   * `clock`: impossible in real time, so the two hosts' clocks disagree — the span starts before
+   * its parent, or a SERVER span ends after the CLIENT span that waited for it.
+   * `outlives`: any other child ending after its parent; asynchronous work (a consumer, a
+   * background task) does that legitimately, though it may be skew too.
+   */
+  kind: 'clock' | 'outlives';
   /** How long before its parent the span starts (ms, 0 when it does not). */
   startsBeforeParentMs: number;
   /** How long after its parent the span ends (ms, 0 when it does not). */
@@ -49,7 +56,9 @@ export interface TraceModel {
   byId: Map<string, SpanNode>;
   roots: SpanNode[];
   orphans: number;
+  /** Spans with clock skew against their parent, and children that outlive their parent. */
   skewed: number;
+  outliving: number;
   /** Trace start as unix ms (float) and its nanosecond value. */
   startMs: number;
   startNs: bigint;
@@ -142,6 +151,7 @@ export function buildTraceModel(detail: TraceDetail): TraceModel {
   const order: SpanNode[] = [];
   let maxDepth = 0;
   let skewed = 0;
+  let outliving = 0;
   const walk = (from: SpanNode) => {
     const stack: SpanNode[] = [from];
     while (stack.length) {
@@ -156,8 +166,11 @@ export function buildTraceModel(detail: TraceDetail): TraceModel {
         const after = node.endMs - p.endMs;
         // Below a microsecond is rounding in exporters, not skew.
         if (before > 0.001 || after > 0.001) {
-          node.skew = { startsBeforeParentMs: Math.max(0, before), endsAfterParentMs: Math.max(0, after) };
-          skewed++;
+          const sync = node.span.kind === 'SERVER' && p.span.kind === 'CLIENT';
+          const kind = before > 0.001 || sync ? 'clock' : 'outlives';
+          node.skew = { kind, startsBeforeParentMs: Math.max(0, before), endsAfterParentMs: Math.max(0, after) };
+          if (kind === 'clock') skewed++;
+          else outliving++;
         }
       }
       for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
@@ -214,6 +227,7 @@ export function buildTraceModel(detail: TraceDetail): TraceModel {
     roots,
     orphans,
     skewed,
+    outliving,
     startNs,
     startMs: baseMs + baseNs / 1e6,
     durationMs: last >= 0 ? offsetOf(endMsPart[last], endNsPart[last]) : 0,
