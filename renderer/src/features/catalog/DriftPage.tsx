@@ -3,31 +3,17 @@
 // no component describes (nobody owns them); components that sent nothing.
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import type { CatalogComponentDrift, CatalogDriftDependency } from '../../../../common/api/catalog-schemas';
+import type { CatalogDriftDependency } from '../../../../common/api/catalog-schemas';
 import { rangeLabel, useTimeRange } from '../../app/time-range';
 import { useUpdateParams } from '../../app/url-state';
 import { EmptyHint, ErrorBanner, SkeletonRows } from '../../ui/states';
 import { type DriftStatus } from './ComponentSections';
 import { DependencyTarget, servicePath, usePeers, type Peer } from './peers';
+import { hasDrift, ownerlessSnippet } from './drift';
 import { useCatalogDrift } from './hooks';
 import { CatalogTabs, EntityLink, useRangeSuffix } from './parts';
 import { refName } from './refs';
 import './catalog.css';
-
-export function hasDrift(c: CatalogComponentDrift): boolean {
-  return c.undeclared.length + c.stale.length + c.unresolvedApis.length > 0;
-}
-
-export function ownerlessSnippet(service: string): string {
-  return `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: ${service}
-spec:
-  type: service
-  lifecycle: production
-  owner: <team>`;
-}
 
 export function DriftPage() {
   const { spec } = useTimeRange();

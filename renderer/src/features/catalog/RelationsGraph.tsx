@@ -5,7 +5,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { CatalogRelationType } from '../../../../common/api/catalog-schemas';
 import { useUpdateParams } from '../../app/url-state';
 import { ErrorBanner, SkeletonBlock, Spinner } from '../../ui/states';
-import { edgePath, type GraphLayout, type LaidOutNode } from './graph-layout';
+import { NODE_TEXT_X, SUB_CHAR, TITLE_CHAR, edgePath, nodeLines, type GraphLayout, type LaidOutNode } from './graph-layout';
 import { useCatalogGraph } from './hooks';
 import { KindIcon, useRangeSuffix } from './parts';
 import { GRAPH_RELATIONS } from './relations';
@@ -191,7 +191,8 @@ function GraphCanvas({ layout, rootRef }: { layout: GraphLayout; rootRef: string
           {layout.nodes.map((n) => {
             const root = n.ref === rootRef;
             const dim = linked && !linked.has(n.ref);
-            const chars = Math.floor((n.width - 44) / 7.3);
+            const lines = nodeLines(n, kindLabel(n.kind));
+            const room = n.width - NODE_TEXT_X - 8;
             return (
               <g
                 key={n.ref}
@@ -209,11 +210,11 @@ function GraphCanvas({ layout, rootRef }: { layout: GraphLayout; rootRef: string
                 <g transform="translate(10,13)" className="gnode-icon">
                   <KindIcon kind={n.kind} size={16} />
                 </g>
-                <text x={34} y={17} className="gnode-title">
-                  {truncate(displayName(n), chars)}
+                <text x={NODE_TEXT_X} y={17} className="gnode-title">
+                  {truncate(lines.title, Math.floor(room / TITLE_CHAR))}
                 </text>
-                <text x={34} y={31} className="gnode-sub">
-                  {truncate(`${kindLabel(n.kind)}${n.title ? ` · ${n.name}` : ''}`, chars + 3)}
+                <text x={NODE_TEXT_X} y={31} className="gnode-sub">
+                  {truncate(lines.sub, Math.floor(room / SUB_CHAR))}
                 </text>
               </g>
             );

@@ -34,12 +34,23 @@ export interface GraphLayout {
 }
 
 export const NODE_HEIGHT = 42;
-const CHAR_WIDTH = 7.4;
+/** Average glyph widths of the node's title (12px, bold) and second line (10.5px). */
+export const TITLE_CHAR = 7.4;
+export const SUB_CHAR = 6.1;
+/** Left padding with the kind icon, and the right padding. */
+export const NODE_TEXT_X = 34;
+const NODE_PAD_RIGHT = 12;
 
-/** Box width for a node: room for the longer of its two lines and the kind icon. */
+/** The node's two lines: its title (or name), and its kind with the name when a title hides it. */
+export function nodeLines(node: { name: string; title: string | null; kind: string }, kindText: string = node.kind): { title: string; sub: string } {
+  return { title: node.title || node.name, sub: node.title ? `${kindText} · ${node.name}` : kindText };
+}
+
+/** Box width for a node: room for the longer of its two lines next to the kind icon. */
 export function nodeWidth(node: { name: string; title: string | null; kind: string }): number {
-  const longest = Math.max(node.title?.length ?? 0, node.name.length, node.kind.length + 2);
-  return Math.round(Math.min(260, Math.max(120, 50 + longest * CHAR_WIDTH)));
+  const { title, sub } = nodeLines(node);
+  const text = Math.max(title.length * TITLE_CHAR, sub.length * SUB_CHAR);
+  return Math.round(Math.min(280, Math.max(120, NODE_TEXT_X + NODE_PAD_RIGHT + text)));
 }
 
 export function layoutGraph(graph: Pick<CatalogGraph, 'nodes' | 'edges'>): GraphLayout {

@@ -6,20 +6,10 @@ import { Link } from 'react-router-dom';
 import type { CatalogDriftDependency } from '../../../../common/api/catalog-schemas';
 import { useApi } from '../../api/query';
 import { useTimeRange } from '../../app/time-range';
+import { peersByName, type Peer } from './drift';
 import { EntityLink, KindIcon, useRangeSuffix } from './parts';
 
-export interface Peer {
-  type: string;
-  system: string;
-}
-
-/** Non-service nodes of the service map by name (names that are also services are left out). */
-export function peersByName(nodes: ReadonlyArray<{ name: string; type: string; system?: string }>): Map<string, Peer> {
-  const services = new Set(nodes.filter((n) => n.type === 'service').map((n) => n.name));
-  const out = new Map<string, Peer>();
-  for (const n of nodes) if (n.type !== 'service' && !services.has(n.name) && !out.has(n.name)) out.set(n.name, { type: n.type, system: n.system ?? '' });
-  return out;
-}
+export type { Peer };
 
 export function usePeers(): Map<string, Peer> {
   const { spec } = useTimeRange();
