@@ -305,6 +305,7 @@ test('an empty catalog explains itself, and adding a folder in the sources panel
   const empty = page.getByTestId('catalog-empty');
   await expect(empty).toContainText('catalog-info.yaml');
   await expect(empty).toContainText('loupe serve --catalog');
+  await screenshotBothThemes(page, 'catalog-empty');
 
   await page.getByLabel('Folder or file to add').fill(catalog.dir);
   await page.getByRole('button', { name: 'Add', exact: true }).click();
@@ -320,6 +321,11 @@ test('an empty catalog explains itself, and adding a folder in the sources panel
 
 test('the list combines facets and search, with counts, and shows the health of running components', async ({ page, catalog }) => {
   await ensureCatalog(catalog);
+  // g c from anywhere opens the catalog, keeping the time range.
+  await openUi(page, catalog.loupe, '/services?from=now-6h&to=now');
+  await page.keyboard.press('g');
+  await page.keyboard.press('c');
+  await expect(page).toHaveURL(/\/catalog\?from=now-6h&to=now$/);
   await openUi(page, catalog.loupe, '/catalog');
   const facets = page.getByTestId('catalog-facets');
   const component = facets.locator('[data-facet="kind"] label', { hasText: 'Component' });

@@ -158,7 +158,7 @@ function GenericOverview({ detail, service }: { detail: CatalogEntityDetail; ser
       <div className="entity-main">
         {isComponent && service ? <LiveSection service={service} /> : null}
         {isComponent && !service && componentDrift ? (
-          <div className="cat-notice" data-testid="entity-silent">
+          <div className="cat-notice cat-notice-muted" data-testid="entity-silent">
             <b>No telemetry from this component in this window.</b> Loupe matches it to the service named{' '}
             <span className="mono">{componentDrift.serviceName}</span>; set the <span className="mono">loupe.dev/service-name</span> annotation if the
             service reports another <span className="mono">service.name</span>.
@@ -168,7 +168,7 @@ function GenericOverview({ detail, service }: { detail: CatalogEntityDetail; ser
         {isComponent ? <ApisSection detail={detail} /> : null}
         {kind === 'api' ? <ApiConsumersSection detail={detail} /> : null}
         {isComponent && service ? <RecentErrorsSection service={service.name} range={spec} /> : null}
-        <RelationsSection detail={detail} skip={isComponent ? ['providesApi', 'consumesApi'] : []} />
+        <RelationsSection detail={detail} skip={isComponent ? ['providesApi', 'consumesApi'] : kind === 'api' ? ['apiProvidedBy', 'apiConsumedBy'] : []} />
         {kind === 'api' ? <ApiDefinitionSection detail={detail} /> : null}
       </div>
       <aside className="entity-aside">
