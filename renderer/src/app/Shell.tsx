@@ -6,6 +6,7 @@ import type { OutputOf } from '../api/client';
 import { ALL_TABLES, useApi } from '../api/query';
 import { LiveProvider } from '../api/live';
 import { EmptyState } from '../features/onboarding/EmptyState';
+import { AlertToasts } from '../features/slo/AlertToasts';
 import { ErrorBanner } from '../ui/states';
 import { HealthIndicator } from './HealthIndicator';
 import { ImportProvider } from './ImportDrop';
@@ -30,6 +31,7 @@ export function Shell() {
             <PageOrOnboarding />
           </Frame>
           {help ? <ShortcutsDialog onClose={() => setHelp(false)} /> : null}
+          <AlertToasts />
         </ImportProvider>
       </LiveProvider>
     </ShortcutProvider>

@@ -15,8 +15,13 @@ export const SHORTCUTS: Array<{ keys: string[]; what: string }> = [
   { keys: ['Enter'], what: 'Open the selected row' },
   { keys: ['Esc'], what: 'Close the drawer or dialog' },
   { keys: ['g', 's'], what: 'Go to Services' },
+  { keys: ['g', 'm'], what: 'Go to the service map' },
   { keys: ['g', 't'], what: 'Go to Traces' },
   { keys: ['g', 'l'], what: 'Go to Logs' },
+  { keys: ['g', 'o'], what: 'Go to SLOs' },
+  { keys: ['+'], what: 'Map: zoom in' },
+  { keys: ['-'], what: 'Map: zoom out' },
+  { keys: ['0'], what: 'Map: fit to screen' },
   { keys: ['g', 'c'], what: 'Go to Catalog' },
   { keys: ['?'], what: 'Show shortcuts' },
 ];
@@ -45,7 +50,7 @@ export function ShortcutProvider({ children, onHelp }: { children: ReactNode; on
       if (pendingG.current !== null) {
         window.clearTimeout(pendingG.current);
         pendingG.current = null;
-        const dest = { s: '/services', t: '/traces', l: '/logs', c: '/catalog' }[key];
+        const dest = { s: '/services', t: '/traces', l: '/logs', m: '/map', o: '/slos', c: '/catalog' }[key];
         if (dest) {
           e.preventDefault();
           const params = new URLSearchParams(window.location.search);

@@ -1,4 +1,5 @@
-// Every service in the window with its golden signals; a row opens its traces.
+// Every service in the window with its golden signals, ranked so that what is broken now comes
+// first (SLO pages, failing services, latency regressions); a row opens the service's page.
 import { useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useServices } from '../../api/hooks';
@@ -6,6 +7,7 @@ import type { ServiceSummary } from '../../../../common/api/schemas';
 import { useShortcuts } from '../../app/shortcuts';
 import { useUpdateParams } from '../../app/url-state';
 import { rangeLabel, useTimeRange } from '../../app/time-range';
+import { refName } from './owner';
 import { Chip } from '../../ui/Chip';
 import { healthOf, serviceColor } from '../../ui/colors';
 import { formatCount, formatDuration, formatPercent, formatRate } from '../../ui/format';
@@ -14,8 +16,10 @@ import { useSorted } from '../../ui/sort';
 import { Sparkline } from '../../ui/Sparkline';
 import { EmptyHint, ErrorBanner, SkeletonRows } from '../../ui/states';
 import { RelativeTime } from '../../ui/time';
+import { problemReasons, RANKING_VALUE, type Ranking } from './problems';
+import './services.css';
 
-type SortKey = 'name' | 'rps' | 'errorRate' | 'p50' | 'p95' | 'p99' | 'spans' | 'lastSeen';
+type SortKey = 'name' | 'rps' | 'errorRate' | 'p50' | 'p95' | 'p99' | 'spans' | 'lastSeen' | 'owner' | 'problems' | 'regression' | 'slo';
 
 const ACCESSORS: Record<SortKey, (s: ServiceSummary) => number | string> = {
   name: (s) => s.name,
@@ -26,7 +30,18 @@ const ACCESSORS: Record<SortKey, (s: ServiceSummary) => number | string> = {
   p99: (s) => s.p99Ms ?? -1,
   spans: (s) => s.spanCount,
   lastSeen: (s) => s.lastSeen,
+  owner: (s) => (s.owner ? refName(s.owner) : '\uffff'),
+  problems: RANKING_VALUE.problems,
+  regression: RANKING_VALUE.regression,
+  slo: RANKING_VALUE.slo,
 };
+
+const RANKINGS: Array<{ id: Ranking; key: SortKey; label: string; title: string }> = [
+  { id: 'problems', key: 'problems', label: 'Problems first', title: 'Paging SLO alerts, failing services, ticket alerts, latency regressions, degraded services, then the rest' },
+  { id: 'errors', key: 'errorRate', label: 'Error rate', title: 'Highest share of failed requests first' },
+  { id: 'regression', key: 'regression', label: 'Latency regression', title: 'p95 against the window just before this one, biggest rise first' },
+  { id: 'slo', key: 'slo', label: 'SLO burn', title: 'Firing SLO alerts first, then the fastest 1-hour burn rate' },
+];
 
 const HEALTH_TEXT = {
   healthy: 'Healthy: error rate under 0.1%',
@@ -49,15 +64,16 @@ export function ServicesPage() {
     const list = services.data ?? [];
     return q ? list.filter((s) => s.name.toLowerCase().includes(q) || s.namespace.toLowerCase().includes(q) || s.versions.some((v) => v.includes(q))) : list;
   }, [services.data, filter]);
-  const { sorted, sort, toggle } = useSorted<ServiceSummary, SortKey>(rows, ACCESSORS, { key: 'rps', dir: 'desc' });
+  const { sorted, sort, toggle } = useSorted<ServiceSummary, SortKey>(rows, ACCESSORS, { key: 'problems', dir: 'desc' });
+  const withOwners = (services.data ?? []).some((s) => s.component !== null || s.owner !== null);
 
-  const open = (s: ServiceSummary) => {
+  const pageOf = (s: ServiceSummary) => {
     const p = new URLSearchParams();
     p.set('from', spec.from);
     p.set('to', spec.to);
-    p.set('service', s.name);
-    navigate(`/traces?${p}`);
+    return `/services/${encodeURIComponent(s.name)}?${p}`;
   };
+  const open = (s: ServiceSummary) => navigate(pageOf(s));
   const setFilter = (v: string) =>
     update(
       (p) => {
@@ -108,6 +124,24 @@ export function ServicesPage() {
             )}
           </div>
         </div>
+        <div className="page-head-tools">
+      <div className="services-rank" role="group" aria-label="Rank services by">
+        <span className="muted small">Rank by</span>
+        <div className="segmented segmented-text">
+          {RANKINGS.map((r) => (
+            <button
+              key={r.id}
+              type="button"
+              className={`seg${sort.key === r.key && sort.dir === 'desc' ? ' seg-active' : ''}`}
+              aria-pressed={sort.key === r.key && sort.dir === 'desc'}
+              title={r.title}
+              onClick={() => (sort.key === r.key && sort.dir === 'desc' ? undefined : sort.key === r.key ? toggle(r.key) : toggle(r.key, 'desc'))}
+            >
+              {r.label}
+            </button>
+          ))}
+        </div>
+      </div>
         <input
           className="input filter-input"
           type="search"
@@ -117,6 +151,7 @@ export function ServicesPage() {
           data-search-box
           onChange={(e) => setFilter(e.target.value)}
         />
+        </div>
       </div>
       {services.isError ? <ErrorBanner error={services.error} onRetry={() => void services.refetch()} what="Could not load services" /> : null}
       <div className="table-wrap">
@@ -144,6 +179,11 @@ export function ServicesPage() {
               <th scope="col" className="col-spark">
                 Traffic <span className="muted small">(errors in red)</span>
               </th>
+              {withOwners ? (
+                <SortHeader id="owner" sort={sort} onSort={toggle} firstDir="asc">
+                  Owner
+                </SortHeader>
+              ) : null}
               <SortHeader id="spans" sort={sort} onSort={toggle} align="right">
                 Spans
               </SortHeader>
@@ -153,10 +193,10 @@ export function ServicesPage() {
             </tr>
           </thead>
           <tbody>
-            {services.isPending ? <SkeletonRows columns={9} /> : null}
+            {services.isPending ? <SkeletonRows columns={withOwners ? 10 : 9} /> : null}
             {sorted.map((s, i) => {
               const health = s.health ?? healthOf(s.errorRate, s.requests);
-              const regressed = s.latencyRatio !== null && s.latencyRatio !== undefined && s.latencyRatio >= 2 && s.p95BaselineMs !== null;
+              const regressed = s.latencyRatio !== null && s.latencyRatio !== undefined && s.latencyRatio >= 1.5 && s.p95BaselineMs !== null;
               return (
                 <tr
                   key={`${s.namespace}/${s.name}`}
@@ -170,7 +210,7 @@ export function ServicesPage() {
                     <span className="svc-swatch" style={{ background: serviceColor(s.name) }} />
                     <span className="svc-title">
                       <a
-                        href={`/traces?service=${encodeURIComponent(s.name)}`}
+                        href={pageOf(s)}
                         className="svc-link"
                         onClick={(e) => {
                           e.preventDefault();
@@ -183,11 +223,11 @@ export function ServicesPage() {
                       {s.namespace ? <span className="muted small"> {s.namespace}</span> : null}
                     </span>
                     <span className="chips">
-                      {s.sloAlert ? (
-                        <Chip tone="error" title={`An SLO of this service is burning its error budget ${s.sloBurn ? `${s.sloBurn.toFixed(1)}× too fast` : 'too fast'}`}>
-                          SLO {s.sloAlert}
-                        </Chip>
-                      ) : null}
+                      {problemReasons(s).map((r) => (
+                        <span key={r.text} className={`reason reason-${r.tone}`} title={r.title} data-testid="problem-reason">
+                          {r.text}
+                        </span>
+                      ))}
                       {s.versions.slice(-3).map((v) => (
                         <Chip key={v} tone="muted" title={`service.version ${v}`}>
                           {v}
@@ -222,6 +262,11 @@ export function ServicesPage() {
                       label={`Requests over ${rangeLabel(spec).toLowerCase()}`}
                     />
                   </td>
+                  {withOwners ? (
+                    <td className="svc-owner-cell" title={s.owner ?? 'No owner: no catalog component describes this service, or it names no owner'}>
+                      {s.owner ? refName(s.owner) : <span className="faint">no owner</span>}
+                    </td>
+                  ) : null}
                   <td className="num">{formatCount(s.spanCount)}</td>
                   <td className="num">
                     <RelativeTime ms={s.lastSeen} />

@@ -1,0 +1,273 @@
+// Details of the selected node or edge: its golden signals, who it talks to, and the failing and
+// slowest traces through it, with links onwards.
+import { Link, useSearchParams } from 'react-router-dom';
+import type { RangeSpec } from '../../app/time-range';
+import { rangeParams } from '../../app/time-range';
+import { Drawer } from '../../ui/overlays';
+import { formatDuration, formatPercent, formatRate } from '../../ui/format';
+import { SkeletonBlock } from '../../ui/states';
+import { useFailingTraces, useGoldenSignals, useSlowTraces } from '../service/hooks';
+import { MiniSignals } from '../service/SignalCharts';
+import { TraceList } from '../service/TraceList';
+import type { DriftOverlay } from './drift';
+import { edgeHealth, edgeId, nodeTitle, type MapEdge, type MapNode, type ServiceMap } from './graph';
+import type { MapSelection } from './MapCanvas';
+import { NodeGlyph } from './shapes';
+
+const TYPE_LABEL: Record<MapNode['type'], string> = { service: 'service', database: 'database', queue: 'queue', external: 'external peer' };
+const CONNECTION_LABEL: Record<MapEdge['connectionType'], string> = { sync: 'request', messaging: 'messaging (async)', database: 'database call', virtual: 'call to an uninstrumented peer' };
+const HEALTH_LABEL = { healthy: 'healthy', degraded: 'degraded', failing: 'failing', idle: 'idle' };
+
+/** Span attributes that pick out the calls to a datastore, queue or peer (OTel semconv). */
+export function peerAttributes(node: MapNode): string[] {
+  const rest = node.id.replace(/^\w+:/, '');
+  const slash = rest.indexOf('/');
+  const after = slash >= 0 ? rest.slice(slash + 1) : '';
+  if (node.type === 'database') return after ? [`db.namespace=${after}`] : node.system ? [`db.system.name=${node.system}`] : [];
+  if (node.type === 'queue') return after ? [`messaging.destination.name=${after}`] : node.system ? [`messaging.system=${node.system}`] : [];
+  if (node.type === 'external') return [`server.address=${rest.replace(/:\d+$/, '')}`];
+  return [];
+}
+
+function Red({ r }: { r: Pick<MapNode, 'calls' | 'rps' | 'errorRate' | 'errors' | 'p50Ms' | 'p95Ms' | 'p99Ms'> }) {
+  const health = edgeHealth(r);
+  return (
+    <div className="red-kpis">
+      <div className="red-kpi">
+        <span className="red-kpi-label">Rate</span>
+        <span className="red-kpi-value">{formatRate(r.rps)}</span>
+      </div>
+      <div className="red-kpi">
+        <span className="red-kpi-label">Errors</span>
+        <span className={`red-kpi-value err-${health}`}>{r.calls > 0 ? formatPercent(r.errorRate) : '—'}</span>
+      </div>
+      <div className="red-kpi">
+        <span className="red-kpi-label">p50</span>
+        <span className="red-kpi-value mono">{formatDuration(r.p50Ms)}</span>
+      </div>
+      <div className="red-kpi">
+        <span className="red-kpi-label">p95</span>
+        <span className="red-kpi-value mono">{formatDuration(r.p95Ms)}</span>
+      </div>
+      <div className="red-kpi">
+        <span className="red-kpi-label">p99</span>
+        <span className="red-kpi-value mono">{formatDuration(r.p99Ms)}</span>
+      </div>
+    </div>
+  );
+}
+
+export function MapDrawer({
+  selection,
+  map,
+  range,
+  drift,
+  onClose,
+  onSelect,
+  onFocus,
+}: {
+  selection: MapSelection;
+  map: ServiceMap;
+  range: RangeSpec;
+  drift: DriftOverlay | null;
+  onClose: () => void;
+  onSelect: (s: MapSelection) => void;
+  onFocus: (id: string) => void;
+}) {
+  if (selection.kind === 'node') {
+    const node = map.nodes.find((n) => n.id === selection.id);
+    if (!node) return null;
+    return <NodeDrawer node={node} map={map} range={range} drift={drift} onClose={onClose} onSelect={onSelect} onFocus={onFocus} />;
+  }
+  const edge = map.edges.find((e) => edgeId(e) === selection.id);
+  if (!edge) return null;
+  return <EdgeDrawer edge={edge} map={map} range={range} drift={drift} onClose={onClose} onSelect={onSelect} />;
+}
+
+function NodeDrawer({ node, map, range, drift, onClose, onSelect, onFocus }: { node: MapNode; map: ServiceMap; range: RangeSpec; drift: DriftOverlay | null; onClose: () => void; onSelect: (s: MapSelection) => void; onFocus: (id: string) => void }) {
+  const [params] = useSearchParams();
+  const carry = rangeParams(params).toString();
+  const isService = node.type === 'service';
+  const attr = peerAttributes(node);
+  const gs = useGoldenSignals(range, node.name, isService);
+  const traceService = isService ? node.name : '';
+  const failing = useFailingTraces(range, traceService, attr, 6, isService || attr.length > 0);
+  const slow = useSlowTraces(range, traceService, node.p95Ms, attr, 40, isService || attr.length > 0);
+  const callers = map.edges.filter((e) => e.target === node.id);
+  const callees = map.edges.filter((e) => e.source === node.id);
+  const tracesLink = isService ? `/traces?${new URLSearchParams([...rangeParams(params), ['service', node.name]])}` : `/traces?${new URLSearchParams([...rangeParams(params), ...attr.map((a) => ['attr', a])])}`;
+
+  return (
+    <Drawer
+      width={500}
+      onClose={onClose}
+      title={
+        <span className="map-drawer-title">
+          <svg width="22" height="22" viewBox="0 0 30 30" className={`map-node health-${node.health} type-${node.type}`} aria-hidden>
+            <NodeGlyph type={node.type} />
+          </svg>
+          <span>{nodeTitle(node)}</span>
+          <span className={`badge badge-health-${node.health}`}>{HEALTH_LABEL[node.health]}</span>
+        </span>
+      }
+      actions={
+        <>
+          <button type="button" className="btn btn-small" onClick={() => onFocus(node.id)} title="Show only what is within a few hops of this node">
+            Focus
+          </button>
+          {isService ? (
+            <Link className="btn btn-small" to={`/services/${encodeURIComponent(node.name)}${carry ? `?${carry}` : ''}`}>
+              Service page
+            </Link>
+          ) : null}
+        </>
+      }
+    >
+      <div className="map-drawer" data-testid="map-drawer">
+        <div className="muted small map-drawer-sub">
+          {TYPE_LABEL[node.type]}
+          {node.system ? ` · ${node.system}` : ''}
+          {node.namespace ? ` · namespace ${node.namespace}` : ''}
+        </div>
+        {node.shared ? (
+          <div className="notice notice-warn" data-testid="shared-callout">
+            <b>Shared {node.type === 'database' ? 'database' : 'datastore'}.</b> Written by {node.writers.length} services: {node.writers.join(', ')}. A schema change here can break all of them, and none of them owns the data alone.
+          </div>
+        ) : null}
+        {drift?.ownerless.has(node.id) ? <div className="notice notice-warn">No catalog component describes this service, so nobody owns it on paper.</div> : null}
+        <Red r={node} />
+        {isService ? gs.data ? <MiniSignals gs={gs.data} /> : <SkeletonBlock height={200} /> : null}
+
+        <section className="drawer-section">
+          <h3>
+            Failing traces <Link to={`${tracesLink}&status=error`} className="small">all</Link>
+          </h3>
+          <TraceList traces={failing.data} loading={failing.isPending} empty="No failing traces in this window." testId="drawer-failing-traces" />
+        </section>
+        <section className="drawer-section">
+          <h3>
+            Slowest traces{node.p95Ms !== null ? <span className="muted small"> · at least its p95, {formatDuration(node.p95Ms)}</span> : null}
+          </h3>
+          <TraceList traces={slow.data} loading={slow.isPending && node.p95Ms !== null} order="slowest" empty="No slow traces in this window." testId="drawer-slow-traces" />
+        </section>
+
+        <Neighbours title="Called by" edges={callers} side="source" map={map} onSelect={onSelect} />
+        <Neighbours title={node.type === 'database' ? 'Uses' : 'Calls'} edges={callees} side="target" map={map} onSelect={onSelect} />
+        <p className="muted small">
+          <Link to={tracesLink}>Search traces{isService ? ` of ${node.name}` : ' touching this node'}</Link>
+        </p>
+      </div>
+    </Drawer>
+  );
+}
+
+function Neighbours({ title, edges, side, map, onSelect }: { title: string; edges: MapEdge[]; side: 'source' | 'target'; map: ServiceMap; onSelect: (s: MapSelection) => void }) {
+  if (edges.length === 0) return null;
+  return (
+    <section className="drawer-section">
+      <h3>{title}</h3>
+      <table className="mini-table">
+        <thead>
+          <tr>
+            <th>{side === 'source' ? 'Caller' : 'Callee'}</th>
+            <th className="num">Rate</th>
+            <th className="num">Errors</th>
+            <th className="num">p95</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...edges]
+            .sort((a, b) => b.rps - a.rps)
+            .map((e) => {
+              const other = map.nodes.find((n) => n.id === e[side]);
+              return (
+                <tr key={edgeId(e)} className="row-click" onClick={() => onSelect({ kind: 'edge', id: edgeId(e) })}>
+                  <td>
+                    {other ? nodeTitle(other) : e[side]}
+                    {e.connectionType === 'messaging' ? <span className="muted small"> async</span> : null}
+                  </td>
+                  <td className="num">{formatRate(e.rps)}</td>
+                  <td className={`num err-${edgeHealth(e)}`}>{formatPercent(e.errorRate)}</td>
+                  <td className="num mono">{formatDuration(e.p95Ms)}</td>
+                </tr>
+              );
+            })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function EdgeDrawer({ edge, map, range, drift, onClose, onSelect }: { edge: MapEdge; map: ServiceMap; range: RangeSpec; drift: DriftOverlay | null; onClose: () => void; onSelect: (s: MapSelection) => void }) {
+  const [params] = useSearchParams();
+  const carry = rangeParams(params).toString();
+  const source = map.nodes.find((n) => n.id === edge.source);
+  const target = map.nodes.find((n) => n.id === edge.target);
+  // Requests to a service are measured where they arrive; calls to datastores, queues and
+  // uninstrumented peers only exist on the caller's side.
+  const measuredAtTarget = target?.type === 'service' && edge.connectionType === 'sync';
+  const traceService = measuredAtTarget ? edge.target : edge.source;
+  const attr = !measuredAtTarget && target ? peerAttributes(target) : [];
+  const signalsOf = measuredAtTarget ? edge.target : source?.type === 'service' ? edge.source : '';
+  const gs = useGoldenSignals(range, signalsOf, !!signalsOf);
+  const failing = useFailingTraces(range, traceService, attr, 6);
+  const slow = useSlowTraces(range, traceService, edge.p95Ms, attr, 40);
+  const state = drift?.edges.get(edgeId(edge));
+  const name = (n: MapNode | undefined, id: string) => (n ? nodeTitle(n) : id);
+
+  return (
+    <Drawer
+      width={500}
+      onClose={onClose}
+      title={
+        <span className="map-drawer-title">
+          <button type="button" className="linklike" onClick={() => onSelect({ kind: 'node', id: edge.source })}>
+            {name(source, edge.source)}
+          </button>
+          <span className="muted">{edge.connectionType === 'messaging' ? '⇢' : '→'}</span>
+          <button type="button" className="linklike" onClick={() => onSelect({ kind: 'node', id: edge.target })}>
+            {name(target, edge.target)}
+          </button>
+        </span>
+      }
+    >
+      <div className="map-drawer" data-testid="map-drawer">
+        <div className="muted small map-drawer-sub">
+          {CONNECTION_LABEL[edge.connectionType]}
+          {state ? (
+            <span className={`map-drift-chip map-drift-${state}`}>{state === 'confirmed' ? 'declared in the catalog' : state === 'undeclared' ? 'not declared in the catalog' : 'declared, not seen'}</span>
+          ) : null}
+        </div>
+        <Red r={edge} />
+        {signalsOf ? (
+          <>
+            <div className="muted small">
+              Signals of <b>{signalsOf}</b>
+              {measuredAtTarget ? ' (all its callers)' : ''}
+            </div>
+            {gs.data ? <MiniSignals gs={gs.data} /> : <SkeletonBlock height={200} />}
+          </>
+        ) : null}
+        <section className="drawer-section">
+          <h3>Failing traces</h3>
+          <TraceList traces={failing.data} loading={failing.isPending} empty="No failing traces in this window." testId="drawer-failing-traces" />
+        </section>
+        <section className="drawer-section">
+          <h3>
+            Slowest traces{edge.p95Ms !== null ? <span className="muted small"> · at least the edge's p95, {formatDuration(edge.p95Ms)}</span> : null}
+          </h3>
+          <TraceList traces={slow.data} loading={slow.isPending && edge.p95Ms !== null} order="slowest" empty="No slow traces in this window." testId="drawer-slow-traces" />
+        </section>
+        <p className="small">
+          {[source, target]
+            .filter((n): n is MapNode => n?.type === 'service')
+            .map((n) => (
+              <Link key={n.id} to={`/services/${encodeURIComponent(n.name)}${carry ? `?${carry}` : ''}`} className="drawer-link">
+                {n.name} service page
+              </Link>
+            ))}
+        </p>
+      </div>
+    </Drawer>
+  );
+}

@@ -1,0 +1,271 @@
+// Golden-signal charts (Google SRE's latency, traffic, errors, saturation) over a service's
+// rollup series: one time axis for all, gaps where a bucket had no requests.
+import { Area, Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { GoldenSignals } from '../../../../common/api/schemas';
+import { formatBytes, formatClock, formatCount, formatDuration, formatPercent, formatRate } from '../../ui/format';
+import { timeAxisLabel, timeAxisTicks } from '../../ui/time-axis';
+import './service.css';
+
+type Row = GoldenSignals['series'][number];
+
+export interface ChartSeries {
+  key: string;
+  label: string;
+  color: string;
+  kind?: 'line' | 'area' | 'bar';
+  dashed?: boolean;
+  stack?: string;
+}
+
+interface ChartProps {
+  title: string;
+  /** The headline figure next to the title. */
+  value?: React.ReactNode;
+  rows: Array<Record<string, number | null>>;
+  series: ChartSeries[];
+  from: number;
+  to: number;
+  stepMs: number;
+  format: (v: number) => string;
+  /** Tick labels; rounder than `format` (default: `format`). */
+  axisFormat?: (v: number) => string;
+  height?: number;
+  testId?: string;
+  note?: React.ReactNode;
+}
+
+export function TimeChart({ title, value, rows, series, from, to, stepMs, format, axisFormat = format, height = 150, testId, note }: ChartProps) {
+  const span = to - from;
+  const hasData = rows.some((r) => series.some((s) => r[s.key] !== null && r[s.key] !== undefined && r[s.key] !== 0));
+  return (
+    <figure className="signal-chart" data-testid={testId}>
+      <figcaption className="signal-chart-head">
+        <span className="signal-chart-title">{title}</span>
+        {value !== undefined ? <span className="signal-chart-value">{value}</span> : null}
+        <span className="signal-legend">
+          {series.map((s) => (
+            <span key={s.key} className="signal-legend-item">
+              <span className={`signal-swatch${s.dashed ? ' dashed' : ''}`} style={{ background: s.dashed ? undefined : s.color, borderColor: s.color }} />
+              {s.label}
+            </span>
+          ))}
+        </span>
+      </figcaption>
+      {hasData ? (
+        <ResponsiveContainer width="100%" height={height}>
+          <ComposedChart data={rows} margin={{ top: 6, right: 10, bottom: 0, left: 0 }} barCategoryGap={1}>
+            <CartesianGrid className="chart-grid" vertical={false} />
+            <XAxis
+              dataKey="time"
+              type="number"
+              scale="time"
+              domain={[from, to]}
+              ticks={timeAxisTicks(from, to, 6)}
+              tickFormatter={(v: number) => timeAxisLabel(v, span)}
+              tick={{ className: 'chart-tick' }}
+              tickLine={false}
+              axisLine={{ className: 'chart-axis' }}
+            />
+            <YAxis tickFormatter={(v: number) => axisFormat(v)} tick={{ className: 'chart-tick' }} tickLine={false} axisLine={false} width={58} />
+            <Tooltip
+              cursor={{ stroke: 'var(--border-strong)', fill: 'var(--hover)' }}
+              isAnimationActive={false}
+              content={({ active, payload, label }) => {
+                if (!active || !payload?.length) return null;
+                return (
+                  <div className="chart-tooltip">
+                    <div className="muted">
+                      {formatClock(Number(label))} – {formatClock(Number(label) + stepMs)}
+                    </div>
+                    {series.map((s) => {
+                      const p = payload.find((x) => x.dataKey === s.key);
+                      if (!p || p.value === null || p.value === undefined) return null;
+                      return (
+                        <div key={s.key} className="tt-row">
+                          <span className="tt-swatch" style={{ background: s.color }} />
+                          <span>{s.label}</span>
+                          <b>{format(Number(p.value))}</b>
+                        </div>
+                      );
+                    })}
+                  </div>
+                );
+              }}
+            />
+            {series.map((s) =>
+              s.kind === 'bar' ? (
+                <Bar key={s.key} dataKey={s.key} stackId={s.stack} fill={s.color} isAnimationActive={false} />
+              ) : s.kind === 'area' ? (
+                <Area key={s.key} dataKey={s.key} type="monotone" stroke={s.color} fill={s.color} fillOpacity={0.16} strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
+              ) : (
+                <Line key={s.key} dataKey={s.key} type="monotone" stroke={s.color} strokeWidth={s.dashed ? 1.3 : 1.6} strokeDasharray={s.dashed ? '4 3' : undefined} dot={false} isAnimationActive={false} connectNulls={false} />
+              ),
+            )}
+          </ComposedChart>
+        </ResponsiveContainer>
+      ) : (
+        <div className="signal-chart-empty" style={{ height }}>
+          {note ?? 'Nothing in this window'}
+        </div>
+      )}
+    </figure>
+  );
+}
+
+const PCT = { p50: 'var(--pct-50)', p95: 'var(--pct-95)', p99: 'var(--pct-99)' };
+
+/** Axis ticks for durations: whole milliseconds above 10 ms ("65ms", not "65.0ms"). */
+export function axisDuration(ms: number): string {
+  if (ms === 0) return '0';
+  if (ms >= 1000) return `${Math.round(ms / 100) / 10}s`;
+  if (ms >= 10) return `${Math.round(ms)}ms`;
+  return formatDuration(ms);
+}
+
+/** Buckets that end after the window's end are still filling; their rate would look like a drop. */
+export function completeBuckets(gs: GoldenSignals): GoldenSignals {
+  const series = gs.series.filter((r) => r.time + gs.stepMs <= gs.to + 1000);
+  return series.length === gs.series.length ? gs : { ...gs, series };
+}
+
+/** Latency of successful and of failed requests, apart: a slow error path and a slow success
+ * path are different problems. */
+export function LatencyCharts({ gs, height }: { gs: GoldenSignals; height?: number }) {
+  const rows = gs.series as unknown as Array<Record<string, number | null>>;
+  const common = { rows, from: gs.from, to: gs.to, stepMs: gs.stepMs, format: formatDuration, axisFormat: axisDuration, height };
+  return (
+    <>
+      <TimeChart
+        {...common}
+        testId="chart-latency-ok"
+        title="Latency · successful requests"
+        series={[
+          { key: 'okP50Ms', label: 'p50', color: PCT.p50 },
+          { key: 'okP95Ms', label: 'p95', color: PCT.p95 },
+          { key: 'okP99Ms', label: 'p99', color: PCT.p99, dashed: true },
+        ]}
+      />
+      <TimeChart
+        {...common}
+        testId="chart-latency-err"
+        title="Latency · failed requests"
+        note="No failed requests in this window"
+        series={[
+          { key: 'errP50Ms', label: 'p50', color: PCT.p50 },
+          { key: 'errP95Ms', label: 'p95', color: PCT.p95 },
+          { key: 'errP99Ms', label: 'p99', color: PCT.p99, dashed: true },
+        ]}
+      />
+    </>
+  );
+}
+
+export function TrafficChart({ gs, height }: { gs: GoldenSignals; height?: number }) {
+  return (
+    <TimeChart
+      testId="chart-traffic"
+      title="Traffic"
+      value={formatRate(gs.totals.rps)}
+      rows={gs.series as unknown as Array<Record<string, number | null>>}
+      from={gs.from}
+      to={gs.to}
+      stepMs={gs.stepMs}
+      height={height}
+      format={(v) => formatRate(v).replace(' req/', '/')}
+      series={[{ key: 'rps', label: 'requests/s', color: 'var(--accent)', kind: 'area' }]}
+    />
+  );
+}
+
+/** Requests per bucket by outcome: HTTP status class, and failures without an HTTP status. */
+export function StatusChart({ gs, height }: { gs: GoldenSignals; height?: number }) {
+  return (
+    <TimeChart
+      testId="chart-errors"
+      title="Errors by status class"
+      value={<span className={gs.totals.errors > 0 ? 'text-error' : 'muted'}>{formatPercent(gs.totals.errorRate)} failed</span>}
+      rows={gs.series as unknown as Array<Record<string, number | null>>}
+      from={gs.from}
+      to={gs.to}
+      stepMs={gs.stepMs}
+      height={height}
+      format={formatCount}
+      series={[
+        { key: 'http2xx', label: '2xx', color: 'var(--status-2xx)', kind: 'bar', stack: 's' },
+        { key: 'http3xx', label: '3xx', color: 'var(--status-3xx)', kind: 'bar', stack: 's' },
+        { key: 'http4xx', label: '4xx', color: 'var(--status-4xx)', kind: 'bar', stack: 's' },
+        { key: 'http5xx', label: '5xx', color: 'var(--status-5xx)', kind: 'bar', stack: 's' },
+        { key: 'otherErrors', label: 'other errors', color: 'var(--status-other)', kind: 'bar', stack: 's' },
+      ]}
+    />
+  );
+}
+
+/** A formatter for a metric's unit (UCUM, as OpenTelemetry sends it). */
+export function unitFormat(unit: string): (v: number) => string {
+  if (unit === '1') return (v) => formatPercent(v);
+  if (unit === 'By') return (v) => formatBytes(Math.max(0, v));
+  if (unit === 's') return (v) => formatDuration(v * 1000);
+  if (unit === 'ms') return (v) => formatDuration(v);
+  return (v) => (Math.abs(v) >= 1000 ? formatCount(v) : String(Math.round(v * 100) / 100)) + (unit && unit !== '1' ? ` ${unit.replace(/[{}]/g, '')}` : '');
+}
+
+export function SaturationCharts({ gs, height = 96 }: { gs: GoldenSignals; height?: number }) {
+  return (
+    <>
+      {gs.saturation.map((m) => {
+        const rows = m.points.map((p) => ({ time: p.time, value: p.value }));
+        const last = m.points[m.points.length - 1]?.value;
+        const format = unitFormat(m.unit);
+        return (
+          <TimeChart
+            key={m.metric}
+            testId={`chart-saturation-${m.metric}`}
+            title={m.label}
+            value={last !== undefined ? format(last) : undefined}
+            rows={rows}
+            from={gs.from}
+            to={gs.to}
+            stepMs={gs.stepMs}
+            height={height}
+            format={format}
+            series={[{ key: 'value', label: m.metric, color: 'var(--pct-50)', kind: 'area' }]}
+          />
+        );
+      })}
+    </>
+  );
+}
+
+/** The drawer's small pair: traffic with errors, and p95 of successful vs failed requests. */
+export function MiniSignals({ gs }: { gs: GoldenSignals }) {
+  const rows = gs.series as unknown as Array<Record<string, number | null>>;
+  const common = { rows, from: gs.from, to: gs.to, stepMs: gs.stepMs, height: 90 };
+  return (
+    <div className="mini-signals">
+      <TimeChart
+        {...common}
+        testId="mini-traffic"
+        title="Requests and errors"
+        format={formatCount}
+        series={[
+          { key: 'requests', label: 'requests', color: 'var(--accent)', kind: 'area' },
+          { key: 'errors', label: 'errors', color: 'var(--error)', kind: 'bar' },
+        ]}
+      />
+      <TimeChart
+        {...common}
+        testId="mini-latency"
+        title="p95 latency"
+        format={formatDuration}
+        axisFormat={axisDuration}
+        series={[
+          { key: 'okP95Ms', label: 'successful', color: PCT.p95 },
+          { key: 'errP95Ms', label: 'failed', color: 'var(--error)', dashed: true },
+        ]}
+      />
+    </div>
+  );
+}
+
+export type { Row as SignalRow };

@@ -1,0 +1,77 @@
+// SLO alerts as they start firing (the `alert` events of the live stream): an in-app toast for
+// every alert, and a desktop notification for paging ones. Its own stream, so alerts arrive even
+// with live updates paused.
+import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
+import { EVENTS_PATH } from '../../../../common/api/contract';
+import { SloAlertEvent } from '../../../../common/api/schemas';
+import { formatBurn } from './slo-model';
+import { notifyDesktop } from './notify';
+import './slo.css';
+
+const MAX_TOASTS = 4;
+const TICKET_TOAST_MS = 20_000;
+
+interface Toast {
+  key: string;
+  alert: SloAlertEvent;
+}
+
+export function AlertToasts() {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const client = useQueryClient();
+
+  useEffect(() => {
+    const source = new EventSource(EVENTS_PATH, { withCredentials: true });
+    source.addEventListener('alert', (ev) => {
+      let alert: SloAlertEvent;
+      try {
+        const parsed = SloAlertEvent.safeParse(JSON.parse((ev as MessageEvent<string>).data));
+        if (!parsed.success) return;
+        alert = parsed.data;
+      } catch {
+        return;
+      }
+      const key = `${alert.sloId}|${alert.label}|${alert.startedAt}`;
+      setToasts((list) => [{ key, alert }, ...list.filter((t) => t.key !== key)].slice(0, MAX_TOASTS));
+      void client.invalidateQueries({ queryKey: ['slos'] });
+      void client.invalidateQueries({ queryKey: ['services'] });
+      if (alert.severity === 'page') {
+        void notifyDesktop(`SLO alert: ${alert.name}`, `${alert.service} is burning its error budget ${formatBurn(alert.burnRate)} too fast (${alert.label}).`, key);
+      } else {
+        window.setTimeout(() => setToasts((list) => list.filter((t) => t.key !== key)), TICKET_TOAST_MS);
+      }
+    });
+    return () => source.close();
+  }, [client]);
+
+  if (toasts.length === 0) return null;
+  const dismiss = (key: string) => setToasts((list) => list.filter((t) => t.key !== key));
+  return (
+    <div className="alert-toasts" role="region" aria-label="SLO alerts">
+      {toasts.map(({ key, alert }) => (
+        <div key={key} className={`alert-toast alert-${alert.severity}`} role="alert" data-testid="slo-alert-toast">
+          <div className="alert-toast-head">
+            <span className={`slo-state slo-state-${alert.severity}`}>{alert.severity === 'page' ? 'Page' : 'Ticket'}</span>
+            <strong>{alert.name}</strong>
+            <button type="button" className="icon-btn" aria-label="Dismiss" onClick={() => dismiss(key)}>
+              ×
+            </button>
+          </div>
+          <div className="small">
+            <Link to={`/services/${encodeURIComponent(alert.service)}`} onClick={() => dismiss(key)}>
+              {alert.service}
+            </Link>{' '}
+            burns its error budget <b>{formatBurn(alert.burnRate)}</b> as fast as the objective allows <span className="muted">({alert.label})</span>
+          </div>
+          <div className="alert-toast-actions">
+            <Link className="btn btn-small" to={`/slos?slo=${encodeURIComponent(alert.sloId)}`} onClick={() => dismiss(key)}>
+              Open the SLO
+            </Link>
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+// The SLOs of one service, compact, for its page: state, budget left, burn rates and alerts.
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import type { SloDefinition } from '../../../../common/api/schemas';
+import { rangeParams } from '../../app/time-range';
+import { SkeletonBlock } from '../../ui/states';
+import { useSlos } from './hooks';
+import { AlertRules, BudgetBar, BurnDown, BurnRates, StateBadge } from './SloCard';
+import { SloDialog } from './SloDialog';
+import { sliText } from './slo-model';
+import './slo.css';
+
+export function ServiceSlos({ service, services }: { service: string; services: string[] }) {
+  const slos = useSlos();
+  const [params] = useSearchParams();
+  const [editing, setEditing] = useState<SloDefinition | 'new' | null>(null);
+  const mine = (slos.data?.slos ?? []).filter((s) => s.slo.service === service);
+  const carry = rangeParams(params);
+  return (
+    <section className="svc-section" data-testid="service-slos">
+      <h2>
+        SLOs <span className="count">{mine.length}</span>
+        <button type="button" className="btn btn-small svc-section-action" onClick={() => setEditing('new')}>
+          Add an SLO
+        </button>
+      </h2>
+      {slos.isPending ? <SkeletonBlock height={90} /> : null}
+      {slos.data && mine.length === 0 ? <div className="muted small">No SLO for {service} yet. One sets how many of its requests must succeed over a window, and alerts when the error budget burns too fast.</div> : null}
+      <div className="svc-slos">
+        {mine.map((s) => (
+          <article key={s.slo.id} className={`svc-slo slo-card-${s.state}`} data-slo-id={s.slo.id}>
+            <header className="svc-slo-head">
+              <StateBadge state={s.state} />
+              <Link to={`/slos?${new URLSearchParams([...carry, ['slo', s.slo.id]])}`} className="svc-slo-name">
+                {s.slo.name}
+              </Link>
+              <span className="muted small">
+                {s.slo.objective}% {sliText(s.slo)} over {s.slo.window}
+              </span>
+              <button type="button" className="btn btn-small" onClick={() => setEditing(s.slo)}>
+                Edit
+              </button>
+            </header>
+            <div className="svc-slo-body">
+              <div>
+                <BudgetBar status={s} />
+                <BurnRates status={s} />
+              </div>
+              <BurnDown status={s} height={96} />
+              <AlertRules status={s} />
+            </div>
+          </article>
+        ))}
+      </div>
+      {editing ? (
+        <SloDialog
+          initial={editing === 'new' ? null : editing}
+          service={service}
+          services={services}
+          takenIds={(slos.data?.slos ?? []).map((s) => s.slo.id)}
+          onClose={() => setEditing(null)}
+          onSaved={() => setEditing(null)}
+        />
+      ) : null}
+    </section>
+  );
+}

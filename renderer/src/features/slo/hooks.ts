@@ -1,0 +1,25 @@
+// SLO queries and edits. Statuses are computed from rollups, so ingest refreshes them.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { SloDefinition } from '../../../../common/api/schemas';
+import { call } from '../../api/client';
+import { useApi } from '../../api/query';
+
+export function useSlos() {
+  return useApi('slos', {}, { tables: ['rollups'], refetchInterval: 30_000 });
+}
+
+function useRefreshAfterEdit() {
+  const client = useQueryClient();
+  // Service rows carry each service's SLO burn and alert.
+  return () => Promise.all([client.invalidateQueries({ queryKey: ['slos'] }), client.invalidateQueries({ queryKey: ['services'] })]);
+}
+
+export function useSaveSlo() {
+  const refresh = useRefreshAfterEdit();
+  return useMutation({ mutationFn: (slo: SloDefinition) => call('sloPut', slo), onSuccess: () => refresh() });
+}
+
+export function useDeleteSlo() {
+  const refresh = useRefreshAfterEdit();
+  return useMutation({ mutationFn: (id: string) => call('sloDelete', { id }), onSuccess: () => refresh() });
+}
