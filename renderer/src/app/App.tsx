@@ -15,9 +15,6 @@ const LogsPage = lazy(() => import('../features/logs/LogsPage').then((m) => ({ d
 const MapPage = lazy(() => import('../features/map/MapPage').then((m) => ({ default: m.MapPage })));
 const ServicePage = lazy(() => import('../features/service/ServicePage').then((m) => ({ default: m.ServicePage })));
 const SloPage = lazy(() => import('../features/slo/SloPage').then((m) => ({ default: m.SloPage })));
-const MapPage = lazy(() => import('../features/map/MapPage').then((m) => ({ default: m.MapPage })));
-const ServicePage = lazy(() => import('../features/service/ServicePage').then((m) => ({ default: m.ServicePage })));
-const SloPage = lazy(() => import('../features/slo/SloPage').then((m) => ({ default: m.SloPage })));
 const ComparePage = lazy(() => import('../features/compare/ComparePage').then((m) => ({ default: m.ComparePage })));
 const CatalogSection = lazy(() => import('../features/catalog/CatalogSection').then((m) => ({ default: m.CatalogSection })));
 
@@ -72,30 +69,6 @@ const router = createBrowserRouter([
     children: [
       { path: '/', element: <Home /> },
       { path: '/services', element: <ServicesPage /> },
-      {
-        path: '/services/:name',
-        element: (
-          <Page>
-            <ServicePage />
-          </Page>
-        ),
-      },
-      {
-        path: '/map',
-        element: (
-          <Page>
-            <MapPage />
-          </Page>
-        ),
-      },
-      {
-        path: '/slos',
-        element: (
-          <Page>
-            <SloPage />
-          </Page>
-        ),
-      },
       {
         path: '/services/:name',
         element: (
