@@ -91,11 +91,13 @@ export function encode(h: Histogram): Uint8Array {
   return Uint8Array.from(out);
 }
 
-export function decodeInto(h: Histogram, bytes: Uint8Array | null | undefined): Histogram {
-  if (!bytes) return h;
+/** Visits every (bucket, count) of an encoded histogram, indices ascending. */
+export function forEachBucket(bytes: Uint8Array | null | undefined, visit: (bucket: number, count: number) => void): void {
+  if (!bytes) return;
+  const len = bytes.length;
   let pos = 0;
   let idx = 0;
-  const varint = () => {
+  while (pos < len) {
     let v = 0;
     let mul = 1;
     let b: number;
@@ -103,14 +105,21 @@ export function decodeInto(h: Histogram, bytes: Uint8Array | null | undefined): 
       b = bytes[pos++];
       v += (b & 0x7f) * mul;
       mul *= 0x80;
-    } while (b >= 0x80 && pos < bytes.length);
-    return v;
-  };
-  while (pos < bytes.length) {
-    idx += varint();
-    const n = varint();
-    h.set(idx, (h.get(idx) ?? 0) + n);
+    } while (b >= 0x80 && pos < len);
+    idx += v;
+    let n = 0;
+    mul = 1;
+    do {
+      b = bytes[pos++];
+      n += (b & 0x7f) * mul;
+      mul *= 0x80;
+    } while (b >= 0x80 && pos < len);
+    visit(idx, n);
   }
+}
+
+export function decodeInto(h: Histogram, bytes: Uint8Array | null | undefined): Histogram {
+  forEachBucket(bytes, (idx, n) => h.set(idx, (h.get(idx) ?? 0) + n));
   return h;
 }
 
@@ -128,31 +137,10 @@ export class DenseHistogram {
 
   /** Adds an encoded histogram (as stored in rollups). */
   addEncoded(bytes: Uint8Array | null | undefined): void {
-    if (!bytes) return;
-    const counts = this.counts;
-    let pos = 0;
-    let idx = 0;
-    const len = bytes.length;
-    while (pos < len) {
-      let v = 0;
-      let mul = 1;
-      let b: number;
-      do {
-        b = bytes[pos++];
-        v += (b & 0x7f) * mul;
-        mul *= 0x80;
-      } while (b >= 0x80 && pos < len);
-      idx += v;
-      let n = 0;
-      mul = 1;
-      do {
-        b = bytes[pos++];
-        n += (b & 0x7f) * mul;
-        mul *= 0x80;
-      } while (b >= 0x80 && pos < len);
-      if (idx < BUCKET_COUNT) counts[idx] += n;
+    forEachBucket(bytes, (idx, n) => {
+      if (idx < BUCKET_COUNT) this.counts[idx] += n;
       this.total += n;
-    }
+    });
   }
 
   add(other: DenseHistogram): void {
@@ -175,26 +163,9 @@ export class DenseHistogram {
 
 /** Counts at or under a latency straight from an encoded histogram (no allocation). */
 export function countAtMostEncoded(bytes: Uint8Array | null | undefined, micros: number): number {
-  if (!bytes) return 0;
-  let pos = 0;
-  let idx = 0;
   let good = 0;
-  const len = bytes.length;
-  const varint = () => {
-    let v = 0;
-    let mul = 1;
-    let b: number;
-    do {
-      b = bytes[pos++];
-      v += (b & 0x7f) * mul;
-      mul *= 0x80;
-    } while (b >= 0x80 && pos < len);
-    return v;
-  };
-  while (pos < len) {
-    idx += varint();
-    const n = varint();
+  forEachBucket(bytes, (idx, n) => {
     if (bucketMid(idx) <= micros) good += n;
-  }
+  });
   return good;
 }

@@ -4,29 +4,11 @@
 // and versions, each with rate/errors/duration.
 import type { GoldenSignals } from '../../common/api/schemas';
 import * as H from '../../common/latency-histogram';
+import { type RedAcc, addRollup, newRed, redOf } from './red';
 import { healthOf, nodeTypeOf } from '../../common/service-map';
 import { type ReadStore, msToNs, serviceIds, windowOf } from './read-store';
 import { QueryError } from './traces';
 
-interface Acc {
-  calls: number;
-  errors: number;
-  hist: H.DenseHistogram;
-}
-
-const acc = (): Acc => ({ calls: 0, errors: 0, hist: new H.DenseHistogram() });
-
-function red(a: Acc, seconds: number) {
-  return {
-    calls: a.calls,
-    errors: a.errors,
-    rps: a.calls / seconds,
-    errorRate: a.calls > 0 ? a.errors / a.calls : 0,
-    p50Ms: a.hist.quantileMs(0.5),
-    p95Ms: a.hist.quantileMs(0.95),
-    p99Ms: a.hist.quantileMs(0.99),
-  };
-}
 
 /** Saturation metrics we know how to read, by name; `ratio` ones are averaged, others summed. */
 const SATURATION: Array<{ match: (name: string) => boolean; label: string; ratio?: boolean; rate?: boolean; attr?: [string, string] }> = [
@@ -66,7 +48,7 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       http5xx: 0,
       otherErrors: 0,
     }));
-    const total = acc();
+    const total = newRed();
     for (const r of store
       .stmt(
         `SELECT minute, calls, errors, hist_ok, hist_err, http_2xx, http_3xx, http_4xx, http_5xx, other_errors
@@ -94,14 +76,11 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       b.http4xx += r.http_4xx;
       b.http5xx += r.http_5xx;
       b.otherErrors += r.other_errors;
-      total.calls += r.calls;
-      total.errors += r.errors;
-      total.hist.addEncoded(r.hist_ok);
-      total.hist.addEncoded(r.hist_err);
+      addRollup(total, r.calls, r.errors, r.hist_ok, r.hist_err);
     }
     const stepSeconds = stepMinutes * 60;
 
-    const ops = new Map<string, Acc & { http4xx: number; http5xx: number }>();
+    const ops = new Map<string, RedAcc & { http4xx: number; http5xx: number }>();
     for (const r of store
       .stmt(
         `SELECT name, calls, errors, hist_ok, hist_err, http_4xx, http_5xx FROM rollup_operation_minute
@@ -109,18 +88,15 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       )
       .all(...ids, m0, m1) as Array<{ name: string; calls: number; errors: number; hist_ok: Buffer | null; hist_err: Buffer | null; http_4xx: number; http_5xx: number }>) {
       let o = ops.get(r.name);
-      if (!o) ops.set(r.name, (o = { ...acc(), http4xx: 0, http5xx: 0 }));
-      o.calls += r.calls;
-      o.errors += r.errors;
+      if (!o) ops.set(r.name, (o = { ...newRed(), http4xx: 0, http5xx: 0 }));
+      addRollup(o, r.calls, r.errors, r.hist_ok, r.hist_err);
       o.http4xx += r.http_4xx;
       o.http5xx += r.http_5xx;
-      o.hist.addEncoded(r.hist_ok);
-      o.hist.addEncoded(r.hist_err);
     }
 
     const peers = (column: 'source' | 'target') => {
       const other = column === 'source' ? 'target' : 'source';
-      const map = new Map<string, Acc & { type: string }>();
+      const map = new Map<string, RedAcc & { type: string }>();
       for (const r of store
         .stmt(
           `SELECT ${other} AS peer, connection_type AS type, calls, errors, hist_ok, hist_err FROM rollup_edge_minute
@@ -128,23 +104,20 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
         )
         .all(input.name, m0, m1) as Array<{ peer: string; type: string; calls: number; errors: number; hist_ok: Buffer | null; hist_err: Buffer | null }>) {
         let p = map.get(r.peer);
-        if (!p) map.set(r.peer, (p = { ...acc(), type: r.type }));
-        p.calls += r.calls;
-        p.errors += r.errors;
-        p.hist.addEncoded(r.hist_ok);
-        p.hist.addEncoded(r.hist_err);
+        if (!p) map.set(r.peer, (p = { ...newRed(), type: r.type }));
+        addRollup(p, r.calls, r.errors, r.hist_ok, r.hist_err);
       }
       return map;
     };
 
-    const versions = new Map<string, Acc & { firstSeen: number; lastSeen: number }>();
+    const versions = new Map<string, RedAcc & { firstSeen: number; lastSeen: number }>();
     for (const r of store
       .stmt(
         `SELECT service_version AS version, min(first_seen_ms) AS first_seen, max(last_seen_ms) AS last_seen FROM resources
          WHERE service_id IN (${idList}) AND last_seen_ms >= ? GROUP BY service_version`,
       )
       .all(...ids, from) as Array<{ version: string; first_seen: number; last_seen: number }>)
-      versions.set(r.version, { ...acc(), firstSeen: r.first_seen, lastSeen: r.last_seen });
+      versions.set(r.version, { ...newRed(), firstSeen: r.first_seen, lastSeen: r.last_seen });
     for (const r of store
       .stmt(
         `SELECT version, calls, errors, hist_ok, hist_err FROM rollup_version_minute
@@ -152,11 +125,8 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       )
       .all(...ids, m0, m1) as Array<{ version: string; calls: number; errors: number; hist_ok: Buffer | null; hist_err: Buffer | null }>) {
       let v = versions.get(r.version);
-      if (!v) versions.set(r.version, (v = { ...acc(), firstSeen: 0, lastSeen: 0 }));
-      v.calls += r.calls;
-      v.errors += r.errors;
-      v.hist.addEncoded(r.hist_ok);
-      v.hist.addEncoded(r.hist_err);
+      if (!v) versions.set(r.version, (v = { ...newRed(), firstSeen: 0, lastSeen: 0 }));
+      addRollup(v, r.calls, r.errors, r.hist_ok, r.hist_err);
     }
 
     return {
@@ -164,7 +134,7 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       from,
       to,
       stepMs: stepMinutes * 60_000,
-      totals: { ...red(total, seconds), health: healthOf(total.calls ? total.errors / total.calls : 0, total.calls) },
+      totals: { ...redOf(total, seconds), health: healthOf(total.calls ? total.errors / total.calls : 0, total.calls) },
       series: series.map((b) => ({
         time: b.time,
         requests: b.requests,
@@ -185,16 +155,16 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       })),
       saturation: saturation(store, ids, from, to, m0, stepMinutes, buckets),
       operations: [...ops]
-        .map(([name, o]) => ({ name, ...red(o, seconds), http4xx: o.http4xx, http5xx: o.http5xx }))
+        .map(([name, o]) => ({ name, ...redOf(o, seconds), http4xx: o.http4xx, http5xx: o.http5xx }))
         .sort((a, b) => b.calls - a.calls),
       upstream: [...peers('target')]
-        .map(([service, p]) => ({ service, connectionType: p.type, ...red(p, seconds) }))
+        .map(([service, p]) => ({ service, connectionType: p.type, ...redOf(p, seconds) }))
         .sort((a, b) => b.calls - a.calls),
       downstream: [...peers('source')]
-        .map(([service, p]) => ({ service, type: nodeTypeOf(service), connectionType: p.type, ...red(p, seconds) }))
+        .map(([service, p]) => ({ service, type: nodeTypeOf(service), connectionType: p.type, ...redOf(p, seconds) }))
         .sort((a, b) => b.calls - a.calls),
       versions: [...versions]
-        .map(([version, v]) => ({ version, firstSeen: v.firstSeen, lastSeen: v.lastSeen, ...red(v, seconds) }))
+        .map(([version, v]) => ({ version, firstSeen: v.firstSeen, lastSeen: v.lastSeen, ...redOf(v, seconds) }))
         .sort((a, b) => b.lastSeen - a.lastSeen || a.version.localeCompare(b.version)),
     };
   });

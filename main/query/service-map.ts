@@ -1,28 +1,10 @@
 // The service map for a window, from the service and edge rollups only (never spans).
 import type { MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
 import * as H from '../../common/latency-histogram';
+import { type RedAcc, addRollup, newRed, redOf } from './red';
 import { type ConnectionType, healthOf, nodeName, nodeSystem, nodeTypeOf } from '../../common/service-map';
 import { type ReadStore, windowOf } from './read-store';
 
-interface Acc {
-  calls: number;
-  errors: number;
-  hist: H.DenseHistogram;
-}
-
-const acc = (): Acc => ({ calls: 0, errors: 0, hist: new H.DenseHistogram() });
-
-function red(a: Acc, seconds: number) {
-  return {
-    calls: a.calls,
-    errors: a.errors,
-    rps: a.calls / seconds,
-    errorRate: a.calls > 0 ? a.errors / a.calls : 0,
-    p50Ms: a.hist.quantileMs(0.5),
-    p95Ms: a.hist.quantileMs(0.95),
-    p99Ms: a.hist.quantileMs(0.99),
-  };
-}
 
 export function serviceMap(store: ReadStore, input: { from?: number; to?: number }): ServiceMap {
   const { from, to } = windowOf(input);
@@ -30,7 +12,7 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
   const m1 = Math.floor(to / 60_000);
   const seconds = Math.max(1, (to - from) / 1000);
   return store.timed('map.get', () => {
-    const services = new Map<string, Acc & { namespace: string }>();
+    const services = new Map<string, RedAcc & { namespace: string }>();
     for (const r of store
       .stmt(
         `SELECT s.name AS name, s.namespace AS namespace, r.calls AS calls, r.errors AS errors, r.hist_ok AS ok, r.hist_err AS err
@@ -38,13 +20,10 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
       )
       .all(m0, m1) as Array<{ name: string; namespace: string; calls: number; errors: number; ok: Buffer | null; err: Buffer | null }>) {
       let a = services.get(r.name);
-      if (!a) services.set(r.name, (a = { ...acc(), namespace: r.namespace }));
-      a.calls += r.calls;
-      a.errors += r.errors;
-      a.hist.addEncoded(r.ok);
-      a.hist.addEncoded(r.err);
+      if (!a) services.set(r.name, (a = { ...newRed(), namespace: r.namespace }));
+      addRollup(a, r.calls, r.errors, r.ok, r.err);
     }
-    const edges = new Map<string, Acc & { source: string; target: string; type: ConnectionType; writes: number }>();
+    const edges = new Map<string, RedAcc & { source: string; target: string; type: ConnectionType; writes: number }>();
     for (const r of store
       .stmt(
         `SELECT source, target, connection_type AS type, calls, errors, writes, hist_ok AS ok, hist_err AS err
@@ -53,12 +32,9 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
       .all(m0, m1) as Array<{ source: string; target: string; type: ConnectionType; calls: number; errors: number; writes: number; ok: Buffer | null; err: Buffer | null }>) {
       const key = r.source + '\u0000' + r.target;
       let e = edges.get(key);
-      if (!e) edges.set(key, (e = { ...acc(), source: r.source, target: r.target, type: r.type, writes: 0 }));
-      e.calls += r.calls;
-      e.errors += r.errors;
+      if (!e) edges.set(key, (e = { ...newRed(), source: r.source, target: r.target, type: r.type, writes: 0 }));
+      addRollup(e, r.calls, r.errors, r.ok, r.err);
       e.writes += r.writes;
-      e.hist.addEncoded(r.ok);
-      e.hist.addEncoded(r.err);
     }
 
     const nodes = new Map<string, MapNode>();
@@ -74,7 +50,7 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
           name: nodeName(id),
           type,
           namespace: type === 'service' ? (namespaces.get(id) ?? '') : '',
-          ...red(acc(), seconds),
+          ...redOf(newRed(), seconds),
           health: 'idle',
           shared: false,
           writers: [],
@@ -86,18 +62,18 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
     };
     for (const [name, a] of services) {
       const n = ensure(name);
-      Object.assign(n, red(a, seconds), { health: healthOf(a.calls ? a.errors / a.calls : 0, a.calls), namespace: a.namespace });
+      Object.assign(n, redOf(a, seconds), { health: healthOf(a.calls ? a.errors / a.calls : 0, a.calls), namespace: a.namespace });
     }
     // Peers send no telemetry: what they served is what their callers saw.
-    const incoming = new Map<string, Acc & { writers: Set<string>; callers: Set<string> }>();
+    const incoming = new Map<string, RedAcc & { writers: Set<string>; callers: Set<string> }>();
     const outEdges: MapEdge[] = [];
     for (const e of edges.values()) {
       ensure(e.source);
       ensure(e.target);
-      outEdges.push({ source: e.source, target: e.target, connectionType: e.type, ...red(e, seconds) });
+      outEdges.push({ source: e.source, target: e.target, connectionType: e.type, ...redOf(e, seconds) });
       if (nodeTypeOf(e.target) !== 'service' || !services.has(e.target)) {
         let i = incoming.get(e.target);
-        if (!i) incoming.set(e.target, (i = { ...acc(), writers: new Set(), callers: new Set() }));
+        if (!i) incoming.set(e.target, (i = { ...newRed(), writers: new Set(), callers: new Set() }));
         i.calls += e.calls;
         i.errors += e.errors;
         i.hist.add(e.hist);
@@ -109,7 +85,7 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
       const n = ensure(id);
       // A datastore more than one service writes to couples them ("shared database").
       const writers = n.type === 'database' ? i.writers : i.callers;
-      Object.assign(n, red(i, seconds), {
+      Object.assign(n, redOf(i, seconds), {
         health: healthOf(i.calls ? i.errors / i.calls : 0, i.calls),
         writers: [...writers].sort(),
         shared: n.type === 'database' && i.writers.size > 1,
