@@ -1,6 +1,5 @@
 // The service map for a window, from the service and edge rollups only (never spans).
 import type { MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
-import * as H from '../../common/latency-histogram';
 import { type RedAcc, addRollup, newRed, redOf } from './red';
 import { type ConnectionType, healthOf, nodeName, nodeSystem, nodeTypeOf } from '../../common/service-map';
 import { type ReadStore, windowOf } from './read-store';
