@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SpanRecord, TelemetryBatch } from '../../common/model';
-import { emptyBatch } from '../../common/model';
+import { makeBatch, makeSpan, spanIdOf, traceIdOf } from '../testing/telemetry';
 import { migrate, openDatabase } from '../store/database';
 import { StoreWriter } from '../store/writer';
 import { ReadStore } from '../query/read-store';
@@ -24,37 +24,13 @@ function temp(): string {
 let n = 0;
 /** `count` requests into `service` at `atMs`, `failed` of them failing, each `ms` long. */
 function requests(service: string, atMs: number, count: number, failed: number, ms = 10): TelemetryBatch {
-  const b = emptyBatch();
   const items: SpanRecord[] = [];
   for (let i = 0; i < count; i++) {
     n++;
     const start = BigInt(atMs) * 1_000_000n + BigInt(i);
-    items.push({
-      traceId: Buffer.from(n.toString(16).padStart(32, '0'), 'hex'),
-      spanId: Buffer.from('1'.padStart(16, '0'), 'hex'),
-      parentSpanId: null,
-      traceState: '',
-      flags: 0,
-      name: 'GET /pay',
-      kind: 2,
-      startNs: start,
-      endNs: start + BigInt(ms * 1_000_000),
-      statusCode: i < failed ? 2 : 0,
-      statusMessage: '',
-      attributes: '{}',
-      events: '[]',
-      links: '[]',
-      droppedAttributesCount: 0,
-      droppedEventsCount: 0,
-      droppedLinksCount: 0,
-      hints: {},
-    });
+    items.push(makeSpan({ traceId: traceIdOf(n.toString(16)), spanId: spanIdOf('1'), startNs: start, endNs: start + BigInt(ms * 1_000_000), name: 'GET /pay', statusCode: i < failed ? 2 : 0 }));
   }
-  b.spans.push({
-    resource: { attributes: `{"service.name":"${service}"}`, droppedAttributesCount: 0, schemaUrl: '', serviceName: service, serviceNamespace: '', serviceVersion: '', environment: '' },
-    scopes: [{ scope: { name: 's', version: '', attributes: '{}', droppedAttributesCount: 0, schemaUrl: '' }, items }],
-  });
-  return b;
+  return makeBatch(service, items);
 }
 
 describe('slos.yaml', () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SpanHints, SpanRecord, TelemetryBatch } from '../../common/model';
-import { emptyBatch } from '../../common/model';
+import { makeBatch, makeSpan, spanIdOf, traceIdOf } from '../testing/telemetry';
 import { migrate, openDatabase, type Db } from './database';
 import { StoreWriter } from './writer';
 import { ReadStore } from '../query/read-store';
@@ -33,44 +33,20 @@ const KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 
 function span(s: S): SpanRecord {
   const start = T0 + BigInt(seq++) * 1000n;
-  return {
-    traceId: Buffer.from(s.trace.padStart(32, '0'), 'hex'),
-    spanId: Buffer.from(s.id.padStart(16, '0'), 'hex'),
-    parentSpanId: s.parent ? Buffer.from(s.parent.padStart(16, '0'), 'hex') : null,
-    traceState: '',
-    flags: 0,
+  return makeSpan({
+    traceId: traceIdOf(s.trace),
+    spanId: spanIdOf(s.id),
+    parentSpanId: s.parent ? spanIdOf(s.parent) : null,
     name: `${s.kind} ${s.id}`,
     kind: KIND[s.kind],
     startNs: start,
     endNs: start + BigInt((s.ms ?? 10) * 1_000_000),
     statusCode: s.error ? 2 : 0,
-    statusMessage: '',
-    attributes: '{}',
-    events: '[]',
-    links: '[]',
-    droppedAttributesCount: 0,
-    droppedEventsCount: 0,
-    droppedLinksCount: 0,
     hints: s.hints ?? {},
-  };
+  });
 }
 
-function batch(service: string, spans: S[]): TelemetryBatch {
-  const b = emptyBatch();
-  b.spans.push({
-    resource: {
-      attributes: JSON.stringify({ 'service.name': service }),
-      droppedAttributesCount: 0,
-      schemaUrl: '',
-      serviceName: service,
-      serviceNamespace: 'shop',
-      serviceVersion: '1',
-      environment: '',
-    },
-    scopes: [{ scope: { name: 'x', version: '', attributes: '{}', droppedAttributesCount: 0, schemaUrl: '' }, items: spans.map(span) }],
-  });
-  return b;
-}
+const batch = (service: string, spans: S[]): TelemetryBatch => makeBatch(service, spans.map(span), { version: '1', namespace: 'shop' });
 
 function setup(): { db: Db; writer: StoreWriter; dir: string; map: () => ReturnType<typeof serviceMap> } {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-edges-'));

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResourceRecord, SpanRecord, TelemetryBatch } from '../../common/model';
-import { emptyBatch } from '../../common/model';
+import type { SpanRecord } from '../../common/model';
+import { makeBatch, makeSpan, spanIdOf, traceIdOf } from '../testing/telemetry';
 import * as H from '../../common/latency-histogram';
 import { Backpressure } from '../../collectors/otlp/sink';
 import { migrate, openDatabase } from './database';
@@ -22,51 +22,15 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function resource(name: string, version = '1.0'): ResourceRecord {
-  return {
-    attributes: JSON.stringify({ 'service.name': name, 'service.version': version }),
-    droppedAttributesCount: 0,
-    schemaUrl: '',
-    serviceName: name,
-    serviceNamespace: '',
-    serviceVersion: version,
-    environment: '',
-  };
-}
-
-const id = (hex: string) => Buffer.from(hex.padStart(32, '0'), 'hex');
-const sid = (hex: string) => Buffer.from(hex.padStart(16, '0'), 'hex');
+const id = traceIdOf;
+const sid = spanIdOf;
 const T0 = 1_700_000_000_000_000_000n;
 
 function span(trace: string, spanId: string, parent: string | null, o: Partial<SpanRecord> = {}): SpanRecord {
-  return {
-    traceId: id(trace),
-    spanId: sid(spanId),
-    parentSpanId: parent ? sid(parent) : null,
-    traceState: '',
-    flags: 0,
-    name: 'op',
-    kind: 2,
-    startNs: T0,
-    endNs: T0 + 10_000_000n,
-    statusCode: 0,
-    statusMessage: '',
-    attributes: '{}',
-    events: '[]',
-    links: '[]',
-    droppedAttributesCount: 0,
-    droppedEventsCount: 0,
-    droppedLinksCount: 0,
-    hints: {},
-    ...o,
-  };
+  return makeSpan({ traceId: id(trace), spanId: sid(spanId), parentSpanId: parent ? sid(parent) : null, startNs: T0, ...o });
 }
 
-function batchOf(service: string, spans: SpanRecord[]): TelemetryBatch {
-  const b = emptyBatch();
-  b.spans.push({ resource: resource(service), scopes: [{ scope: { name: 's', version: '', attributes: '{}', droppedAttributesCount: 0, schemaUrl: '' }, items: spans }] });
-  return b;
-}
+const batchOf = (service: string, spans: SpanRecord[]) => makeBatch(service, spans, { version: '1.0' });
 
 describe('migrations', () => {
   it('refuses a store whose applied migration was edited', () => {
