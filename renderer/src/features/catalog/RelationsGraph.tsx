@@ -5,7 +5,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { CatalogRelationType } from '../../../../common/api/catalog-schemas';
 import { useUpdateParams } from '../../app/url-state';
 import { ErrorBanner, SkeletonBlock, Spinner } from '../../ui/states';
-import { NODE_TEXT_X, SUB_CHAR, TITLE_CHAR, edgePath, nodeLines, type GraphLayout, type LaidOutNode } from './graph-layout';
+import { NODE_TEXT_X, SUB_CHAR, TITLE_CHAR, collapseCrowds, edgePath, nodeLines, type GraphLayout, type LaidOutNode } from './graph-layout';
 import { useCatalogGraph } from './hooks';
 import { KindIcon, useRangeSuffix } from './parts';
 import { GRAPH_RELATIONS } from './relations';
@@ -20,7 +20,13 @@ export function RelationsGraph({ rootRef }: { rootRef: string }) {
   const depth = Math.max(1, Math.min(5, Number(params.get('depth') ?? DEFAULT_DEPTH) || DEFAULT_DEPTH));
   const rels = params.getAll('rel').filter((r) => GRAPH_RELATIONS.some((g) => g.type === r)) as CatalogRelationType[];
   const graph = useCatalogGraph({ ref: rootRef, depth, relations: rels.length ? rels : undefined });
-  const { layout, error, pending } = useGraphLayout(graph.data);
+  const [full, setFull] = useState(false);
+  const shown = useMemo(() => {
+    if (!graph.data) return undefined;
+    const c = full ? { nodes: graph.data.nodes, edges: graph.data.edges, hidden: 0 } : collapseCrowds(graph.data);
+    return { ...graph.data, nodes: c.nodes, edges: c.edges, hidden: c.hidden };
+  }, [graph.data, full]);
+  const { layout, error, pending } = useGraphLayout(shown);
 
   const toggleRel = (type: string) =>
     update((p) => {
@@ -71,12 +77,20 @@ export function RelationsGraph({ rootRef }: { rootRef: string }) {
           {pending || graph.isFetching ? <Spinner /> : null}
         </span>
       </div>
+      {shown && shown.hidden > 0 ? (
+        <div className="cat-notice cat-notice-muted">
+          {shown.hidden} entities are folded into “more” nodes so the graph stays readable.{' '}
+          <button type="button" className="linklike" onClick={() => setFull(true)}>
+            Show all {graph.data?.nodes.length}
+          </button>
+        </div>
+      ) : null}
       {graph.data?.truncated ? (
         <div className="cat-notice">The neighbourhood is larger than {graph.data.nodes.length} entities; the nearest are shown. Lower the depth or pick fewer relation types.</div>
       ) : null}
       {graph.isError ? <ErrorBanner error={graph.error} what="Could not load the graph" /> : null}
       {error ? <ErrorBanner error={error} what="Could not lay out the graph" /> : null}
-      {layout ? <GraphCanvas layout={layout} rootRef={graph.data?.root ?? rootRef} /> : <SkeletonBlock height={420} />}
+      {layout ? <GraphCanvas layout={layout} rootRef={graph.data?.root ?? rootRef} onExpand={() => setFull(true)} /> : <SkeletonBlock height={420} />}
     </div>
   );
 }
@@ -87,16 +101,22 @@ interface View {
   k: number;
 }
 
-function fit(layout: GraphLayout, w: number, h: number): View {
+/** Below this scale labels cannot be read: large graphs open around the root instead. */
+const MIN_READABLE = 0.5;
+
+function fit(layout: GraphLayout, w: number, h: number, rootRef: string, whole = false): View {
   const k = Math.min(1.25, (w - 24) / Math.max(1, layout.width), (h - 24) / Math.max(1, layout.height));
-  return { k, x: (w - layout.width * k) / 2, y: (h - layout.height * k) / 2 };
+  const root = layout.nodes.find((n) => n.ref === rootRef);
+  if (k >= MIN_READABLE || whole || !root) return { k, x: (w - layout.width * k) / 2, y: (h - layout.height * k) / 2 };
+  const readable = 0.75;
+  return { k: readable, x: Math.min(16, w / 3 - root.x * readable), y: h / 2 - root.y * readable };
 }
 
 function truncate(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, Math.max(1, max - 1))}…` : s;
 }
 
-function GraphCanvas({ layout, rootRef }: { layout: GraphLayout; rootRef: string }) {
+function GraphCanvas({ layout, rootRef, onExpand }: { layout: GraphLayout; rootRef: string; onExpand: () => void }) {
   const navigate = useNavigate();
   const suffix = useRangeSuffix();
   const box = useRef<HTMLDivElement>(null);
@@ -104,11 +124,14 @@ function GraphCanvas({ layout, rootRef }: { layout: GraphLayout; rootRef: string
   const [hover, setHover] = useState<string | null>(null);
   const drag = useRef<{ x: number; y: number; vx: number; vy: number; moved: boolean } | null>(null);
 
-  const refit = useCallback(() => {
-    const el = box.current;
-    if (el) setView(fit(layout, el.clientWidth, el.clientHeight));
-  }, [layout]);
-  useLayoutEffect(refit, [refit]);
+  const refit = useCallback(
+    (whole = false) => {
+      const el = box.current;
+      if (el) setView(fit(layout, el.clientWidth, el.clientHeight, rootRef, whole));
+    },
+    [layout, rootRef],
+  );
+  useLayoutEffect(() => refit(), [refit]);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -145,7 +168,8 @@ function GraphCanvas({ layout, rootRef }: { layout: GraphLayout; rootRef: string
   };
   const open = (n: LaidOutNode) => {
     if (drag.current?.moved || !n.exists) return;
-    navigate(entityPath(n.ref) + suffix);
+    if (n.hidden) onExpand();
+    else navigate(entityPath(n.ref) + suffix);
   };
 
   const linked = useMemo(() => {
@@ -164,10 +188,11 @@ function GraphCanvas({ layout, rootRef }: { layout: GraphLayout; rootRef: string
         <button type="button" className="btn btn-small btn-icon" aria-label="Zoom out" onClick={() => zoomAt(0.8, (box.current?.clientWidth ?? 0) / 2, (box.current?.clientHeight ?? 0) / 2)}>
           −
         </button>
-        <button type="button" className="btn btn-small" onClick={refit}>
+        <button type="button" className="btn btn-small" onClick={() => refit(true)} title="Show the whole graph">
           Fit
         </button>
       </div>
+      <div className="graph-hint muted small">drag to pan · scroll to zoom · click an entity to open it</div>
       <svg className="graph-svg" width="100%" height="100%" onWheel={onWheel} onPointerDown={onDown} onPointerMove={onMove} onPointerUp={onUp} role="img" aria-label="Relations graph">
         <defs>
           {GRAPH_RELATIONS.map((r) => (
@@ -196,7 +221,7 @@ function GraphCanvas({ layout, rootRef }: { layout: GraphLayout; rootRef: string
             return (
               <g
                 key={n.ref}
-                className={`gnode kind-node-${n.kind.toLowerCase()}${root ? ' groot' : ''}${n.exists ? '' : ' gmissing'}${dim ? ' gdim' : ''}`}
+                className={`gnode kind-node-${n.kind.toLowerCase()}${root ? ' groot' : ''}${n.exists ? '' : ' gmissing'}${n.hidden ? ' gmore' : ''}${dim ? ' gdim' : ''}`}
                 transform={`translate(${n.x - n.width / 2},${n.y - n.height / 2})`}
                 onClick={() => open(n)}
                 onMouseEnter={() => setHover(n.ref)}
@@ -205,7 +230,7 @@ function GraphCanvas({ layout, rootRef }: { layout: GraphLayout; rootRef: string
                 role="link"
                 aria-label={`${kindLabel(n.kind)} ${displayName(n)}`}
               >
-                <title>{`${kindLabel(n.kind)} ${n.ref}${n.exists ? '' : ' (not declared anywhere)'}`}</title>
+                <title>{n.hidden ? `${n.hidden} more ${kindLabel(n.kind)} entities: click to show them all` : `${kindLabel(n.kind)} ${n.ref}${n.exists ? '' : ' (not declared anywhere)'}`}</title>
                 <rect width={n.width} height={n.height} rx={6} />
                 <g transform="translate(10,13)" className="gnode-icon">
                   <KindIcon kind={n.kind} size={16} />

@@ -1,7 +1,7 @@
 // Relations graph layout: every node placed without overlaps, edges routed between their ends,
 // boxes wide enough for their labels.
 import { describe, expect, it } from 'vitest';
-import { edgePath, layoutGraph, nodeLines, nodeWidth, NODE_HEIGHT } from './graph-layout';
+import { MORE_PREFIX, collapseCrowds, edgePath, layoutGraph, nodeLines, nodeWidth, NODE_HEIGHT } from './graph-layout';
 
 const node = (ref: string, title: string | null = null) => {
   const [kind, rest] = ref.split(':');
@@ -67,5 +67,51 @@ describe('relations graph layout', () => {
     expect(nodeWidth({ name: 'x', title: null, kind: 'API' })).toBe(120);
     expect(nodeWidth({ name: 'recommendation-engine-with-a-long-name', title: null, kind: 'Component' })).toBeGreaterThan(nodeWidth({ name: 'cart', title: null, kind: 'Component' }));
     expect(nodeWidth({ name: 'a'.repeat(200), title: null, kind: 'Component' })).toBe(280);
+  });
+});
+
+describe('folding crowds in the relations graph', () => {
+  const team = 'group:default/team-big';
+  const components = Array.from({ length: 30 }, (_, i) => ({ ...node(`component:default/svc-${String(i).padStart(2, '0')}`), distance: 1 }));
+  const graph = {
+    root: team,
+    nodes: [
+      { ...node(team), distance: 0 },
+      { ...node('system:default/big'), distance: 1 },
+      ...components,
+      // Reached only through svc-29, which gets folded.
+      { ...node('api:default/only-via-29'), distance: 2 },
+    ],
+    edges: [
+      ...components.map((c) => ({ source: c.ref, target: team, type: 'ownedBy' as const })),
+      { source: 'system:default/big', target: team, type: 'ownedBy' as const },
+      { source: 'component:default/svc-29', target: 'api:default/only-via-29', type: 'providesApi' as const },
+      { source: 'component:default/svc-00', target: 'component:default/svc-29', type: 'dependsOn' as const },
+    ],
+  };
+
+  it('keeps a few of a crowd and folds the rest into one node, with what hung off them', () => {
+    const c = collapseCrowds(graph, 14, 8);
+    const refs = c.nodes.map((n) => n.ref);
+    expect(refs).toContain(team);
+    expect(refs).toContain('system:default/big');
+    expect(refs).toContain('component:default/svc-00');
+    expect(refs).toContain('component:default/svc-07');
+    expect(refs).not.toContain('component:default/svc-08');
+    expect(refs).not.toContain('api:default/only-via-29');
+    const more = c.nodes.find((n) => n.ref.startsWith(MORE_PREFIX))!;
+    expect(more).toMatchObject({ kind: 'component', hidden: 22 });
+    expect(c.hidden).toBe(23);
+    // The folded node keeps the crowd's relation, in its direction; edges to folded ends go.
+    expect(c.edges).toContainEqual({ source: more.ref, target: team, type: 'ownedBy' });
+    expect(c.edges.some((e) => e.target === 'component:default/svc-29' || e.source === 'component:default/svc-29')).toBe(false);
+    expect(layoutGraph(c).nodes).toHaveLength(c.nodes.length);
+  });
+
+  it('leaves small neighbourhoods alone', () => {
+    const small = { ...graph, nodes: graph.nodes.slice(0, 10), edges: graph.edges.slice(0, 8) };
+    const c = collapseCrowds(small);
+    expect(c.hidden).toBe(0);
+    expect(c.nodes).toBe(small.nodes);
   });
 });

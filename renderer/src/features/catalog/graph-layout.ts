@@ -11,6 +11,8 @@ export interface LaidOutNode {
   title: string | null;
   exists: boolean;
   distance: number;
+  /** For a "+N more" node: how many entities it stands for. */
+  hidden?: number;
   x: number;
   y: number;
   width: number;
@@ -42,18 +44,22 @@ export const NODE_TEXT_X = 34;
 const NODE_PAD_RIGHT = 12;
 
 /** The node's two lines: its title (or name), and its kind with the name when a title hides it. */
-export function nodeLines(node: { name: string; title: string | null; kind: string }, kindText: string = node.kind): { title: string; sub: string } {
+export function nodeLines(node: { name: string; title: string | null; kind: string; hidden?: number }, kindText: string = node.kind): { title: string; sub: string } {
+  if (node.hidden) return { title: `+${node.hidden} more`, sub: `${kindText}s · click to show` };
   return { title: node.title || node.name, sub: node.title ? `${kindText} · ${node.name}` : kindText };
 }
 
 /** Box width for a node: room for the longer of its two lines next to the kind icon. */
-export function nodeWidth(node: { name: string; title: string | null; kind: string }): number {
+export function nodeWidth(node: { name: string; title: string | null; kind: string; hidden?: number }): number {
   const { title, sub } = nodeLines(node);
   const text = Math.max(title.length * TITLE_CHAR, sub.length * SUB_CHAR);
   return Math.round(Math.min(280, Math.max(120, NODE_TEXT_X + NODE_PAD_RIGHT + text)));
 }
 
-export function layoutGraph(graph: Pick<CatalogGraph, 'nodes' | 'edges'>): GraphLayout {
+/** Above this many nodes edge labels get no room of their own: dagre lays out much faster. */
+const LABEL_ROOM_LIMIT = 80;
+
+export function layoutGraph(graph: { nodes: Array<CatalogGraph['nodes'][number] & { hidden?: number }>; edges: CatalogGraph['edges'] }): GraphLayout {
   const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 90, edgesep: 12, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -63,12 +69,13 @@ export function layoutGraph(graph: Pick<CatalogGraph, 'nodes' | 'edges'>): Graph
     g.setNode(n.ref, { width: nodeWidth(n), height: NODE_HEIGHT });
   }
   const edges = graph.edges.filter((e) => known.has(e.source) && known.has(e.target) && e.source !== e.target);
-  edges.forEach((e, i) => g.setEdge(e.source, e.target, { width: e.type.length * 6 + 8, height: 14, labelpos: 'c' }, `${e.type}#${i}`));
+  const labelRoom = graph.nodes.length <= LABEL_ROOM_LIMIT;
+  edges.forEach((e, i) => g.setEdge(e.source, e.target, labelRoom ? { width: e.type.length * 6 + 8, height: 14, labelpos: 'c' } : {}, `${e.type}#${i}`));
   dagre.layout(g);
 
   const nodes: LaidOutNode[] = graph.nodes.map((n) => {
     const l = g.node(n.ref);
-    return { ref: n.ref, kind: n.kind, name: n.name, title: n.title, exists: n.exists, distance: n.distance, x: l.x, y: l.y, width: l.width, height: l.height };
+    return { ref: n.ref, kind: n.kind, name: n.name, title: n.title, exists: n.exists, distance: n.distance, hidden: n.hidden, x: l.x, y: l.y, width: l.width, height: l.height };
   });
   const laidEdges: LaidOutEdge[] = edges.map((e, i) => {
     const l = g.edge({ v: e.source, w: e.target, name: `${e.type}#${i}` }) as { points?: Array<{ x: number; y: number }>; x?: number; y?: number };
@@ -92,4 +99,71 @@ export function edgePath(points: ReadonlyArray<{ x: number; y: number }>): strin
   }
   const last = points[points.length - 1];
   return `${d}L${last.x.toFixed(1)},${last.y.toFixed(1)}`;
+}
+
+type GraphNode = CatalogGraph['nodes'][number];
+type GraphEdge = CatalogGraph['edges'][number];
+
+export interface CrowdedGraph {
+  nodes: Array<GraphNode & { hidden?: number }>;
+  edges: GraphEdge[];
+  /** Entities folded into "+N more" nodes. */
+  hidden: number;
+}
+
+export const MORE_PREFIX = 'more:';
+
+/**
+ * Folds crowds into one node each, as Grafana's node graph caps what it draws: when more than
+ * `threshold` entities of one kind hang off the same entity by the same relation (140 components
+ * owned by a team), `keep` of them stay and the rest become a "+N more" node. Entities reached
+ * only through folded ones go too. A hub stays readable and the layout stays fast.
+ */
+export function collapseCrowds(graph: Pick<CatalogGraph, 'root' | 'nodes' | 'edges'>, threshold = 14, keep = 8): CrowdedGraph {
+  const byRef = new Map(graph.nodes.map((n) => [n.ref, n]));
+  // Each entity's anchor: the first relation that reaches it from one hop closer to the root.
+  const anchor = new Map<string, { ref: string; edge: GraphEdge }>();
+  for (const e of graph.edges) {
+    for (const [near, far] of [
+      [e.source, e.target],
+      [e.target, e.source],
+    ]) {
+      const n = byRef.get(near);
+      const f = byRef.get(far);
+      if (!n || !f || f.ref === graph.root || anchor.has(f.ref) || f.distance !== n.distance + 1) continue;
+      anchor.set(f.ref, { ref: near, edge: e });
+    }
+  }
+  const groups = new Map<string, GraphNode[]>();
+  for (const n of graph.nodes) {
+    const a = anchor.get(n.ref);
+    if (!a) continue;
+    const key = `${a.ref}|${a.edge.type}|${n.kind}`;
+    const list = groups.get(key);
+    if (list) list.push(n);
+    else groups.set(key, [n]);
+  }
+  const gone = new Set<string>();
+  const more: CrowdedGraph['nodes'] = [];
+  const moreEdges: GraphEdge[] = [];
+  for (const [key, members] of groups) {
+    if (members.length <= threshold) continue;
+    const sorted = [...members].sort((a, b) => (a.title ?? a.name).localeCompare(b.title ?? b.name));
+    const folded = sorted.slice(keep);
+    for (const f of folded) gone.add(f.ref);
+    const first = folded[0];
+    const a = anchor.get(first.ref)!;
+    const ref = `${MORE_PREFIX}${key}`;
+    more.push({ ref, kind: first.kind, namespace: first.namespace, name: `${folded.length} more`, title: null, exists: true, distance: first.distance, hidden: folded.length });
+    moreEdges.push(a.edge.source === a.ref ? { source: a.ref, target: ref, type: a.edge.type } : { source: ref, target: a.ref, type: a.edge.type });
+  }
+  if (gone.size === 0) return { nodes: graph.nodes, edges: graph.edges, hidden: 0 };
+  // Entities whose only way to the root went through a folded one go as well.
+  for (const n of [...graph.nodes].sort((a, b) => a.distance - b.distance)) {
+    const a = anchor.get(n.ref);
+    if (a && gone.has(a.ref) && !gone.has(n.ref)) gone.add(n.ref);
+  }
+  const nodes = [...graph.nodes.filter((n) => !gone.has(n.ref)), ...more];
+  const edges = [...graph.edges.filter((e) => !gone.has(e.source) && !gone.has(e.target)), ...moreEdges];
+  return { nodes, edges, hidden: gone.size };
 }

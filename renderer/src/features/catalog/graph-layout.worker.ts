@@ -1,8 +1,7 @@
 // Lays out large relations graphs off the main thread.
 import { layoutGraph } from './graph-layout';
-import type { CatalogGraph } from '../../../../common/api/catalog-schemas';
 
-self.onmessage = (ev: MessageEvent<{ id: number; graph: Pick<CatalogGraph, 'nodes' | 'edges'> }>) => {
+self.onmessage = (ev: MessageEvent<{ id: number; graph: Parameters<typeof layoutGraph>[0] }>) => {
   const { id, graph } = ev.data;
   try {
     (self as unknown as Worker).postMessage({ id, layout: layoutGraph(graph) });
