@@ -1,19 +1,26 @@
-// Log search: filters, a severity histogram over the window, and the virtualized list.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+// Log search: full text, service, severity, trace and attribute filters; the severity histogram
+// over the window; a list that covers every match (windowed, see LogWindowList) with a live
+// tail; the record drawer. The address is the state: q, service, sev, traceId, attr, log.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { call } from '../../api/client';
-import { useLogHistogram, useLogPages, useServices, type LogFilter } from '../../api/hooks';
+import { useAttributeKeys, useAttributeValues, useServices, type LogFilter } from '../../api/hooks';
+import { useLive } from '../../api/live';
 import { useShortcuts } from '../../app/shortcuts';
 import { useUpdateParams } from '../../app/url-state';
-import { rangeLabel, useTimeRange } from '../../app/time-range';
+import { isRelative, rangeLabel, useTimeRange } from '../../app/time-range';
 import { SEVERITY_MINIMUMS } from '../../ui/colors';
+import { Combobox } from '../../ui/Combobox';
 import { formatCount } from '../../ui/format';
 import { EmptyHint, ErrorBanner, SkeletonBlock, Spinner } from '../../ui/states';
+import type { LogRecord } from '../../../../common/api/schemas';
 import { buildMatcher } from './highlight';
 import { LogDetail } from './LogDetail';
 import { LogHistogramChart } from './LogHistogramChart';
-import { LogList } from './LogList';
+import { LogWindowList, type LogListHandle } from './LogWindowList';
+import { useLogWindow } from './use-log-window';
+import './logs-explorer.css';
 
 export function LogsPage() {
   const { spec, setRange } = useTimeRange();
@@ -23,17 +30,30 @@ export function LogsPage() {
   const service = params.get('service') ?? '';
   const minSeverity = Number(params.get('sev') ?? 0) || 0;
   const traceId = params.get('traceId') ?? '';
+  const spanId = params.get('spanId') ?? '';
+  const attrs = params.getAll('attr');
+  const attrKey = attrs.join('\u0000');
   const openId = params.get('log') ? Number(params.get('log')) : null;
 
   const filter: LogFilter = useMemo(
-    () => ({ q: q || undefined, service: service || undefined, minSeverity: minSeverity || undefined, traceId: traceId || undefined }),
-    [q, service, minSeverity, traceId],
+    () => ({
+      q: q || undefined,
+      service: service || undefined,
+      minSeverity: minSeverity || undefined,
+      traceId: traceId || undefined,
+      spanId: spanId || undefined,
+      attr: attrKey ? attrKey.split('\u0000') : undefined,
+    }),
+    [q, service, minSeverity, traceId, spanId, attrKey],
   );
   const services = useServices(spec);
-  const pages = useLogPages(spec, filter);
-  const histogram = useLogHistogram(spec, filter);
-  const logs = useMemo(() => pages.data?.pages.flat() ?? [], [pages.data]);
+  const live = useLive();
   const matcher = useMemo(() => buildMatcher(q), [q]);
+  const [paused, setPaused] = useState(false);
+  const [following, setFollowing] = useState(true);
+  const ctl = useLogWindow({ range: spec, filter, tail: live.live, paused });
+  const histogram = ctl.histogram;
+  const list = useRef<LogListHandle | null>(null);
 
   const set = useCallback(
     (key: string, value: string | null, replace = false) =>
@@ -52,30 +72,40 @@ export function LogsPage() {
   const [draftTrace, setDraftTrace] = useState(traceId);
   useEffect(() => setDraftTrace(traceId), [traceId]);
 
-  // A deep-linked record that is not among the loaded rows is fetched on its own.
-  const loaded = openId !== null ? logs.find((l) => l.id === openId) : undefined;
+  // The drawer's record: from the list when held there, else fetched by id (deep links).
   const single = useQuery({
     queryKey: ['log', openId],
-    queryFn: ({ signal }) => call('logs', { before: openId! + 1, limit: 1, from: 0, to: Date.now() + 86_400_000 }, signal),
-    enabled: openId !== null && !loaded && pages.isSuccess,
+    queryFn: ({ signal }) => call('log', { id: openId! }, signal),
+    enabled: openId !== null,
+    staleTime: Infinity,
   });
-  const openLog = loaded ?? single.data?.find((l) => l.id === openId);
+  const openLog = single.data;
 
-  const [cursor, setCursor] = useState(0);
+  const [cursor, setCursor] = useState<{ id: number; rank: number } | null>(null);
   const moveCursor = (delta: number) => {
-    const next = Math.max(0, Math.min(logs.length - 1, cursor + delta));
-    setCursor(next);
-    if (openId !== null && logs[next]) set('log', String(logs[next].id), true);
+    const fromRank = cursor ? (ctl.rankOf(cursor.id) >= 0 ? ctl.rankOf(cursor.id) : cursor.rank) : -1;
+    const rank = Math.max(0, Math.min(ctl.total - 1, fromRank + delta));
+    const log = ctl.rowAt(rank);
+    if (!log) return;
+    setCursor({ id: log.id, rank });
+    list.current?.scrollToRank(rank);
+    if (openId !== null) set('log', String(log.id), true);
   };
   useShortcuts({
     j: () => moveCursor(1),
     k: () => moveCursor(-1),
-    Enter: () => logs[cursor] && set('log', String(logs[cursor].id)),
+    Enter: () => cursor && set('log', String(cursor.id)),
   });
+  const onSelect = useCallback(
+    (log: LogRecord, rank: number) => {
+      setCursor({ id: log.id, rank });
+      set('log', String(log.id));
+    },
+    [set],
+  );
 
-  const highlightedId = openId ?? logs[cursor]?.id ?? null;
   const total = histogram.data?.total;
-
+  const filtered = !!(q || service || minSeverity || traceId || spanId || attrs.length);
   return (
     <div className="page-pad page-logs">
       <div className="page-head">
@@ -162,13 +192,13 @@ export function LogsPage() {
             <button type="submit" className="btn btn-primary">
               Search
             </button>
-            {q || service || minSeverity || traceId ? (
+            {filtered ? (
               <button
                 type="button"
                 className="btn"
                 onClick={() =>
                   update((p) => {
-                    for (const k of ['q', 'service', 'sev', 'traceId', 'log']) p.delete(k);
+                    for (const k of ['q', 'service', 'sev', 'traceId', 'spanId', 'attr', 'log']) p.delete(k);
                   })
                 }
               >
@@ -177,9 +207,23 @@ export function LogsPage() {
             ) : null}
           </div>
         </div>
+        <AttributeFilters
+          range={spec}
+          service={service}
+          attrs={attrs}
+          spanId={spanId}
+          onChange={(next) =>
+            update((p) => {
+              p.delete('attr');
+              for (const a of next) p.append('attr', a);
+              p.delete('log');
+            })
+          }
+          onClearSpan={() => set('spanId', null)}
+        />
       </form>
       {histogram.isError ? <ErrorBanner error={histogram.error} onRetry={() => void histogram.refetch()} what="Log search failed" /> : null}
-      {pages.isError && !histogram.isError ? <ErrorBanner error={pages.error} onRetry={() => void pages.refetch()} what="Log search failed" /> : null}
+      {ctl.status === 'error' && !histogram.isError ? <ErrorBanner error={ctl.error} onRetry={ctl.restart} what="Log search failed" /> : null}
       <div className="panel">
         {histogram.data ? (
           <LogHistogramChart data={histogram.data} onPickBucket={(from, to) => setRange({ from: String(from), to: String(to) })} />
@@ -187,42 +231,197 @@ export function LogsPage() {
           <SkeletonBlock height={110} />
         )}
       </div>
+      <TailBar
+        live={live.live}
+        allowed={live.allowed}
+        streamOpen={live.status === 'open'}
+        paused={paused}
+        following={following}
+        buffered={ctl.buffered}
+        overflow={ctl.overflow}
+        total={ctl.total}
+        loading={ctl.loadingMore}
+        onStart={() => {
+          if (!isRelative(spec)) setRange({ from: 'now-15m', to: 'now' });
+          live.setLive(true);
+          setPaused(false);
+          list.current?.scrollToTop();
+        }}
+        onPause={() => setPaused(true)}
+        onResume={() => {
+          setPaused(false);
+          list.current?.scrollToTop();
+        }}
+      />
       <div className="logs-main">
-        {pages.isPending ? (
+        {ctl.status === 'loading' ? (
           <SkeletonBlock height={300} />
-        ) : logs.length === 0 && pages.isSuccess ? (
+        ) : ctl.status === 'ready' && ctl.total === 0 ? (
           <EmptyHint title={`No log records match in the ${rangeLabel(spec).toLowerCase()}`}>
-            <span>Loosen the search or widen the time range.</span>
+            <span>{live.live && !paused ? 'Live tail is on: new records will appear here. ' : ''}Loosen the search or widen the time range.</span>
             <button type="button" className="btn btn-small" onClick={() => setRange({ from: 'now-7d', to: 'now' })}>
               Search the last 7 days
             </button>
           </EmptyHint>
-        ) : (
-          <LogList
-            logs={logs}
-            matcher={matcher}
-            selectedId={highlightedId}
-            onSelect={(id) => {
-              setCursor(logs.findIndex((l) => l.id === id));
-              set('log', String(id));
-            }}
-            testId="log-list"
-            footer={
-              <div className="log-footer">
-                {pages.hasNextPage ? (
-                  <button type="button" className="btn btn-small" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
-                    {pages.isFetchingNextPage ? <Spinner label="Loading…" /> : 'Load older'}
-                  </button>
-                ) : (
-                  <span className="muted small">
-                    {logs.length.toLocaleString()} record{logs.length === 1 ? '' : 's'} — the start of the window
-                  </span>
-                )}
-              </div>
-            }
-          />
-        )}
+        ) : ctl.status === 'ready' ? (
+          <LogWindowList ctl={ctl} matcher={matcher} cursorId={openId ?? cursor?.id ?? null} onSelect={onSelect} handle={list} onFollowing={setFollowing} />
+        ) : null}
         {openId !== null && openLog ? <LogDetail log={openLog} onClose={() => set('log', null)} /> : null}
+        {openId !== null && single.isError ? <ErrorBanner error={single.error} what={`Could not open log record ${openId}`} /> : null}
+      </div>
+    </div>
+  );
+}
+
+function TailBar({
+  live,
+  allowed,
+  streamOpen,
+  paused,
+  following,
+  buffered,
+  overflow,
+  total,
+  loading,
+  onStart,
+  onPause,
+  onResume,
+}: {
+  live: boolean;
+  allowed: boolean;
+  streamOpen: boolean;
+  paused: boolean;
+  following: boolean;
+  buffered: number;
+  overflow: boolean;
+  total: number;
+  loading: boolean;
+  onStart: () => void;
+  onPause: () => void;
+  onResume: () => void;
+}) {
+  return (
+    <div className={`tail-bar${live && !paused ? ' tail-on' : ''}`} data-testid="tail-bar">
+      {!allowed || !live ? (
+        <>
+          <span className="tail-dot" aria-hidden />
+          <span className="muted">{allowed ? 'Live tail is off.' : 'A fixed time range: the list does not grow.'}</span>
+          <button type="button" className="btn btn-small" onClick={onStart}>
+            {allowed ? 'Start live tail' : 'Tail the last 15 minutes'}
+          </button>
+        </>
+      ) : paused ? (
+        <>
+          <span className="tail-dot tail-dot-paused" aria-hidden />
+          <b>Paused</b>
+          <span className="muted">
+            {buffered ? `${overflow ? 'over ' : ''}${formatCount(buffered)} new record${buffered === 1 ? '' : 's'} waiting` : 'no new records yet'}
+          </span>
+          <button type="button" className="btn btn-small btn-primary" onClick={onResume}>
+            Resume
+          </button>
+        </>
+      ) : (
+        <>
+          <span className="tail-dot" aria-hidden />
+          <b>Live tail</b>
+          <span className="muted">
+            {!streamOpen ? 'connecting…' : following ? 'following the newest records' : 'new records arrive above; scroll to the top to follow'}
+          </span>
+          <button type="button" className="btn btn-small" onClick={onPause}>
+            Pause
+          </button>
+        </>
+      )}
+      <span className="tail-stats muted small">
+        {loading ? <Spinner /> : null}
+        {total ? `${total.toLocaleString()} record${total === 1 ? '' : 's'} in the list` : ''}
+      </span>
+    </div>
+  );
+}
+
+function AttributeFilters({
+  range,
+  service,
+  attrs,
+  spanId,
+  onChange,
+  onClearSpan,
+}: {
+  range: { from: string; to: string };
+  service: string;
+  attrs: string[];
+  spanId: string;
+  onChange: (attrs: string[]) => void;
+  onClearSpan: () => void;
+}) {
+  const [key, setKey] = useState('');
+  const [value, setValue] = useState('');
+  const keys = useAttributeKeys(range, 'logs', service);
+  const values = useAttributeValues(range, 'logs', key.trim(), service);
+  const add = () => {
+    const k = key.trim();
+    if (!k) return;
+    onChange([...new Set([...attrs, `${k}=${value.trim()}`])]);
+    setKey('');
+    setValue('');
+  };
+  return (
+    <div className="form-row form-row-attrs">
+      <div className="field field-attr">
+        <span>Attribute</span>
+        <div
+          className="attr-input"
+          onKeyDown={(e) => {
+            // Enter in the value adds the filter instead of submitting the search.
+            if (e.key === 'Enter' && key.trim() && (e.target as HTMLElement).getAttribute('aria-label') === 'Log attribute value') {
+              e.preventDefault();
+              add();
+            }
+          }}
+        >
+          <Combobox
+            label="Log attribute key"
+            value={key}
+            onChange={setKey}
+            suggestions={(keys.data ?? []).map((k) => ({ value: k.key, hint: formatCount(k.count) }))}
+            placeholder="key"
+            loading={keys.isFetching}
+            mono
+          />
+          <span className="attr-eq">=</span>
+          <Combobox
+            label="Log attribute value"
+            value={value}
+            onChange={setValue}
+            suggestions={(values.data ?? []).map((v) => ({ value: v.value, hint: formatCount(v.count) }))}
+            placeholder="value"
+            loading={values.isFetching}
+            mono
+          />
+          <button type="button" className="btn btn-small" onClick={add} disabled={!key.trim()} title="Add this attribute filter">
+            Add
+          </button>
+        </div>
+      </div>
+      <div className="active-filters">
+        {spanId ? (
+          <span className="filter-chip mono">
+            span {spanId}
+            <button type="button" aria-label="Remove the span filter" onClick={onClearSpan}>
+              ×
+            </button>
+          </span>
+        ) : null}
+        {attrs.map((a) => (
+          <span key={a} className="filter-chip mono">
+            {a}
+            <button type="button" aria-label={`Remove ${a}`} onClick={() => onChange(attrs.filter((x) => x !== a))}>
+              ×
+            </button>
+          </span>
+        ))}
       </div>
     </div>
   );
