@@ -22,6 +22,13 @@ export const SHORTCUTS: Array<{ keys: string[]; what: string }> = [
   { keys: ['+'], what: 'Map: zoom in' },
   { keys: ['-'], what: 'Map: zoom out' },
   { keys: ['0'], what: 'Map: fit to screen' },
+  { keys: ['n'], what: 'Trace: next find match' },
+  { keys: ['N'], what: 'Trace: previous find match' },
+  { keys: ['e'], what: 'Trace: next error span' },
+  { keys: ['E'], what: 'Trace: previous error span' },
+  { keys: ['c'], what: 'Trace: show or hide the critical path' },
+  { keys: ['['], what: 'Trace: collapse the span (on a leaf, its parent)' },
+  { keys: [']'], what: 'Trace: expand the span' },
   { keys: ['g', 'c'], what: 'Go to Catalog' },
   { keys: ['?'], what: 'Show shortcuts' },
 ];
