@@ -111,9 +111,54 @@ const ROUTES = ['/api/cart', '/api/checkout', '/api/products/:id', '/api/users/:
  * resource of the service that produced them, as an SDK batch would.
  */
 export function tracesRequest(opts: GeneratorOptions, traces: number, firstTrace: number): { body: Buffer; spans: number; traceIds: string[] } {
+  const w = new Writer();
+  const { byService, count, traceIds } = generateTraces(w, opts, traces, firstTrace);
+  for (const [service, writers] of byService) writeResourceSpans(w, service, writers);
+  return { body: w.take(), spans: count, traceIds };
+}
+
+/**
+ * The same traces as export requests the way SDKs send them: one request per service (its own
+ * resource), each holding that service's spans.
+ */
+export function perServiceRequests(opts: GeneratorOptions, traces: number, firstTrace: number): { bodies: Buffer[]; spans: number } {
+  const w = new Writer();
+  const { byService, count } = generateTraces(w, opts, traces, firstTrace);
+  const bodies: Buffer[] = [];
+  for (const [service, writers] of byService) {
+    w.pos = 0;
+    writeResourceSpans(w, service, writers);
+    bodies.push(w.take());
+  }
+  return { bodies, spans: count };
+}
+
+function writeResourceSpans(w: Writer, service: number, writers: Array<() => void>): void {
+  w.message(1, () => {
+    w.message(1, () => {
+      w.message(1, () => w.kv('service.name', `svc-${service}`));
+      w.message(1, () => w.kv('service.version', `1.${service % 4}.0`));
+      w.message(1, () => w.kv('host.name', 'bench-host'));
+      w.message(1, () => w.kv('telemetry.sdk.language', 'nodejs'));
+    });
+    w.message(2, () => {
+      w.message(1, () => {
+        w.string(1, '@opentelemetry/instrumentation-http');
+        w.string(2, '0.200.0');
+      });
+      for (const write of writers) w.message(2, write);
+    });
+  });
+}
+
+function generateTraces(
+  w: Writer,
+  opts: GeneratorOptions,
+  traces: number,
+  firstTrace: number,
+): { byService: Map<number, Array<() => void>>; count: number; traceIds: string[] } {
   const rand = mulberry32((opts.seed ?? 1) * 1_000_003 + firstTrace);
   const byService = new Map<number, Array<() => void>>();
-  const w = new Writer();
   let count = 0;
   const traceIds: string[] = [];
   for (let t = 0; t < traces; t++) {
@@ -226,24 +271,7 @@ export function tracesRequest(opts: GeneratorOptions, traces: number, firstTrace
       count++;
     }
   }
-  for (const [service, writers] of byService) {
-    w.message(1, () => {
-      w.message(1, () => {
-        w.message(1, () => w.kv('service.name', `svc-${service}`));
-        w.message(1, () => w.kv('service.version', `1.${service % 4}.0`));
-        w.message(1, () => w.kv('host.name', 'bench-host'));
-        w.message(1, () => w.kv('telemetry.sdk.language', 'nodejs'));
-      });
-      w.message(2, () => {
-        w.message(1, () => {
-          w.string(1, '@opentelemetry/instrumentation-http');
-          w.string(2, '0.200.0');
-        });
-        for (const write of writers) w.message(2, write);
-      });
-    });
-  }
-  return { body: w.take(), spans: count, traceIds };
+  return { byService, count, traceIds };
 }
 
 const WORDS = ['order', 'cart', 'payment', 'declined', 'timeout', 'retry', 'inventory', 'reserved', 'shipped', 'user', 'session',

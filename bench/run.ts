@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'node:http';
 import Database from 'better-sqlite3';
 import { decodeOtlpProto } from '../collectors/otlp/decode-proto';
-import { bigTraceJson, logsRequest, tracesRequest } from './otlp-generator';
+import { bigTraceJson, logsRequest, perServiceRequests } from './otlp-generator';
 import { benchCatalog } from './catalog';
 import { openDatabase, migrate } from '../main/store/database';
 import { StoreWriter } from '../main/store/writer';
@@ -26,7 +26,6 @@ const logsArg = args.indexOf('--logs');
 const TOTAL_LOGS = logsArg >= 0 ? Number(args[logsArg + 1]) : smoke ? 20_000 : 1_000_000;
 const LOGS_PER_REQUEST = 2000;
 const BIG_TRACE_SPANS = smoke ? 2000 : 10_000;
-const TRACES_PER_REQUEST = 100;
 const SPANS_PER_TRACE = 10;
 const SERVICES = smoke ? 10 : 100;
 const CONCURRENCY = 4;
@@ -41,22 +40,29 @@ export function percentile(samples: number[], p: number): number {
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
- * Export requests as live SDKs send them: each holds the traces of about one second, and
- * successive requests walk through the window, so the store ends up with `count` seconds'
- * worth of traffic spread over the hour.
+ * Export requests as SDKs send them: one service's spans per request (~500), with successive
+ * requests walking through the window, so the store ends up with traffic spread over the hour.
  */
-function payloads(count: number, startMs: number, spreadMs: number): Buffer[] {
-  const step = spreadMs / count;
-  return Array.from(
-    { length: count },
-    (_, i) =>
-      tracesRequest(
-        { services: SERVICES, spansPerTrace: SPANS_PER_TRACE, startMs: startMs + i * step, spreadMs: Math.min(1000, step), seed: 1 },
-        TRACES_PER_REQUEST,
-        i * TRACES_PER_REQUEST,
-      ).body,
-  );
+function payloads(totalSpans: number, startMs: number, spreadMs: number): { bodies: Buffer[]; spans: number } {
+  const tracesPerChunk = Math.min(5000, Math.ceil(totalSpans / SPANS_PER_TRACE));
+  const chunks = Math.max(1, Math.round(totalSpans / (tracesPerChunk * SPANS_PER_TRACE)));
+  const step = spreadMs / chunks;
+  const bodies: Buffer[] = [];
+  let spans = 0;
+  for (let i = 0; i < chunks; i++) {
+    const r = perServiceRequests(
+      { services: SERVICES, spansPerTrace: SPANS_PER_TRACE, startMs: startMs + i * step, spreadMs: Math.min(5000, step), seed: 1 },
+      tracesPerChunk,
+      i * tracesPerChunk,
+    );
+    bodies.push(...r.bodies);
+    spans += r.spans;
+  }
+  return { bodies, spans };
 }
+
+const spansIn = (bodies: Buffer[]) =>
+  bodies.reduce((n, b) => n + decodeOtlpProto('traces', b).spans.reduce((m, g) => m + g.scopes.reduce((k, s) => k + s.items.length, 0), 0), 0);
 
 interface Server {
   proc: ChildProcess;
@@ -168,9 +174,10 @@ function bareInsertLimit(bodies: Buffer[], dir: string): number {
 function protobufjsDecodeRate(bodies: Buffer[]): number {
   const decode = protobufjsTraceDecoder();
   for (const b of bodies.slice(0, 5)) decode(b);
+  const spans = spansIn(bodies);
   const t0 = performance.now();
   for (const b of bodies) decode(b);
-  return (bodies.length * TRACES_PER_REQUEST * SPANS_PER_TRACE) / ((performance.now() - t0) / 1000);
+  return spans / ((performance.now() - t0) / 1000);
 }
 
 /** What the per-minute rollups and map edges cost at ingest: the same decoded batches
@@ -212,11 +219,10 @@ function logPayloads(total: number, startMs: number, spreadMs: number): Buffer[]
 async function main() {
   if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   const dir = mkdtempSync(join(tmpdir(), 'loupe-bench-'));
-  const requests = Math.ceil(TOTAL_SPANS / (TRACES_PER_REQUEST * SPANS_PER_TRACE));
   const now = Date.now();
   // Spread the data over the last hour so window queries see all of it.
-  const bodies = payloads(requests, now - 3_600_000, 3_540_000);
-  const sampleBodies = bodies.slice(0, Math.min(bodies.length, smoke ? 50 : 300));
+  const { bodies, spans: totalSpans } = payloads(TOTAL_SPANS, now - 3_600_000, 3_540_000);
+  const sampleBodies = bodies.slice(0, Math.min(bodies.length, smoke ? 100 : 600));
   const results: Record<string, unknown> = {
     machine: {
       cpus: cpus().length,
@@ -228,10 +234,11 @@ async function main() {
       sqlite: (new Database(':memory:').prepare('select sqlite_version() v').get() as { v: string }).v,
     },
     config: {
-      spans: requests * TRACES_PER_REQUEST * SPANS_PER_TRACE,
+      spans: totalSpans,
+      requests: bodies.length,
       logs: TOTAL_LOGS,
       services: SERVICES,
-      spansPerRequest: TRACES_PER_REQUEST * SPANS_PER_TRACE,
+      spansPerRequest: Math.round(totalSpans / bodies.length),
       concurrency: CONCURRENCY,
       bigTraceSpans: BIG_TRACE_SPANS,
       smoke,
@@ -244,8 +251,7 @@ async function main() {
     const server = await startServer(join(dir, 'store'));
     try {
       const e2e = await ingestEndToEnd(server, bodies);
-      const spans = requests * TRACES_PER_REQUEST * SPANS_PER_TRACE;
-      const rate = spans / e2e.seconds;
+      const rate = totalSpans / e2e.seconds;
       results.ingest = {
         endToEndSpansPerSec: Math.round(rate),
         decodeOnlySpansPerSec: Math.round(decode),
@@ -265,7 +271,7 @@ async function main() {
       const bigStatus = await post(bigAgent, server.otlpPort, Buffer.from(big.body), '/v1/traces', 'application/json');
       bigAgent.destroy();
       if (bigStatus !== 200) throw new Error(`the large trace was refused (${bigStatus})`);
-      results.rollups = rollupCost(sampleBodies.slice(0, smoke ? 20 : 100), dir);
+      results.rollups = rollupCost(sampleBodies, dir);
       results.queries = await benchQueries({
         url: server.url,
         token: server.token,
