@@ -44,7 +44,8 @@ export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 1
  * requests walking through the window, so the store ends up with traffic spread over the hour.
  */
 function payloads(totalSpans: number, startMs: number, spreadMs: number): { bodies: Buffer[]; spans: number } {
-  const tracesPerChunk = Math.min(5000, Math.ceil(totalSpans / SPANS_PER_TRACE));
+  // ~50 traces per service per chunk: ~500 spans per request, an SDK batch.
+  const tracesPerChunk = Math.min(SERVICES * 50, Math.ceil(totalSpans / SPANS_PER_TRACE));
   const chunks = Math.max(1, Math.round(totalSpans / (tracesPerChunk * SPANS_PER_TRACE)));
   const step = spreadMs / chunks;
   const bodies: Buffer[] = [];
