@@ -9,7 +9,7 @@ export function RollUpBand({ r, what = 'components' }: { r: HealthRollUp; what?:
     <div className="rollup" data-testid="health-rollup">
       <div className="rollup-main">
         {r.worst ? <HealthDot health={r.worst} /> : <HealthDot health="silent" />}
-        <b>{r.components}</b> {what}
+        <b>{r.components}</b> {r.components === 1 ? what.replace(/s$/, '') : what}
       </div>
       <div className="rollup-item">
         <b>{r.live}</b> live
