@@ -62,8 +62,11 @@ describe('trace diff', () => {
     expect(charge.b?.errors).toBe(1);
     // 1 ms slower on 55 ms: below 20 %.
     expect(row('web · POST /checkout', 'orders · create').regression).toBe(false);
-    // Gone from B: faster by 4 ms.
-    expect(row('web · POST /checkout', 'mail · send').improvement).toBe(true);
+    // On one side only: marked as such, not as slower or faster.
+    const mail = row('web · POST /checkout', 'mail · send');
+    expect([mail.kind, mail.improvement, mail.regression]).toEqual(['only-a', false, false]);
+    expect(mail.deltaMs).toBeCloseTo(-4, 6);
+    expect(row('web · POST /checkout', 'pay · charge', 'pay · fraud check').regression).toBe(false);
   });
 
   it('finds no differences between a trace and itself', () => {

@@ -128,8 +128,10 @@ export function diffTraces(a: TraceModel, b: TraceModel, thresholds: DiffThresho
       deltaMs,
       deltaPct: ta > 0 ? deltaMs / ta : null,
       countChanged: (t.a?.count ?? 0) !== (t.b?.count ?? 0),
-      regression: (significant && deltaMs > 0) || moreErrors,
-      improvement: significant && deltaMs < 0 && !moreErrors,
+      // Slower or failing more where both traces ran the operation; on one side only, the row
+      // says so instead (a new operation that fails still counts as a regression).
+      regression: (kind === 'both' && significant && deltaMs > 0) || moreErrors,
+      improvement: kind === 'both' && significant && deltaMs < 0 && !moreErrors,
     };
     if (kind === 'only-a') summary.onlyA++;
     if (kind === 'only-b') summary.onlyB++;

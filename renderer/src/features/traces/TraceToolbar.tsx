@@ -15,7 +15,8 @@ export function TraceToolbar({
   onCriticalPath,
 }: {
   find: string;
-  onFind: (q: string) => void;
+  /** Sets the find text; with `step`, moves to the next (1) or previous (-1) match once found. */
+  onFind: (q: string, step?: 1 | -1) => void;
   matchCount: number;
   /** 1-based position of the cursor among the matches, or 0 when the cursor is not on one. */
   matchPosition: number;
@@ -58,11 +59,12 @@ export function TraceToolbar({
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
               e.preventDefault();
+              const dir = e.shiftKey ? -1 : 1;
               if (draft !== committed.current) {
+                // The matches of the new text arrive with the next render: step then.
                 committed.current = draft;
-                onFind(draft);
-              }
-              onStepMatch(e.shiftKey ? -1 : 1);
+                onFind(draft, dir);
+              } else onStepMatch(dir);
             }
           }}
         />

@@ -1,7 +1,7 @@
 // One trace: header with the service legend, the overview and waterfall with find, errors,
 // critical path and zoom; span details; per-operation statistics; and the trace's logs.
 // The address is the state: span, tab, find, critical path and zoom are query parameters.
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { traceToOtlpJson } from '../../../../common/otlp-export';
 import type { TraceDetail } from '../../../../common/api/schemas';
@@ -175,7 +175,20 @@ function TraceLoaded({ model, detail, buildMs }: { model: TraceModel; detail: Tr
   const position = cursor ? cursor.index : -1;
   const stepMatch = useCallback((dir: 1 | -1) => goTo(stepThrough(matches, position, dir)), [goTo, matches, position]);
   const stepError = (dir: 1 | -1) => goTo(stepThrough(model.errors, position, dir));
-  const onFind = useCallback((q: string) => setParam('find', q.trim() ? q : null), [setParam]);
+  // A step asked for with new find text waits until the address (and so the matches) has it.
+  const [pendingStep, setPendingStep] = useState<{ query: string; dir: 1 | -1 } | null>(null);
+  const onFind = useCallback(
+    (q: string, step?: 1 | -1) => {
+      setParam('find', q.trim() ? q : null);
+      if (step) setPendingStep({ query: q.trim() ? q : '', dir: step });
+    },
+    [setParam],
+  );
+  useEffect(() => {
+    if (pendingStep === null || pendingStep.query !== find) return;
+    setPendingStep(null);
+    stepMatch(pendingStep.dir);
+  }, [pendingStep, find, stepMatch]);
   const setCritical = (on: boolean) => setParam('cp', on ? '1' : null);
   const onView = useCallback((v: TimeView | null) => setParam('zoom', v ? `${round(v.from)}-${round(v.to)}` : null), [setParam]);
   const setTab = (t: Tab) => setParam('tab', t === 'timeline' ? null : t, false);

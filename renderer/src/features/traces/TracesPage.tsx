@@ -106,7 +106,7 @@ export function TracesPage() {
           Open file…
         </button>
       </div>
-      <TraceSearchForm range={spec} filter={filter} onSearch={onSearch} searching={traces.isFetching} />
+      <TraceSearchForm range={spec} filter={filter} onSearch={onSearch} searching={traces.isPending || traces.isPlaceholderData} />
       {picked.length ? (
         <div className="compare-bar" role="status" data-testid="compare-bar">
           {picked.length === 1 ? (
