@@ -127,7 +127,8 @@ export function diffTraces(a: TraceModel, b: TraceModel, thresholds: DiffThresho
       kind,
       deltaMs,
       deltaPct: ta > 0 ? deltaMs / ta : null,
-      countChanged: (t.a?.count ?? 0) !== (t.b?.count ?? 0),
+      // One side only is its own kind of difference, not a different count.
+      countChanged: kind === 'both' && t.a!.count !== t.b!.count,
       // Slower or failing more where both traces ran the operation; on one side only, the row
       // says so instead (a new operation that fails still counts as a regression).
       regression: (kind === 'both' && significant && deltaMs > 0) || moreErrors,

@@ -177,7 +177,16 @@ export function LogWindowList({
     const log = ctl.rowAt(rank);
     items.push(
       log ? (
-        <LogRowView key={log.id} log={log} rank={rank} top={rowTop(rank)} matcher={matcher} selected={log.id === cursorId} onSelect={onSelect} />
+        <LogRowView
+          key={log.id}
+          log={log}
+          rank={rank}
+          top={rowTop(rank)}
+          matcher={matcher}
+          selected={log.id === cursorId}
+          fresh={log.id > ctl.fresh.id && Date.now() - ctl.fresh.at < 2500}
+          onSelect={onSelect}
+        />
       ) : (
         <div key={`p${rank}`} className="log-row log-row-pending" style={{ transform: `translateY(${rowTop(rank)}px)`, height: ROW }} aria-hidden>
           <span className="skeleton" style={{ width: '70%' }} />
@@ -228,6 +237,7 @@ function LogRowView({
   top,
   matcher,
   selected,
+  fresh,
   onSelect,
 }: {
   log: LogRecord;
@@ -235,11 +245,13 @@ function LogRowView({
   top: number;
   matcher: RegExp | null;
   selected: boolean;
+  /** Just arrived with the live tail. */
+  fresh: boolean;
   onSelect: (log: LogRecord, rank: number) => void;
 }) {
   return (
     <div
-      className={`log-row${selected ? ' log-selected' : ''} log-band-${l.severityNumber >= 17 ? 'error' : l.severityNumber >= 13 ? 'warn' : 'normal'}`}
+      className={`log-row${selected ? ' log-selected' : ''}${fresh ? ' log-row-new' : ''} log-band-${l.severityNumber >= 17 ? 'error' : l.severityNumber >= 13 ? 'warn' : 'normal'}`}
       style={{ transform: `translateY(${top}px)`, height: ROW }}
       onClick={() => onSelect(l, rank)}
       role="row"

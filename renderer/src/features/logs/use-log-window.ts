@@ -56,6 +56,8 @@ export interface LogWindowController {
   /** The viewport shows ranks [first, last]: fetch what it needs. */
   ensure: (first: number, last: number) => void;
   events: React.MutableRefObject<LogWindowEvents>;
+  /** Records above this id arrived with the live tail at `at` (to mark them for a moment). */
+  fresh: { id: number; at: number };
   /** Arrivals waiting while paused (capped; `overflow` when more came). */
   buffered: number;
   overflow: boolean;
@@ -99,6 +101,7 @@ export function useLogWindow({
   const lastJump = useRef<number | null>(null);
   const buffer = useRef<LogRecord[]>([]);
   const tailAdded = useRef(0);
+  const fresh = useRef({ id: Infinity, at: 0 });
   const [buffered, setBuffered] = useState(0);
   const [overflow, setOverflow] = useState(false);
   const bump = useCallback(() => setVersion((v) => v + 1), []);
@@ -145,6 +148,7 @@ export function useLogWindow({
     snap.current = s;
     win.current = emptyWindow();
     tailAdded.current = 0;
+    fresh.current = { id: Infinity, at: 0 };
     buffer.current = [];
     lastJump.current = null;
     setBuffered(0);
@@ -319,7 +323,9 @@ export function useLogWindow({
       setBuffered(buffer.current.length);
       return;
     }
+    const before = win.current.newestId;
     const { window, added } = mergeTail(win.current, rows);
+    if (added) fresh.current = { id: before, at: Date.now() };
     win.current = window;
     tailAdded.current += added;
     if (added) {
@@ -358,6 +364,7 @@ export function useLogWindow({
     },
     ensure,
     events,
+    fresh: fresh.current,
     buffered,
     overflow,
     loadingMore,

@@ -81,7 +81,7 @@ export function SpanDetailPanel({
                 {critical && critical.length ? (
                   <>
                     {formatDuration(critical.reduce((a, [x, y]) => a + y - x, 0))}{' '}
-                    <span className="muted">of this span's own time</span>
+                    <span className="muted">of its own work is on the path</span>
                   </>
                 ) : (
                   <span className="muted">not on the path</span>
