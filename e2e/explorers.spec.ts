@@ -278,6 +278,59 @@ test('the critical path runs through the declined payment, with a toggle', async
   await expect(waterfall.locator('.wf-cp-seg')).toHaveCount(0);
 });
 
+test('dragging across the overview zooms the time axis to that part of the trace; Reset shows it all', async ({ page, loupe }) => {
+  await openUi(page, loupe, `/traces/${KNOWN_TRACE_ID}`);
+  const waterfall = page.getByTestId('waterfall');
+  await expect(waterfall.locator('[data-span-id]')).toHaveCount(10);
+  const axis = page.getByTestId('waterfall-axis');
+  await expect(axis.locator('.wf-tick').first()).toHaveText('0ms');
+  const box = (await page.getByTestId('trace-minimap').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.1, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.25, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/zoom=[\d.]+-[\d.]+/);
+  // The axis now starts inside the trace, and the cart lookup (before the range) is off screen.
+  await expect(axis.locator('.wf-tick').first()).not.toHaveText('0ms');
+  await expect(waterfall.locator('[data-span-id]', { hasText: 'HGETALL' }).locator('.wf-offscreen-left')).toBeVisible();
+  await expect(waterfall.locator('[data-span-id]', { hasText: 'payment.Payment/Charge' }).locator('.wf-bar')).toBeVisible();
+  await screenshotBothThemes(page, 'explorers-zoom');
+  await page.getByTestId('zoom-reset').click();
+  await expect(page).not.toHaveURL(/zoom=/);
+  await expect(axis.locator('.wf-tick').first()).toHaveText('0ms');
+});
+
+test('in the desktop app, Open file… and File › Import use the native dialog', async ({ page, loupe }) => {
+  const file = readFileSync('/work/shared/fixtures/otlp/trace.json');
+  await page.addInitScript((bytes: number[]) => {
+    const w = window as unknown as { loupeDesktop: unknown; __menu?: (a: string) => void; __opened: number };
+    w.__opened = 0;
+    w.loupeDesktop = {
+      platform: 'linux',
+      notify: async () => true,
+      openFile: async () => {
+        w.__opened++;
+        return { name: 'picked-trace.json', data: new Uint8Array(bytes) };
+      },
+      onMenu: (cb: (a: string) => void) => {
+        w.__menu = cb;
+        return () => undefined;
+      },
+    };
+  }, [...file]);
+  await openUi(page, loupe, '/traces');
+  await page.getByRole('button', { name: 'Open file…' }).click();
+  const panel = page.getByTestId('import-panel');
+  await expect(panel).toContainText('Imported');
+  await expect(panel).toContainText('picked-trace.json');
+  await panel.getByRole('button', { name: 'Dismiss' }).click();
+  // The application menu's Import… goes the same way.
+  await page.evaluate(() => (window as unknown as { __menu: (a: string) => void }).__menu('import'));
+  await expect(panel).toContainText('Imported');
+  expect(await page.evaluate(() => (window as unknown as { __opened: number }).__opened)).toBe(2);
+});
+
 test('the statistics tab sums spans, total and self time per operation and per service', async ({ page, loupe }) => {
   await openUi(page, loupe, `/traces/${KNOWN_TRACE_ID}`);
   await page.getByRole('tab', { name: 'Statistics' }).click();
