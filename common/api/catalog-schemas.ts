@@ -98,14 +98,14 @@ export type CatalogEntity = z.infer<typeof CatalogEntity>;
 const entityFilters = {
   /** Kinds, case-insensitive (any of). */
   kind: listParam,
-  /** Owner reference; a bare name matches that name in any namespace. */
-  owner: z.string().optional(),
+  /** Owner references (any of); a bare name matches that name in any namespace. */
+  owner: listParam,
   /** Words that must all appear in the name, title, description, tags, type, owner or ref. */
   q: z.string().optional(),
   type: listParam,
   lifecycle: listParam,
-  /** System reference; a bare name matches that name in any namespace. */
-  system: z.string().optional(),
+  /** System references (any of); a bare name matches that name in any namespace. */
+  system: listParam,
   /** Tags (all must be present). */
   tag: listParam,
   namespace: z.string().optional(),
@@ -210,6 +210,9 @@ export const CatalogDriftDependency = z.object({
   via: CatalogDependencyVia,
   /** For `consumesApi`: the API that resolved to the providing component. */
   apiRef: CatalogEntityRef.nullable(),
+  /** The service-map node that was observed (null for a stale dependency), and its type. */
+  targetNode: z.string().nullable(),
+  targetType: z.enum(['service', 'database', 'queue', 'external']).nullable(),
 });
 export type CatalogDriftDependency = z.infer<typeof CatalogDriftDependency>;
 

@@ -94,6 +94,13 @@ describe('catalog in the core', () => {
     expect(web.relations).toEqual(expect.arrayContaining([{ type: 'ownedBy', targetRef: 'group:default/team-web' }, { type: 'dependsOn', targetRef: 'component:default/api' }]));
   });
 
+  it('filters by any of several owners', async () => {
+    const one = await h.api('/api/catalog/entities?kind=component&owner=team-web');
+    expect(one.body.map((e: { name: string }) => e.name)).toEqual(['web']);
+    const both = await h.api('/api/catalog/entities?kind=component&owner=team-web&owner=group:default/team-api');
+    expect(both.body.map((e: { name: string }) => e.name).sort()).toEqual(['api', 'legacy-billing', 'web']);
+  });
+
   it('shows owners on the Services list', async () => {
     const { body } = await h.api('/api/services');
     const web = body.find((s: { name: string }) => s.name === 'web');

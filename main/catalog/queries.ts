@@ -78,13 +78,13 @@ function buildFilters(query: CatalogFacetsQuery): Map<FilterName, Filter> {
     const tags = [...lower(query.tag)];
     filters.set('tag', (e) => tags.every((t) => e.tags.includes(t)));
   }
-  if (query.owner) {
-    const matches = refMatcher(query.owner, 'group');
-    filters.set('owner', (e) => matches(e.owners));
+  if (query.owner.length > 0) {
+    const matchers = query.owner.map((o) => refMatcher(o, 'group'));
+    filters.set('owner', (e) => matchers.some((m) => m(e.owners)));
   }
-  if (query.system) {
-    const matches = refMatcher(query.system, 'system');
-    filters.set('system', (e) => matches(e.systems));
+  if (query.system.length > 0) {
+    const matchers = query.system.map((sys) => refMatcher(sys, 'system'));
+    filters.set('system', (e) => matchers.some((m) => m(e.systems)));
   }
   if (query.namespace) {
     const namespace = query.namespace.toLowerCase();

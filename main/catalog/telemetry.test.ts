@@ -106,6 +106,23 @@ describe('drift between declared and observed dependencies', () => {
     expect(report.silentComponents.map((c) => c.ref)).toEqual(['component:default/payments-sdk']);
   });
 
+  it('keeps services and peers of the same name apart when the map says which is which', () => {
+    // a Kafka topic named "cart" is not the cart service; a database named "orders-db" is the resource
+    const typed: ObservedTelemetry = {
+      services: ['checkout'],
+      edges: [
+        { source: 'checkout', target: 'cart', targetType: 'queue', targetNode: 'queue:kafka/cart' },
+        { source: 'checkout', target: 'orders-db', targetType: 'database', targetNode: 'db:postgresql/orders-db' },
+      ],
+    };
+    const checkout = computeDrift(entities, typed).components.find((c) => c.ref === 'component:default/checkout')!;
+    expect(checkout.confirmed.map((d) => [d.targetRef, d.targetNode, d.targetType])).toEqual([
+      ['resource:default/orders-db', 'db:postgresql/orders-db', 'database'],
+    ]);
+    expect(checkout.stale.map((d) => d.targetRef)).toContain('component:default/cart');
+    expect(checkout.undeclared.map((d) => [d.targetService, d.targetNode, d.targetType])).toEqual([['cart', 'queue:kafka/cart', 'queue']]);
+  });
+
   it('treats every declaration as stale when nothing was observed', () => {
     const report = computeDrift(entities, { services: [], edges: [] });
     expect(report.totals).toEqual({ confirmed: 0, undeclared: 0, stale: 6 });

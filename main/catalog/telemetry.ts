@@ -12,10 +12,13 @@ import type {
 import { splitEntityRef } from './entity-ref';
 import { SERVICE_NAME_ANNOTATION } from './links';
 
-/** An edge of the service map: `source` called `target` (telemetry service names). */
+/** An edge of the service map: `source` called `target` (telemetry service names, or the
+ * display name of a database, queue or external peer, with its type and map node id). */
 export interface ObservedEdge {
   source: string;
   target: string;
+  targetType?: 'service' | 'database' | 'queue' | 'external';
+  targetNode?: string;
 }
 
 export interface ObservedTelemetry {
@@ -27,6 +30,11 @@ export interface ObservedTelemetry {
 // Backstage compares names case-insensitively; service.name is case-sensitive in OpenTelemetry,
 // but two services differing only in case are far rarer than a descriptor written in another case.
 const key = (serviceName: string) => serviceName.toLowerCase();
+
+// Components answer for services; resources for databases, queues and external peers, so a
+// Kafka topic named like a service never confirms (or hides) a dependency on that service.
+const targetKey = (name: string, isResource: boolean) => (isResource ? 'resource:' : 'service:') + key(name);
+const isPeer = (edge: ObservedEdge) => edge.targetType !== undefined && edge.targetType !== 'service';
 
 /** The telemetry service name of a component (or resource). */
 export function serviceNameOf(entity: CatalogEntity): string {
@@ -80,7 +88,10 @@ export function findSilentComponents(entities: readonly CatalogEntity[], observe
 
 function observedServiceKeys(observed: ObservedTelemetry): Set<string> {
   const seen = new Set(observed.services.map(key));
-  for (const edge of observed.edges) seen.add(key(edge.source)).add(key(edge.target));
+  for (const edge of observed.edges) {
+    seen.add(key(edge.source));
+    if (!isPeer(edge)) seen.add(key(edge.target));
+  }
   return seen;
 }
 
@@ -96,21 +107,21 @@ function declaredDependencies(
     return target ? serviceNameOf(target) : splitEntityRef(ref).name;
   };
   const declare = (dependency: CatalogDriftDependency) => {
-    const k = key(dependency.targetService!);
+    const k = targetKey(dependency.targetService!, splitEntityRef(dependency.targetRef!).kind === 'resource');
     if (!declared.has(k) || (dependency.via === 'dependsOn' && declared.get(k)!.via !== 'dependsOn')) declared.set(k, dependency);
   };
   for (const relation of component.relations) {
     if (relation.type === 'dependsOn') {
       const kind = splitEntityRef(relation.targetRef).kind;
       if (kind !== 'component' && kind !== 'resource') continue;
-      declare({ targetRef: relation.targetRef, targetService: serviceOfRef(relation.targetRef), via: 'dependsOn', apiRef: null });
+      declare({ targetRef: relation.targetRef, targetService: serviceOfRef(relation.targetRef), via: 'dependsOn', apiRef: null, targetNode: null, targetType: null });
     } else if (relation.type === 'consumesApi') {
       const providers = (byRef.get(relation.targetRef)?.relations ?? [])
         .filter((r) => r.type === 'apiProvidedBy' && r.targetRef !== component.ref)
         .map((r) => r.targetRef);
       if (providers.length === 0) unresolvedApis.push(relation.targetRef);
       for (const provider of providers) {
-        declare({ targetRef: provider, targetService: serviceOfRef(provider), via: 'consumesApi', apiRef: relation.targetRef });
+        declare({ targetRef: provider, targetService: serviceOfRef(provider), via: 'consumesApi', apiRef: relation.targetRef, targetNode: null, targetType: null });
       }
     }
   }
@@ -123,12 +134,14 @@ export function computeDrift(entities: readonly CatalogEntity[], observed: Obser
   const byRef = new Map(entities.map((e) => [e.ref, e]));
   const runnable = byServiceName(entities, canRun);
   const seen = observedServiceKeys(observed);
-  const calls = new Map<string, Map<string, string>>();
+  const calls = new Map<string, Map<string, ObservedEdge>>();
   for (const edge of observed.edges) {
-    if (key(edge.source) === key(edge.target)) continue;
+    if (!isPeer(edge) && key(edge.source) === key(edge.target)) continue;
     let targets = calls.get(key(edge.source));
     if (!targets) calls.set(key(edge.source), (targets = new Map()));
-    targets.set(key(edge.target), edge.target);
+    targets.set(targetKey(edge.target, isPeer(edge)), edge);
+    // An edge of unknown type may answer for a component or a resource of that name.
+    if (edge.targetType === undefined) targets.set(targetKey(edge.target, true), edge);
   }
 
   const components: CatalogComponentDrift[] = [];
@@ -136,15 +149,27 @@ export function computeDrift(entities: readonly CatalogEntity[], observed: Obser
   for (const component of entities.filter(isComponent).sort((a, b) => (a.ref < b.ref ? -1 : 1))) {
     const serviceName = serviceNameOf(component);
     const { declared, unresolvedApis } = declaredDependencies(component, byRef);
-    const observedTargets = calls.get(key(serviceName)) ?? new Map<string, string>();
+    const observedTargets = calls.get(key(serviceName)) ?? new Map<string, ObservedEdge>();
     const confirmed: CatalogDriftDependency[] = [];
     const stale: CatalogDriftDependency[] = [];
-    for (const [k, dependency] of declared) (observedTargets.has(k) ? confirmed : stale).push(dependency);
+    for (const [k, dependency] of declared) {
+      const edge = observedTargets.get(k);
+      if (edge) confirmed.push({ ...dependency, targetNode: edge.targetNode ?? edge.target, targetType: edge.targetType ?? 'service' });
+      else stale.push(dependency);
+    }
     const undeclared: CatalogDriftDependency[] = [];
-    for (const [k, targetService] of observedTargets) {
-      if (declared.has(k)) continue;
-      const target = runnable.get(k)?.[0];
-      undeclared.push({ targetRef: target?.ref ?? null, targetService, via: 'observed', apiRef: null });
+    const declaredEdges = new Set([...declared.keys()].map((k) => observedTargets.get(k)).filter(Boolean));
+    for (const edge of new Set(observedTargets.values())) {
+      if (declaredEdges.has(edge)) continue;
+      const target = runnable.get(key(edge.target))?.find((e) => (e.kind === 'Resource') === isPeer(edge));
+      undeclared.push({
+        targetRef: target?.ref ?? null,
+        targetService: edge.target,
+        via: 'observed',
+        apiRef: null,
+        targetNode: edge.targetNode ?? edge.target,
+        targetType: edge.targetType ?? 'service',
+      });
     }
     for (const list of [confirmed, undeclared, stale]) list.sort(byTargetService);
     totals.confirmed += confirmed.length;

@@ -188,7 +188,7 @@ describe('drift', () => {
     unresolvedApis: [],
     ...o,
   });
-  const dep = { targetRef: null, targetService: 'y', via: 'observed' as const, apiRef: null };
+  const dep = { targetRef: null, targetService: 'y', via: 'observed' as const, apiRef: null, targetNode: 'y', targetType: 'service' as const };
 
   it('counts a component as drifted when anything is undeclared, stale or unresolvable', () => {
     expect(hasDrift(c({ confirmed: [dep] }))).toBe(false);
