@@ -397,6 +397,7 @@ test('clock skew and orphans are shown with notes; events sit on the bars; links
   await expect(waterfall.locator('[data-span-id]', { hasText: 'GET /report' }).first().locator('.wf-event')).toHaveAttribute('title', /cache\.miss/);
   await skewed.click();
   await expect(page.getByTestId('skew-note')).toContainText('starts 4.00ms before its parent');
+  await screenshotBothThemes(page, 'explorers-skew');
 
   // Export: the trace as OTLP JSON, named after it.
   const download = page.waitForEvent('download');

@@ -1,6 +1,7 @@
 // Trace search: the form, a duration-over-time scatter, and the results table.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTraceSearch } from '../../api/hooks';
 import type { TraceSummary } from '../../../../common/api/schemas';
 import { useImport } from '../../app/ImportDrop';
@@ -15,6 +16,7 @@ import { EmptyHint, ErrorBanner, SkeletonBlock, SkeletonRows } from '../../ui/st
 import { filterFromParams, searchInput, writeFilter, type TraceFilter } from './search-params';
 import { TraceScatter } from './TraceScatter';
 import { TraceSearchForm } from './TraceSearchForm';
+import { prefetchTrace } from './trace-query';
 import './trace-explorer.css';
 
 type SortKey = 'start' | 'root' | 'duration' | 'spans' | 'errors';
@@ -43,6 +45,19 @@ export function TracesPage() {
   const pick = (traceId: string, on: boolean) =>
     setPicked((p) => (on ? [...p.filter((x) => x !== traceId), traceId].slice(-2) : p.filter((x) => x !== traceId)));
   const fresh = useFreshIds(traces.data);
+  // A trace under the pointer (or the keyboard cursor) for a moment starts loading.
+  const client = useQueryClient();
+  const prefetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const prefetchSoon = (traceId: string | undefined) => {
+    if (prefetchTimer.current !== null) clearTimeout(prefetchTimer.current);
+    prefetchTimer.current = traceId ? setTimeout(() => prefetchTrace(client, traceId), 150) : null;
+  };
+  useEffect(
+    () => () => {
+      if (prefetchTimer.current !== null) clearTimeout(prefetchTimer.current);
+    },
+    [],
+  );
   const { sorted, sort, toggle } = useSorted<TraceSummary, SortKey>(traces.data ?? [], ACCESSORS, { key: 'start', dir: 'desc' });
   const maxDuration = useMemo(() => Math.max(0, ...(traces.data ?? []).map((t) => t.durationMs)), [traces.data]);
   // The window the shown results were fetched for (relative ranges move with each refresh).
@@ -168,7 +183,11 @@ export function TracesPage() {
                 key={t.traceId}
                 className={`row-click${i === selected ? ' row-selected' : ''}${t.errorCount ? ' row-error' : ''}${fresh.has(t.traceId) ? ' row-new' : ''}`}
                 onClick={() => open(t.traceId)}
-                onMouseEnter={() => setSelected(i)}
+                onMouseEnter={() => {
+                  setSelected(i);
+                  prefetchSoon(t.traceId);
+                }}
+                onMouseLeave={() => prefetchSoon(undefined)}
                 data-trace-id={t.traceId}
               >
                 <td className="col-pick" onClick={(e) => e.stopPropagation()}>

@@ -6,7 +6,7 @@
 // receiving spans: it ended less than two minutes ago, it is not a huge one, and the last refetch
 // brought new spans. A refetch that brings the same number of spans keeps the data it already
 // had (the model is memoized on it, so nothing is rebuilt) and marks the trace settled.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { call } from '../../api/client';
 import type { QueryMeta } from '../../api/query';
 import type { TraceDetail } from '../../../../common/api/schemas';
@@ -34,9 +34,26 @@ function lastEndMs(detail: TraceDetail): number {
   return ms;
 }
 
+const traceKey = (traceId: string | undefined) => ['trace', { traceId }];
+
+async function fetchTrace(traceId: string, signal?: AbortSignal): Promise<TraceDetail> {
+  const start = performance.now();
+  const detail = await call('trace', { traceId }, signal);
+  fetchTimings.set(detail.traceId, { start, end: performance.now() });
+  return detail;
+}
+
+/**
+ * Starts loading a trace the user is about to open (the pointer rests on its row), so the
+ * trace view finds it ready. Does nothing when it is already loaded.
+ */
+export function prefetchTrace(client: QueryClient, traceId: string): void {
+  void client.prefetchQuery({ queryKey: traceKey(traceId), queryFn: ({ signal }) => fetchTrace(traceId, signal), staleTime: 30_000 });
+}
+
 export function useTraceDetail(traceId: string | undefined) {
   const client = useQueryClient();
-  const key = ['trace', { traceId }];
+  const key = traceKey(traceId);
   const cached = client.getQueryData<TraceDetail>(key);
   // Live invalidation reads `meta` from the query's latest options, so this follows the data.
   const follow =
@@ -44,12 +61,7 @@ export function useTraceDetail(traceId: string | undefined) {
     (Date.now() - lastEndMs(cached) < STILL_ARRIVING_MS && cached.spans.length < FOLLOW_MAX_SPANS && !settled.has(cached.traceId));
   return useQuery<TraceDetail>({
     queryKey: key,
-    queryFn: async ({ signal }) => {
-      const start = performance.now();
-      const detail = await call('trace', { traceId: traceId ?? '' }, signal);
-      fetchTimings.set(detail.traceId, { start, end: performance.now() });
-      return detail;
-    },
+    queryFn: ({ signal }) => fetchTrace(traceId ?? '', signal),
     enabled: !!traceId,
     meta: { tables: follow ? ['spans'] : [] } satisfies QueryMeta,
     structuralSharing: (old, next) => {
