@@ -68,8 +68,12 @@ export function MapCanvas({ graph, layout, fitKey, selection, matches, drift, la
     return () => ro.disconnect();
   }, []);
 
+  // The view follows the map (fitted again when nodes come and go) until the user pans or zooms;
+  // from then on it stays where they put it, until they fit again or change the filters.
+  const userMoved = useRef(false);
   const fit = useCallback(() => {
     if (!layout || size.w === 0) return;
+    userMoved.current = false;
     setView(fitView(layout.width, layout.height, size.w, size.h));
   }, [layout, size.w, size.h]);
 
@@ -77,20 +81,25 @@ export function MapCanvas({ graph, layout, fitKey, selection, matches, drift, la
     fitPending.current = true;
   }, [fitKey]);
   useEffect(() => {
-    if (fitPending.current && layout && size.w > 0) {
+    if (layout && size.w > 0 && (fitPending.current || !userMoved.current)) {
       fitPending.current = false;
       fit();
     }
-  }, [layout, size.w, fit]);
+  }, [layout, size.w, size.h, fit]);
 
   useImperativeHandle(
     handle,
     () => ({
       fit,
-      zoomBy: (f) => setView((v) => zoomAt(v, f, size.w / 2, size.h / 2)),
+      zoomBy: (f) => {
+        userMoved.current = true;
+        setView((v) => zoomAt(v, f, size.w / 2, size.h / 2));
+      },
       centreOn: (id) => {
         const p = layout?.nodes[id];
-        if (p) setView((v) => centreOn(v, p.x, p.y, size.w, size.h, Math.max(v.k, 0.8)));
+        if (!p) return;
+        userMoved.current = true;
+        setView((v) => centreOn(v, p.x, p.y, size.w, size.h, Math.max(v.k, 0.8)));
       },
     }),
     [fit, layout, size.w, size.h],
@@ -102,6 +111,7 @@ export function MapCanvas({ graph, layout, fitKey, selection, matches, drift, la
     if (!el) return;
     const onWheel = (e: WheelEvent) => {
       e.preventDefault();
+      userMoved.current = true;
       const rect = el.getBoundingClientRect();
       setView((v) => zoomAt(v, wheelFactor(e.deltaY, e.deltaMode), e.clientX - rect.left, e.clientY - rect.top));
     };
@@ -119,6 +129,7 @@ export function MapCanvas({ graph, layout, fitKey, selection, matches, drift, la
       const dy = ev.clientY - d.y;
       if (!d.moved && Math.hypot(dx, dy) < 4) return;
       d.moved = true;
+      userMoved.current = true;
       setView({ ...d.view, x: d.view.x + dx, y: d.view.y + dy });
     };
     const up = () => {
@@ -413,7 +424,7 @@ function NodeShape({
         {fit(title, NAME_CHARS)}
       </text>
       <text className="node-meta" x={46} y={36}>
-        {ghost ? 'declared, not seen' : fit(nodeMeta(node), Math.floor((w - 54) / 6.3))}
+        {ghost ? 'not seen' : fit(nodeMeta(node), Math.floor((w - 54) / 6.3))}
       </text>
       {node.shared ? (
         <g className="shared-badge" transform={`translate(${w - 66},-9)`} data-testid="shared-badge">

@@ -35,7 +35,7 @@ function Red({ r }: { r: Pick<MapNode, 'calls' | 'rps' | 'errorRate' | 'errors' 
     <div className="red-kpis">
       <div className="red-kpi">
         <span className="red-kpi-label">Rate</span>
-        <span className="red-kpi-value">{formatRate(r.rps)}</span>
+        <span className="red-kpi-value">{formatRate(r.rps).replace(' req/', '/')}</span>
       </div>
       <div className="red-kpi">
         <span className="red-kpi-label">Errors</span>

@@ -13,8 +13,10 @@ function Line({ className, head }: { className: string; head: 'sync' | 'async' |
   );
 }
 
-export function MapLegend({ compare }: { compare: boolean }) {
-  const [open, setOpen] = useState(() => localStorage.getItem('loupe.map.legend') !== 'closed');
+/** `folded` folds it for now (a drawer is open) without changing the remembered choice. */
+export function MapLegend({ compare, folded }: { compare: boolean; folded?: boolean }) {
+  const [remembered, setOpen] = useState(() => localStorage.getItem('loupe.map.legend') !== 'closed');
+  const open = remembered && !folded;
   const toggle = () => {
     setOpen(!open);
     try {

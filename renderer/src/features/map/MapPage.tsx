@@ -39,6 +39,7 @@ export function MapPage() {
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const view = useMemo(() => viewFrom(params), [paramKey]);
   const synthetic = Number(params.get('synthetic') ?? 0);
+  const syntheticSeed = Number(params.get('seed') ?? 1) || 1;
   const compare = params.get('compare') === 'catalog';
   const labels = params.get('labels') !== 'off';
   const query = params.get('q') ?? '';
@@ -49,7 +50,7 @@ export function MapPage() {
   const catalogLoaded = (sources.data?.sources.length ?? 0) > 0;
   const drift = useApi('catalogDrift', {}, { range: spec, tables: ['rollups'], placeholder: 'keep', enabled: compare && catalogLoaded && !synthetic });
 
-  const generated = useMemo(() => (synthetic > 0 ? syntheticMap(Math.min(2000, synthetic)) : null), [synthetic]);
+  const generated = useMemo(() => (synthetic > 0 ? syntheticMap(Math.min(2000, synthetic), syntheticSeed) : null), [synthetic, syntheticSeed]);
   const map = generated ?? live.data ?? EMPTY;
 
   const set = useCallback(
@@ -122,14 +123,14 @@ export function MapPage() {
   });
 
   const namespaces = useMemo(() => namespacesOf(map), [map]);
-  const fitKey = JSON.stringify([view, synthetic, compare]);
+  const fitKey = JSON.stringify([view, synthetic, syntheticSeed, compare]);
   const shared = graph.nodes.filter((n) => n.shared);
   const focusNode = view.focus ? map.nodes.find((n) => n.id === view.focus) : undefined;
   const loading = !synthetic && live.isPending;
   const shownLayout = layout.layout;
 
   return (
-    <div className="page-map">
+    <div className={`page-map${selection && !synthetic ? ' page-map-drawer' : ''}`}>
       <div className="map-head">
         <div>
           <h1>Service map</h1>
@@ -297,7 +298,7 @@ export function MapPage() {
               onFocus={(id) => focusOn(id)}
               onExpand={(id) => focusOn(id)}
             />
-            <MapLegend compare={!!overlay} />
+            <MapLegend compare={!!overlay} folded={!!selection} />
           </>
         )}
       </div>

@@ -14,7 +14,8 @@ import { refName } from '../services/owner';
 import { isRegressed } from '../services/problems';
 import { useErrorLogs, useFailingTraces, useGoldenSignals, useSlowTraces } from './hooks';
 import { downstreamPeers, OperationsTable, PeersTable, upstreamPeers, VersionsTable } from './RedTables';
-import { completeBuckets, LatencyCharts, SaturationCharts, StatusChart, TrafficChart } from './SignalCharts';
+import { completeBuckets } from './series';
+import { LatencyCharts, SaturationCharts, StatusChart, TrafficChart } from './SignalCharts';
 import { TraceList } from './TraceList';
 import './service.css';
 

@@ -37,6 +37,8 @@ interface ChartProps {
 export function TimeChart({ title, value, rows, series, from, to, stepMs, format, axisFormat = format, height = 150, testId, note }: ChartProps) {
   const span = to - from;
   const hasData = rows.some((r) => series.some((s) => r[s.key] !== null && r[s.key] !== undefined && r[s.key] !== 0));
+  // A line through one or two buckets is too short to see (a new service, a rare failure): dots.
+  const sparse = new Set(series.filter((s) => rows.filter((r) => r[s.key] !== null && r[s.key] !== undefined).length <= 2).map((s) => s.key));
   return (
     <figure className="signal-chart" data-testid={testId}>
       <figcaption className="signal-chart-head">
@@ -98,7 +100,17 @@ export function TimeChart({ title, value, rows, series, from, to, stepMs, format
               ) : s.kind === 'area' ? (
                 <Area key={s.key} dataKey={s.key} type="monotone" stroke={s.color} fill={s.color} fillOpacity={0.16} strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
               ) : (
-                <Line key={s.key} dataKey={s.key} type="monotone" stroke={s.color} strokeWidth={s.dashed ? 1.3 : 1.6} strokeDasharray={s.dashed ? '4 3' : undefined} dot={false} isAnimationActive={false} connectNulls={false} />
+                <Line
+                  key={s.key}
+                  dataKey={s.key}
+                  type="monotone"
+                  stroke={s.color}
+                  strokeWidth={s.dashed ? 1.3 : 1.6}
+                  strokeDasharray={s.dashed ? '4 3' : undefined}
+                  dot={sparse.has(s.key) ? { r: 2.5, fill: s.color, strokeWidth: 0 } : false}
+                  isAnimationActive={false}
+                  connectNulls={false}
+                />
               ),
             )}
           </ComposedChart>
@@ -120,12 +132,6 @@ export function axisDuration(ms: number): string {
   if (ms >= 1000) return `${Math.round(ms / 100) / 10}s`;
   if (ms >= 10) return `${Math.round(ms)}ms`;
   return formatDuration(ms);
-}
-
-/** Buckets that end after the window's end are still filling; their rate would look like a drop. */
-export function completeBuckets(gs: GoldenSignals): GoldenSignals {
-  const series = gs.series.filter((r) => r.time + gs.stepMs <= gs.to + 1000);
-  return series.length === gs.series.length ? gs : { ...gs, series };
 }
 
 /** Latency of successful and of failed requests, apart: a slow error path and a slow success

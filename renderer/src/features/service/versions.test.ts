@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { GoldenSignals } from '../../../../common/api/schemas';
+import { completeBuckets } from './series';
 import { compareVersionNames, compareVersions, type VersionSignals } from './versions';
 
 const v = (version: string, calls: number, errorRate: number, p95Ms: number | null): VersionSignals => ({
@@ -38,5 +40,22 @@ describe('version comparison', () => {
 
   it('orders versions newest first by their numbers', () => {
     expect(['1.9.3', '1.10.0', '1.4.2', '0.8.1'].sort(compareVersionNames)).toEqual(['1.10.0', '1.9.3', '1.4.2', '0.8.1']);
+  });
+});
+
+
+describe('the newest bucket of a chart', () => {
+  const bucket = (time: number, requests: number) => ({ time, requests, rps: requests / 60, errors: 0, errorRate: 0, okP50Ms: 1, okP95Ms: 2, okP99Ms: 3, errP50Ms: null, errP95Ms: null, errP99Ms: null, http2xx: requests, http3xx: 0, http4xx: 0, http5xx: 0, otherErrors: 0 });
+  const signals = (to: number, series: ReturnType<typeof bucket>[]) => ({ service: 's', from: 0, to, stepMs: 60_000, series }) as unknown as GoldenSignals;
+
+  it('is rated over the time it covers, so a full minute does not look like a drop', () => {
+    const gs = completeBuckets(signals(150_000, [bucket(0, 60), bucket(60_000, 60), bucket(120_000, 30)]));
+    expect(gs.series).toHaveLength(3);
+    expect(gs.series[2].rps).toBeCloseTo(1);
+  });
+
+  it('is left out while too young, unless it holds the only requests (a service that just started)', () => {
+    expect(completeBuckets(signals(125_000, [bucket(0, 60), bucket(60_000, 60), bucket(120_000, 3)])).series).toHaveLength(2);
+    expect(completeBuckets(signals(125_000, [bucket(0, 0), bucket(60_000, 0), bucket(120_000, 3)])).series).toHaveLength(3);
   });
 });

@@ -124,7 +124,16 @@ export function ServicesPage() {
             )}
           </div>
         </div>
-        <div className="page-head-tools">
+        <input
+          className="input filter-input"
+          type="search"
+          placeholder="Filter services…   /"
+          aria-label="Filter services"
+          value={filter}
+          data-search-box
+          onChange={(e) => setFilter(e.target.value)}
+        />
+      </div>
       <div className="services-rank" role="group" aria-label="Rank services by">
         <span className="muted small">Rank by</span>
         <div className="segmented segmented-text">
@@ -140,17 +149,6 @@ export function ServicesPage() {
               {r.label}
             </button>
           ))}
-        </div>
-      </div>
-        <input
-          className="input filter-input"
-          type="search"
-          placeholder="Filter services…   /"
-          aria-label="Filter services"
-          value={filter}
-          data-search-box
-          onChange={(e) => setFilter(e.target.value)}
-        />
         </div>
       </div>
       {services.isError ? <ErrorBanner error={services.error} onRetry={() => void services.refetch()} what="Could not load services" /> : null}

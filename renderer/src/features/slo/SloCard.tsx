@@ -29,7 +29,7 @@ export function BudgetBar({ status, compact }: { status: SloStatus; compact?: bo
         <div className="muted small">
           {status.total === 0
             ? 'No requests in the SLO window yet.'
-            : `${formatCount(Math.round(consumed))} bad requests of the ${formatCount(Math.max(0, Math.round(allowed)))} the objective allows over ${status.slo.window}`}
+            : `${formatCount(Math.round(consumed))} bad requests of the ${allowed < 10 ? Math.max(0, allowed).toFixed(1) : formatCount(Math.round(allowed))} the objective allows over ${status.slo.window} at this traffic`}
         </div>
       ) : null}
     </div>

@@ -86,11 +86,11 @@ export function SloDialog({
         <fieldset className="field slo-sli-pick">
           <span>Indicator (SLI)</span>
           <label className="check">
-            <input type="radio" name="sli" checked={form.sli === 'availability'} onChange={() => set('sli', 'availability')} />
+            <input type="radio" name="sli" aria-label="Availability" checked={form.sli === 'availability'} onChange={() => set('sli', 'availability')} />
             Availability — requests that did not fail
           </label>
           <label className="check">
-            <input type="radio" name="sli" checked={form.sli === 'latency'} onChange={() => set('sli', 'latency')} />
+            <input type="radio" name="sli" aria-label="Latency" checked={form.sli === 'latency'} onChange={() => set('sli', 'latency')} />
             Latency — successful requests faster than
             <input
               className={`input slo-threshold${errors.thresholdMs ? ' input-bad' : ''}`}
