@@ -126,6 +126,13 @@ test('trace search: filters with attribute autocomplete, a sortable table, a sca
   expect(ms).toEqual([...ms].sort((a, b) => b - a));
   await screenshotBothThemes(page, 'explorers-search');
 
+  // A trace id opens its trace whatever the filters.
+  await page.getByLabel('Open a trace by id').fill(KNOWN_TRACE_ID.toUpperCase());
+  await page.getByLabel('Open a trace by id').press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/traces/${KNOWN_TRACE_ID}`));
+  await expect(page.getByTestId('trace-header')).toContainText('POST /checkout');
+  await page.goBack();
+
   // A dot of the scatter opens its trace.
   const dot = page.getByTestId('trace-scatter').locator('circle.dot').first();
   const id = await dot.getAttribute('data-trace-id');

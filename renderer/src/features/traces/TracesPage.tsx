@@ -117,9 +117,12 @@ export function TracesPage() {
             )}
           </div>
         </div>
-        <button type="button" className="btn" onClick={openFile} title="Import an OTLP JSON file (or drop one anywhere)">
-          Open file…
-        </button>
+        <div className="traces-head-actions">
+          <TraceIdLookup onOpen={open} />
+          <button type="button" className="btn" onClick={openFile} title="Import an OTLP JSON file (or drop one anywhere)">
+            Open file…
+          </button>
+        </div>
       </div>
       <TraceSearchForm range={spec} filter={filter} onSearch={onSearch} searching={traces.isPending || traces.isPlaceholderData} />
       {picked.length ? (
@@ -270,4 +273,32 @@ function useFreshIds(list: TraceSummary[] | undefined): Set<string> {
     } else seen.current = new Set(ids);
   }, [list]);
   return fresh;
+}
+
+/** Opens a trace by id (from a log line, a ticket, another tool), whatever the filters. */
+function TraceIdLookup({ onOpen }: { onOpen: (traceId: string) => void }) {
+  const [id, setId] = useState('');
+  const clean = id.trim().toLowerCase();
+  const valid = /^[0-9a-f]{16}([0-9a-f]{16})?$/.test(clean);
+  return (
+    <form
+      className="trace-lookup"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid) onOpen(clean);
+      }}
+    >
+      <input
+        className={`input mono${clean && !valid ? ' input-bad' : ''}`}
+        value={id}
+        onChange={(e) => setId(e.target.value)}
+        placeholder="Trace ID"
+        aria-label="Open a trace by id"
+        spellCheck={false}
+      />
+      <button type="submit" className="btn" disabled={!valid}>
+        Open
+      </button>
+    </form>
+  );
 }
