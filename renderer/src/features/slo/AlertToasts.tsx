@@ -1,11 +1,12 @@
 // SLO alerts as they start firing (the `alert` events of the live stream): an in-app toast for
 // every alert, and a desktop notification for paging ones. Its own stream, so alerts arrive even
 // with live updates paused.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { EVENTS_PATH } from '../../../../common/api/contract';
 import { SloAlertEvent } from '../../../../common/api/schemas';
+import { mergeAlert, type AlertToast } from './alerts';
 import { formatBurn } from './slo-model';
 import { notifyDesktop } from './notify';
 import './slo.css';
@@ -13,13 +14,9 @@ import './slo.css';
 const MAX_TOASTS = 4;
 const TICKET_TOAST_MS = 20_000;
 
-interface Toast {
-  key: string;
-  alert: SloAlertEvent;
-}
-
 export function AlertToasts() {
-  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [toasts, setToasts] = useState<AlertToast[]>([]);
+  const notified = useRef(new Set<string>());
   const client = useQueryClient();
 
   useEffect(() => {
@@ -33,24 +30,28 @@ export function AlertToasts() {
       } catch {
         return;
       }
-      const key = `${alert.sloId}|${alert.label}|${alert.startedAt}`;
-      setToasts((list) => [{ key, alert }, ...list.filter((t) => t.key !== key)].slice(0, MAX_TOASTS));
+      setToasts((list) => mergeAlert(list, alert).slice(0, MAX_TOASTS));
       void client.invalidateQueries({ queryKey: ['slos'] });
       void client.invalidateQueries({ queryKey: ['services'] });
-      if (alert.severity === 'page') {
-        void notifyDesktop(`SLO alert: ${alert.name}`, `${alert.service} is burning its error budget ${formatBurn(alert.burnRate)} too fast (${alert.label}).`, key);
-      } else {
-        window.setTimeout(() => setToasts((list) => list.filter((t) => t.key !== key)), TICKET_TOAST_MS);
+      if (alert.severity === 'page' && !notified.current.has(alert.sloId)) {
+        // One notification per SLO while its toast is up, however many rules fire.
+        notified.current.add(alert.sloId);
+        void notifyDesktop(`SLO alert: ${alert.name}`, `${alert.service} is burning its error budget ${formatBurn(alert.burnRate)} too fast (${alert.label}).`, alert.sloId);
+      } else if (alert.severity === 'ticket') {
+        window.setTimeout(() => setToasts((list) => list.filter((t) => t.key !== alert.sloId || t.alert.severity === 'page')), TICKET_TOAST_MS);
       }
     });
     return () => source.close();
   }, [client]);
 
   if (toasts.length === 0) return null;
-  const dismiss = (key: string) => setToasts((list) => list.filter((t) => t.key !== key));
+  const dismiss = (key: string) => {
+    notified.current.delete(key);
+    setToasts((list) => list.filter((t) => t.key !== key));
+  };
   return (
     <div className="alert-toasts" role="region" aria-label="SLO alerts">
-      {toasts.map(({ key, alert }) => (
+      {toasts.map(({ key, alert, rules }) => (
         <div key={key} className={`alert-toast alert-${alert.severity}`} role="alert" data-testid="slo-alert-toast">
           <div className="alert-toast-head">
             <span className={`slo-state slo-state-${alert.severity}`}>{alert.severity === 'page' ? 'Page' : 'Ticket'}</span>
@@ -63,8 +64,13 @@ export function AlertToasts() {
             <Link to={`/services/${encodeURIComponent(alert.service)}`} onClick={() => dismiss(key)}>
               {alert.service}
             </Link>{' '}
-            burns its error budget <b>{formatBurn(alert.burnRate)}</b> as fast as the objective allows <span className="muted">({alert.label})</span>
+            burns its error budget <b>{formatBurn(alert.burnRate)}</b> as fast as the objective allows.
           </div>
+          <ul className="alert-toast-rules muted small">
+            {rules.map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
           <div className="alert-toast-actions">
             <Link className="btn btn-small" to={`/slos?slo=${encodeURIComponent(alert.sloId)}`} onClick={() => dismiss(key)}>
               Open the SLO

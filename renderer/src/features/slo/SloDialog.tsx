@@ -26,9 +26,16 @@ export function SloDialog({
   const editing = !!initial;
   const [form, setForm] = useState<SloForm>(() => (initial ? formFrom(initial) : emptyForm(service ?? services[0] ?? '')));
   const [idTouched, setIdTouched] = useState(editing);
+  // Until the user names it, the name follows the service and the indicator.
+  const [nameTouched, setNameTouched] = useState(editing);
   const [errors, setErrors] = useState<Partial<Record<keyof SloForm, string>>>({});
   const save = useSaveSlo();
-  const set = <K extends keyof SloForm>(k: K, v: SloForm[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const set = <K extends keyof SloForm>(k: K, v: SloForm[K]) =>
+    setForm((f) => {
+      const next = { ...f, [k]: v };
+      if (!nameTouched && (k === 'service' || k === 'sli')) next.name = next.service ? `${next.service} ${next.sli}` : '';
+      return next;
+    });
   const id = idTouched ? form.id : sloIdFrom(form.name);
   const clash = !editing && takenIds.includes(id);
 
@@ -55,7 +62,16 @@ export function SloDialog({
       <form className="slo-form" onSubmit={submit} noValidate>
         <label className="field">
           <span>Name</span>
-          <input className={`input${errors.name ? ' input-bad' : ''}`} value={form.name} onChange={(e) => set('name', e.target.value)} autoFocus placeholder="Checkout availability" />
+          <input
+            className={`input${errors.name ? ' input-bad' : ''}`}
+            value={form.name}
+            onChange={(e) => {
+              setNameTouched(true);
+              set('name', e.target.value);
+            }}
+            autoFocus
+            placeholder="Checkout availability"
+          />
           {fieldError('name')}
         </label>
         <label className="field">
@@ -91,7 +107,7 @@ export function SloDialog({
           </label>
           <label className="check">
             <input type="radio" name="sli" aria-label="Latency" checked={form.sli === 'latency'} onChange={() => set('sli', 'latency')} />
-            Latency — successful requests faster than
+            Latency — successful requests under
             <input
               className={`input slo-threshold${errors.thresholdMs ? ' input-bad' : ''}`}
               type="number"
