@@ -429,9 +429,11 @@ test('two traces picked in the search results compare structurally and side by s
   await expect(page.getByTestId('compare-bar')).toContainText('tick another one');
   await page.getByLabel('Status').selectOption('ok');
   await expect(page).toHaveURL(/status=ok/);
-  const okRow = table.locator(`tbody tr[data-trace-id]:not([data-trace-id="${a}"])`).first();
-  const b = await okRow.getAttribute('data-trace-id');
-  await okRow.getByRole('checkbox').check();
+  // Wait for the successful traces to replace the failed ones.
+  await expect(table.locator('tbody tr[data-trace-id]').first()).not.toHaveClass(/row-error/);
+  await expect(table.locator('tbody tr.row-error')).toHaveCount(0);
+  const b = await table.locator(`tbody tr[data-trace-id]:not([data-trace-id="${a}"])`).first().getAttribute('data-trace-id');
+  await table.locator(`tbody tr[data-trace-id="${b}"]`).getByRole('checkbox').check();
   await page.getByTestId('compare-bar').getByRole('button', { name: 'Compare' }).click();
   await expect(page).toHaveURL(new RegExp(`/compare\\?a=${a}&b=${b}`));
 

@@ -1,12 +1,20 @@
 // The structural diff as a tree table: one row per operation path, with A and B counts and
 // summed durations, the change, and a mark for operations on one side only or that regressed.
+import { useState } from 'react';
 import { ServiceChip } from '../../ui/Chip';
 import { formatDuration } from '../../ui/format';
 import type { DiffRow, TraceDiff } from './trace-diff';
 
 const ROW_CAP = 2000;
 
-export function DiffTable({ diff, onlyChanges, onOnlyChanges }: { diff: TraceDiff; onlyChanges: boolean; onOnlyChanges: (on: boolean) => void }) {
+export function DiffTable({ diff, onlyChanges: fromUrl, onOnlyChanges }: { diff: TraceDiff; onlyChanges: boolean; onOnlyChanges: (on: boolean) => void }) {
+  // The box answers at once; the address follows (router updates render in a transition).
+  const [onlyChanges, setOnlyChanges] = useState(fromUrl);
+  const [seen, setSeen] = useState(fromUrl);
+  if (seen !== fromUrl) {
+    setSeen(fromUrl);
+    setOnlyChanges(fromUrl);
+  }
   const changed = (r: DiffRow) => r.kind !== 'both' || r.regression || r.improvement || r.countChanged;
   // Keep the ancestors of a changed row, so the tree still reads from the root.
   const shown = onlyChanges ? withAncestors(diff.rows, changed) : diff.rows;
@@ -16,7 +24,14 @@ export function DiffTable({ diff, onlyChanges, onOnlyChanges }: { diff: TraceDif
     <div className="diff-wrap">
       <div className="diff-bar">
         <label className="check small">
-          <input type="checkbox" checked={onlyChanges} onChange={(e) => onOnlyChanges(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={onlyChanges}
+            onChange={(e) => {
+              setOnlyChanges(e.target.checked);
+              onOnlyChanges(e.target.checked);
+            }}
+          />
           Only operations that differ (with their parents)
         </label>
         <span className="muted small">

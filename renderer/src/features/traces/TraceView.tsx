@@ -100,7 +100,14 @@ function TraceLoaded({ model, detail, buildMs, openedAt }: { model: TraceModel; 
   const tab: Tab = tabParam === 'logs' || tabParam === 'stats' ? tabParam : 'timeline';
   const spanLogsOnly = params.get('spanLogs') === '1';
   const find = params.get('find') ?? '';
-  const showCritical = params.get('cp') === '1';
+  // The switch answers at once; the address follows (router updates render in a transition).
+  const cpParam = params.get('cp') === '1';
+  const [showCritical, setShowCritical] = useState(cpParam);
+  const [seenCp, setSeenCp] = useState(cpParam);
+  if (seenCp !== cpParam) {
+    setSeenCp(cpParam);
+    setShowCritical(cpParam);
+  }
   const grouping: StatsGrouping = params.get('group') === 'service' ? 'service' : 'operation';
   const zoom = parseZoom(params.get('zoom'), model.durationMs);
   const view: TimeView = zoom ?? { from: 0, to: model.durationMs };
@@ -191,7 +198,10 @@ function TraceLoaded({ model, detail, buildMs, openedAt }: { model: TraceModel; 
     setPendingStep(null);
     stepMatch(pendingStep.dir);
   }, [pendingStep, find, stepMatch]);
-  const setCritical = (on: boolean) => setParam('cp', on ? '1' : null);
+  const setCritical = (on: boolean) => {
+    setShowCritical(on);
+    setParam('cp', on ? '1' : null);
+  };
   const onView = useCallback((v: TimeView | null) => setParam('zoom', v ? `${round(v.from)}-${round(v.to)}` : null), [setParam]);
   const setTab = (t: Tab) => setParam('tab', t === 'timeline' ? null : t, false);
 
