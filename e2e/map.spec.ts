@@ -174,17 +174,20 @@ test('the map shows the demo shop: a shared database flagged, the messaging edge
 test('a 300-node map lays out in the worker in under a second', async ({ page, loupe }) => {
   await openUi(page, loupe, '/map?synthetic=300');
   const time = page.getByTestId('layout-time');
-  await expect(time).toHaveAttribute('data-ms', /\d+/, { timeout: 30_000 });
+  const measured = async (seed: number) => {
+    await expect(time).toHaveAttribute('data-graph', `300:${seed}`, { timeout: 30_000 });
+    return Number(await time.getAttribute('data-ms'));
+  };
+  const first = await measured(1);
   await expect(page.getByTestId('map-canvas').locator('[data-node-id]')).toHaveCount(300);
+  // Other generated maps of the same size, laid out by the same (warm) worker.
   const figures: number[] = [];
   for (const seed of [2, 3, 4]) {
-    await page.goto(`${loupe.url}/map?synthetic=300&seed=${seed}`);
-    await expect(time).toHaveAttribute('data-ms', /\d+/, { timeout: 30_000 });
-    figures.push(Number(await time.getAttribute('data-ms')));
+    await page.getByRole('button', { name: 'Another graph' }).click();
+    figures.push(await measured(seed));
   }
-  figures.sort((a, b) => a - b);
-  console.log(`300-node layout in the worker: ${figures.join(', ')} ms (round trip ${await time.getAttribute('data-roundtrip-ms')} ms)`);
-  expect(figures[0]).toBeLessThan(1000);
+  console.log(`300-node layout in the worker: first ${first} ms, then ${figures.join(', ')} ms (round trip ${await time.getAttribute('data-roundtrip-ms')} ms)`);
+  expect(Math.min(...figures)).toBeLessThan(1000);
 });
 
 test('the payment service page lists both versions, 1.5.0 slower and failing more', async ({ page, loupe }) => {
@@ -209,7 +212,8 @@ test('the payment service page lists both versions, 1.5.0 slower and failing mor
   await expect(page.getByTestId('chart-errors').locator('.recharts-bar-rectangle').first()).toBeVisible();
   await expect(page.getByTestId('operations-table')).toContainText('POST /charges');
   await expect(page.getByTestId('upstream-table')).toContainText('checkout');
-  await expect(page.getByTestId('error-logs').locator('li').first()).toBeVisible();
+  // payment logs its declined and failed charges at ERROR.
+  await expect(page.getByTestId('error-logs').locator('li').first()).toBeVisible({ timeout: 45_000 });
   await screenshotBothThemes(page, 'service-payment');
 
   // An upstream service links to its own page.

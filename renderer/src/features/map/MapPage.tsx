@@ -160,7 +160,9 @@ export function MapPage() {
                     catalog: <b className="text-ok">{overlay.totals.confirmed}</b> confirmed · <b className="drift-undeclared-text">{overlay.totals.undeclared}</b> undeclared · <b>{overlay.totals.stale}</b> stale
                   </span>
                 ) : null}
-                <span className="muted" data-testid="layout-time" data-ms={layout.layout ? Math.round(layout.layout.ms) : undefined} data-roundtrip-ms={layout.roundTripMs !== null ? Math.round(layout.roundTripMs) : undefined}>
+                <span className="muted" data-testid="layout-time"
+                  data-ms={layout.layout ? Math.round(layout.layout.ms) : undefined}
+                  data-graph={synthetic > 0 && layout.layoutKey === key ? `${synthetic}:${syntheticSeed}` : undefined} data-roundtrip-ms={layout.roundTripMs !== null ? Math.round(layout.roundTripMs) : undefined}>
                   {layout.pending ? <Spinner label="laying out…" /> : layout.layout ? `laid out in ${Math.round(layout.layout.ms)} ms` : null}
                 </span>
               </>
@@ -171,7 +173,11 @@ export function MapPage() {
           <div className="notice notice-info small">
             Generated map of {map.nodes.length} nodes and {map.edges.length} edges, for measuring layout.{' '}
             {layout.roundTripMs !== null ? `Worker answered in ${Math.round(layout.roundTripMs)} ms.` : ''}{' '}
-            <button type="button" className="linklike" onClick={() => set((p) => p.delete('synthetic'))}>
+            <button type="button" className="linklike" onClick={() => set((p) => p.set('seed', String(syntheticSeed + 1)))}>
+              Another graph
+            </button>
+            {' · '}
+            <button type="button" className="linklike" onClick={() => set((p) => ['synthetic', 'seed'].forEach((k) => p.delete(k)))}>
               Back to real data
             </button>
           </div>

@@ -43,7 +43,9 @@ export function applyDrift(
       [component.undeclared, 'undeclared'],
     ] as const) {
       for (const dep of list) {
-        const target = dep.targetService ? visibleIds.get(lower(dep.targetService)) : undefined;
+        // The observed node when the core names it (a queue and a service may share a name).
+        const name = dep.targetNode ?? dep.targetService;
+        const target = name ? visibleIds.get(lower(name)) : undefined;
         if (!target) continue;
         edges.set(edgeId({ source, target }), state);
         totals[state]++;

@@ -219,6 +219,24 @@ describe('catalog drift overlay', () => {
     expect(overlay.ownerless.has('frontend')).toBe(true);
   });
 
+  it('follows the node the core names, so a queue named like a service gets its own state', () => {
+    const g: ServiceMap = { nodes: [node('checkout'), node('orders'), node('queue:kafka/orders', { type: 'queue', system: 'kafka' })], edges: [edge('checkout', 'queue:kafka/orders', { connectionType: 'messaging' })] };
+    const queueReport: CatalogDriftReport = {
+      ...report,
+      components: [
+        {
+          ...report.components[0],
+          confirmed: [],
+          undeclared: [{ targetRef: null, targetService: 'orders', via: 'observed', apiRef: null, targetNode: 'queue:kafka/orders', targetType: 'queue' }],
+          stale: [],
+        },
+      ],
+    };
+    const { overlay } = applyDrift(filterGraph(g, DEFAULT_VIEW), new Set(g.nodes.map((n) => n.id)), queueReport);
+    expect(overlay.edges.get('checkout→queue:kafka/orders')).toBe('undeclared');
+    expect(overlay.edges.has('checkout→orders')).toBe(false);
+  });
+
   it('does not bring back a node the filters hid', () => {
     const visible = filterGraph(shop, { ...DEFAULT_VIEW, focus: 'payment', depth: 1 });
     const { graph } = applyDrift(visible, new Set(shop.nodes.map((n) => n.id)), report);

@@ -1,8 +1,9 @@
-// Layered left-to-right layout of the map with dagre (as Kiali does), run in a Web Worker by
-// layout.worker.ts. Each connected part is laid out on its own and the parts are stacked, the
-// biggest first; unconnected nodes share a grid at the bottom. Input is sorted first, so the same
-// topology always gets the same positions.
+// Layered left-to-right layout of the map, run in a Web Worker by layout.worker.ts: dagre (as
+// Kiali uses) for the usual maps, layered.ts for big ones. Each connected part is laid out on its
+// own and the parts are stacked, the biggest first; unconnected nodes share a grid at the bottom.
+// Input is sorted first, so the same topology always gets the same positions.
 import dagre from '@dagrejs/dagre';
+import { layeredPart } from './layered';
 
 export interface LayoutNodeInput {
   id: string;
@@ -41,12 +42,10 @@ const RANK_SEP = 110;
 const NODE_SEP = 26;
 const PART_GAP = 56;
 const MARGIN = 24;
-// Past this size (nodes + edges) dagre's defaults get slow: network-simplex ranking and its
-// crossing minimisation (which repeats sweeps while they improve and compares every pair of equal
-// barycenters) took most of a second at 300 nodes and 550 edges. Big maps rank with tight-tree and
-// order with a fixed number of barycenter sweeps instead (about 3× faster overall).
+// Past this size (nodes + edges) dagre gets slow — network-simplex ranking, crossing minimisation
+// that repeats while it improves, Brandes-Köpf positioning: most of a second of CPU for 300 nodes
+// and 550 edges on this machine — so big parts get the leaner layered layout of layered.ts.
 const LARGE = 220;
-const SWEEPS = 8;
 
 /** Connected parts (edges taken both ways), biggest first; ties by first node id. */
 export function connectedParts(input: LayoutInput): string[][] {
@@ -88,12 +87,12 @@ function layoutPart(nodes: LayoutNodeInput[], edges: LayoutEdgeInput[]): { nodes
     edgesep: 12,
     marginx: 0,
     marginy: 0,
-    ranker: nodes.length + edges.length > LARGE ? 'tight-tree' : 'network-simplex',
+    ranker: 'network-simplex',
   });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, { width: n.width, height: n.height });
   for (const e of edges) g.setEdge(e.source, e.target, { minlen: 1, weight: 1 }, e.id);
-  dagre.layout(g, nodes.length + edges.length > LARGE ? { customOrder: (layered) => sweepOrder(layered) } : {});
+  dagre.layout(g);
   const out: { nodes: Record<string, Point>; edges: Record<string, Point[]>; width: number; height: number } = { nodes: {}, edges: {}, width: 0, height: 0 };
   for (const n of nodes) {
     const p = g.node(n.id) as { x: number; y: number };
@@ -121,99 +120,6 @@ function layoutPart(nodes: LayoutNodeInput[], edges: LayoutEdgeInput[]): { nodes
   return out;
 }
 
-type Layered = Parameters<NonNullable<Parameters<typeof dagre.layout>[1]>['customOrder'] & {}>[0];
-
-/**
- * Orders the nodes of each rank (dagre's dummy nodes included, so every edge joins neighbouring
- * ranks) to reduce crossings: a depth-first start, then sweeps down and up placing each node at
- * the mean position of its neighbours in the rank before; the order with fewest crossings wins.
- */
-export function sweepOrder(g: Layered): void {
-  const layers: string[][] = [];
-  const rank = new Map<string, number>();
-  for (const v of g.nodes()) {
-    const r = (g.node(v) as { rank?: number }).rank ?? 0;
-    rank.set(v, r);
-    (layers[r] ??= []).push(v);
-  }
-  for (let r = 0; r < layers.length; r++) layers[r] ??= [];
-  const preds = new Map<string, string[]>();
-  const succs = new Map<string, string[]>();
-  for (const v of g.nodes()) {
-    preds.set(v, (g.predecessors(v) ?? []) as string[]);
-    succs.set(v, (g.successors(v) ?? []) as string[]);
-  }
-
-  // Depth-first start (as dagre's initOrder): nodes appear next to what they hang off.
-  const seen = new Set<string>();
-  const start: string[][] = layers.map(() => []);
-  const visit = (v: string) => {
-    const stack = [v];
-    while (stack.length) {
-      const x = stack.pop()!;
-      if (seen.has(x)) continue;
-      seen.add(x);
-      start[rank.get(x)!].push(x);
-      const next = succs.get(x)!;
-      for (let i = next.length - 1; i >= 0; i--) if (!seen.has(next[i])) stack.push(next[i]);
-    }
-  };
-  for (const layer of layers) for (const v of layer) visit(v);
-
-  const position = new Map<string, number>();
-  const place = (order: string[][]) => order.forEach((layer) => layer.forEach((v, i) => position.set(v, i)));
-  place(start);
-  let best = start.map((l) => [...l]);
-  let bestCrossings = crossings(best, succs, position);
-  let current = start;
-
-  for (let sweep = 0; sweep < SWEEPS; sweep++) {
-    const down = sweep % 2 === 0;
-    const next = current.map((l) => [...l]);
-    const range = down ? [...next.keys()].slice(1) : [...next.keys()].reverse().slice(1);
-    for (const r of range) {
-      const layer = next[r];
-      const bary = new Map<string, number>();
-      layer.forEach((v, i) => {
-        const ns = (down ? preds : succs).get(v)!;
-        bary.set(v, ns.length ? ns.reduce((a, n) => a + position.get(n)!, 0) / ns.length : i);
-      });
-      layer.sort((a, b) => bary.get(a)! - bary.get(b)!);
-      layer.forEach((v, i) => position.set(v, i));
-    }
-    const c = crossings(next, succs, position);
-    if (c < bestCrossings) {
-      bestCrossings = c;
-      best = next.map((l) => [...l]);
-    }
-    current = next;
-  }
-  best.forEach((layer) => layer.forEach((v, i) => ((g.node(v) as { order?: number }).order = i)));
-}
-
-/** Edge crossings between neighbouring ranks (counted by insertion into a Fenwick tree). */
-function crossings(order: string[][], succs: Map<string, string[]>, position: Map<string, number>): number {
-  order.forEach((layer) => layer.forEach((v, i) => position.set(v, i)));
-  let total = 0;
-  for (let r = 0; r + 1 < order.length; r++) {
-    const size = order[r + 1].length;
-    const tree = new Array<number>(size + 1).fill(0);
-    let seen = 0;
-    for (const v of order[r]) {
-      const targets = succs.get(v)!.map((w) => position.get(w)!).sort((a, b) => a - b);
-      for (const t of targets) {
-        // Edges seen so far that end right of t cross this one.
-        let below = 0;
-        for (let i = t + 1; i > 0; i -= i & -i) below += tree[i];
-        total += seen - below;
-        for (let i = t + 1; i <= size; i += i & -i) tree[i]++;
-        seen++;
-      }
-    }
-  }
-  return total;
-}
-
 /** Lays out the whole map. Self-loops are left to the renderer (they have no route). */
 export function layoutGraph(input: LayoutInput): LayoutResult {
   const started = now();
@@ -230,10 +136,11 @@ export function layoutGraph(input: LayoutInput): LayoutResult {
   for (const [i, part] of parts.entries()) {
     if (part.length === 1) continue;
     const partEdges = edges.filter((e) => partOf.get(e.source) === i);
-    const laid = layoutPart(
-      part.map((id) => byId.get(id)!),
-      partEdges,
-    );
+    const partNodes = part.map((id) => byId.get(id)!);
+    const laid =
+      partNodes.length + partEdges.length > LARGE
+        ? layeredPart(partNodes, partEdges, { rankSep: RANK_SEP, nodeSep: NODE_SEP, edgeSep: 12 })
+        : layoutPart(partNodes, partEdges);
     for (const [id, p] of Object.entries(laid.nodes)) result.nodes[id] = { x: p.x + MARGIN, y: p.y + y };
     for (const [id, pts] of Object.entries(laid.edges)) result.edges[id] = pts.map((p) => ({ x: p.x + MARGIN, y: p.y + y }));
     result.width = Math.max(result.width, laid.width + 2 * MARGIN);

@@ -9,6 +9,13 @@ import type { LayoutReply, LayoutRequest } from './layout.worker';
 const CACHE_SIZE = 12;
 const cache = new Map<string, LayoutResult>();
 
+// One worker for the session: it stays warm (compiled) between visits to the map.
+let sharedWorker: Worker | null = null;
+function layoutWorker(): Worker {
+  sharedWorker ??= new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
+  return sharedWorker;
+}
+
 function remember(key: string, result: LayoutResult) {
   cache.delete(key);
   cache.set(key, result);
@@ -37,7 +44,7 @@ export function useMapLayout(key: string, input: () => LayoutInput): MapLayoutSt
   build.current = input;
 
   useEffect(() => {
-    const w = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
+    const w = layoutWorker();
     worker.current = w;
     w.onmessage = (ev: MessageEvent<LayoutReply>) => {
       const want = wanted.current;
@@ -52,9 +59,15 @@ export function useMapLayout(key: string, input: () => LayoutInput): MapLayoutSt
       remember(want.key, ev.data.result);
       setState({ layout: ev.data.result, layoutKey: want.key, pending: false, error: null, roundTripMs });
     };
-    w.onerror = (ev) => setState((s) => ({ ...s, pending: false, error: ev.message || 'the layout worker failed' }));
-    return () => {
+    w.onerror = (ev) => {
+      setState((s) => ({ ...s, pending: false, error: ev.message || 'the layout worker failed' }));
+      // Start a fresh one next time.
       w.terminate();
+      if (sharedWorker === w) sharedWorker = null;
+    };
+    return () => {
+      w.onmessage = null;
+      w.onerror = null;
       worker.current = null;
       wanted.current = null;
     };
