@@ -183,6 +183,14 @@ export const SEVERITY_BANDS = [
   { name: 'FATAL', min: 21 },
 ] as const;
 
+/** Severity band index: 0 TRACE … 5 FATAL, 6 UNSPECIFIED (severity number 0). */
+export function severityBand(n: number): number {
+  if (!n) return 6;
+  let band = 0;
+  for (let i = 0; i < SEVERITY_BANDS.length; i++) if (n >= SEVERITY_BANDS[i].min) band = i;
+  return band;
+}
+
 /** OTLP severity number (1..24) to its band name; 0 is UNSPECIFIED. */
 export function severityName(n: number): string {
   if (!n) return 'UNSPECIFIED';

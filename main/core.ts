@@ -13,6 +13,7 @@ import { DEFAULT_PORTS, SERVER_INFO_FILE, VERSION } from './config/paths';
 import { ApiServer } from './api/http-server';
 import { makeHandlers } from './api/handlers';
 import { IngestPipeline } from './store/ingest-pipeline';
+import { MAX_EVENT_TRACE_IDS } from './store/writer';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './store/retention';
 import { ReadStore } from './query/read-store';
 import { DemoController } from './demo-controller';
@@ -149,12 +150,18 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     let pendingEvent: IngestEvent | null = null;
     let flushTimer: NodeJS.Timeout | null = null;
     pipeline.on('committed', (s) => {
-      const e = (pendingEvent ??= { spans: 0, logs: 0, metricPoints: 0, services: [], tables: [] });
+      const e = (pendingEvent ??= { spans: 0, logs: 0, metricPoints: 0, services: [], tables: [], traceIds: [], traceIdsTruncated: false, lastLogId: 0 });
       e.spans += s.spans;
       e.logs += s.logs;
       e.metricPoints += s.metricPoints;
       for (const name of s.services) if (!e.services.includes(name)) e.services.push(name);
       for (const t of s.tables) if (!e.tables.includes(t)) e.tables.push(t);
+      for (const id of s.traceIds) {
+        if (e.traceIds.length >= MAX_EVENT_TRACE_IDS) e.traceIdsTruncated = true;
+        else if (!e.traceIds.includes(id)) e.traceIds.push(id);
+      }
+      if (s.traceIds.length >= MAX_EVENT_TRACE_IDS) e.traceIdsTruncated = true;
+      e.lastLogId = Math.max(e.lastLogId, s.lastLogId);
       flushTimer ??= setTimeout(() => {
         flushTimer = null;
         if (pendingEvent) server.broadcast('ingest', pendingEvent);

@@ -5,6 +5,7 @@ import { catalogApi } from './catalog-schemas';
 import {
   AttributeKeysQuery,
   CatalogSources,
+  CompactTrace,
   AttributeValuesQuery,
   DemoStatus,
   GoldenSignals,
@@ -99,6 +100,13 @@ export const api = {
     input: z.object({ traceId: z.string() }),
     output: TraceDetail,
     summary: 'Every span of one trace (ids as lowercase hex; 64-bit ids are left-padded).',
+  }),
+  traceCompact: endpoint({
+    method: 'GET',
+    path: '/api/traces/:traceId/compact',
+    input: z.object({ traceId: z.string() }),
+    output: CompactTrace,
+    summary: 'One trace with each resource and scope listed once and referenced by index (what the UI loads: a fraction of the size for large traces).',
   }),
   logs: endpoint({
     method: 'GET',

@@ -202,6 +202,15 @@ export const TraceDetail = z.object({
 });
 export type TraceDetail = z.infer<typeof TraceDetail>;
 
+/** A trace with each resource and scope once; spans point at them by index. */
+export const CompactTrace = z.object({
+  traceId: z.string(),
+  resources: z.array(SpanDetail.shape.resource),
+  scopes: z.array(SpanDetail.shape.scope),
+  spans: z.array(SpanDetail.omit({ resource: true, scope: true }).extend({ resourceIndex: z.number(), scopeIndex: z.number() })),
+});
+export type CompactTrace = z.infer<typeof CompactTrace>;
+
 // ---- logs --------------------------------------------------------------------------------
 
 export const LogSearch = TimeRange.extend({
@@ -214,14 +223,21 @@ export const LogSearch = TimeRange.extend({
   attr: repeated,
   /** Newest first by default; `asc` for oldest first. */
   order: z.enum(['desc', 'asc', '']).optional(),
-  /** Continue after this log id (paging / tailing). */
+  /** Continue after / before this log id (paging and tailing in arrival order; full-text
+   * results are in arrival order). */
   after: optionalNumber,
   before: optionalNumber,
+  /** Keyset cursors in time order, `<timeUnixNano>:<id>` of the last record seen: exact
+   * paging for lists ordered by time, however many records share a millisecond. */
+  afterCursor: z.string().regex(/^\d+:\d+$/, 'a cursor is <timeUnixNano>:<id>').optional(),
+  beforeCursor: z.string().regex(/^\d+:\d+$/, 'a cursor is <timeUnixNano>:<id>').optional(),
   limit: limit(200, 5000),
 });
 
 export const LogRecord = z.object({
   id: z.number(),
+  /** `<timeUnixNano>:<id>`: pass as afterCursor/beforeCursor to continue from this record. */
+  cursor: z.string(),
   /** Unix ms (float; timeUnixNano has full precision). */
   time: z.number(),
   timeUnixNano: z.string(),
@@ -334,6 +350,11 @@ export const IngestEvent = z.object({
   services: z.array(z.string()),
   /** What changed, so clients refetch exactly the queries that read it. */
   tables: z.array(z.string()),
+  /** Traces that gained spans (at most 200 per event; more changed when `traceIdsTruncated`). */
+  traceIds: z.array(z.string()),
+  traceIdsTruncated: z.boolean(),
+  /** The newest stored log record's id (0 when no logs arrived): a tail knows whether to fetch. */
+  lastLogId: z.number(),
 });
 export type IngestEvent = z.infer<typeof IngestEvent>;
 

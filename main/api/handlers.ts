@@ -8,7 +8,7 @@ import type { RetentionPolicy } from '../store/retention';
 import type { DemoController } from '../demo-controller';
 import { type ReadStore } from '../query/read-store';
 import { listOperations, listServices } from '../query/services';
-import { QueryError, getTraceJson, sampleAttributes, searchTraces } from '../query/traces';
+import { QueryError, getTraceCompactJson, getTraceJson, sampleAttributes, searchTraces } from '../query/traces';
 import { serviceMap } from '../query/service-map';
 import { goldenSignals } from '../query/golden-signals';
 import type { SloEvaluator } from '../slo/slo-evaluator';
@@ -53,6 +53,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     traces: (input) => searchTraces(d.store, input),
     // Served as the stored JSON text (see getTraceJson); the contract still describes it.
     trace: (input) => new RawJson(getTraceJson(d.store, input.traceId)) as unknown as OutputOf<'trace'>,
+    traceCompact: (input) => new RawJson(getTraceCompactJson(d.store, input.traceId)) as unknown as OutputOf<'traceCompact'>,
     logs: (input) => searchLogs(d.store, input),
     log: (input) => getLog(d.store, input.id),
     logHistogram: (input) => logHistogram(d.store, input),

@@ -1,6 +1,6 @@
 // Log search: time/service/severity/trace filters on indexes, full text through FTS5.
 import type { LogHistogram, LogRecord } from '../../common/api/schemas';
-import { SEVERITY_BANDS } from '../../common/model';
+import { SEVERITY_BANDS, severityBand } from '../../common/model';
 import { normalizeTraceId, toHex } from '../../common/ids';
 import { type ReadStore, jsonPath, msToNs, parseJson, serviceIds, windowOf } from './read-store';
 import { QueryError, parseAttrFilters } from './traces';
@@ -17,6 +17,8 @@ export interface LogSearchInput {
   order?: 'asc' | 'desc' | '';
   after?: number;
   before?: number;
+  afterCursor?: string;
+  beforeCursor?: string;
   limit: number;
 }
 
@@ -36,12 +38,12 @@ interface Built {
 }
 
 /** WHERE clause over `logs l`; with `ftsJoined` the caller already joined logs_fts. */
-function buildWhere(store: ReadStore, input: LogSearchInput, fts: string | null, ftsJoined = false): Built | null {
+function buildWhere(store: ReadStore, input: LogSearchInput, fts: string | null, ftsJoined = false, nsRange?: [bigint, bigint]): Built | null {
   // A trace's logs are wanted whenever they happened: no default window with a trace id.
   const unbounded = (input.traceId || input.spanId) && input.from === undefined && input.to === undefined;
   const { from, to } = unbounded ? { from: 0, to: 9e12 } : windowOf(input); // 9e12 ms: year 2255, inside int64 ns
   const where: string[] = ['l.time_ns BETWEEN ? AND ?'];
-  const params: unknown[] = [msToNs(from), msToNs(to)];
+  const params: unknown[] = nsRange ?? [msToNs(from), msToNs(to)];
   if (input.service) {
     const ids = serviceIds(store, input.service);
     if (ids.length === 0) return null;
@@ -81,6 +83,12 @@ function buildWhere(store: ReadStore, input: LogSearchInput, fts: string | null,
   if (input.before !== undefined) {
     where.push('l.id < ?');
     params.push(input.before);
+  }
+  for (const [cursor, op] of [[input.afterCursor, '>'], [input.beforeCursor, '<']] as const) {
+    if (!cursor) continue;
+    const [ns, id] = cursor.split(':');
+    where.push(`(l.time_ns, l.id) ${op} (?, ?)`);
+    params.push(BigInt(ns), Number(id));
   }
   if (fts !== null) {
     where.push(ftsJoined ? 'logs_fts MATCH ?' : 'l.id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)');
@@ -148,6 +156,7 @@ export function searchLogs(store: ReadStore, input: LogSearchInput): LogRecord[]
 function toRecord(r: LogRow): LogRecord {
   const rec: LogRecord = {
     id: Number(r.id),
+    cursor: `${r.time_ns}:${r.id}`,
     time: Number(r.time_ns) / 1e6,
     timeUnixNano: r.time_ns.toString(),
     observedTimeUnixNano: r.observed_ns.toString(),
@@ -189,27 +198,55 @@ export const HISTOGRAM_BANDS = [...SEVERITY_BANDS.map((b) => b.name), 'UNSPECIFI
 
 export function logHistogram(store: ReadStore, input: LogSearchInput & { buckets: number }): LogHistogram {
   const { from, to } = windowOf(input);
-  const stepMs = Math.max(1000, Math.ceil((to - from) / input.buckets / 1000) * 1000);
+  let stepMs = Math.max(1000, Math.ceil((to - from) / input.buckets / 1000) * 1000);
+  // Without full text, trace, span or attribute filters the counts come from the per-minute
+  // log rollup (whole minutes) plus the two partial minutes at the window's edges: exact, and
+  // independent of how many records there are.
+  const fromRollup = !input.q?.trim() && !input.traceId && !input.spanId && input.attr.length === 0 && stepMs >= 60_000;
+  if (fromRollup) stepMs = Math.round(stepMs / 60_000) * 60_000;
   const buckets = Math.max(1, Math.ceil((to - from) / stepMs));
   const counts = HISTOGRAM_BANDS.map(() => new Array<number>(buckets).fill(0));
   let total = 0;
-  store.timed('logs.histogram', () =>
-    withFts(input.q, (fts) => {
-      const w = buildWhere(store, { ...input, after: undefined, before: undefined }, fts);
-      if (!w) return;
-      const bandCase = `CASE WHEN l.severity_number = 0 THEN 6 ${SEVERITY_BANDS.map((b, i) => `WHEN l.severity_number < ${SEVERITY_BANDS[i + 1]?.min ?? 25} THEN ${i}`).join(' ')} ELSE 5 END`;
-      const rows = store
-        .stmt(
-          `SELECT (l.time_ns - ?) / ? AS bucket, ${bandCase} AS band, count(*) AS n
-           FROM logs l WHERE ${w.sql} GROUP BY bucket, band`,
-        )
-        .all(msToNs(from), BigInt(stepMs) * 1_000_000n, ...w.params) as Array<{ bucket: number; band: number; n: number }>;
-      for (const r of rows) {
-        const b = Math.min(buckets - 1, Math.max(0, r.bucket));
-        counts[r.band][b] += r.n;
-        total += r.n;
-      }
-    }),
-  );
+  const add = (timeMs: number, band: number, n: number) => {
+    const b = Math.min(buckets - 1, Math.max(0, Math.floor((timeMs - from) / stepMs)));
+    counts[band][b] += n;
+    total += n;
+  };
+  const bandCase = `CASE WHEN l.severity_number = 0 THEN 6 ${SEVERITY_BANDS.map((b, i) => `WHEN l.severity_number < ${SEVERITY_BANDS[i + 1]?.min ?? 25} THEN ${i}`).join(' ')} ELSE 5 END`;
+  const scan = (fts: string | null, nsRange?: [bigint, bigint]) => {
+    if (nsRange && nsRange[0] > nsRange[1]) return;
+    const w = buildWhere(store, { ...input, after: undefined, before: undefined, afterCursor: undefined, beforeCursor: undefined }, fts, false, nsRange);
+    if (!w) return;
+    const rows = store
+      .stmt(
+        `SELECT (l.time_ns - ?) / ? AS bucket, ${bandCase} AS band, count(*) AS n
+         FROM logs l WHERE ${w.sql} GROUP BY bucket, band`,
+      )
+      .all(msToNs(from), BigInt(stepMs) * 1_000_000n, ...w.params) as Array<{ bucket: number; band: number; n: number }>;
+    for (const r of rows) add(from + r.bucket * stepMs, r.band, r.n);
+  };
+  store.timed('logs.histogram', () => {
+    if (!fromRollup) return withFts(input.q, (fts) => scan(fts));
+    const firstFull = Math.ceil(from / 60_000);
+    const endFull = Math.floor(to / 60_000); // exclusive
+    if (endFull <= firstFull) return scan(null);
+    const ids = input.service ? serviceIds(store, input.service) : null;
+    if (ids && ids.length === 0) return;
+    const minBand = input.minSeverity ? severityBand(input.minSeverity) : 0;
+    const exactBand = !input.minSeverity || SEVERITY_BANDS.some((b) => b.min === input.minSeverity);
+    if (!exactBand) return scan(null);
+    const rows = store
+      .stmt(
+        `SELECT minute, band, sum(count) AS n FROM rollup_log_minute
+         WHERE minute >= ? AND minute < ? ${ids ? `AND service_id IN (${ids.map(() => '?').join(',')})` : ''} AND band >= ? AND band < 6
+         ${minBand === 0 ? 'OR (minute >= ? AND minute < ? AND band = 6' + (ids ? ` AND service_id IN (${ids.map(() => '?').join(',')})` : '') + ')' : ''}
+         GROUP BY minute, band`,
+      )
+      .all(firstFull, endFull, ...(ids ?? []), minBand, ...(minBand === 0 ? [firstFull, endFull, ...(ids ?? [])] : [])) as Array<{ minute: number; band: number; n: number }>;
+    for (const r of rows) add(r.minute * 60_000, r.band, r.n);
+    const MINUTE_NS = 60_000_000_000n;
+    scan(null, [msToNs(from), BigInt(firstFull) * MINUTE_NS - 1n]);
+    scan(null, [BigInt(endFull) * MINUTE_NS, msToNs(to)]);
+  });
   return { start: from, stepMs, bands: HISTOGRAM_BANDS, counts, total };
 }

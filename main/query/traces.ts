@@ -173,43 +173,78 @@ type SpanRowRaw = [
   string, // scope name
   string, // scope version
   string, // scope attributes
+  bigint, // scope id
 ];
+
+function traceRows(store: ReadStore, traceIdInput: string): { traceId: string; rows: SpanRowRaw[] } {
+  const traceId = normalizeTraceId(traceIdInput);
+  if (!traceId) throw new QueryError('bad_trace_id', `"${traceIdInput}" is not a trace id (32 or 16 hex digits)`);
+  const rows = store
+    .rawExact(
+      `SELECT s.span_id, s.parent_span_id, sv.name, s.name, s.kind, s.start_ns, s.end_ns, s.status_code, s.status_message,
+              s.is_error, s.trace_state, s.flags, s.attributes, s.events, s.links, s.dropped_attributes_count,
+              s.dropped_events_count, s.dropped_links_count, r.id, r.attributes, r.schema_url, sc.name, sc.version, sc.attributes, sc.id
+       FROM spans s
+       JOIN services sv ON sv.id = s.service_id
+       JOIN resources r ON r.id = s.resource_id
+       JOIN scopes sc ON sc.id = s.scope_id
+       WHERE s.trace_id = ? ORDER BY s.start_ns, s.id`,
+    )
+    .all(Buffer.from(traceId, 'hex')) as SpanRowRaw[];
+  if (rows.length === 0) throw new QueryError('not_found', `trace ${traceId} is not in the store`, 404);
+  return { traceId, rows };
+}
+
+/** The span's own fields as JSON members (everything but resource and scope). */
+function spanMembers(r: SpanRowRaw): string {
+  return (
+    `"spanId":"${toHex(r[0])}","parentSpanId":"${r[1] ? toHex(r[1]) : ''}","service":${JSON.stringify(r[2])},"name":${JSON.stringify(r[3])}` +
+    `,"kind":"${SPAN_KIND_NAMES[Number(r[4])] ?? 'UNSPECIFIED'}","startTimeUnixNano":"${r[5]}","endTimeUnixNano":"${r[6]}"` +
+    `,"durationMs":${nsToMs(r[6] - r[5])},"status":{"code":"${STATUS_CODE_NAMES[Number(r[7])] ?? 'UNSET'}","message":${JSON.stringify(r[8] ?? '')}}` +
+    `,"isError":${r[9] === 1n},"traceState":${JSON.stringify(r[10] ?? '')},"flags":${Number(r[11] ?? 0n)}` +
+    `,"attributes":${r[12] || '{}'},"events":${r[13] ?? '[]'},"links":${r[14] ?? '[]'}` +
+    `,"droppedAttributesCount":${Number(r[15] ?? 0n)},"droppedEventsCount":${Number(r[16] ?? 0n)},"droppedLinksCount":${Number(r[17] ?? 0n)}`
+  );
+}
+
+const resourceJson = (r: SpanRowRaw) => `{"attributes":${r[19] || '{}'},"schemaUrl":${JSON.stringify(r[20])}}`;
+const scopeJson = (r: SpanRowRaw) => `{"name":${JSON.stringify(r[21])},"version":${JSON.stringify(r[22])},"attributes":${r[23] || '{}'}}`;
 
 /**
  * One trace as JSON text. The stored attribute, event and link JSON is spliced in as it is,
  * never parsed and re-serialised: that is most of the work for a 10,000-span trace.
  */
 export function getTraceJson(store: ReadStore, traceIdInput: string): string {
-  const traceId = normalizeTraceId(traceIdInput);
-  if (!traceId) throw new QueryError('bad_trace_id', `"${traceIdInput}" is not a trace id (32 or 16 hex digits)`);
   return store.timed('traces.get', () => {
-    const rows = store
-      .rawExact(
-        `SELECT s.span_id, s.parent_span_id, sv.name, s.name, s.kind, s.start_ns, s.end_ns, s.status_code, s.status_message,
-                s.is_error, s.trace_state, s.flags, s.attributes, s.events, s.links, s.dropped_attributes_count,
-                s.dropped_events_count, s.dropped_links_count, r.id, r.attributes, r.schema_url, sc.name, sc.version, sc.attributes
-         FROM spans s
-         JOIN services sv ON sv.id = s.service_id
-         JOIN resources r ON r.id = s.resource_id
-         JOIN scopes sc ON sc.id = s.scope_id
-         WHERE s.trace_id = ? ORDER BY s.start_ns, s.id`,
-      )
-      .all(Buffer.from(traceId, 'hex')) as SpanRowRaw[];
-    if (rows.length === 0) throw new QueryError('not_found', `trace ${traceId} is not in the store`, 404);
-    const parts: string[] = [];
-    for (const r of rows) {
-      parts.push(
-        `{"spanId":"${toHex(r[0])}","parentSpanId":"${r[1] ? toHex(r[1]) : ''}","service":${JSON.stringify(r[2])},"name":${JSON.stringify(r[3])}` +
-          `,"kind":"${SPAN_KIND_NAMES[Number(r[4])] ?? 'UNSPECIFIED'}","startTimeUnixNano":"${r[5]}","endTimeUnixNano":"${r[6]}"` +
-          `,"durationMs":${nsToMs(r[6] - r[5])},"status":{"code":"${STATUS_CODE_NAMES[Number(r[7])] ?? 'UNSET'}","message":${JSON.stringify(r[8] ?? '')}}` +
-          `,"isError":${r[9] === 1n},"traceState":${JSON.stringify(r[10] ?? '')},"flags":${Number(r[11] ?? 0n)}` +
-          `,"attributes":${r[12] || '{}'},"events":${r[13] ?? '[]'},"links":${r[14] ?? '[]'}` +
-          `,"droppedAttributesCount":${Number(r[15] ?? 0n)},"droppedEventsCount":${Number(r[16] ?? 0n)},"droppedLinksCount":${Number(r[17] ?? 0n)}` +
-          `,"resource":{"attributes":${r[19] || '{}'},"schemaUrl":${JSON.stringify(r[20])}}` +
-          `,"scope":{"name":${JSON.stringify(r[21])},"version":${JSON.stringify(r[22])},"attributes":${r[23] || '{}'}}}`,
-      );
-    }
+    const { traceId, rows } = traceRows(store, traceIdInput);
+    const parts = rows.map((r) => `{${spanMembers(r)},"resource":${resourceJson(r)},"scope":${scopeJson(r)}}`);
     return `{"traceId":"${traceId}","spans":[${parts.join(',')}]}`;
+  });
+}
+
+/** The same trace with each resource and scope once, referenced by index from the spans: a
+ * large trace from a few services is a fraction of the size. */
+export function getTraceCompactJson(store: ReadStore, traceIdInput: string): string {
+  return store.timed('traces.getCompact', () => {
+    const { traceId, rows } = traceRows(store, traceIdInput);
+    const resources = new Map<bigint, number>();
+    const scopes = new Map<bigint, number>();
+    const resourceParts: string[] = [];
+    const scopeParts: string[] = [];
+    const parts = rows.map((r) => {
+      let ri = resources.get(r[18]);
+      if (ri === undefined) {
+        ri = resourceParts.push(resourceJson(r)) - 1;
+        resources.set(r[18], ri);
+      }
+      let si = scopes.get(r[24]);
+      if (si === undefined) {
+        si = scopeParts.push(scopeJson(r)) - 1;
+        scopes.set(r[24], si);
+      }
+      return `{${spanMembers(r)},"resourceIndex":${ri},"scopeIndex":${si}}`;
+    });
+    return `{"traceId":"${traceId}","resources":[${resourceParts.join(',')}],"scopes":[${scopeParts.join(',')}],"spans":[${parts.join(',')}]}`;
   });
 }
 

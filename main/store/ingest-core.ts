@@ -17,7 +17,7 @@ export type IngestJob =
 
 export type IngestOutcome = SinkOutcome;
 
-export interface CommitSummary extends Pick<WriteResult, 'spans' | 'logs' | 'metricPoints' | 'services' | 'tables'> {}
+export interface CommitSummary extends Pick<WriteResult, 'spans' | 'logs' | 'metricPoints' | 'services' | 'tables' | 'traceIds' | 'lastLogId'> {}
 
 export interface IngestCoreOptions {
   dataDir: string;
@@ -80,6 +80,8 @@ export class IngestCore {
         metricPoints: result.metricPoints,
         services: result.services,
         tables: result.tables,
+        traceIds: result.traceIds,
+        lastLogId: result.lastLogId,
       },
     };
   }

@@ -2,6 +2,7 @@
 // received first; rollups are kept longer. Each step deletes bounded chunks so the writer
 // never holds the database for long.
 import type { Db } from './database';
+import { severityBand } from '../../common/model';
 
 export interface RetentionPolicy {
   /** Size cap for the database's used pages. */
@@ -95,6 +96,7 @@ export class Retention {
         report.rollups += this.db.prepare('DELETE FROM rollup_operation_minute WHERE minute < ?').run(minute).changes;
         report.rollups += this.db.prepare('DELETE FROM rollup_version_minute WHERE minute < ?').run(minute).changes;
         report.rollups += this.db.prepare('DELETE FROM rollup_edge_minute WHERE minute < ?').run(minute).changes;
+        report.rollups += this.db.prepare('DELETE FROM rollup_log_minute WHERE minute < ?').run(minute).changes;
       })();
     }
     report.usedBytes = used;
@@ -131,14 +133,26 @@ export class Retention {
         return rows.length;
       }
       if (table === 'logs') {
-        const ids = this.db
-          .prepare('DELETE FROM logs WHERE id < ? AND received_ms < ? RETURNING id')
-          .pluck()
-          .all(belowId, cutoff) as number[];
+        const rows = this.db
+          .prepare('DELETE FROM logs WHERE id < ? AND received_ms < ? RETURNING id, service_id, time_ns / 60000000000 AS minute, severity_number')
+          .raw()
+          .all(belowId, cutoff) as Array<[number, number, number, number]>;
         const dropFts = this.db.prepare('DELETE FROM logs_fts WHERE rowid = ?');
-        for (const id of ids) dropFts.run(id);
-        report.deleted.logs += ids.length;
-        return ids.length;
+        // The log rollup counts stored records: take the deleted ones off it.
+        const counts = new Map<string, { serviceId: number; minute: number; band: number; n: number }>();
+        for (const [id, serviceId, minute, severity] of rows) {
+          dropFts.run(id);
+          const band = severityBand(severity);
+          const k = `${serviceId}:${minute}:${band}`;
+          const c = counts.get(k);
+          if (c) c.n++;
+          else counts.set(k, { serviceId, minute, band, n: 1 });
+        }
+        const dec = this.db.prepare('UPDATE rollup_log_minute SET count = count - ? WHERE service_id = ? AND minute = ? AND band = ?');
+        for (const c of counts.values()) dec.run(c.n, c.serviceId, c.minute, c.band);
+        if (counts.size) this.db.prepare('DELETE FROM rollup_log_minute WHERE count <= 0').run();
+        report.deleted.logs += rows.length;
+        return rows.length;
       }
       const n = this.db.prepare('DELETE FROM metric_points WHERE id < ? AND received_ms < ?').run(belowId, cutoff).changes;
       report.deleted.metric_points += n;

@@ -3,6 +3,7 @@
 // summaries and rollups, so a re-sent batch changes nothing.
 import { createHash } from 'node:crypto';
 import type { Db } from './database';
+import { severityBand } from '../../common/model';
 import type {
   LogRecordRow,
   MetricRecord,
@@ -33,7 +34,13 @@ export interface WriteResult {
   tables: TableName[];
   /** New and duplicate item counts per input batch, in order. */
   perBatch: Array<{ stored: number; duplicates: number }>;
+  /** Traces that gained spans (hex, at most MAX_EVENT_TRACE_IDS), and the newest log id. */
+  traceIds: string[];
+  lastLogId: number;
 }
+
+/** Trace ids a live-update event names at most (a view can tell whether its trace changed). */
+export const MAX_EVENT_TRACE_IDS = 200;
 
 interface Agg {
   spans: number;
@@ -77,6 +84,8 @@ interface WriteState {
   versionMinutes: Map<string, NamedMinuteAgg>;
   seriesSeen: Map<number, number>;
   edgeAggs: Map<string, EdgeAgg>;
+  /** Log records per service, minute and severity band. */
+  logMinutes: Map<string, { serviceId: number; minute: number; band: number; count: number }>;
 }
 
 /** A span on its way into the table, with what its derivations need. */
@@ -190,6 +199,10 @@ export class StoreWriter {
         `INSERT OR IGNORE INTO metric_points (series_id, time_ns, start_ns, value, is_int, count, sum, min, max, detail, flags, received_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      upsertLogMinute: db.prepare(
+        `INSERT INTO rollup_log_minute (service_id, minute, band, count) VALUES (?, ?, ?, ?)
+         ON CONFLICT (service_id, minute, band) DO UPDATE SET count = count + excluded.count`,
+      ),
       upsertVersionMinute: db.prepare(
         `INSERT INTO rollup_version_minute (service_id, version, minute, calls, errors, hist_ok, hist_err) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (service_id, version, minute) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
@@ -276,6 +289,8 @@ export class StoreWriter {
       services: [],
       tables: [],
       perBatch: [],
+      traceIds: [],
+      lastLogId: 0,
     };
     const st: WriteState = {
       result,
@@ -287,6 +302,7 @@ export class StoreWriter {
       versionMinutes: new Map(),
       seriesSeen: new Map(),
       edgeAggs: new Map(),
+      logMinutes: new Map(),
     };
     const { touched, traces, serviceMinutes, opMinutes, versionMinutes, seriesSeen, edgeAggs } = st;
     for (const batch of batches) {
@@ -294,7 +310,7 @@ export class StoreWriter {
       const dupBefore = result.duplicates;
       result.rejected += batch.rejected;
       for (const group of batch.spans) this.writeSpans(group, st);
-      for (const group of batch.logs) this.writeLogs(group, receivedMs, result, touched);
+      for (const group of batch.logs) this.writeLogs(group, st);
       for (const group of batch.metrics) this.writeMetrics(group, receivedMs, result, touched, seriesSeen);
       result.perBatch.push({
         stored: result.spans + result.logs + result.metricPoints - storedBefore,
@@ -317,6 +333,7 @@ export class StoreWriter {
       );
     }
     result.traces = traces.size;
+    result.traceIds = [...traces.values()].slice(0, MAX_EVENT_TRACE_IDS).map((t) => t.traceId.toString('hex'));
     for (const a of serviceMinutes.values())
       s.upsertServiceMinute.run(
         a.serviceId,
@@ -340,6 +357,7 @@ export class StoreWriter {
     this.edges.expire(receivedMs, this.edgeLookup, edgeAggs);
     this.writeEdges(edgeAggs);
     if (edgeAggs.size) result.tables.push('rollups');
+    for (const l of st.logMinutes.values()) s.upsertLogMinute.run(l.serviceId, l.minute, l.band, l.count);
     for (const [id, ms] of seriesSeen) s.touchSeries.run(ms, id);
     for (const [id, t] of touched) {
       s.touchService.run(Number(t.lastNs / 1_000_000n), id);
@@ -521,12 +539,8 @@ export class StoreWriter {
     this.edges.onSpan(sp, traceId, r.spanId, r.parentId, res.serviceName, isError, st.edgeAggs, st.receivedMs);
   }
 
-  private writeLogs(
-    group: ResourceGroup<LogRecordRow>,
-    receivedMs: number,
-    result: WriteResult,
-    touched: Map<number, { name: string; lastNs: bigint }>,
-  ): void {
+  private writeLogs(group: ResourceGroup<LogRecordRow>, st: WriteState): void {
+    const { receivedMs, result, touched } = st;
     const res = this.resource(group.resource, receivedMs);
     const s = this.stmt;
     let lastNs = 0n;
@@ -565,6 +579,13 @@ export class StoreWriter {
         }
         s.insertLogFts.run(info.lastInsertRowid, l.body);
         result.logs++;
+        result.lastLogId = Math.max(result.lastLogId, Number(info.lastInsertRowid));
+        const minute = Number(l.timeNs / MINUTE_NS);
+        const band = severityBand(l.severityNumber);
+        const lk = `${res.serviceId}:${minute}:${band}`;
+        const lm = st.logMinutes.get(lk);
+        if (lm) lm.count++;
+        else st.logMinutes.set(lk, { serviceId: res.serviceId, minute, band, count: 1 });
         if (l.timeNs > lastNs) lastNs = l.timeNs;
       }
     }

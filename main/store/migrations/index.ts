@@ -2,6 +2,7 @@
 // checksum is stored and checked at every start (add a new migration instead).
 import { sql as m001 } from './001-initial';
 import { sql as m002 } from './002-service-map';
+import { sql as m003 } from './003-log-rollups';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'initial', sql: m001 },
   { version: 2, name: 'service-map', sql: m002 },
+  { version: 3, name: 'log-rollups', sql: m003 },
 ];

@@ -18,6 +18,7 @@ import {
 function rec(id: number, time: number): LogRecord {
   return {
     id,
+    cursor: `${Math.round(time * 1e6)}:${id}`,
     time,
     timeUnixNano: String(Math.round(time * 1e6)),
     observedTimeUnixNano: '0',
