@@ -13,7 +13,7 @@ export const NAME_CHARS = 24;
  */
 export function nodeWidth(n: Pick<MapNode, 'name' | 'system' | 'type'>): number {
   const name = Math.min(NAME_CHARS, nodeTitle(n).length) * 8.6;
-  const meta = n.type === 'database' || n.type === 'queue' ? 128 : 90;
+  const meta = n.type === 'database' || n.type === 'queue' ? 136 : 104;
   return Math.round(Math.max(140, Math.min(260, 46 + Math.max(name, meta) + 12)));
 }
 

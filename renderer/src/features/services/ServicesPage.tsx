@@ -182,16 +182,19 @@ export function ServicesPage() {
                   Owner
                 </SortHeader>
               ) : null}
-              <SortHeader id="spans" sort={sort} onSort={toggle} align="right">
-                Spans
-              </SortHeader>
+              {/* With owners shown, the span count makes room for them. */}
+              {withOwners ? null : (
+                <SortHeader id="spans" sort={sort} onSort={toggle} align="right">
+                  Spans
+                </SortHeader>
+              )}
               <SortHeader id="lastSeen" sort={sort} onSort={toggle} align="right">
                 Last seen
               </SortHeader>
             </tr>
           </thead>
           <tbody>
-            {services.isPending ? <SkeletonRows columns={withOwners ? 10 : 9} /> : null}
+            {services.isPending ? <SkeletonRows columns={9} /> : null}
             {sorted.map((s, i) => {
               const health = s.health ?? healthOf(s.errorRate, s.requests);
               const regressed = s.latencyRatio !== null && s.latencyRatio !== undefined && s.latencyRatio >= 1.5 && s.p95BaselineMs !== null;
@@ -265,7 +268,7 @@ export function ServicesPage() {
                       {s.owner ? refName(s.owner) : <span className="faint">no owner</span>}
                     </td>
                   ) : null}
-                  <td className="num">{formatCount(s.spanCount)}</td>
+                  {withOwners ? null : <td className="num">{formatCount(s.spanCount)}</td>}
                   <td className="num">
                     <RelativeTime ms={s.lastSeen} />
                   </td>
