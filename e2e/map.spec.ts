@@ -2,13 +2,18 @@
 // database, async edge), a 300-node map laid out off the main thread, a service page with its
 // versions side by side, SLOs created in the UI with budgets and alerts, the catalog laid over the
 // map, and the Services page ranked by problems.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { DEMO_BUILT, expect, openUi, screenshotBothThemes, test, type Loupe } from './fixtures';
 
 const DEMO = 'the demo system is part of this build';
+
+const catalogDirs: string[] = [];
+test.afterAll(() => {
+  for (const dir of catalogDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 async function api<T>(loupe: Loupe, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(loupe.url + path, {
@@ -30,6 +35,7 @@ function ms(text: string): number {
 /** A catalog for the shop: checkout declares payment (seen) and fraud (never seen) but not cart. */
 async function loadCatalog(loupe: Loupe): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-e2e-catalog-'));
+  catalogDirs.push(dir);
   writeFileSync(
     join(dir, 'catalog-info.yaml'),
     [
