@@ -173,10 +173,13 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     });
 
     // SLO alerts: evaluated in the background, announced when they start firing.
-    slos.start((alert) => {
-      log(`loupe: SLO alert (${alert.severity}) ${alert.name} on ${alert.service}: ${alert.label}`);
-      server.broadcast('alert', alert);
-    });
+    slos.start(
+      (alert) => {
+        log(`loupe: SLO alert (${alert.severity}) ${alert.name} on ${alert.service}: ${alert.label}`);
+        server.broadcast('alert', alert);
+      },
+      (alert) => server.broadcast('alertResolved', alert),
+    );
 
     let selfTelemetry: SelfTelemetry | null = null;
     if (opts.selfTelemetry) {

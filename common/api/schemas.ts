@@ -139,6 +139,9 @@ export const TraceSearch = TimeRange.extend({
   status: z.enum(['ok', 'error', 'any', '']).optional(),
   /** key=value filters on span attributes (and resource attributes), all must match one span. */
   attr: repeated,
+  /** With `service`: only traces where that service called this map node (a service name,
+   * or a database/queue/external node id as the service map names them). */
+  peer: z.string().optional(),
   limit: limit(100, 1000),
 });
 
@@ -460,6 +463,21 @@ export const GoldenSignals = z.object({
   versions: z.array(Red.extend({ version: z.string(), firstSeen: z.number(), lastSeen: z.number() })),
 });
 export type GoldenSignals = z.infer<typeof GoldenSignals>;
+
+export const EdgeSignalsQuery = TimeRange.extend({ source: z.string(), target: z.string(), step: optionalNumber });
+
+export const EdgeSignals = z.object({
+  source: z.string(),
+  target: z.string(),
+  connectionType: z.enum(['sync', 'messaging', 'database', 'virtual']).nullable(),
+  from: z.number(),
+  to: z.number(),
+  stepMs: z.number(),
+  totals: Red,
+  /** Edges carry no status classes: failed calls count as otherErrors. */
+  series: GoldenSignals.shape.series,
+});
+export type EdgeSignals = z.infer<typeof EdgeSignals>;
 
 // ---- SLOs --------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import { type ReadStore } from '../query/read-store';
 import { listOperations, listServices } from '../query/services';
 import { QueryError, getTraceCompactJson, getTraceJson, sampleAttributes, searchTraces } from '../query/traces';
 import { serviceMap } from '../query/service-map';
-import { goldenSignals } from '../query/golden-signals';
+import { edgeSignals, goldenSignals } from '../query/golden-signals';
 import type { SloEvaluator } from '../slo/slo-evaluator';
 import type { SloFile } from '../slo/slo-file';
 import type { CatalogHost } from '../catalog-host';
@@ -65,6 +65,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     importFile: (input, ctx): Promise<ImportResult> => importUpload(d.pipeline, input.filename, ctx.body ?? Buffer.alloc(0)),
     serviceMap: (input) => serviceMap(d.store, input),
     goldenSignals: (input) => goldenSignals(d.store, input),
+    edgeSignals: (input) => edgeSignals(d.store, input),
     slos: () => d.slos.list(),
     sloPut: (input) => {
       try {

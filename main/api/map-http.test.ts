@@ -69,6 +69,34 @@ describe('golden signals API', () => {
   });
 });
 
+describe('edges and peers', () => {
+  it('gives one edge over time', async () => {
+    const { status, body } = await h.api('/api/service-map/edge?source=web&target=api');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ source: 'web', target: 'api', connectionType: 'sync', totals: { calls: 40, errors: 4 } });
+    expect(body.series.reduce((n: number, b: { requests: number }) => n + b.requests, 0)).toBe(40);
+    expect(body.series.reduce((n: number, b: { otherErrors: number }) => n + b.otherErrors, 0)).toBe(4);
+  });
+
+  it('gives a database the signals its callers saw', async () => {
+    const { status, body } = await h.api(`/api/services/${encodeURIComponent('db:postgresql/shop')}/golden-signals`);
+    expect(status).toBe(200);
+    expect(body.totals).toMatchObject({ calls: 40 });
+    expect(body.upstream).toEqual([expect.objectContaining({ service: 'api', connectionType: 'database', calls: 40 })]);
+  });
+
+  it('finds the traces where a service called a peer', async () => {
+    const viaService = await h.api('/api/traces?service=web&peer=api&limit=100');
+    expect(viaService.body).toHaveLength(40);
+    const viaDb = await h.api(`/api/traces?service=api&peer=${encodeURIComponent('db:postgresql/shop')}&limit=100`);
+    expect(viaDb.body).toHaveLength(40);
+    const failing = await h.api('/api/traces?service=web&peer=api&status=error&limit=100');
+    expect(failing.body).toHaveLength(4);
+    expect((await h.api(`/api/traces?service=web&peer=${encodeURIComponent('db:postgresql/shop')}`)).body).toHaveLength(0);
+    expect((await h.api('/api/traces?peer=api')).status).toBe(400);
+  });
+});
+
 describe('SLO API', () => {
   it('creates an SLO in slos.yaml and reports its status', async () => {
     const put = await h.api('/api/slos/api-availability', {

@@ -2,10 +2,10 @@
 // requests apart), traffic, errors (by status class) and saturation — from the rollups, plus
 // the service's own resource metrics for saturation. Also its operations, callers, callees
 // and versions, each with rate/errors/duration.
-import type { GoldenSignals } from '../../common/api/schemas';
+import type { EdgeSignals, GoldenSignals } from '../../common/api/schemas';
 import * as H from '../../common/latency-histogram';
 import { type RedAcc, addRollup, newRed, redOf } from './red';
-import { healthOf, nodeTypeOf } from '../../common/service-map';
+import { type ConnectionType, healthOf, nodeTypeOf } from '../../common/service-map';
 import { type ReadStore, msToNs, serviceIds, windowOf } from './read-store';
 import { QueryError } from './traces';
 
@@ -23,21 +23,40 @@ const SATURATION: Array<{ match: (name: string) => boolean; label: string; ratio
   { match: (n) => /queue[._](depth|size|length)$/.test(n), label: 'Queue depth' },
 ];
 
-export function goldenSignals(store: ReadStore, input: { name: string; from?: number; to?: number; step?: number }): GoldenSignals {
-  const { from, to } = windowOf(input);
-  const ids = serviceIds(store, input.name);
-  if (ids.length === 0) throw new QueryError('not_found', `no service named "${input.name}"`, 404);
-  const m0 = Math.floor(from / 60_000);
-  const m1 = Math.floor(to / 60_000);
-  const minutes = m1 - m0 + 1;
-  const stepMinutes = Math.max(1, input.step ? Math.round(input.step / 60) : Math.ceil(minutes / 60));
-  const buckets = Math.ceil(minutes / stepMinutes);
-  const seconds = Math.max(1, (to - from) / 1000);
-  const idList = ids.map(() => '?').join(',');
+interface RollupRow {
+  minute: number;
+  calls: number;
+  errors: number;
+  hist_ok: Buffer | null;
+  hist_err: Buffer | null;
+  http_2xx?: number;
+  http_3xx?: number;
+  http_4xx?: number;
+  http_5xx?: number;
+  other_errors?: number;
+}
 
-  return store.timed('services.goldenSignals', () => {
-    const series = Array.from({ length: buckets }, (_, i) => ({
-      time: (m0 + i * stepMinutes) * 60_000,
+/** Rollup rows bucketed into steps: rate, errors, and latency of successful and failed
+ * requests apart. Rows without status classes (edges) count their errors as "other". */
+class SignalSeries {
+  private readonly buckets: Array<{
+    requests: number;
+    errors: number;
+    ok: H.DenseHistogram;
+    err: H.DenseHistogram;
+    http2xx: number;
+    http3xx: number;
+    http4xx: number;
+    http5xx: number;
+    otherErrors: number;
+  }>;
+
+  constructor(
+    private readonly m0: number,
+    private readonly stepMinutes: number,
+    count: number,
+  ) {
+    this.buckets = Array.from({ length: count }, () => ({
       requests: 0,
       errors: 0,
       ok: new H.DenseHistogram(),
@@ -48,37 +67,72 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       http5xx: 0,
       otherErrors: 0,
     }));
+  }
+
+  add(r: RollupRow): void {
+    const b = this.buckets[Math.min(this.buckets.length - 1, Math.floor((r.minute - this.m0) / this.stepMinutes))];
+    b.requests += r.calls;
+    b.errors += r.errors;
+    b.ok.addEncoded(r.hist_ok);
+    b.err.addEncoded(r.hist_err);
+    b.http2xx += r.http_2xx ?? 0;
+    b.http3xx += r.http_3xx ?? 0;
+    b.http4xx += r.http_4xx ?? 0;
+    b.http5xx += r.http_5xx ?? 0;
+    b.otherErrors += r.other_errors ?? r.errors;
+  }
+
+  points(): GoldenSignals['series'] {
+    const stepSeconds = this.stepMinutes * 60;
+    return this.buckets.map((b, i) => ({
+      time: (this.m0 + i * this.stepMinutes) * 60_000,
+      requests: b.requests,
+      rps: b.requests / stepSeconds,
+      errors: b.errors,
+      errorRate: b.requests ? b.errors / b.requests : 0,
+      okP50Ms: b.ok.quantileMs(0.5),
+      okP95Ms: b.ok.quantileMs(0.95),
+      okP99Ms: b.ok.quantileMs(0.99),
+      errP50Ms: b.err.quantileMs(0.5),
+      errP95Ms: b.err.quantileMs(0.95),
+      errP99Ms: b.err.quantileMs(0.99),
+      http2xx: b.http2xx,
+      http3xx: b.http3xx,
+      http4xx: b.http4xx,
+      http5xx: b.http5xx,
+      otherErrors: b.otherErrors,
+    }));
+  }
+}
+
+/** Minute range and buckets of a window (rollups are per minute). */
+function stepsOf(input: { from?: number; to?: number; step?: number }) {
+  const { from, to } = windowOf(input);
+  const m0 = Math.floor(from / 60_000);
+  const m1 = Math.floor(to / 60_000);
+  const minutes = m1 - m0 + 1;
+  const stepMinutes = Math.max(1, input.step ? Math.round(input.step / 60) : Math.ceil(minutes / 60));
+  return { from, to, m0, m1, stepMinutes, buckets: Math.ceil(minutes / stepMinutes), seconds: Math.max(1, (to - from) / 1000) };
+}
+
+export function goldenSignals(store: ReadStore, input: { name: string; from?: number; to?: number; step?: number }): GoldenSignals {
+  if (nodeTypeOf(input.name) !== 'service' || serviceIds(store, input.name).length === 0) return peerSignals(store, input);
+  const { from, to, m0, m1, stepMinutes, buckets, seconds } = stepsOf(input);
+  const ids = serviceIds(store, input.name);
+  const idList = ids.map(() => '?').join(',');
+
+  return store.timed('services.goldenSignals', () => {
+    const series = new SignalSeries(m0, stepMinutes, buckets);
     const total = newRed();
     for (const r of store
       .stmt(
         `SELECT minute, calls, errors, hist_ok, hist_err, http_2xx, http_3xx, http_4xx, http_5xx, other_errors
          FROM rollup_service_minute WHERE service_id IN (${idList}) AND minute BETWEEN ? AND ?`,
       )
-      .all(...ids, m0, m1) as Array<{
-      minute: number;
-      calls: number;
-      errors: number;
-      hist_ok: Buffer | null;
-      hist_err: Buffer | null;
-      http_2xx: number;
-      http_3xx: number;
-      http_4xx: number;
-      http_5xx: number;
-      other_errors: number;
-    }>) {
-      const b = series[Math.min(buckets - 1, Math.floor((r.minute - m0) / stepMinutes))];
-      b.requests += r.calls;
-      b.errors += r.errors;
-      b.ok.addEncoded(r.hist_ok);
-      b.err.addEncoded(r.hist_err);
-      b.http2xx += r.http_2xx;
-      b.http3xx += r.http_3xx;
-      b.http4xx += r.http_4xx;
-      b.http5xx += r.http_5xx;
-      b.otherErrors += r.other_errors;
+      .all(...ids, m0, m1) as RollupRow[]) {
+      series.add(r);
       addRollup(total, r.calls, r.errors, r.hist_ok, r.hist_err);
     }
-    const stepSeconds = stepMinutes * 60;
 
     const ops = new Map<string, RedAcc & { http4xx: number; http5xx: number }>();
     for (const r of store
@@ -135,24 +189,7 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       to,
       stepMs: stepMinutes * 60_000,
       totals: { ...redOf(total, seconds), health: healthOf(total.calls ? total.errors / total.calls : 0, total.calls) },
-      series: series.map((b) => ({
-        time: b.time,
-        requests: b.requests,
-        rps: b.requests / stepSeconds,
-        errors: b.errors,
-        errorRate: b.requests ? b.errors / b.requests : 0,
-        okP50Ms: b.ok.quantileMs(0.5),
-        okP95Ms: b.ok.quantileMs(0.95),
-        okP99Ms: b.ok.quantileMs(0.99),
-        errP50Ms: b.err.quantileMs(0.5),
-        errP95Ms: b.err.quantileMs(0.95),
-        errP99Ms: b.err.quantileMs(0.99),
-        http2xx: b.http2xx,
-        http3xx: b.http3xx,
-        http4xx: b.http4xx,
-        http5xx: b.http5xx,
-        otherErrors: b.otherErrors,
-      })),
+      series: series.points(),
       saturation: saturation(store, ids, from, to, m0, stepMinutes, buckets),
       operations: [...ops]
         .map(([name, o]) => ({ name, ...redOf(o, seconds), http4xx: o.http4xx, http5xx: o.http5xx }))
@@ -217,4 +254,74 @@ function saturation(store: ReadStore, ids: number[], from: number, to: number, m
     if (pts.length) out.push({ metric: matching[0].name, label: rule.label, unit: rule.rate ? 'cores' : matching[0].unit, points: pts });
   }
   return out;
+}
+
+/**
+ * A node that sends no telemetry of its own (a database, a queue, an external peer, or a
+ * service known only through peer.service): its signals are what its callers saw.
+ */
+function peerSignals(store: ReadStore, input: { name: string; from?: number; to?: number; step?: number }): GoldenSignals {
+  const { from, to, m0, m1, stepMinutes, buckets, seconds } = stepsOf(input);
+  return store.timed('services.peerSignals', () => {
+    const rows = store
+      .stmt(
+        `SELECT source, connection_type AS type, minute, calls, errors, hist_ok, hist_err FROM rollup_edge_minute
+         WHERE target = ? AND minute BETWEEN ? AND ?`,
+      )
+      .all(input.name, m0, m1) as Array<RollupRow & { source: string; type: string }>;
+    if (rows.length === 0 && store.pluck('SELECT 1 FROM rollup_edge_minute WHERE target = ? LIMIT 1').get(input.name) === undefined)
+      throw new QueryError('not_found', `no service or peer named "${input.name}"`, 404);
+    const series = new SignalSeries(m0, stepMinutes, buckets);
+    const total = newRed();
+    const callers = new Map<string, RedAcc & { type: string }>();
+    for (const r of rows) {
+      series.add(r);
+      addRollup(total, r.calls, r.errors, r.hist_ok, r.hist_err);
+      let c = callers.get(r.source);
+      if (!c) callers.set(r.source, (c = { ...newRed(), type: r.type }));
+      addRollup(c, r.calls, r.errors, r.hist_ok, r.hist_err);
+    }
+    return {
+      service: input.name,
+      from,
+      to,
+      stepMs: stepMinutes * 60_000,
+      totals: { ...redOf(total, seconds), health: healthOf(total.calls ? total.errors / total.calls : 0, total.calls) },
+      series: series.points(),
+      saturation: [],
+      operations: [],
+      upstream: [...callers].map(([service, c]) => ({ service, connectionType: c.type, ...redOf(c, seconds) })).sort((a, b) => b.calls - a.calls),
+      downstream: [],
+      versions: [],
+    };
+  });
+}
+
+/** One edge of the map over time: what the caller saw of its calls to the callee. */
+export function edgeSignals(store: ReadStore, input: { source: string; target: string; from?: number; to?: number; step?: number }): EdgeSignals {
+  const { from, to, m0, m1, stepMinutes, buckets, seconds } = stepsOf(input);
+  return store.timed('map.edge', () => {
+    const rows = store
+      .stmt(
+        `SELECT connection_type AS type, minute, calls, errors, hist_ok, hist_err FROM rollup_edge_minute
+         WHERE source = ? AND target = ? AND minute BETWEEN ? AND ?`,
+      )
+      .all(input.source, input.target, m0, m1) as Array<RollupRow & { type: ConnectionType }>;
+    const series = new SignalSeries(m0, stepMinutes, buckets);
+    const total = newRed();
+    for (const r of rows) {
+      series.add(r);
+      addRollup(total, r.calls, r.errors, r.hist_ok, r.hist_err);
+    }
+    return {
+      source: input.source,
+      target: input.target,
+      connectionType: rows[0]?.type ?? null,
+      from,
+      to,
+      stepMs: stepMinutes * 60_000,
+      totals: redOf(total, seconds),
+      series: series.points(),
+    };
+  });
 }

@@ -3,6 +3,7 @@
 import type { TraceDetail, TraceSummary } from '../../common/api/schemas';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../../common/model';
 import { normalizeTraceId, toHex } from '../../common/ids';
+import { nodeTypeOf } from '../../common/service-map';
 import { type ReadStore, jsonPath, msToNs, nsToMs, parseJson, serviceIds, windowOf } from './read-store';
 
 export class QueryError extends Error {
@@ -24,6 +25,7 @@ export interface TraceSearchInput {
   maxDurationMs?: number;
   status?: 'ok' | 'error' | 'any' | '';
   attr: string[];
+  peer?: string;
   limit: number;
 }
 
@@ -78,6 +80,53 @@ function attrCondition(alias: string, filter: { key: string; value: string }, pa
   return '(' + alts.join(' OR ') + ')';
 }
 
+/**
+ * A span of the searched service that called a map node: a CLIENT/PRODUCER span answered by
+ * a span of that service, or naming the peer the way the map derives it (db.*, messaging.*,
+ * server.address, peer.service).
+ */
+function peerCondition(store: ReadStore, peer: string, params: unknown[]): string {
+  const type = nodeTypeOf(peer);
+  const attr = (key: string) => `json_extract(s.attributes, '${jsonPath(key)}')`;
+  const rest = peer.slice(peer.indexOf(':') + 1);
+  const [system, detail] = [rest.slice(0, rest.indexOf('/') >= 0 ? rest.indexOf('/') : rest.length), rest.includes('/') ? rest.slice(rest.indexOf('/') + 1) : ''];
+  if (type === 'database') {
+    params.push(system, system);
+    let sql = `s.kind = 3 AND (${attr('db.system.name')} = ? OR ${attr('db.system')} = ?)`;
+    if (detail) {
+      sql += ` AND (${attr('db.namespace')} = ? OR ${attr('db.name')} = ?)`;
+      params.push(detail, detail);
+    }
+    return `(${sql})`;
+  }
+  if (type === 'queue') {
+    params.push(system);
+    let sql = `s.kind = 4 AND ${attr('messaging.system')} = ?`;
+    if (detail) {
+      sql += ` AND (${attr('messaging.destination.name')} = ? OR ${attr('messaging.destination')} = ?)`;
+      params.push(detail, detail);
+    }
+    return `(${sql})`;
+  }
+  if (type === 'external') {
+    const m = /^(.*?)(?::(\d+))?$/.exec(rest)!;
+    params.push(m[1], m[1]);
+    let sql = `s.kind = 3 AND (${attr('server.address')} = ? OR ${attr('net.peer.name')} = ?)`;
+    if (m[2]) {
+      sql += ` AND (${attr('server.port')} = ? OR ${attr('net.peer.port')} = ?)`;
+      params.push(Number(m[2]), Number(m[2]));
+    }
+    return `(${sql})`;
+  }
+  const ids = serviceIds(store, peer);
+  params.push(peer);
+  const answered = ids.length
+    ? ` OR EXISTS (SELECT 1 FROM spans c WHERE c.trace_id = s.trace_id AND c.parent_span_id = s.span_id AND c.service_id IN (${ids.map(() => '?').join(',')}))`
+    : '';
+  params.push(...ids);
+  return `(s.kind IN (3, 4) AND (${attr('peer.service')} = ?${answered}))`;
+}
+
 export function searchTraces(store: ReadStore, input: TraceSearchInput): TraceSummary[] {
   const { from, to } = windowOf(input);
   const fromNs = msToNs(from);
@@ -91,6 +140,7 @@ export function searchTraces(store: ReadStore, input: TraceSearchInput): TraceSu
     (maxNs === null || t.end_ns - t.start_ns <= maxNs) &&
     (wantErrors === null || (t.error_count > 0) === wantErrors);
 
+  if (input.peer && !input.service) throw new QueryError('bad_peer', '`peer` needs `service`: the caller whose calls to the peer to look for');
   return store.timed('traces.search', () => {
     if (!input.service && !input.operation && attrs.length === 0) {
       const params: unknown[] = [fromNs, toNs];
@@ -128,6 +178,7 @@ export function searchTraces(store: ReadStore, input: TraceSearchInput): TraceSu
     }
     if (wantErrors === true) where.push('s.is_error = 1');
     for (const a of attrs) where.push(attrCondition('s', a, params));
+    if (input.peer) where.push(peerCondition(store, input.peer, params));
     const sql = `SELECT s.trace_id AS trace_id FROM spans s JOIN resources r ON r.id = s.resource_id
                  WHERE ${where.join(' AND ')} ORDER BY s.start_ns DESC`;
     const summary = store.stmt(

@@ -21,8 +21,10 @@ function goodOf(slo: SloDefinition, calls: number, errors: number, histOk: Buffe
 
 export class SloEvaluator {
   private readonly cache = new Map<string, { at: number; status: SloStatus }>();
-  private firing = new Set<string>();
+  private firing = new Map<string, SloAlertEvent>();
   private timer: NodeJS.Timeout | null = null;
+  private pending: NodeJS.Timeout | null = null;
+  private handlers: { onAlert: (e: SloAlertEvent) => void; onResolved: (e: SloAlertEvent) => void } | null = null;
 
   constructor(
     private readonly store: ReadStore,
@@ -131,34 +133,51 @@ export class SloEvaluator {
     return out;
   }
 
-  /** Reports each alert when it starts firing (not again while it keeps firing). */
-  evaluate(onAlert: (e: SloAlertEvent) => void, now = Date.now()): void {
-    const next = new Set<string>();
+  /** Reports each alert when it starts firing (not again while it keeps firing), and when
+   * it stops. */
+  evaluate(onAlert: (e: SloAlertEvent) => void, onResolved: (e: SloAlertEvent) => void = () => undefined, now = Date.now()): void {
+    const next = new Map<string, SloAlertEvent>();
     for (const slo of this.file.slos) {
       const st = this.status(slo, now);
       for (const a of st.alerts) {
         if (!a.firing) continue;
         const key = `${slo.id}\u0000${a.label}`;
-        next.add(key);
-        if (!this.firing.has(key))
-          onAlert({ sloId: slo.id, name: slo.name, service: slo.service, severity: a.severity, label: a.label, burnRate: a.longBurn, startedAt: now });
+        const previous = this.firing.get(key);
+        const event = previous ?? { sloId: slo.id, name: slo.name, service: slo.service, severity: a.severity, label: a.label, burnRate: a.longBurn, startedAt: now };
+        next.set(key, event);
+        if (!previous) onAlert(event);
       }
     }
+    for (const [key, event] of this.firing) if (!next.has(key)) onResolved(event);
     this.firing = next;
   }
 
-  start(onAlert: (e: SloAlertEvent) => void): void {
-    this.evaluate(onAlert);
-    this.timer = setInterval(() => this.evaluate(onAlert), EVALUATE_EVERY_MS);
+  start(onAlert: (e: SloAlertEvent) => void, onResolved: (e: SloAlertEvent) => void = () => undefined): void {
+    this.handlers = { onAlert, onResolved };
+    this.evaluate(onAlert, onResolved);
+    this.timer = setInterval(() => this.evaluate(onAlert, onResolved), EVALUATE_EVERY_MS);
     this.timer.unref();
   }
 
+  /** After slos.yaml changed: drop cached statuses and re-evaluate soon, so an SLO deleted and
+   * created again announces its alerts again. */
   invalidate(): void {
     this.cache.clear();
+    const ids = new Set(this.file.slos.map((s) => s.id));
+    for (const [key, event] of this.firing) if (!ids.has(event.sloId)) this.firing.delete(key);
+    if (this.handlers && !this.pending) {
+      this.pending = setTimeout(() => {
+        this.pending = null;
+        if (this.handlers) this.evaluate(this.handlers.onAlert, this.handlers.onResolved);
+      }, 500);
+      this.pending.unref();
+    }
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.pending) clearTimeout(this.pending);
+    this.handlers = null;
   }
 }
 

@@ -114,13 +114,20 @@ describe('SLO status from rollups', () => {
     expect(latency.good).toBe(0);
     expect(latency.sli).toBe(0);
     const fired: SloAlertEvent[] = [];
-    ev.evaluate((e) => fired.push(e), now);
+    const resolved: SloAlertEvent[] = [];
+    ev.evaluate((e) => fired.push(e), (e) => resolved.push(e), now);
     const first = fired.length;
     expect(fired.filter((e) => e.sloId === 'pay' && e.label === '14.4× over 1h and 5m')).toHaveLength(1);
     // still firing a moment later: announced once, not again
     ev.invalidate();
-    ev.evaluate((e) => fired.push(e), now + 1000);
+    ev.evaluate((e) => fired.push(e), (e) => resolved.push(e), now + 1000);
     expect(fired.length).toBe(first);
+    expect(resolved).toEqual([]);
+    // an hour of good traffic later the fast burn is over: the page alert is resolved
+    for (let m = 1; m <= 60; m++) writer.write([requests('payment', now + m * 60_000, 100, 0)]);
+    ev.invalidate();
+    ev.evaluate((e) => fired.push(e), (e) => resolved.push(e), now + 61 * 60_000);
+    expect(resolved.map((e) => e.label)).toContain('14.4× over 1h and 5m');
     expect(ev.summaryByService(now).get('payment')).toMatchObject({ alert: 'page' });
     file.close();
   });
