@@ -20,6 +20,8 @@ import { protobufjsTraceDecoder } from './protobufjs-otlp';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
+/** Keep the benchmark's store (its path is printed) to look at it afterwards. */
+const keep = args.includes('--keep');
 const spansArg = args.indexOf('--spans');
 const TOTAL_SPANS = spansArg >= 0 ? Number(args[spansArg + 1]) : smoke ? 50_000 : 1_000_000;
 const logsArg = args.indexOf('--logs');
@@ -290,7 +292,8 @@ async function main() {
       await new Promise((r) => server.proc.once('exit', r));
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (keep) console.error(`kept the benchmark store in ${join(dir, 'store')}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
   console.log(JSON.stringify(results, null, 2));
 }

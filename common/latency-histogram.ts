@@ -169,3 +169,10 @@ export function countAtMostEncoded(bytes: Uint8Array | null | undefined, micros:
   });
   return good;
 }
+
+/** Encodes a dense histogram in the stored (sparse) form. */
+export function encodeDense(d: DenseHistogram): Uint8Array {
+  const h: Histogram = new Map();
+  for (let i = 0; i < BUCKET_COUNT; i++) if (d.counts[i]) h.set(i, d.counts[i]);
+  return encode(h);
+}

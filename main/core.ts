@@ -150,6 +150,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     let pendingEvent: IngestEvent | null = null;
     let flushTimer: NodeJS.Timeout | null = null;
     pipeline.on('committed', (s) => {
+      if (s.oldestMinute !== null) store.invalidateRollups(s.oldestMinute);
       const e = (pendingEvent ??= { spans: 0, logs: 0, metricPoints: 0, services: [], tables: [], traceIds: [], traceIdsTruncated: false, lastLogId: 0 });
       e.spans += s.spans;
       e.logs += s.logs;

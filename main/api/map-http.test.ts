@@ -69,6 +69,32 @@ describe('golden signals API', () => {
   });
 });
 
+describe('merged rollups stay current', () => {
+  it('shows data that arrives late for minutes the map already merged', async () => {
+    const old = BigInt(Date.now() - 40 * 60_000) * 1_000_000n;
+    const send = (id: number) =>
+      fetch(`${h.otlp}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          resourceSpans: [
+            {
+              resource: { attributes: [{ key: 'service.name', value: { stringValue: 'late' } }] },
+              scopeSpans: [{ spans: [{ traceId: id.toString(16).padStart(32, 'd'), spanId: '0000000000000001', name: 'GET /', kind: 2, startTimeUnixNano: String(old), endTimeUnixNano: String(old + 1_000_000n) }] }],
+            },
+          ],
+        }),
+      });
+    await send(1);
+    const calls = async () => (await h.api('/api/service-map')).body.nodes.find((n: { id: string }) => n.id === 'late')?.calls;
+    for (let i = 0; i < 50 && (await calls()) !== 1; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await calls()).toBe(1);
+    await send(2);
+    for (let i = 0; i < 50 && (await calls()) !== 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await calls()).toBe(2);
+  });
+});
+
 describe('edges and peers', () => {
   it('gives one edge over time', async () => {
     const { status, body } = await h.api('/api/service-map/edge?source=web&target=api');

@@ -10,9 +10,11 @@ export class ReadStore {
   readonly db: Db;
   private readonly statements = new Map<string, Database.Statement>();
   slowQueries = 0;
+  /** Caches of merged rollups, told when a commit touched older minutes. */
+  readonly rollupCaches = new Set<{ invalidateFrom(minute: number): void }>();
 
   constructor(dataDir: string, private readonly log: (line: string) => void = (l) => console.warn(l)) {
-    this.db = openDatabase(dataDir, { cacheMb: 256 });
+    this.db = openDatabase(dataDir, { cacheMb: 96 });
     registerFunctions(this.db);
   }
 
@@ -53,6 +55,11 @@ export class ReadStore {
         this.log(`loupe: slow query ${name} took ${ms.toFixed(0)} ms`);
       }
     }
+  }
+
+  /** A commit changed rollups from `minute` on: cached merges of those minutes are stale. */
+  invalidateRollups(minute: number): void {
+    for (const c of this.rollupCaches) c.invalidateFrom(minute);
   }
 
   close(): void {

@@ -3,7 +3,58 @@ import type { MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
 import { type RedAcc, addRollup, newRed, redOf } from './red';
 import { type ConnectionType, healthOf, nodeName, nodeSystem, nodeTypeOf } from '../../common/service-map';
 import { type ReadStore, windowOf } from './read-store';
+import { RollupBlocks } from './rollup-blocks';
+import * as H from '../../common/latency-histogram';
 
+
+interface Part {
+  calls: number;
+  errors: number;
+  writes: number;
+  hist: Uint8Array;
+  namespace: string;
+  type: ConnectionType;
+}
+
+/** Service and edge aggregates of minutes [m0, m1], keyed `s\0name` and `e\0source\0target`. */
+function loadParts(store: ReadStore, m0: number, m1: number): Map<string, Part> {
+  const acc = new Map<string, RedAcc & { writes: number; namespace: string; type: ConnectionType }>();
+  const add = (key: string, namespace: string, type: ConnectionType, calls: number, errors: number, writes: number, ok: Buffer | null, err: Buffer | null) => {
+    let a = acc.get(key);
+    if (!a) acc.set(key, (a = { ...newRed(), writes: 0, namespace, type }));
+    addRollup(a, calls, errors, ok, err);
+    a.writes += writes;
+  };
+  for (const r of store
+    .rawExact(
+      `SELECT s.name, s.namespace, r.calls, r.errors, r.hist_ok, r.hist_err
+       FROM rollup_service_minute r JOIN services s ON s.id = r.service_id WHERE r.minute BETWEEN ? AND ?`,
+    )
+    .all(m0, m1) as Array<[string, string, bigint, bigint, Buffer | null, Buffer | null]>)
+    add('s\u0000' + r[0], r[1], 'sync', Number(r[2]), Number(r[3]), 0, r[4], r[5]);
+  for (const r of store
+    .rawExact(
+      `SELECT source, target, connection_type, calls, errors, writes, hist_ok, hist_err
+       FROM rollup_edge_minute WHERE minute BETWEEN ? AND ?`,
+    )
+    .all(m0, m1) as Array<[string, string, ConnectionType, bigint, bigint, bigint, Buffer | null, Buffer | null]>)
+    add('e\u0000' + r[0] + '\u0000' + r[1], '', r[2], Number(r[3]), Number(r[4]), Number(r[5]), r[6], r[7]);
+  const out = new Map<string, Part>();
+  for (const [k, a] of acc) out.set(k, { calls: a.calls, errors: a.errors, writes: a.writes, hist: H.encodeDense(a.hist), namespace: a.namespace, type: a.type });
+  return out;
+}
+
+const caches = new WeakMap<ReadStore, RollupBlocks<Part>>();
+
+function blocksOf(store: ReadStore): RollupBlocks<Part> {
+  let blocks = caches.get(store);
+  if (!blocks) {
+    blocks = new RollupBlocks((m0, m1) => loadParts(store, m0, m1));
+    caches.set(store, blocks);
+    store.rollupCaches.add(blocks);
+  }
+  return blocks;
+}
 
 export function serviceMap(store: ReadStore, input: { from?: number; to?: number }): ServiceMap {
   const { from, to } = windowOf(input);
@@ -12,29 +63,26 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
   const seconds = Math.max(1, (to - from) / 1000);
   return store.timed('map.get', () => {
     const services = new Map<string, RedAcc & { namespace: string }>();
-    for (const r of store
-      .stmt(
-        `SELECT s.name AS name, s.namespace AS namespace, r.calls AS calls, r.errors AS errors, r.hist_ok AS ok, r.hist_err AS err
-         FROM rollup_service_minute r JOIN services s ON s.id = r.service_id WHERE r.minute BETWEEN ? AND ?`,
-      )
-      .all(m0, m1) as Array<{ name: string; namespace: string; calls: number; errors: number; ok: Buffer | null; err: Buffer | null }>) {
-      let a = services.get(r.name);
-      if (!a) services.set(r.name, (a = { ...newRed(), namespace: r.namespace }));
-      addRollup(a, r.calls, r.errors, r.ok, r.err);
-    }
     const edges = new Map<string, RedAcc & { source: string; target: string; type: ConnectionType; writes: number }>();
-    for (const r of store
-      .stmt(
-        `SELECT source, target, connection_type AS type, calls, errors, writes, hist_ok AS ok, hist_err AS err
-         FROM rollup_edge_minute WHERE minute BETWEEN ? AND ?`,
-      )
-      .all(m0, m1) as Array<{ source: string; target: string; type: ConnectionType; calls: number; errors: number; writes: number; ok: Buffer | null; err: Buffer | null }>) {
-      const key = r.source + '\u0000' + r.target;
-      let e = edges.get(key);
-      if (!e) edges.set(key, (e = { ...newRed(), source: r.source, target: r.target, type: r.type, writes: 0 }));
-      addRollup(e, r.calls, r.errors, r.ok, r.err);
-      e.writes += r.writes;
-    }
+    // Blocks ending two minutes ago are kept merged; commits that touch them drop them again.
+    blocksOf(store).collect(m0, m1, Math.floor(Date.now() / 60_000) - 2, (key, p) => {
+      const parts = key.split('\u0000');
+      let a: RedAcc;
+      if (parts[0] === 's') {
+        let s = services.get(parts[1]);
+        if (!s) services.set(parts[1], (s = { ...newRed(), namespace: p.namespace }));
+        a = s;
+      } else {
+        const k = parts[1] + '\u0000' + parts[2];
+        let e = edges.get(k);
+        if (!e) edges.set(k, (e = { ...newRed(), source: parts[1], target: parts[2], type: p.type, writes: 0 }));
+        e.writes += p.writes;
+        a = e;
+      }
+      a.calls += p.calls;
+      a.errors += p.errors;
+      a.hist.addEncoded(p.hist);
+    });
 
     const nodes = new Map<string, MapNode>();
     const namespaces = new Map<string, string>();

@@ -48,14 +48,34 @@ function span(s: S): SpanRecord {
 
 const batch = (service: string, spans: S[]): TelemetryBatch => makeBatch(service, spans.map(span), { version: '1', namespace: 'shop' });
 
-function setup(): { db: Db; writer: StoreWriter; dir: string; map: () => ReturnType<typeof serviceMap> } {
+/** A writer whose commits tell the reader which rollup minutes changed, as the core does. */
+class WiredWriter extends StoreWriter {
+  constructor(
+    db: Db,
+    private readonly read: ReadStore,
+  ) {
+    super(db);
+  }
+  override write(...args: Parameters<StoreWriter['write']>) {
+    const r = super.write(...args);
+    if (r.oldestMinute !== null) this.read.invalidateRollups(r.oldestMinute);
+    return r;
+  }
+  override tick(nowMs?: number) {
+    const m = super.tick(nowMs);
+    if (m !== null) this.read.invalidateRollups(m);
+    return m;
+  }
+}
+
+function setup(): { db: Db; writer: StoreWriter; dir: string; newWriter: () => StoreWriter; map: () => ReturnType<typeof serviceMap> } {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-edges-'));
   dirs.push(dir);
   const db = openDatabase(dir);
   migrate(db);
-  const writer = new StoreWriter(db);
   const read = new ReadStore(dir, () => undefined);
-  return { db, writer, dir, map: () => serviceMap(read, { from: Date.now() - 3_600_000, to: Date.now() + 60_000 }) };
+  const newWriter = () => new WiredWriter(db, read);
+  return { db, writer: newWriter(), dir, newWriter, map: () => serviceMap(read, { from: Date.now() - 3_600_000, to: Date.now() + 60_000 }) };
 }
 
 const edge = (m: ReturnType<typeof serviceMap>, source: string, target: string) => m.edges.find((e) => e.source === source && e.target === target);
@@ -90,15 +110,14 @@ describe('edges from client/server pairs', () => {
   });
 
   it('pairs halves stored before a restart, by asking the store when they expire', () => {
-    const { db, writer, map } = setup();
+    const { writer, map, newWriter } = setup();
     writer.write([batch('web', [{ trace: 'c1', id: '1', kind: 'server' }, { trace: 'c1', id: '2', parent: '1', kind: 'client' }])]);
     // a new writer (the process restarted) sees only the server half
-    const fresh = new StoreWriter(db);
+    const fresh = newWriter();
     fresh.write([batch('api', [{ trace: 'c1', id: '3', parent: '2', kind: 'server' }])]);
     expect(edge(map(), 'web', 'api')).toBeUndefined();
     fresh.tick(Date.now() + 120_000);
     expect(edge(map(), 'web', 'api')).toMatchObject({ calls: 1 });
-    void writer;
   });
 
   it('makes virtual nodes for unanswered peers: peer.service, then server.address', () => {

@@ -17,7 +17,7 @@ export type IngestJob =
 
 export type IngestOutcome = SinkOutcome;
 
-export interface CommitSummary extends Pick<WriteResult, 'spans' | 'logs' | 'metricPoints' | 'services' | 'tables' | 'traceIds' | 'lastLogId'> {}
+export interface CommitSummary extends Pick<WriteResult, 'spans' | 'logs' | 'metricPoints' | 'services' | 'tables' | 'traceIds' | 'lastLogId' | 'oldestMinute'> {}
 
 export interface IngestCoreOptions {
   dataDir: string;
@@ -30,7 +30,7 @@ export class IngestCore {
   readonly retention: Retention;
 
   constructor(opts: IngestCoreOptions) {
-    this.db = openDatabase(opts.dataDir, { cacheMb: 128 });
+    this.db = openDatabase(opts.dataDir, { cacheMb: 64 });
     migrate(this.db);
     this.writer = new StoreWriter(this.db);
     this.retention = new Retention(this.db, { ...DEFAULT_RETENTION, ...opts.retention });
@@ -82,13 +82,15 @@ export class IngestCore {
         tables: result.tables,
         traceIds: result.traceIds,
         lastLogId: result.lastLogId,
+        oldestMinute: result.oldestMinute,
       },
     };
   }
 
-  /** Periodic work between transactions: settles service-map halves that waited too long. */
-  tick(): void {
-    this.writer.tick();
+  /** Periodic work between transactions: settles service-map halves that waited too long.
+   * Returns the oldest rollup minute it changed, or null. */
+  tick(): number | null {
+    return this.writer.tick();
   }
 
   close(): void {

@@ -27,7 +27,9 @@ export function runQueue(core: IngestCore, reply: (r: WorkerReply) => void) {
     }
     if (Date.now() - lastTick > TICK_EVERY_MS) {
       lastTick = Date.now();
-      core.tick();
+      const oldestMinute = core.tick();
+      if (oldestMinute !== null)
+        reply({ type: 'committed', summary: { spans: 0, logs: 0, metricPoints: 0, services: [], tables: ['rollups'], traceIds: [], lastLogId: 0, oldestMinute } });
     }
     if (Date.now() - lastRetention > RETENTION_EVERY_MS) {
       lastRetention = Date.now();

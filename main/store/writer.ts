@@ -37,6 +37,9 @@ export interface WriteResult {
   /** Traces that gained spans (hex, at most MAX_EVENT_TRACE_IDS), and the newest log id. */
   traceIds: string[];
   lastLogId: number;
+  /** The oldest minute whose rollups this commit changed (null when none): readers drop
+   * merged rollups from there on. */
+  oldestMinute: number | null;
 }
 
 /** Trace ids a live-update event names at most (a view can tell whether its trace changed). */
@@ -170,7 +173,7 @@ export class StoreWriter {
       upsertServiceMinute: db.prepare(
         `INSERT INTO rollup_service_minute (service_id, minute, spans, span_errors, calls, errors, hist_ok, hist_err,
            http_2xx, http_3xx, http_4xx, http_5xx, other_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (service_id, minute) DO UPDATE SET spans = spans + excluded.spans, span_errors = span_errors + excluded.span_errors,
+         ON CONFLICT (minute, service_id) DO UPDATE SET spans = spans + excluded.spans, span_errors = span_errors + excluded.span_errors,
            calls = calls + excluded.calls, errors = errors + excluded.errors,
            http_2xx = http_2xx + excluded.http_2xx, http_3xx = http_3xx + excluded.http_3xx, http_4xx = http_4xx + excluded.http_4xx,
            http_5xx = http_5xx + excluded.http_5xx, other_errors = other_errors + excluded.other_errors,
@@ -201,7 +204,7 @@ export class StoreWriter {
       ),
       upsertLogMinute: db.prepare(
         `INSERT INTO rollup_log_minute (service_id, minute, band, count) VALUES (?, ?, ?, ?)
-         ON CONFLICT (service_id, minute, band) DO UPDATE SET count = count + excluded.count`,
+         ON CONFLICT (minute, service_id, band) DO UPDATE SET count = count + excluded.count`,
       ),
       upsertVersionMinute: db.prepare(
         `INSERT INTO rollup_version_minute (service_id, version, minute, calls, errors, hist_ok, hist_err) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -211,7 +214,7 @@ export class StoreWriter {
       upsertEdge: db.prepare(
         `INSERT INTO rollup_edge_minute (source, target, minute, connection_type, calls, errors, writes, hist_ok, hist_err)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (source, target, minute) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
+         ON CONFLICT (minute, source, target) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
            writes = writes + excluded.writes, connection_type = excluded.connection_type,
            hist_ok = loupe_hist_merge(hist_ok, excluded.hist_ok), hist_err = loupe_hist_merge(hist_err, excluded.hist_err)`,
       ),
@@ -246,13 +249,14 @@ export class StoreWriter {
     };
   }
 
-  /** Settles service-map halves that waited too long for their other half (run between writes). */
-  tick(nowMs = Date.now()): number {
+  /** Settles service-map halves that waited too long for their other half (run between
+   * writes); returns the oldest minute it changed, or null. */
+  tick(nowMs = Date.now()): number | null {
     return this.db.transaction(() => {
       const edgeAggs = new Map<string, EdgeAgg>();
       this.edges.expire(nowMs, this.edgeLookup, edgeAggs);
       this.writeEdges(edgeAggs);
-      return edgeAggs.size;
+      return oldestMinute([edgeAggs.values()]);
     })();
   }
 
@@ -291,6 +295,7 @@ export class StoreWriter {
       perBatch: [],
       traceIds: [],
       lastLogId: 0,
+      oldestMinute: null,
     };
     const st: WriteState = {
       result,
@@ -357,6 +362,7 @@ export class StoreWriter {
     this.edges.expire(receivedMs, this.edgeLookup, edgeAggs);
     this.writeEdges(edgeAggs);
     if (edgeAggs.size) result.tables.push('rollups');
+    result.oldestMinute = oldestMinute([serviceMinutes.values(), st.logMinutes.values(), edgeAggs.values()]);
     for (const l of st.logMinutes.values()) s.upsertLogMinute.run(l.serviceId, l.minute, l.band, l.count);
     for (const [id, ms] of seriesSeen) s.touchSeries.run(ms, id);
     for (const [id, t] of touched) {
@@ -654,6 +660,12 @@ export class StoreWriter {
     }
     if (lastNs > 0n) touch(touched, res.serviceId, res.serviceName, lastNs);
   }
+}
+
+function oldestMinute(groups: Array<Iterable<{ minute: number }>>): number | null {
+  let oldest: number | null = null;
+  for (const g of groups) for (const m of g) if (oldest === null || m.minute < oldest) oldest = m.minute;
+  return oldest;
 }
 
 function minuteAgg(map: Map<string, NamedMinuteAgg>, key: string, serviceId: number, minute: number, name: string): NamedMinuteAgg {

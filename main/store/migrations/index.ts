@@ -3,6 +3,7 @@
 import { sql as m001 } from './001-initial';
 import { sql as m002 } from './002-service-map';
 import { sql as m003 } from './003-log-rollups';
+import { sql as m004 } from './004-rollups-by-minute';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'initial', sql: m001 },
   { version: 2, name: 'service-map', sql: m002 },
   { version: 3, name: 'log-rollups', sql: m003 },
+  { version: 4, name: 'rollups-by-minute', sql: m004 },
 ];
