@@ -27,8 +27,10 @@ test('the Services page lists every service with its request rate, error rate an
   const names = await table.locator('tbody tr[data-service]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-service') ?? ''));
   expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 
-  // A service opens its traces.
+  // A service opens its page, and the page its traces.
   await orders.getByRole('link', { name: 'orders' }).click();
+  await expect(page).toHaveURL(/\/services\/orders/);
+  await page.getByTestId('service-page').getByRole('link', { name: 'Traces', exact: true }).click();
   await expect(page).toHaveURL(/\/traces\?.*service=orders/);
   await expect(page.getByLabel('Service', { exact: true })).toHaveValue('orders');
 });
