@@ -1,5 +1,6 @@
 // What the on-call engineer and the new user see: the service map of the demo shop (shared
-// database, async edge), a 300-node map laid out off the main thread, a service page with its
+// database, async edge), the drawers of a database and of an edge charting the calls made to them
+// and listing the traces through them, a 300-node map laid out off the main thread, a service page with its
 // versions side by side, SLOs created in the UI with budgets and alerts, the catalog laid over the
 // map, and the Services page ranked by problems.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -141,6 +142,11 @@ test('the map shows the demo shop: a shared database flagged, the messaging edge
   const drawer = page.getByTestId('map-drawer');
   await expect(drawer.getByTestId('shared-callout')).toContainText('Written by 4 services: cart, checkout, fulfillment, inventory');
   await expect(page).toHaveURL(/sel=db%3Apostgresql%2Fshopdb|sel=db:postgresql\/shopdb/);
+  // The database sends nothing itself: its charts are the calls its callers made to it.
+  const dbSignals = drawer.getByTestId('node-signals');
+  await expect(dbSignals.getByTestId('calls-rate').locator('.recharts-area-area')).toBeVisible();
+  await expect(dbSignals.getByTestId('calls-latency').locator('path.recharts-line-curve, .recharts-line-dot').filter({ visible: true }).first()).toBeVisible();
+  await expect(drawer.getByTestId('drawer-slow-traces').locator('li').first()).toBeVisible({ timeout: 15_000 });
   await screenshotBothThemes(page, 'map-drawer');
 
   // Focus one hop around payment: only payment and its callers remain.
@@ -175,6 +181,76 @@ test('the map shows the demo shop: a shared database flagged, the messaging edge
   await page.getByLabel('Find a node').fill('kafka');
   await page.getByLabel('Find a node').press('Enter');
   await expect(page).toHaveURL(/sel=queue/);
+});
+
+type TraceSpan = { spanId: string; parentSpanId: string; service: string; kind: string; isError: boolean; attributes: Record<string, unknown> };
+
+/** The ids of the traces a drawer list links to. */
+async function listedTraceIds(page: Page, testId: string): Promise<string[]> {
+  const hrefs = await page.getByTestId(testId).locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  return hrefs.map((h) => /\/traces\/([0-9a-f]+)/.exec(h)?.[1] ?? h);
+}
+
+async function spansOf(loupe: Loupe, traceId: string): Promise<TraceSpan[]> {
+  return (await api<{ spans: TraceSpan[] }>(loupe, 'GET', `/api/traces/${traceId}`)).spans;
+}
+
+test("an edge's drawer charts the calls on that edge and lists the traces through it", async ({ page, loupe }) => {
+  test.skip(!DEMO_BUILT, DEMO);
+  test.setTimeout(150_000);
+  const drawer = page.getByTestId('map-drawer');
+
+  // checkout → payment: the canary payment fails some charges, so checkout's calls fail too.
+  await openUi(page, loupe, `/map?edge=${encodeURIComponent('checkout→payment')}`);
+  await expect(async () => {
+    await page.reload();
+    await expect(drawer.getByTestId('drawer-failing-traces').locator('li').first()).toBeVisible({ timeout: 5000 });
+  }).toPass({ timeout: 90_000 });
+  const edgeSignals = drawer.getByTestId('edge-signals');
+  await expect(edgeSignals.getByTestId('calls-rate').locator('.recharts-area-area')).toBeVisible();
+  await expect(edgeSignals.getByTestId('calls-errors').locator('path.recharts-area-area, .recharts-area-dot').filter({ visible: true }).first()).toBeVisible();
+  await expect(edgeSignals.getByTestId('calls-latency').locator('path.recharts-line-curve, .recharts-line-dot').filter({ visible: true }).first()).toBeVisible();
+
+  // Each failing trace holds a failed call from checkout answered by payment.
+  const failing = await listedTraceIds(page, 'drawer-failing-traces');
+  expect(failing.length).toBeGreaterThan(0);
+  for (const id of failing) {
+    const spans = await spansOf(loupe, id);
+    const calls = spans.filter((s) => s.service === 'checkout' && s.kind === 'CLIENT' && spans.some((c) => c.parentSpanId === s.spanId && c.service === 'payment'));
+    expect(calls.some((s) => s.isError), `trace ${id} has a failed call from checkout to payment`).toBe(true);
+  }
+  const slow = await listedTraceIds(page, 'drawer-slow-traces');
+  for (const id of slow) {
+    const spans = await spansOf(loupe, id);
+    expect(spans.some((s) => s.service === 'checkout' && spans.some((c) => c.parentSpanId === s.spanId && c.service === 'payment')), `trace ${id} goes through checkout → payment`).toBe(true);
+  }
+
+  // "all" opens the trace search with the same filters, the edge as a removable chip.
+  await drawer.getByRole('heading', { name: /Failing traces/ }).getByRole('link', { name: 'all' }).click();
+  await expect(page).toHaveURL(/\/traces\?/);
+  const url = new URL(page.url());
+  expect([url.searchParams.get('service'), url.searchParams.get('peer'), url.searchParams.get('status')]).toEqual(['checkout', 'payment', 'error']);
+  await expect(page.getByTestId('peer-chip')).toHaveText(/checkout calls payment/);
+  await expect(page.locator(`tr[data-trace-id="${failing[0]}"]`)).toBeVisible();
+  await screenshotBothThemes(page, 'traces-edge-filter');
+  await page.getByRole('button', { name: /Remove the filter: checkout calls payment/ }).click();
+  await expect(page).not.toHaveURL(/peer=/);
+  await expect(page).toHaveURL(/service=checkout/);
+
+  // inventory → shopdb: the database calls as inventory made them.
+  await openUi(page, loupe, `/map?edge=${encodeURIComponent('inventory→db:postgresql/shopdb')}`);
+  const dbEdge = drawer.getByTestId('edge-signals');
+  await expect(dbEdge.getByTestId('calls-rate').locator('.recharts-area-area')).toBeVisible({ timeout: 30_000 });
+  await expect(dbEdge.getByTestId('calls-latency').locator('path.recharts-line-curve, .recharts-line-dot').filter({ visible: true }).first()).toBeVisible();
+  await expect(drawer.getByTestId('drawer-slow-traces').locator('li').first()).toBeVisible({ timeout: 30_000 });
+  for (const id of await listedTraceIds(page, 'drawer-slow-traces')) {
+    const spans = await spansOf(loupe, id);
+    expect(
+      spans.some((s) => s.service === 'inventory' && s.kind === 'CLIENT' && s.attributes['db.namespace'] === 'shopdb'),
+      `trace ${id} has a call from inventory to shopdb`,
+    ).toBe(true);
+  }
+  await screenshotBothThemes(page, 'map-edge-drawer');
 });
 
 test('a 300-node map lays out in the worker in under a second', async ({ page, loupe }) => {

@@ -5,9 +5,9 @@ import type { RangeSpec } from '../../app/time-range';
 import { rangeParams } from '../../app/time-range';
 import { Drawer } from '../../ui/overlays';
 import { formatDuration, formatPercent, formatRate } from '../../ui/format';
-import { SkeletonBlock } from '../../ui/states';
-import { useFailingTraces, useGoldenSignals, useSlowTraces } from '../service/hooks';
-import { MiniSignals } from '../service/SignalCharts';
+import { ErrorBanner, SkeletonBlock } from '../../ui/states';
+import { useEdgeSignals, useFailingTraces, useGoldenSignals, useSlowTraces, type TraceScope } from '../service/hooks';
+import { CallSignals, MiniSignals } from '../service/SignalCharts';
 import { TraceList } from '../service/TraceList';
 import type { DriftOverlay } from './drift';
 import { edgeHealth, edgeId, nodeTitle, type MapEdge, type MapNode, type ServiceMap } from './graph';
@@ -27,6 +27,29 @@ export function peerAttributes(node: MapNode): string[] {
   if (node.type === 'queue') return after ? [`messaging.destination.name=${after}`] : node.system ? [`messaging.system=${node.system}`] : [];
   if (node.type === 'external') return [`server.address=${rest.replace(/:\d+$/, '')}`];
   return [];
+}
+
+/** The traces through an edge: the caller's calls to the callee. Deliveries from a queue are
+ * found on the consumer's side, by the destination its spans name. */
+function edgeTraceScope(edge: MapEdge, source: MapNode | undefined): { service: string; scope: TraceScope } {
+  if (source && source.type !== 'service') return { service: edge.target, scope: { attr: peerAttributes(source) } };
+  return { service: edge.source, scope: { peer: edge.target } };
+}
+
+/** The Traces page searching what `service` and `scope` pick out. */
+function tracesHref(params: URLSearchParams, service: string, scope: TraceScope, extra: string[][] = []): string {
+  const p = new URLSearchParams([...rangeParams(params), ...extra]);
+  if (service) p.set('service', service);
+  if (scope.peer) p.set('peer', scope.peer);
+  for (const a of scope.attr ?? []) p.append('attr', a);
+  return `/traces?${p}`;
+}
+
+/** Charts once loaded, a placeholder of their height until then. */
+function SignalsState<T>({ query, height, children }: { query: { data: T | undefined; error: unknown; isError: boolean; refetch: () => unknown }; height: number; children: (data: T) => React.ReactNode }) {
+  if (query.data) return <>{children(query.data)}</>;
+  if (query.isError) return <ErrorBanner error={query.error} what="Could not load the signals" onRetry={() => void query.refetch()} />;
+  return <SkeletonBlock height={height} />;
 }
 
 function Red({ r }: { r: Pick<MapNode, 'calls' | 'rps' | 'errorRate' | 'errors' | 'p50Ms' | 'p95Ms' | 'p99Ms'> }) {
@@ -89,13 +112,14 @@ function NodeDrawer({ node, map, range, drift, onClose, onSelect, onFocus }: { n
   const carry = rangeParams(params).toString();
   const isService = node.type === 'service';
   const attr = peerAttributes(node);
-  const gs = useGoldenSignals(range, node.name, isService);
+  // Databases, queues and peers send nothing themselves: their signals are what their callers saw.
+  const gs = useGoldenSignals(range, isService ? node.name : node.id);
   const traceService = isService ? node.name : '';
-  const failing = useFailingTraces(range, traceService, attr, 6, isService || attr.length > 0);
-  const slow = useSlowTraces(range, traceService, node.p95Ms, attr, 40, isService || attr.length > 0);
+  const failing = useFailingTraces(range, traceService, { attr }, 6, isService || attr.length > 0);
+  const slow = useSlowTraces(range, traceService, node.p95Ms, { attr }, 40, isService || attr.length > 0);
   const callers = map.edges.filter((e) => e.target === node.id);
   const callees = map.edges.filter((e) => e.source === node.id);
-  const tracesLink = isService ? `/traces?${new URLSearchParams([...rangeParams(params), ['service', node.name]])}` : `/traces?${new URLSearchParams([...rangeParams(params), ...attr.map((a) => ['attr', a])])}`;
+  const tracesLink = tracesHref(params, traceService, { attr });
 
   return (
     <Drawer
@@ -136,11 +160,22 @@ function NodeDrawer({ node, map, range, drift, onClose, onSelect, onFocus }: { n
         ) : null}
         {drift?.ownerless.has(node.id) ? <div className="notice notice-warn">No catalog component describes this service, so nobody owns it on paper.</div> : null}
         <Red r={node} />
-        {isService ? gs.data ? <MiniSignals gs={gs.data} /> : <SkeletonBlock height={200} /> : null}
+        {isService ? (
+          <SignalsState query={gs} height={200}>
+            {(data) => <MiniSignals gs={data} />}
+          </SignalsState>
+        ) : (
+          <>
+            <div className="muted small">Calls to it, as its callers saw them</div>
+            <SignalsState query={gs} height={300}>
+              {(data) => <CallSignals signals={data} testId="node-signals" />}
+            </SignalsState>
+          </>
+        )}
 
         <section className="drawer-section">
           <h3>
-            Failing traces <Link to={`${tracesLink}&status=error`} className="small">all</Link>
+            Failing traces <Link to={tracesHref(params, traceService, { attr }, [['status', 'error']])} className="small">all</Link>
           </h3>
           <TraceList traces={failing.data} loading={failing.isPending} empty="No failing traces in this window." testId="drawer-failing-traces" />
         </section>
@@ -203,15 +238,10 @@ function EdgeDrawer({ edge, map, range, drift, onClose, onSelect }: { edge: MapE
   const carry = rangeParams(params).toString();
   const source = map.nodes.find((n) => n.id === edge.source);
   const target = map.nodes.find((n) => n.id === edge.target);
-  // Requests to a service are measured where they arrive; calls to datastores, queues and
-  // uninstrumented peers only exist on the caller's side.
-  const measuredAtTarget = target?.type === 'service' && edge.connectionType === 'sync';
-  const traceService = measuredAtTarget ? edge.target : edge.source;
-  const attr = !measuredAtTarget && target ? peerAttributes(target) : [];
-  const signalsOf = measuredAtTarget ? edge.target : source?.type === 'service' ? edge.source : '';
-  const gs = useGoldenSignals(range, signalsOf, !!signalsOf);
-  const failing = useFailingTraces(range, traceService, attr, 6);
-  const slow = useSlowTraces(range, traceService, edge.p95Ms, attr, 40);
+  const signals = useEdgeSignals(range, edge.source, edge.target);
+  const { service, scope } = edgeTraceScope(edge, source);
+  const failing = useFailingTraces(range, service, scope, 6);
+  const slow = useSlowTraces(range, service, edge.p95Ms, scope, 40);
   const state = drift?.edges.get(edgeId(edge));
   const name = (n: MapNode | undefined, id: string) => (n ? nodeTitle(n) : id);
 
@@ -239,17 +269,16 @@ function EdgeDrawer({ edge, map, range, drift, onClose, onSelect }: { edge: MapE
           ) : null}
         </div>
         <Red r={edge} />
-        {signalsOf ? (
-          <>
-            <div className="muted small">
-              Signals of <b>{signalsOf}</b>
-              {measuredAtTarget ? ' (all its callers)' : ''}
-            </div>
-            {gs.data ? <MiniSignals gs={gs.data} /> : <SkeletonBlock height={200} />}
-          </>
-        ) : null}
+        <div className="muted small">
+          Calls from <b>{name(source, edge.source)}</b> to <b>{name(target, edge.target)}</b>, as the caller saw them
+        </div>
+        <SignalsState query={signals} height={300}>
+          {(data) => <CallSignals signals={data} testId="edge-signals" />}
+        </SignalsState>
         <section className="drawer-section">
-          <h3>Failing traces</h3>
+          <h3>
+            Failing traces <Link to={tracesHref(params, service, scope, [['status', 'error']])} className="small">all</Link>
+          </h3>
           <TraceList traces={failing.data} loading={failing.isPending} empty="No failing traces in this window." testId="drawer-failing-traces" />
         </section>
         <section className="drawer-section">
@@ -259,6 +288,9 @@ function EdgeDrawer({ edge, map, range, drift, onClose, onSelect }: { edge: MapE
           <TraceList traces={slow.data} loading={slow.isPending && edge.p95Ms !== null} order="slowest" empty="No slow traces in this window." testId="drawer-slow-traces" />
         </section>
         <p className="small">
+          <Link to={tracesHref(params, service, scope)} className="drawer-link">
+            Search traces through this edge
+          </Link>
           {[source, target]
             .filter((n): n is MapNode => n?.type === 'service')
             .map((n) => (

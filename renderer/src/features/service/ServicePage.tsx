@@ -40,8 +40,8 @@ export function ServicePage() {
   const gs = useGoldenSignals(spec, name);
   const services = useServices(spec);
   const summary = services.data?.find((s) => s.name === name);
-  const failing = useFailingTraces(spec, name, [], 8);
-  const slow = useSlowTraces(spec, name, gs.data?.totals.p95Ms ?? null, [], 40);
+  const failing = useFailingTraces(spec, name, {}, 8);
+  const slow = useSlowTraces(spec, name, gs.data?.totals.p95Ms ?? null, {}, 40);
   const logs = useErrorLogs(spec, name, 10);
   const link = (path: string, extra: Array<[string, string]> = []) => `${path}?${new URLSearchParams([...carry, ...extra])}`;
   const allServices = useMemo(() => (services.data ?? []).map((s) => s.name), [services.data]);

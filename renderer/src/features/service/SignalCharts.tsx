@@ -98,7 +98,18 @@ export function TimeChart({ title, value, rows, series, from, to, stepMs, format
               s.kind === 'bar' ? (
                 <Bar key={s.key} dataKey={s.key} stackId={s.stack} fill={s.color} isAnimationActive={false} />
               ) : s.kind === 'area' ? (
-                <Area key={s.key} dataKey={s.key} type="monotone" stroke={s.color} fill={s.color} fillOpacity={0.16} strokeWidth={1.5} dot={false} isAnimationActive={false} connectNulls={false} />
+                <Area
+                  key={s.key}
+                  dataKey={s.key}
+                  type="monotone"
+                  stroke={s.color}
+                  fill={s.color}
+                  fillOpacity={0.16}
+                  strokeWidth={1.5}
+                  dot={sparse.has(s.key) ? { r: 2.5, fill: s.color, strokeWidth: 0 } : false}
+                  isAnimationActive={false}
+                  connectNulls={false}
+                />
               ) : (
                 <Line
                   key={s.key}
@@ -268,6 +279,55 @@ export function MiniSignals({ gs }: { gs: GoldenSignals }) {
         series={[
           { key: 'okP95Ms', label: 'successful', color: PCT.p95 },
           { key: 'errP95Ms', label: 'failed', color: 'var(--error)', dashed: true },
+        ]}
+      />
+    </div>
+  );
+}
+
+/** Calls as their callers saw them (a map edge, or a database, queue or peer that sends nothing
+ * itself): rate, error rate and latency percentiles, one chart each. */
+export function CallSignals({
+  signals,
+  testId,
+}: {
+  signals: Pick<GoldenSignals, 'from' | 'to' | 'stepMs' | 'series'> & { totals: Pick<GoldenSignals['totals'], 'rps' | 'errors' | 'errorRate'> };
+  testId?: string;
+}) {
+  // A bucket without calls has no error rate: a gap, not 0%.
+  const rows = signals.series.map((r) => ({ ...r, errorRate: r.requests > 0 ? r.errorRate : null })) as unknown as Array<Record<string, number | null>>;
+  const common = { rows, from: signals.from, to: signals.to, stepMs: signals.stepMs, height: 80 };
+  const { totals } = signals;
+  return (
+    <div className="mini-signals" data-testid={testId}>
+      <TimeChart
+        {...common}
+        testId="calls-rate"
+        title="Calls"
+        value={formatRate(totals.rps).replace(' req/', '/')}
+        format={(v) => formatRate(v).replace(' req/', '/')}
+        series={[{ key: 'rps', label: 'calls', color: 'var(--accent)', kind: 'area' }]}
+      />
+      <TimeChart
+        {...common}
+        testId="calls-errors"
+        title="Error rate"
+        value={<span className={totals.errors > 0 ? 'text-error' : 'muted'}>{formatPercent(totals.errorRate)}</span>}
+        note="No failed calls in this window"
+        format={formatPercent}
+        series={[{ key: 'errorRate', label: 'failed', color: 'var(--error)', kind: 'area' }]}
+      />
+      <TimeChart
+        {...common}
+        testId="calls-latency"
+        title="Latency · successful calls"
+        note="No successful calls in this window"
+        format={formatDuration}
+        axisFormat={axisDuration}
+        series={[
+          { key: 'okP50Ms', label: 'p50', color: PCT.p50 },
+          { key: 'okP95Ms', label: 'p95', color: PCT.p95 },
+          { key: 'okP99Ms', label: 'p99', color: PCT.p99, dashed: true },
         ]}
       />
     </div>

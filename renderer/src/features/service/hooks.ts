@@ -6,23 +6,53 @@ export function useGoldenSignals(range: RangeSpec, name: string, enabled = true,
   return useApi('goldenSignals', { name, step }, { range, tables: ['rollups', 'metrics'], enabled: enabled && !!name });
 }
 
-/** The newest failing traces through a service (optionally only spans with an attribute). */
-export function useFailingTraces(range: RangeSpec, service: string, attr: string[] = [], limit = 6, enabled = true) {
+/** One edge of the service map over time, as its caller saw it. */
+export function useEdgeSignals(range: RangeSpec, source: string, target: string) {
+  return useApi('edgeSignals', { source, target }, { range, tables: ['rollups'], enabled: !!source && !!target });
+}
+
+/** Which spans a trace needs: attribute filters, and/or a call from the service to a map node
+ * (`peer`: a service name or a database/queue/external node id). */
+export interface TraceScope {
+  attr?: string[];
+  peer?: string;
+}
+
+/** The newest failing traces through a service (optionally only spans in a scope). */
+export function useFailingTraces(range: RangeSpec, service: string, scope: TraceScope = {}, limit = 6, enabled = true) {
+  const attr = scope.attr ?? [];
   return useApi(
     'traces',
-    { service: service || undefined, status: 'error', attr, limit },
+    { service: service || undefined, status: 'error', attr, peer: scope.peer, limit },
     { range, tables: ['traces', 'spans'], enabled: enabled && (!!service || attr.length > 0) },
   );
 }
 
 /** Recent traces through a service that took at least `minDurationMs` (its p95); the caller
  * sorts them slowest first. */
-export function useSlowTraces(range: RangeSpec, service: string, minDurationMs: number | null, attr: string[] = [], limit = 40, enabled = true) {
-  return useApi(
-    'traces',
-    { service: service || undefined, minDurationMs: minDurationMs ?? undefined, attr, limit },
-    { range, tables: ['traces', 'spans'], enabled: enabled && (!!service || attr.length > 0) && minDurationMs !== null },
-  );
+export function useSlowTraces(range: RangeSpec, service: string, minDurationMs: number | null, scope: TraceScope = {}, limit = 40, enabled = true) {
+  const attr = scope.attr ?? [];
+  const input = { service: service || undefined, minDurationMs: minDurationMs ?? undefined, attr, peer: scope.peer, limit };
+  // The threshold follows the live p95, so it moves with every refresh: keep showing the list
+  // while the moved threshold loads, but not another service's or edge's.
+  const sameSearch = (key: readonly unknown[] | undefined) => {
+    const prev = key?.[1] as typeof input | undefined;
+    return (
+      !!prev &&
+      key?.[2] === range.from &&
+      key?.[3] === range.to &&
+      prev.service === input.service &&
+      prev.peer === input.peer &&
+      prev.limit === input.limit &&
+      prev.attr.join('\n') === attr.join('\n')
+    );
+  };
+  return useApi('traces', input, {
+    range,
+    tables: ['traces', 'spans'],
+    enabled: enabled && (!!service || attr.length > 0) && minDurationMs !== null,
+    extra: { placeholderData: (prev, prevQuery) => (sameSearch(prevQuery?.queryKey) ? prev : undefined) },
+  });
 }
 
 export function useErrorLogs(range: RangeSpec, service: string, limit = 12) {

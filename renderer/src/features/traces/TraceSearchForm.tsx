@@ -74,7 +74,7 @@ export function TraceSearchForm({
             value={draft.service}
             aria-label="Service"
             onChange={(e) => {
-              const next = { ...draft, service: e.target.value, operation: '' };
+              const next = { ...draft, service: e.target.value, operation: '', peer: '' };
               setDraft(next);
               submit(next);
             }}
@@ -194,6 +194,22 @@ export function TraceSearchForm({
           </div>
         </div>
         <div className="active-filters">
+          {draft.peer && draft.service ? (
+            <span className="filter-chip" data-testid="peer-chip">
+              {draft.service} calls {draft.peer}
+              <button
+                type="button"
+                aria-label={`Remove the filter: ${draft.service} calls ${draft.peer}`}
+                onClick={() => {
+                  const next = { ...draft, peer: '' };
+                  setDraft(next);
+                  submit(next);
+                }}
+              >
+                ×
+              </button>
+            </span>
+          ) : null}
           {draft.attrs.map((a) => (
             <span key={a} className="filter-chip mono">
               {a}

@@ -1,10 +1,12 @@
-// The trace search lives in the URL: service, op, attr (repeated), minMs, maxMs, status, limit.
+// The trace search lives in the URL: service, op, attr (repeated), peer, minMs, maxMs, status, limit.
 import type { InputOf } from '../../api/client';
 
 export interface TraceFilter {
   service: string;
   operation: string;
   attrs: string[];
+  /** Only traces where `service` called this map node (set by the map's edge drawer). */
+  peer: string;
   minMs: string;
   maxMs: string;
   status: '' | 'ok' | 'error';
@@ -17,6 +19,7 @@ export function filterFromParams(p: URLSearchParams): TraceFilter {
     service: p.get('service') ?? '',
     operation: p.get('op') ?? '',
     attrs: p.getAll('attr'),
+    peer: p.get('peer') ?? '',
     minMs: p.get('minMs') ?? '',
     maxMs: p.get('maxMs') ?? '',
     status: status === 'ok' || status === 'error' ? status : '',
@@ -26,10 +29,11 @@ export function filterFromParams(p: URLSearchParams): TraceFilter {
 
 export function writeFilter(p: URLSearchParams, f: TraceFilter): URLSearchParams {
   const n = new URLSearchParams(p);
-  for (const k of ['service', 'op', 'attr', 'minMs', 'maxMs', 'status', 'limit']) n.delete(k);
+  for (const k of ['service', 'op', 'attr', 'peer', 'minMs', 'maxMs', 'status', 'limit']) n.delete(k);
   if (f.service) n.set('service', f.service);
   if (f.operation) n.set('op', f.operation);
   for (const a of f.attrs) n.append('attr', a);
+  if (f.peer && f.service) n.set('peer', f.peer);
   if (f.minMs) n.set('minMs', f.minMs);
   if (f.maxMs) n.set('maxMs', f.maxMs);
   if (f.status) n.set('status', f.status);
@@ -57,6 +61,8 @@ export function searchInput(f: TraceFilter): InputOf<'traces'> {
     service: f.service || undefined,
     operation: f.operation || undefined,
     attr: f.attrs.length ? f.attrs : undefined,
+    // A peer means the calls of one service: without a service there is nothing to narrow.
+    peer: f.peer && f.service ? f.peer : undefined,
     minDurationMs: Number.isFinite(min) ? min : undefined,
     maxDurationMs: Number.isFinite(max) ? max : undefined,
     status: f.status || undefined,
