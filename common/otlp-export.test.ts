@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SpanDetail, TraceDetail } from './api/schemas';
-import { toAnyValue, traceToOtlpJson } from './otlp-export';
+import type { CompactTrace, SpanDetail, TraceDetail } from './api/schemas';
+import { expandCompactTrace, toAnyValue, traceToOtlpJson } from './otlp-export';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -112,5 +112,31 @@ describe('traceToOtlpJson', () => {
     expect(db.scopeSpans[0].spans.map((s) => s.spanId)).toEqual(['2222222222222222']);
     // Plain JSON: survives serialisation unchanged.
     expect(JSON.parse(JSON.stringify(out))).toEqual(out);
+  });
+});
+
+describe('expandCompactTrace', () => {
+  it('gives every span its shared resource and scope, so the compact trace exports like the full one', () => {
+    const { resource, scope, ...checkout } = span({});
+    const dbResource = { attributes: { 'service.name': 'db' }, schemaUrl: '' };
+    const { resource: _r, scope: _s, ...db } = span({ spanId: '2222222222222222', parentSpanId: '00f067aa0ba902b7', service: 'db' });
+    const compact: CompactTrace = {
+      traceId: TRACE,
+      resources: [resource, dbResource],
+      scopes: [scope],
+      spans: [
+        { ...checkout, resourceIndex: 0, scopeIndex: 0 },
+        { ...checkout, spanId: '1111111111111111', resourceIndex: 0, scopeIndex: 0 },
+        { ...db, resourceIndex: 1, scopeIndex: 0 },
+      ],
+    };
+    const full = expandCompactTrace(compact);
+    expect(full.spans.map((s) => [s.spanId, s.resource, s.scope])).toEqual([
+      ['00f067aa0ba902b7', resource, scope],
+      ['1111111111111111', resource, scope],
+      ['2222222222222222', dbResource, scope],
+    ]);
+    expect(full.spans[2]).toEqual({ ...db, resource: dbResource, scope });
+    expect(traceToOtlpJson(full).resourceSpans.map((r) => r.scopeSpans[0].spans.length)).toEqual([2, 1]);
   });
 });

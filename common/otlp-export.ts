@@ -2,7 +2,7 @@
 // following the OTLP JSON mapping: ids as lowercase hex, 64-bit integers and nanosecond
 // timestamps as decimal strings, enums as integers, attributes as typed AnyValues. Any OTLP
 // receiver accepts the result, and importing it back into Loupe gives the same spans.
-import type { SpanDetail, TraceDetail } from './api/schemas';
+import type { CompactTrace, SpanDetail, TraceDetail } from './api/schemas';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from './model';
 
 export type OtlpAnyValue =
@@ -155,4 +155,12 @@ export function traceToOtlpJson(detail: TraceDetail): OtlpTraceRequestJson {
     spans.push(spanJson(detail.traceId, s));
   }
   return request;
+}
+
+/** The full trace from its compact form: every span with its own resource and scope. */
+export function expandCompactTrace(trace: CompactTrace): TraceDetail {
+  return {
+    traceId: trace.traceId,
+    spans: trace.spans.map(({ resourceIndex, scopeIndex, ...span }) => ({ ...span, resource: trace.resources[resourceIndex], scope: trace.scopes[scopeIndex] })),
+  };
 }

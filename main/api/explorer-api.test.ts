@@ -73,6 +73,71 @@ describe('compact trace', () => {
   });
 });
 
+describe('trace JSON', () => {
+  it('writes every span field, whatever the text holds, with durations to the nanosecond', async () => {
+    const trace = 'd'.repeat(32);
+    const t0 = BigInt(base) * 1_000_000n;
+    const name = 'say "hi"\n\t\\ ünï ✓ \u0001';
+    const res = await fetch(`${h.otlp}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'quoted "svc"' } }] },
+            scopeSpans: [
+              {
+                scope: { name: 'lib' },
+                spans: [
+                  {
+                    traceId: trace,
+                    spanId: '00000000000000aa',
+                    name,
+                    kind: 2,
+                    traceState: 'k=v',
+                    startTimeUnixNano: String(t0),
+                    endTimeUnixNano: String(t0 + 1_234_567n),
+                    status: { code: 2, message: 'no "luck"' },
+                    events: [{ timeUnixNano: String(t0 + 5n), name: 'exception', attributes: [{ key: 'exception.message', value: { stringValue: 'a\nb' } }] }],
+                    links: [{ traceId: TRACE, spanId: '0000000000000001', attributes: [] }],
+                    droppedAttributesCount: 2,
+                  },
+                  { traceId: trace, spanId: '00000000000000bb', parentSpanId: '00000000000000aa', name: 'instant', kind: 1, startTimeUnixNano: String(t0 + 7n), endTimeUnixNano: String(t0 + 7n) },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const full = (await h.api(`/api/traces/${trace}`)).body;
+    expect(full.spans[0]).toMatchObject({
+      spanId: '00000000000000aa',
+      parentSpanId: '',
+      service: 'quoted "svc"',
+      name,
+      kind: 'SERVER',
+      startTimeUnixNano: String(t0),
+      endTimeUnixNano: String(t0 + 1_234_567n),
+      durationMs: 1.234567,
+      status: { code: 'ERROR', message: 'no "luck"' },
+      isError: true,
+      traceState: 'k=v',
+      events: [{ timeUnixNano: String(t0 + 5n), name: 'exception', attributes: { 'exception.message': 'a\nb' } }],
+      links: [expect.objectContaining({ traceId: TRACE, spanId: '0000000000000001' })],
+      droppedAttributesCount: 2,
+    });
+    expect(full.spans[1]).toMatchObject({ parentSpanId: '00000000000000aa', durationMs: 0, status: { code: 'UNSET', message: '' }, events: [], links: [] });
+    const compact = (await h.api(`/api/traces/${trace}/compact`)).body;
+    expect(compact.spans.map(({ resourceIndex, scopeIndex, ...span }: Record<string, unknown> & { resourceIndex: number; scopeIndex: number }) => ({
+      ...span,
+      resource: compact.resources[resourceIndex],
+      scope: compact.scopes[scopeIndex],
+    }))).toEqual(full.spans);
+  });
+});
+
 describe('log cursors', () => {
   it('pages through records that share a millisecond exactly, in time order', async () => {
     const from = base;

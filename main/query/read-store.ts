@@ -28,6 +28,11 @@ export class ReadStore {
     return this.cached('p', sql, (s) => s.pluck());
   }
 
+  /** A cached statement returning rows as arrays. */
+  raw(sql: string): Database.Statement {
+    return this.cached('r', sql, (s) => s.raw());
+  }
+
   /** A cached statement returning rows as arrays with 64-bit integers as bigint. */
   rawExact(sql: string): Database.Statement {
     return this.cached('x', sql, (s) => s.raw().safeIntegers());

@@ -1,8 +1,8 @@
 // TanStack Query hooks per domain. Each names the tables it reads (for live invalidation).
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { call, upload, type InputOf, type OutputOf } from './client';
-import { ALL_TABLES, useApi, type QueryMeta } from './query';
-import { resolveRange, type RangeSpec } from '../app/time-range';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { call, upload, type InputOf } from './client';
+import { ALL_TABLES, useApi } from './query';
+import type { RangeSpec } from '../app/time-range';
 import { registerServiceColors } from '../ui/colors';
 
 // ---- health and demo -------------------------------------------------------------------------
@@ -50,33 +50,9 @@ export function useTraceSearch(range: RangeSpec, input: InputOf<'traces'>) {
   return useApi('traces', input, { range, tables: ['traces', 'spans'], placeholder: 'keep' });
 }
 
-export function useTrace(traceId: string | undefined) {
-  return useApi('trace', { traceId: traceId ?? '' }, { tables: ['spans'], enabled: !!traceId });
-}
-
 // ---- logs ------------------------------------------------------------------------------------
 
 export type LogFilter = Omit<InputOf<'logs'>, 'from' | 'to' | 'before' | 'after' | 'limit'>;
-
-const LOG_PAGE = 200;
-
-/** Newest-first pages; the next page continues before the oldest id shown. */
-export function useLogPages(range: RangeSpec | undefined, filter: LogFilter, enabled = true) {
-  return useInfiniteQuery({
-    queryKey: ['logs', filter, range?.from, range?.to],
-    queryFn: ({ pageParam, signal }) =>
-      call(
-        'logs',
-        { ...filter, ...(range ? resolveRange(range) : {}), limit: LOG_PAGE, before: pageParam ?? undefined },
-        signal,
-      ),
-    initialPageParam: null as number | null,
-    getNextPageParam: (last: OutputOf<'logs'>) => (last.length < LOG_PAGE ? null : last[last.length - 1].id),
-    meta: { tables: ['logs'] } satisfies QueryMeta,
-    placeholderData: (prev) => prev,
-    enabled,
-  });
-}
 
 export function useLogHistogram(range: RangeSpec, filter: LogFilter, buckets = 80) {
   return useApi('logHistogram', { ...filter, buckets }, { range, tables: ['logs'], placeholder: 'keep' });

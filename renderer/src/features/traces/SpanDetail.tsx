@@ -181,22 +181,22 @@ export function SpanDetailPanel({
           </Section>
         ) : null}
 
-        <Section title="Resource attributes" count={Object.keys(s.resource.attributes).length}>
-          <AttributeTable attributes={s.resource.attributes} />
+        <Section title="Resource attributes" count={Object.keys(node.resource.attributes).length}>
+          <AttributeTable attributes={node.resource.attributes} />
         </Section>
 
         <Section title="Instrumentation scope">
           <dl className="facts">
             <dt>Name</dt>
-            <dd className="mono">{s.scope.name || <span className="muted">unnamed</span>}</dd>
-            {s.scope.version ? (
+            <dd className="mono">{node.scope.name || <span className="muted">unnamed</span>}</dd>
+            {node.scope.version ? (
               <>
                 <dt>Version</dt>
-                <dd className="mono">{s.scope.version}</dd>
+                <dd className="mono">{node.scope.version}</dd>
               </>
             ) : null}
           </dl>
-          {Object.keys(s.scope.attributes).length ? <AttributeTable attributes={s.scope.attributes} /> : null}
+          {Object.keys(node.scope.attributes).length ? <AttributeTable attributes={node.scope.attributes} /> : null}
         </Section>
         {s.traceState ? (
           <Section title="Trace state">

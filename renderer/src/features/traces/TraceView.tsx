@@ -3,8 +3,8 @@
 // The address is the state: span, tab, find, critical path and zoom are query parameters.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { traceToOtlpJson } from '../../../../common/otlp-export';
-import type { TraceDetail } from '../../../../common/api/schemas';
+import { expandCompactTrace, traceToOtlpJson } from '../../../../common/otlp-export';
+import type { CompactTrace } from '../../../../common/api/schemas';
 import { useTraceLogs } from '../../api/hooks';
 import { useShortcuts } from '../../app/shortcuts';
 import { useUpdateParams } from '../../app/url-state';
@@ -62,7 +62,7 @@ export function TraceView() {
           <EmptyHint title={`Trace ${traceId} has no spans`}>It may have been removed by retention.</EmptyHint>
         </div>
       ) : (
-        <TraceLoaded key={traceId} model={built.model} detail={trace.data} buildMs={built.buildMs} openedAt={openedAt} />
+        <TraceLoaded key={traceId} model={built.model} trace={trace.data} buildMs={built.buildMs} openedAt={openedAt} />
       )}
     </div>
   );
@@ -91,7 +91,7 @@ function parseZoom(raw: string | null, total: number): TimeView | null {
 
 const round = (ms: number) => String(Math.round(ms * 1000) / 1000);
 
-function TraceLoaded({ model, detail, buildMs, openedAt }: { model: TraceModel; detail: TraceDetail; buildMs: number; openedAt: number }) {
+function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; trace: CompactTrace; buildMs: number; openedAt: number }) {
   const [params] = useSearchParams();
   const updateParams = useUpdateParams();
   const navigate = useNavigate();
@@ -264,7 +264,7 @@ function TraceLoaded({ model, detail, buildMs, openedAt }: { model: TraceModel; 
   }, [model, buildMs, openedAt]);
 
   const exportTrace = () => {
-    const blob = new Blob([JSON.stringify(traceToOtlpJson(detail), null, 1)], { type: 'application/json' });
+    const blob = new Blob([JSON.stringify(traceToOtlpJson(expandCompactTrace(trace)), null, 1)], { type: 'application/json' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;

@@ -32,7 +32,7 @@ export function spanMatches(node: SpanNode, q: FindQuery): boolean {
   if (q.key !== null) {
     if (q.key === 'service' || q.key === 'service.name') return s.service.toLowerCase().includes(q.value);
     if (q.key === 'name' || q.key === 'span.name') return s.name.toLowerCase().includes(q.value);
-    return attributeMatches(s.attributes, q) || attributeMatches(s.resource.attributes, q);
+    return attributeMatches(s.attributes, q) || attributeMatches(node.resource.attributes, q);
   }
   if (s.name.toLowerCase().includes(q.text) || s.service.toLowerCase().includes(q.text)) return true;
   if (s.spanId === q.text) return true;

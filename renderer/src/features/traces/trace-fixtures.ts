@@ -1,6 +1,7 @@
 // Small hand-written traces for the unit tests of the trace model, critical path, statistics,
 // find and diff. Times are given in ms from an arbitrary epoch.
-import type { SpanDetail, TraceDetail } from '../../../../common/api/schemas';
+import type { CompactTrace, SpanDetail } from '../../../../common/api/schemas';
+import type { TraceSpan } from './trace-model';
 
 const EPOCH_NS = 1_700_000_000_000_000_000n;
 
@@ -16,7 +17,7 @@ export interface SpanSpec {
   attributes?: Record<string, unknown>;
 }
 
-export function spanOf(s: SpanSpec): SpanDetail {
+function spanOf(s: SpanSpec, resourceIndex: number): TraceSpan {
   const ns = (ms: number) => (EPOCH_NS + BigInt(Math.round(ms * 1e6))).toString();
   return {
     spanId: s.id.padStart(16, '0'),
@@ -37,13 +38,20 @@ export function spanOf(s: SpanSpec): SpanDetail {
     droppedAttributesCount: 0,
     droppedEventsCount: 0,
     droppedLinksCount: 0,
-    resource: { attributes: { 'service.name': s.service ?? 'svc' }, schemaUrl: '' },
-    scope: { name: 'test', version: '', attributes: {} },
+    resourceIndex,
+    scopeIndex: 0,
   };
 }
 
-export function traceOf(specs: SpanSpec[], traceId = 'a'.repeat(32)): TraceDetail {
-  return { traceId, spans: specs.map(spanOf) };
+/** A trace as the UI loads it: one resource per service, one scope. */
+export function traceOf(specs: SpanSpec[], traceId = 'a'.repeat(32)): CompactTrace {
+  const services = [...new Set(specs.map((s) => s.service ?? 'svc'))];
+  return {
+    traceId,
+    resources: services.map((name) => ({ attributes: { 'service.name': name }, schemaUrl: '' })),
+    scopes: [{ name: 'test', version: '', attributes: {} }],
+    spans: specs.map((s) => spanOf(s, services.indexOf(s.service ?? 'svc'))),
+  };
 }
 
 /** The 16-digit span id used for a short test id. */

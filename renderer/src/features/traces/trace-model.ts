@@ -1,8 +1,13 @@
 // A trace as a tree, computed once per fetched trace (span map, roots, orphans, services, clock
 // skew, self time, depth-first order), and flattened into rows for the virtualized waterfall.
 // Views read this model and never rescan. Building it is linear in the number of spans apart
-// from sorting each span's children by start time.
-import type { SpanDetail, TraceDetail } from '../../../../common/api/schemas';
+// from sorting each span's children by start time. It reads the compact trace as served (each
+// resource and scope once): spans are not expanded, nodes point at their shared resource and scope.
+import type { CompactTrace } from '../../../../common/api/schemas';
+
+export type TraceSpan = CompactTrace['spans'][number];
+export type TraceResource = CompactTrace['resources'][number];
+export type TraceScope = CompactTrace['scopes'][number];
 
 export interface SpanSkew {
   /**
@@ -19,7 +24,10 @@ export interface SpanSkew {
 }
 
 export interface SpanNode {
-  span: SpanDetail;
+  span: TraceSpan;
+  /** The span's resource and instrumentation scope (shared by the spans that name them). */
+  resource: TraceResource;
+  scope: TraceScope;
   /** Offsets from the trace start and duration, in ms (nanosecond precision kept via BigInt). */
   offsetMs: number;
   durationMs: number;
@@ -75,8 +83,11 @@ export function nsToOffsetMs(ns: string, startNs: bigint): number {
   return Number(BigInt(ns) - startNs) / 1e6;
 }
 
-export function buildTraceModel(detail: TraceDetail): TraceModel {
-  const spans = detail.spans;
+const NO_RESOURCE: TraceResource = { attributes: {}, schemaUrl: '' };
+const NO_SCOPE: TraceScope = { name: '', version: '', attributes: {} };
+
+export function buildTraceModel(trace: CompactTrace): TraceModel {
+  const spans = trace.spans;
   // Nanosecond timestamps split into whole milliseconds and the nanoseconds within: both parts
   // are exact doubles, so offsets keep nanosecond precision without a BigInt per span (BigInt
   // parsing and arithmetic made up most of the build time of a 10,000-span trace).
@@ -109,6 +120,8 @@ export function buildTraceModel(detail: TraceDetail): TraceModel {
     const endMs = offsetOf(endMsPart[i], endNsPart[i]);
     const node: SpanNode = {
       span,
+      resource: trace.resources[span.resourceIndex] ?? NO_RESOURCE,
+      scope: trace.scopes[span.scopeIndex] ?? NO_SCOPE,
       offsetMs,
       durationMs: endMs - offsetMs,
       endMs,
@@ -220,7 +233,7 @@ export function buildTraceModel(detail: TraceDetail): TraceModel {
   }
   const root = roots.find((r) => !r.orphan && !r.cyclic) ?? roots[0] ?? null;
   return {
-    traceId: detail.traceId,
+    traceId: trace.traceId,
     nodes,
     order,
     byId,

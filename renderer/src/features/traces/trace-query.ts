@@ -6,10 +6,15 @@
 // receiving spans: it ended less than two minutes ago, it is not a huge one, and the last refetch
 // brought new spans. A refetch that brings the same number of spans keeps the data it already
 // had (the model is memoized on it, so nothing is rebuilt) and marks the trace settled.
+//
+// The trace comes in its compact form (each resource and scope once), which the model reads as
+// it is. The body is not checked against the contract's schema here: it is this app's own core
+// answering on the same origin, and a zod pass over 10,000 spans would cost more than the rest
+// of opening the trace.
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { call } from '../../api/client';
 import type { QueryMeta } from '../../api/query';
-import type { TraceDetail } from '../../../../common/api/schemas';
+import type { CompactTrace } from '../../../../common/api/schemas';
 
 const STILL_ARRIVING_MS = 120_000;
 const FOLLOW_MAX_SPANS = 2_000;
@@ -18,29 +23,30 @@ const settled = new Set<string>();
 /** When each trace's last fetch started and ended (performance.now()), for the open-time figure. */
 export const fetchTimings = new Map<string, { start: number; end: number }>();
 
-const lastEnds = new WeakMap<TraceDetail, number>();
+const lastEnds = new WeakMap<CompactTrace, number>();
 
-function lastEndMs(detail: TraceDetail): number {
-  let ms = lastEnds.get(detail);
+function lastEndMs(trace: CompactTrace): number {
+  let ms = lastEnds.get(trace);
   if (ms === undefined) {
-    let max = 0n;
-    for (const s of detail.spans) {
-      const e = BigInt(s.endTimeUnixNano);
-      if (e > max) max = e;
+    // Decimal nanoseconds compare as text once their lengths agree: no BigInt per span.
+    let max = '';
+    for (const s of trace.spans) {
+      const e = s.endTimeUnixNano;
+      if (e.length > max.length || (e.length === max.length && e > max)) max = e;
     }
-    ms = Number(max / 1_000_000n);
-    lastEnds.set(detail, ms);
+    ms = max.length > 6 ? Number(max.slice(0, -6)) : 0;
+    lastEnds.set(trace, ms);
   }
   return ms;
 }
 
 const traceKey = (traceId: string | undefined) => ['trace', { traceId }];
 
-async function fetchTrace(traceId: string, signal?: AbortSignal): Promise<TraceDetail> {
+async function fetchTrace(traceId: string, signal?: AbortSignal): Promise<CompactTrace> {
   const start = performance.now();
-  const detail = await call('trace', { traceId }, signal);
-  fetchTimings.set(detail.traceId, { start, end: performance.now() });
-  return detail;
+  const trace = await call('traceCompact', { traceId }, signal);
+  fetchTimings.set(trace.traceId, { start, end: performance.now() });
+  return trace;
 }
 
 /**
@@ -54,19 +60,19 @@ export function prefetchTrace(client: QueryClient, traceId: string): void {
 export function useTraceDetail(traceId: string | undefined) {
   const client = useQueryClient();
   const key = traceKey(traceId);
-  const cached = client.getQueryData<TraceDetail>(key);
+  const cached = client.getQueryData<CompactTrace>(key);
   // Live invalidation reads `meta` from the query's latest options, so this follows the data.
   const follow =
     !cached ||
     (Date.now() - lastEndMs(cached) < STILL_ARRIVING_MS && cached.spans.length < FOLLOW_MAX_SPANS && !settled.has(cached.traceId));
-  return useQuery<TraceDetail>({
+  return useQuery<CompactTrace>({
     queryKey: key,
     queryFn: ({ signal }) => fetchTrace(traceId ?? '', signal),
     enabled: !!traceId,
     meta: { tables: follow ? ['spans'] : [] } satisfies QueryMeta,
     structuralSharing: (old, next) => {
-      const o = old as TraceDetail | undefined;
-      const n = next as TraceDetail;
+      const o = old as CompactTrace | undefined;
+      const n = next as CompactTrace;
       if (o && o.traceId === n.traceId && o.spans.length === n.spans.length) {
         settled.add(o.traceId);
         return o;
