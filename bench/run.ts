@@ -145,7 +145,7 @@ function bareInsertLimit(bodies: Buffer[], dir: string): number {
     is_error INTEGER NOT NULL, trace_state TEXT, flags INTEGER, attributes TEXT NOT NULL, events TEXT, links TEXT,
     dropped_attributes_count INTEGER, dropped_events_count INTEGER, dropped_links_count INTEGER, received_ms INTEGER NOT NULL);
     CREATE UNIQUE INDEX spans_by_trace ON spans (trace_id, span_id);
-    CREATE INDEX spans_by_service ON spans (service_id, start_ns);`);
+    CREATE INDEX spans_by_service ON spans (service_id, start_ns, name, is_error);`);
   const insert = db.prepare(`INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, service_id, resource_id, scope_id, name, kind,
     start_ns, end_ns, duration_ns, status_code, status_message, is_error, trace_state, flags, attributes, events, links,
     dropped_attributes_count, dropped_events_count, dropped_links_count, received_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);

@@ -179,7 +179,8 @@ export function searchTraces(store: ReadStore, input: TraceSearchInput): TraceSu
     if (wantErrors === true) where.push('s.is_error = 1');
     for (const a of attrs) where.push(attrCondition('s', a, params));
     if (input.peer) where.push(peerCondition(store, input.peer, params));
-    const sql = `SELECT s.trace_id AS trace_id FROM spans s JOIN resources r ON r.id = s.resource_id
+    // Resources are joined only when an attribute filter may match on them.
+    const sql = `SELECT s.trace_id AS trace_id FROM spans s${attrs.length ? ' JOIN resources r ON r.id = s.resource_id' : ''}
                  WHERE ${where.join(' AND ')} ORDER BY s.start_ns DESC`;
     const summary = store.stmt(
       `SELECT trace_id, start_ns, end_ns, root_service, root_name, span_count, error_count, services FROM traces WHERE trace_id = ?`,

@@ -4,6 +4,7 @@ import { sql as m001 } from './001-initial';
 import { sql as m002 } from './002-service-map';
 import { sql as m003 } from './003-log-rollups';
 import { sql as m004 } from './004-rollups-by-minute';
+import { sql as m005 } from './005-span-names-in-service-index';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 2, name: 'service-map', sql: m002 },
   { version: 3, name: 'log-rollups', sql: m003 },
   { version: 4, name: 'rollups-by-minute', sql: m004 },
+  { version: 5, name: 'span-names-in-service-index', sql: m005 },
 ];
