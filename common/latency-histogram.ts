@@ -143,6 +143,14 @@ export class DenseHistogram {
     });
   }
 
+  addSparse(s: SparseBuckets): void {
+    const { index, count } = s;
+    for (let j = 0; j < index.length; j++) {
+      this.counts[index[j]] += count[j];
+      this.total += count[j];
+    }
+  }
+
   add(other: DenseHistogram): void {
     for (let i = 0; i < BUCKET_COUNT; i++) this.counts[i] += other.counts[i];
     this.total += other.total;
@@ -170,9 +178,22 @@ export function countAtMostEncoded(bytes: Uint8Array | null | undefined, micros:
   return good;
 }
 
-/** Encodes a dense histogram in the stored (sparse) form. */
-export function encodeDense(d: DenseHistogram): Uint8Array {
-  const h: Histogram = new Map();
-  for (let i = 0; i < BUCKET_COUNT; i++) if (d.counts[i]) h.set(i, d.counts[i]);
-  return encode(h);
+/** The non-empty buckets of a dense histogram as parallel arrays: small to keep, and added back
+ * without decoding (what a cached block of merged rollups holds). */
+export interface SparseBuckets {
+  readonly index: Uint16Array;
+  readonly count: Float64Array;
+}
+
+export function sparseOf(d: DenseHistogram): SparseBuckets {
+  let n = 0;
+  for (let i = 0; i < BUCKET_COUNT; i++) if (d.counts[i]) n++;
+  const index = new Uint16Array(n);
+  const count = new Float64Array(n);
+  for (let i = 0, j = 0; i < BUCKET_COUNT; i++)
+    if (d.counts[i]) {
+      index[j] = i;
+      count[j++] = d.counts[i];
+    }
+  return { index, count };
 }

@@ -21,21 +21,34 @@ describe('rollup blocks', () => {
     return { loads, data, blocks, sum };
   }
 
-  it('reads whole closed blocks once and ragged ends every time', () => {
+  it('reads closed blocks, and closed minutes at the ragged ends, once', () => {
     const { loads, sum } = setup();
     expect(sum(5, 34)).toBe(30);
-    expect(loads).toEqual([[5, 9], [10, 19], [20, 29], [30, 34]]);
+    expect(loads).toEqual([[5, 5], [6, 6], [7, 7], [8, 8], [9, 9], [10, 19], [20, 29], [30, 30], [31, 31], [32, 32], [33, 33], [34, 34]]);
     loads.length = 0;
     expect(sum(5, 34)).toBe(30);
-    expect(loads).toEqual([[5, 9], [30, 34]]);
+    expect(loads).toEqual([]);
+    // The window slides a minute: only the new minute is read.
+    expect(sum(6, 35)).toBe(30);
+    expect(loads).toEqual([[35, 35]]);
   });
 
-  it('never keeps a block that is still open', () => {
+  it('never keeps a block or minute that is still open', () => {
     const { loads, sum } = setup();
-    sum(0, 29, 25);
+    expect(sum(0, 29, 25)).toBe(30);
     loads.length = 0;
-    sum(0, 29, 25);
-    expect(loads).toEqual([[20, 29]]);
+    expect(sum(0, 29, 25)).toBe(30);
+    expect(loads).toEqual([[25, 29]]);
+  });
+
+  it('drops kept minutes from the oldest changed minute on', () => {
+    const { loads, data, blocks, sum } = setup();
+    expect(sum(3, 8)).toBe(6);
+    data.set(7, 3);
+    blocks.invalidateFrom(6);
+    loads.length = 0;
+    expect(sum(3, 8)).toBe(8);
+    expect(loads).toEqual([[6, 6], [7, 7], [8, 8]]);
   });
 
   it('drops blocks from the oldest changed minute on, so late data shows', () => {

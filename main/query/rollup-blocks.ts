@@ -1,16 +1,18 @@
-// Whole ten-minute blocks of rollups, merged once and kept: a window's query reads the blocks
-// it covers from memory and only the minutes at its ragged ends (and the still-open present)
-// from SQLite. The writer reports the oldest minute each commit touched; blocks from there on
+// Whole ten-minute blocks of rollups, merged once and kept, and the single minutes at a
+// window's ragged ends: a window's query reads what it covers from memory and only the
+// still-open present from SQLite. The writer reports the oldest minute each commit touched; blocks from there on
 // are dropped, so late data and imports are never hidden.
 export const BLOCK_MINUTES = 10;
 
 export class RollupBlocks<T> {
   private readonly blocks = new Map<number, Map<string, T>>();
+  private readonly minutes = new Map<number, Map<string, T>>();
 
   constructor(
     /** Aggregates of minutes [m0, m1] by key. */
     private readonly load: (m0: number, m1: number) => Map<string, T>,
     private readonly maxBlocks = 48,
+    private readonly maxMinutes = 4 * BLOCK_MINUTES,
   ) {}
 
   /**
@@ -31,6 +33,16 @@ export class RollupBlocks<T> {
         }
         for (const [k, v] of block) visit(k, v);
         m = blockEnd + 1;
+      } else if (m < openFrom) {
+        // A closed minute at a ragged end: kept on its own.
+        let minute = this.minutes.get(m);
+        if (!minute) {
+          minute = this.load(m, m);
+          this.minutes.set(m, minute);
+          if (this.minutes.size > this.maxMinutes) this.minutes.delete(this.minutes.keys().next().value!);
+        }
+        for (const [k, v] of minute) visit(k, v);
+        m++;
       } else {
         const end = Math.min(m1, blockEnd);
         for (const [k, v] of this.load(m, end)) visit(k, v);
@@ -39,8 +51,9 @@ export class RollupBlocks<T> {
     }
   }
 
-  /** Drops every block that holds `minute` or later. */
+  /** Drops every block and kept minute that holds `minute` or later. */
   invalidateFrom(minute: number): void {
     for (const start of [...this.blocks.keys()]) if (start + BLOCK_MINUTES - 1 >= minute) this.blocks.delete(start);
+    for (const m of [...this.minutes.keys()]) if (m >= minute) this.minutes.delete(m);
   }
 }

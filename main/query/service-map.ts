@@ -7,23 +7,29 @@ import { RollupBlocks } from './rollup-blocks';
 import * as H from '../../common/latency-histogram';
 
 
+/** A service (`s`, name in `a`) or an edge (`e`, source and target in `a` and `b`) over some minutes. */
 interface Part {
+  kind: 's' | 'e';
+  a: string;
+  b: string;
   calls: number;
   errors: number;
   writes: number;
-  hist: Uint8Array;
+  hist: H.SparseBuckets;
   namespace: string;
   type: ConnectionType;
 }
 
 /** Service and edge aggregates of minutes [m0, m1], keyed `s\0name` and `e\0source\0target`. */
 function loadParts(store: ReadStore, m0: number, m1: number): Map<string, Part> {
-  const acc = new Map<string, RedAcc & { writes: number; namespace: string; type: ConnectionType }>();
-  const add = (key: string, namespace: string, type: ConnectionType, calls: number, errors: number, writes: number, ok: Buffer | null, err: Buffer | null) => {
-    let a = acc.get(key);
-    if (!a) acc.set(key, (a = { ...newRed(), writes: 0, namespace, type }));
-    addRollup(a, calls, errors, ok, err);
-    a.writes += writes;
+  type Acc = RedAcc & Pick<Part, 'kind' | 'a' | 'b' | 'writes' | 'namespace' | 'type'>;
+  const acc = new Map<string, Acc>();
+  const add = (kind: 's' | 'e', a: string, b: string, namespace: string, type: ConnectionType, calls: number, errors: number, writes: number, ok: Buffer | null, err: Buffer | null) => {
+    const key = kind === 's' ? 's\u0000' + a : 'e\u0000' + a + '\u0000' + b;
+    let x = acc.get(key);
+    if (!x) acc.set(key, (x = { ...newRed(), kind, a, b, writes: 0, namespace, type }));
+    addRollup(x, calls, errors, ok, err);
+    x.writes += writes;
   };
   for (const r of store
     .rawExact(
@@ -31,16 +37,17 @@ function loadParts(store: ReadStore, m0: number, m1: number): Map<string, Part> 
        FROM rollup_service_minute r JOIN services s ON s.id = r.service_id WHERE r.minute BETWEEN ? AND ?`,
     )
     .all(m0, m1) as Array<[string, string, bigint, bigint, Buffer | null, Buffer | null]>)
-    add('s\u0000' + r[0], r[1], 'sync', Number(r[2]), Number(r[3]), 0, r[4], r[5]);
+    add('s', r[0], '', r[1], 'sync', Number(r[2]), Number(r[3]), 0, r[4], r[5]);
   for (const r of store
     .rawExact(
       `SELECT source, target, connection_type, calls, errors, writes, hist_ok, hist_err
        FROM rollup_edge_minute WHERE minute BETWEEN ? AND ?`,
     )
     .all(m0, m1) as Array<[string, string, ConnectionType, bigint, bigint, bigint, Buffer | null, Buffer | null]>)
-    add('e\u0000' + r[0] + '\u0000' + r[1], '', r[2], Number(r[3]), Number(r[4]), Number(r[5]), r[6], r[7]);
+    add('e', r[0], r[1], '', r[2], Number(r[3]), Number(r[4]), Number(r[5]), r[6], r[7]);
   const out = new Map<string, Part>();
-  for (const [k, a] of acc) out.set(k, { calls: a.calls, errors: a.errors, writes: a.writes, hist: H.encodeDense(a.hist), namespace: a.namespace, type: a.type });
+  for (const [k, x] of acc)
+    out.set(k, { kind: x.kind, a: x.a, b: x.b, calls: x.calls, errors: x.errors, writes: x.writes, hist: H.sparseOf(x.hist), namespace: x.namespace, type: x.type });
   return out;
 }
 
@@ -65,23 +72,22 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
     const services = new Map<string, RedAcc & { namespace: string }>();
     const edges = new Map<string, RedAcc & { source: string; target: string; type: ConnectionType; writes: number }>();
     // Blocks ending two minutes ago are kept merged; commits that touch them drop them again.
-    blocksOf(store).collect(m0, m1, Math.floor(Date.now() / 60_000) - 2, (key, p) => {
-      const parts = key.split('\u0000');
+    blocksOf(store).collect(m0, m1, Math.floor(Date.now() / 60_000) - 2, (_key, p) => {
       let a: RedAcc;
-      if (parts[0] === 's') {
-        let s = services.get(parts[1]);
-        if (!s) services.set(parts[1], (s = { ...newRed(), namespace: p.namespace }));
+      if (p.kind === 's') {
+        let s = services.get(p.a);
+        if (!s) services.set(p.a, (s = { ...newRed(), namespace: p.namespace }));
         a = s;
       } else {
-        const k = parts[1] + '\u0000' + parts[2];
+        const k = p.a + '\u0000' + p.b;
         let e = edges.get(k);
-        if (!e) edges.set(k, (e = { ...newRed(), source: parts[1], target: parts[2], type: p.type, writes: 0 }));
+        if (!e) edges.set(k, (e = { ...newRed(), source: p.a, target: p.b, type: p.type, writes: 0 }));
         e.writes += p.writes;
         a = e;
       }
       a.calls += p.calls;
       a.errors += p.errors;
-      a.hist.addEncoded(p.hist);
+      a.hist.addSparse(p.hist);
     });
 
     const nodes = new Map<string, MapNode>();
