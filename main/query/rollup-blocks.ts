@@ -25,23 +25,11 @@ export class RollupBlocks<T> {
       const blockStart = Math.floor(m / BLOCK_MINUTES) * BLOCK_MINUTES;
       const blockEnd = blockStart + BLOCK_MINUTES - 1;
       if (m === blockStart && blockEnd <= m1 && blockEnd < openFrom) {
-        let block = this.blocks.get(blockStart);
-        if (!block) {
-          block = this.load(blockStart, blockEnd);
-          this.blocks.set(blockStart, block);
-          if (this.blocks.size > this.maxBlocks) this.blocks.delete(this.blocks.keys().next().value!);
-        }
-        for (const [k, v] of block) visit(k, v);
+        for (const [k, v] of this.kept(this.blocks, this.maxBlocks, blockStart, blockEnd)) visit(k, v);
         m = blockEnd + 1;
       } else if (m < openFrom) {
         // A closed minute at a ragged end: kept on its own.
-        let minute = this.minutes.get(m);
-        if (!minute) {
-          minute = this.load(m, m);
-          this.minutes.set(m, minute);
-          if (this.minutes.size > this.maxMinutes) this.minutes.delete(this.minutes.keys().next().value!);
-        }
-        for (const [k, v] of minute) visit(k, v);
+        for (const [k, v] of this.kept(this.minutes, this.maxMinutes, m, m)) visit(k, v);
         m++;
       } else {
         const end = Math.min(m1, blockEnd);
@@ -49,6 +37,17 @@ export class RollupBlocks<T> {
         m = end + 1;
       }
     }
+  }
+
+  /** Minutes [start, end] from `cache` (keyed by start), loaded and kept (oldest out first) when missing. */
+  private kept(cache: Map<number, Map<string, T>>, max: number, start: number, end: number): Map<string, T> {
+    let got = cache.get(start);
+    if (!got) {
+      got = this.load(start, end);
+      cache.set(start, got);
+      if (cache.size > max) cache.delete(cache.keys().next().value!);
+    }
+    return got;
   }
 
   /** Drops every block and kept minute that holds `minute` or later. */
