@@ -16,3 +16,19 @@ export function useUpdateParams(): (change: (params: URLSearchParams) => void, o
     [navigate],
   );
 }
+
+/** Sets one search parameter (or removes it when the value is empty), from the current address. */
+export function useSetParam(defaultReplace = false): (key: string, value: string | null, replace?: boolean) => void {
+  const update = useUpdateParams();
+  return useCallback(
+    (key, value, replace = defaultReplace) =>
+      update(
+        (p) => {
+          if (value) p.set(key, value);
+          else p.delete(key);
+        },
+        { replace },
+      ),
+    [update, defaultReplace],
+  );
+}

@@ -3,7 +3,7 @@
 // holds both ids and the view: /compare?a=<id>&b=<id>&view=side.
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { useUpdateParams } from '../../app/url-state';
+import { useSetParam, useUpdateParams } from '../../app/url-state';
 import { useTraceSearch } from '../../api/hooks';
 import { ServiceChip } from '../../ui/Chip';
 import { registerServiceColors } from '../../ui/colors';
@@ -41,17 +41,7 @@ export function ComparePage() {
   const A = useModel(a);
   const B = useModel(b);
   const diff = useMemo(() => (A.model && B.model ? diffTraces(A.model, B.model) : null), [A.model, B.model]);
-  const set = useCallback(
-    (key: string, value: string | null, replace = false) =>
-      update(
-        (p) => {
-          if (value) p.set(key, value);
-          else p.delete(key);
-        },
-        { replace },
-      ),
-    [update],
-  );
+  const set = useSetParam();
 
   return (
     <div className="page-pad page-compare">

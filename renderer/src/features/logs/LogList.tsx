@@ -1,12 +1,8 @@
 // Log rows, virtualized: time, severity, service, body (query terms marked), trace link.
 import { useEffect, useRef, type ReactNode } from 'react';
-import { Link } from 'react-router-dom';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogRecord } from '../../../../common/api/schemas';
-import { serviceColor } from '../../ui/colors';
-import { formatAbsolute, formatClock, formatOffset, formatRelative, shortId } from '../../ui/format';
-import { Highlight } from './highlight';
-import { SeverityBadge } from './SeverityBadge';
+import { LogCells, logBand } from './LogCells';
 
 const ROW = 26;
 
@@ -66,37 +62,14 @@ export function LogList({
             return (
               <div
                 key={l.id}
-                className={`log-row${selected ? ' log-selected' : ''} log-band-${l.severityNumber >= 17 ? 'error' : l.severityNumber >= 13 ? 'warn' : 'normal'}`}
+                className={`log-row${selected ? ' log-selected' : ''} ${logBand(l.severityNumber)}`}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW }}
                 onClick={() => onSelect(l.id)}
                 role="row"
                 aria-selected={selected}
                 data-log-id={l.id}
               >
-                <span className="mono log-time" title={`${formatAbsolute(l.time)} (${formatRelative(l.time)})`}>
-                  {offsetFrom !== undefined ? formatOffset(l.time - offsetFrom) : formatClock(l.time)}
-                </span>
-                <span>
-                  <SeverityBadge number={l.severityNumber} text={l.severityText} />
-                </span>
-                <span className="log-svc" title={l.service}>
-                  <span className="svc-dot" style={{ background: serviceColor(l.service) }} />
-                  {l.service}
-                </span>
-                <span className="log-body mono" title={l.body.length > 120 ? l.body.slice(0, 2000) : undefined}>
-                  <Highlight text={l.body} matcher={matcher} />
-                </span>
-                {showTrace ? (
-                  <span className="log-trace mono">
-                    {l.traceId ? (
-                      <Link to={`/traces/${l.traceId}${l.spanId ? `?span=${l.spanId}` : ''}`} onClick={(e) => e.stopPropagation()} className="link" title={`Open trace ${l.traceId}`}>
-                        {shortId(l.traceId, 8)}
-                      </Link>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </span>
-                ) : null}
+                <LogCells log={l} matcher={matcher} offsetFrom={offsetFrom} showTrace={showTrace} />
               </div>
             );
           })}

@@ -8,12 +8,9 @@
 // 17.8M), so beyond MAX_PX the scroll range is scaled: the scrollbar maps onto the whole list,
 // the wheel moves row by row (handled here), and the rows sit in a layer that stays in view.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
 import type { LogRecord } from '../../../../common/api/schemas';
-import { serviceColor } from '../../ui/colors';
-import { formatAbsolute, formatClock, formatCount, formatRelative, shortId } from '../../ui/format';
-import { Highlight } from './highlight';
-import { SeverityBadge } from './SeverityBadge';
+import { formatCount } from '../../ui/format';
+import { LogCells, logBand } from './LogCells';
 import type { LogWindowController } from './use-log-window';
 
 export const ROW = 26;
@@ -251,7 +248,7 @@ function LogRowView({
 }) {
   return (
     <div
-      className={`log-row${selected ? ' log-selected' : ''}${fresh ? ' log-row-new' : ''} log-band-${l.severityNumber >= 17 ? 'error' : l.severityNumber >= 13 ? 'warn' : 'normal'}`}
+      className={`log-row${selected ? ' log-selected' : ''}${fresh ? ' log-row-new' : ''} ${logBand(l.severityNumber)}`}
       style={{ transform: `translateY(${top}px)`, height: ROW }}
       onClick={() => onSelect(l, rank)}
       role="row"
@@ -259,33 +256,7 @@ function LogRowView({
       aria-selected={selected}
       data-log-id={l.id}
     >
-      <span className="mono log-time" title={`${formatAbsolute(l.time)} (${formatRelative(l.time)})`}>
-        {formatClock(l.time)}
-      </span>
-      <span>
-        <SeverityBadge number={l.severityNumber} text={l.severityText} />
-      </span>
-      <span className="log-svc" title={l.service}>
-        <span className="svc-dot" style={{ background: serviceColor(l.service) }} />
-        {l.service}
-      </span>
-      <span className="log-body mono" title={l.body.length > 120 ? l.body.slice(0, 2000) : undefined}>
-        <Highlight text={l.body} matcher={matcher} />
-      </span>
-      <span className="log-trace mono">
-        {l.traceId ? (
-          <Link
-            to={`/traces/${l.traceId}${l.spanId ? `?span=${l.spanId}` : ''}`}
-            onClick={(e) => e.stopPropagation()}
-            className="link"
-            title={`Open trace ${l.traceId}${l.spanId ? ` at span ${l.spanId}` : ''}`}
-          >
-            {shortId(l.traceId, 8)}
-          </Link>
-        ) : (
-          <span className="muted">—</span>
-        )}
-      </span>
+      <LogCells log={l} matcher={matcher} />
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { call } from '../../api/client';
 import { useAttributeKeys, useAttributeValues, useServices, type LogFilter } from '../../api/hooks';
 import { useLive } from '../../api/live';
 import { useShortcuts } from '../../app/shortcuts';
-import { useUpdateParams } from '../../app/url-state';
+import { useSetParam, useUpdateParams } from '../../app/url-state';
 import { isRelative, rangeLabel, useTimeRange } from '../../app/time-range';
 import { SEVERITY_MINIMUMS } from '../../ui/colors';
 import { Combobox } from '../../ui/Combobox';
@@ -55,17 +55,7 @@ export function LogsPage() {
   const histogram = ctl.histogram;
   const list = useRef<LogListHandle | null>(null);
 
-  const set = useCallback(
-    (key: string, value: string | null, replace = false) =>
-      update(
-        (p) => {
-          if (value) p.set(key, value);
-          else p.delete(key);
-        },
-        { replace },
-      ),
-    [update],
-  );
+  const set = useSetParam();
 
   const [draftQ, setDraftQ] = useState(q);
   useEffect(() => setDraftQ(q), [q]);

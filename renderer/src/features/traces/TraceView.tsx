@@ -7,7 +7,7 @@ import { expandCompactTrace, traceToOtlpJson } from '../../../../common/otlp-exp
 import type { CompactTrace } from '../../../../common/api/schemas';
 import { useTraceLogs } from '../../api/hooks';
 import { useShortcuts } from '../../app/shortcuts';
-import { useUpdateParams } from '../../app/url-state';
+import { useSetParam, useUpdateParams } from '../../app/url-state';
 import { ServiceChip } from '../../ui/Chip';
 import { registerServiceColors } from '../../ui/colors';
 import { formatAbsolute, formatDuration, formatRelative } from '../../ui/format';
@@ -128,14 +128,7 @@ function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; t
   const spanLogCount = cursor && logs.data ? logs.data.filter((l) => l.spanId === cursor.span.spanId).length : null;
 
   const update = useCallback((fn: (p: URLSearchParams) => void, replace = true) => updateParams(fn, { replace }), [updateParams]);
-  const setParam = useCallback(
-    (key: string, value: string | null, replace = true) =>
-      update((p) => {
-        if (value) p.set(key, value);
-        else p.delete(key);
-      }, replace),
-    [update],
-  );
+  const setParam = useSetParam(true);
 
   /** Moves the cursor to a span, expanding collapsed ancestors so it is on screen. */
   const goTo = useCallback(
