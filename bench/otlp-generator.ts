@@ -1,6 +1,7 @@
 // Builds realistic OTLP/protobuf export requests quickly (a tiny encoder, not the SDK, so
 // generating millions of spans does not dominate a benchmark run): services with HTTP
 // server spans, database client spans and outgoing calls, ~8 attributes each.
+import { mulberry32 } from '../common/random';
 
 class Writer {
   buf = Buffer.allocUnsafe(1 << 20);
@@ -90,18 +91,6 @@ export interface GeneratorOptions {
   startMs: number;
   spreadMs: number;
   seed?: number;
-}
-
-/** A deterministic PRNG so runs are comparable. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ROUTES = ['/api/cart', '/api/checkout', '/api/products/:id', '/api/users/:id', '/api/search', '/healthz'];

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, openUi, screenshotBothThemes, test, type Loupe } from './fixtures';
 import { KNOWN_TRACE_ID } from './seed';
+import { mulberry32 as rng } from '../common/random';
 
 type Attr = { key: string; value: { stringValue: string } | { intValue: string } };
 const str = (key: string, v: string): Attr => ({ key, value: { stringValue: v } });
@@ -13,16 +14,6 @@ async function post(loupe: Loupe, path: '/v1/traces' | '/v1/logs', body: unknown
   expect(res.ok, `${path} answered ${res.status}`).toBe(true);
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface GenSpan {
   id: string;

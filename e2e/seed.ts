@@ -1,6 +1,7 @@
 // Deterministic telemetry for the end-to-end tests: a small shop of services sending traces
 // (HTTP, RPC, database and messaging spans, errors, events, an orphan) and logs correlated with
 // them, as OTLP/JSON over OTLP/HTTP — the same path an SDK exporter takes.
+import { mulberry32 as rng } from '../common/random';
 
 type AnyValue = { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean };
 type KV = { key: string; value: AnyValue };
@@ -17,17 +18,6 @@ function kv(attrs: Record<string, string | number | boolean>): KV[] {
             ? { intValue: String(v) }
             : { doubleValue: v },
   }));
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;

@@ -4,8 +4,8 @@
 // and versions, each with rate/errors/duration.
 import type { EdgeSignals, GoldenSignals } from '../../common/api/schemas';
 import * as H from '../../common/latency-histogram';
-import { type RedAcc, addRollup, newRed, redOf } from './red';
-import { type ConnectionType, healthOf, nodeTypeOf } from '../../common/service-map';
+import { type RedAcc, addRollup, healthOfRed, newRed, redOf } from './red';
+import { type ConnectionType, nodeTypeOf } from '../../common/service-map';
 import { type ReadStore, msToNs, serviceIds, windowOf } from './read-store';
 import { QueryError } from './traces';
 
@@ -188,7 +188,7 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       from,
       to,
       stepMs: stepMinutes * 60_000,
-      totals: { ...redOf(total, seconds), health: healthOf(total.calls ? total.errors / total.calls : 0, total.calls) },
+      totals: { ...redOf(total, seconds), health: healthOfRed(total) },
       series: series.points(),
       saturation: saturation(store, ids, from, to, m0, stepMinutes, buckets),
       operations: [...ops]
@@ -286,7 +286,7 @@ function peerSignals(store: ReadStore, input: { name: string; from?: number; to?
       from,
       to,
       stepMs: stepMinutes * 60_000,
-      totals: { ...redOf(total, seconds), health: healthOf(total.calls ? total.errors / total.calls : 0, total.calls) },
+      totals: { ...redOf(total, seconds), health: healthOfRed(total) },
       series: series.points(),
       saturation: [],
       operations: [],

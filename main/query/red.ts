@@ -1,6 +1,7 @@
 // Rate, errors and duration accumulated from rollup rows (RED), shared by the map, the golden
 // signals and the lists built on them.
 import * as H from '../../common/latency-histogram';
+import { healthOf } from '../../common/service-map';
 
 export interface RedAcc {
   calls: number;
@@ -29,3 +30,6 @@ export function redOf(a: RedAcc, seconds: number) {
     p99Ms: a.hist.quantileMs(0.99),
   };
 }
+
+/** Health from the accumulated calls and errors (thresholds in common/service-map). */
+export const healthOfRed = (a: Pick<RedAcc, 'calls' | 'errors'>) => healthOf(a.calls ? a.errors / a.calls : 0, a.calls);

@@ -1,7 +1,7 @@
 // The service map for a window, from the service and edge rollups only (never spans).
 import type { MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
-import { type RedAcc, addRollup, newRed, redOf } from './red';
-import { type ConnectionType, healthOf, nodeName, nodeSystem, nodeTypeOf } from '../../common/service-map';
+import { type RedAcc, addRollup, healthOfRed, newRed, redOf } from './red';
+import { type ConnectionType, nodeName, nodeSystem, nodeTypeOf } from '../../common/service-map';
 import { type ReadStore, windowOf } from './read-store';
 import { RollupBlocks } from './rollup-blocks';
 import * as H from '../../common/latency-histogram';
@@ -115,7 +115,7 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
     };
     for (const [name, a] of services) {
       const n = ensure(name);
-      Object.assign(n, redOf(a, seconds), { health: healthOf(a.calls ? a.errors / a.calls : 0, a.calls), namespace: a.namespace });
+      Object.assign(n, redOf(a, seconds), { health: healthOfRed(a), namespace: a.namespace });
     }
     // Peers send no telemetry: what they served is what their callers saw.
     const incoming = new Map<string, RedAcc & { writers: Set<string>; callers: Set<string> }>();
@@ -139,7 +139,7 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
       // A datastore more than one service writes to couples them ("shared database").
       const writers = n.type === 'database' ? i.writers : i.callers;
       Object.assign(n, redOf(i, seconds), {
-        health: healthOf(i.calls ? i.errors / i.calls : 0, i.calls),
+        health: healthOfRed(i),
         writers: [...writers].sort(),
         shared: n.type === 'database' && i.writers.size > 1,
       });

@@ -2,17 +2,8 @@
 // services, shared backends, datastores, queues and third parties in tiers, calls mostly to the
 // next tier), for measuring layout and drawing at scale: open the map with `?synthetic=300`.
 import type { MapEdge, MapNode, ServiceMap } from './graph';
+import { mulberry32 as random } from '../../../../common/random';
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMESPACES = ['web', 'orders', 'payments', 'catalog', 'identity', 'logistics'];
 const WORDS = ['account', 'auth', 'basket', 'billing', 'cart', 'catalog', 'checkout', 'coupon', 'delivery', 'email', 'fraud', 'invoice', 'ledger', 'loyalty', 'media', 'order', 'pricing', 'profile', 'quote', 'rating', 'refund', 'search', 'session', 'shipping', 'stock', 'tax', 'tracking', 'wallet'];
