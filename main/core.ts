@@ -17,6 +17,7 @@ import { MAX_EVENT_TRACE_IDS } from './store/writer';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './store/retention';
 import { ReadStore } from './query/read-store';
 import { DemoController } from './demo-controller';
+import type { FaultName } from '../common/demo-faults';
 import { SloFile } from './slo/slo-file';
 import { SloEvaluator } from './slo/slo-evaluator';
 import { CatalogHost } from './catalog-host';
@@ -34,6 +35,10 @@ export interface CoreOptions {
   catalog?: string[];
   token?: string;
   demo?: boolean;
+  /** Faults to start with the demo (`--fault`). */
+  demoFaults?: FaultName[];
+  /** The demo's bundled service script, when not dist/demo-service.js (tests). */
+  demoServiceScript?: string;
   selfTelemetry?: boolean;
   retention?: Partial<RetentionPolicy>;
   /** Ingest queue bounds (backpressure past them). */
@@ -102,7 +107,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     const store = new ReadStore(opts.dataDir, log);
     closers.push(() => store.close());
     const startedAt = Date.now();
-    const demo = new DemoController(otlpHttpUrl, log);
+    const demo = new DemoController(otlpHttpUrl, log, undefined, opts.demoServiceScript);
     closers.unshift(async () => void (await demo.stop()));
 
     let apiServer: ApiServer | null = null;
@@ -202,7 +207,9 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     writeFileSync(infoFile, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
     closers.push(() => rmSync(infoFile, { force: true }));
 
-    if (opts.demo) await demo.start();
+    // Fault events reach open UIs at once (charts mark them, the Faults panel updates).
+    demo.onFaultEvent((e) => server.broadcast('demoFault', e));
+    if (opts.demo) await demo.start(opts.demoFaults);
 
     let closed = false;
     return {

@@ -8,6 +8,8 @@ import {
   CatalogSources,
   CompactTrace,
   AttributeValuesQuery,
+  DemoFaultChange,
+  DemoFaults,
   DemoStatus,
   EdgeSignals,
   EdgeSignalsQuery,
@@ -172,7 +174,21 @@ export const api = {
     path: '/api/demo/stop',
     input: z.object({}),
     output: DemoStatus,
-    summary: 'Stops the demo system.',
+    summary: 'Stops the demo system (and every fault that is on).',
+  }),
+  demoFaults: endpoint({
+    method: 'GET',
+    path: '/api/demo/faults',
+    input: z.object({}),
+    output: DemoFaults,
+    summary: "The demo's faults: what each does, which are on and since when, and every start and stop as events (newest first).",
+  }),
+  demoFaultSet: endpoint({
+    method: 'POST',
+    path: '/api/demo/faults',
+    input: DemoFaultChange,
+    output: DemoFaults,
+    summary: 'Starts or stops one demo fault. 400 for an unknown fault (listing the known ones); 409 when the demo is not running.',
   }),
   serviceMap: endpoint({
     method: 'GET',
@@ -248,7 +264,8 @@ export type ParsedInputOf<K extends EndpointName> = z.output<Api[K]['input']>;
 export type OutputOf<K extends EndpointName> = z.output<Api[K]['output']>;
 
 /** Server-Sent Events stream of live updates: `ingest` events carry an IngestEvent, `alert`
- * events an SloAlertEvent (an SLO alert started firing). */
+ * events an SloAlertEvent (an SLO alert started firing), `demoFault` events a DemoFaultEvent
+ * (a demo fault started or stopped). */
 export const EVENTS_PATH = '/api/events';
 
 /** Fills `:params` of a path from an input object; returns the path and the rest. */

@@ -75,6 +75,8 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     demo: () => d.demo.status(),
     demoStart: () => d.demo.start(),
     demoStop: () => d.demo.stop(),
+    demoFaults: () => d.demo.faults(),
+    demoFaultSet: (input) => d.demo.setFault(input.fault, input.active),
     importFile: (input, ctx): Promise<ImportResult> => importUpload(d.pipeline, input.filename, ctx.body ?? Buffer.alloc(0)),
     serviceMap: (input) => serviceMap(d.store, input),
     goldenSignals: (input) => goldenSignals(d.store, input),

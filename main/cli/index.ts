@@ -4,6 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, SERVER_INFO_FILE, VERSION, defaultDataDir } from '../config/paths';
+import { FAULT_NAMES, FAULTS, parseFaultList } from '../../common/demo-faults';
 
 const HELP = `Loupe ${VERSION} — OpenTelemetry on your laptop: service map, golden signals, traces, logs, catalog.
 
@@ -16,6 +17,7 @@ Usage:
       --host H                     address to bind (default 127.0.0.1; others expose Loupe to your network)
       --token T                    session token for the UI/API (default: random per start)
       --demo                       also run the built-in demo system
+      --fault NAME[,NAME]          with --demo: start these demo faults (see below)
       --open                       open the UI in the default browser
       --self-telemetry             export Loupe's own spans and metrics into itself as service "loupe"
       --max-size-mb N              store size cap (default 4096)
@@ -24,9 +26,14 @@ Usage:
                                    import OTLP JSON / JSON-lines, Jaeger JSON or Zipkin v2 JSON files
   loupe export --trace ID [--data-dir DIR] [--out FILE]
                                    write one trace as OTLP JSON (stdout by default)
-  loupe demo [--target URL]        run the demo system against a running Loupe's OTLP/HTTP endpoint
+  loupe demo [--target URL] [--fault NAME[,NAME]]
+                                   run the demo system against a running Loupe's OTLP/HTTP endpoint,
+                                   optionally with faults on from the start
   loupe catalog validate PATH…     check Backstage catalog-info.yaml files; exits 1 on any invalid entity
-  loupe --version | --help`;
+  loupe --version | --help
+
+Demo faults (also switchable in the UI's Demo page and with POST /api/demo/faults):
+${FAULT_NAMES.map((n) => `  ${n.padEnd(20)} ${FAULTS[n].title}: ${FAULTS[n].target}`).join('\n')}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -59,7 +66,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function demoCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { target: { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { target: { type: 'string' }, 'data-dir': { type: 'string' }, fault: { type: 'string' } }, strict: true });
+  const faults = values.fault === undefined ? [] : parseFaultList(values.fault);
   let target = values.target;
   if (!target) {
     try {
@@ -72,8 +80,9 @@ async function demoCommand(argv: string[]): Promise<number> {
     }
   }
   const { startDemo } = await import('../demo/index');
-  const demo = await startDemo({ otlpEndpoint: target, log: (l) => console.log(l) });
+  const demo = await startDemo({ otlpEndpoint: target, log: (l) => console.log(l), faults });
   console.log(`loupe demo: ${demo.services.length} services sending OTLP to ${target}; Ctrl+C to stop`);
+  for (const name of faults) console.log(`loupe demo: fault ${name} on since ${new Date().toISOString()}: ${FAULTS[name].does}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -1,6 +1,7 @@
 // `loupe serve`: the core in headless mode, UI served to a browser.
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS, defaultDataDir } from '../config/paths';
+import { parseFaultList } from '../../common/demo-faults';
 import { startCore } from '../core';
 import { openInBrowser } from './open-browser';
 
@@ -30,6 +31,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       host: { type: 'string' },
       token: { type: 'string' },
       demo: { type: 'boolean' },
+      fault: { type: 'string' },
       open: { type: 'boolean' },
       'self-telemetry': { type: 'boolean' },
       'max-size-mb': { type: 'string' },
@@ -39,6 +41,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     },
   });
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  if (values.fault !== undefined && !values.demo) throw new Error('--fault needs --demo: faults are broken into the demo shop');
+  const demoFaults = values.fault === undefined ? [] : parseFaultList(values.fault);
   const maxSizeMb = positive(values['max-size-mb'], '--max-size-mb');
   const maxAgeHours = positive(values['max-age-hours'], '--max-age-hours');
   const core = await startCore({
@@ -49,6 +53,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     otlpGrpcPort: port(values['otlp-grpc-port'], '--otlp-grpc-port', DEFAULT_PORTS.otlpGrpc),
     token: values.token,
     demo: values.demo ?? false,
+    demoFaults,
     selfTelemetry: values['self-telemetry'] ?? false,
     catalog: values.catalog ?? [],
     ingestQueue: { maxPendingJobs: positive(values['ingest-queue-jobs'], '--ingest-queue-jobs') },

@@ -3,6 +3,7 @@
 // One partition per topic and one consumer group: enough for an "order placed" stream.
 //   POST /topics/:topic/messages            {key, headers, value} -> 201 {partition, offset}
 //   GET  /topics/:topic/messages?max&waitMs  -> 200 {messages, backlog}; waits for a message
+//   GET  /topics/:topic                      -> 200 {backlog} (what a lag exporter reads)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 export interface BrokerMessage {
@@ -53,6 +54,8 @@ export function createBroker(): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://broker.local');
+    const described = /^\/topics\/([\w.-]+)$/.exec(url.pathname);
+    if (described && req.method === 'GET') return send(res, 200, { backlog: topic(described[1]).backlog.length });
     const match = /^\/topics\/([\w.-]+)\/messages$/.exec(url.pathname);
     if (!match) return send(res, 404, { error: `no such resource: ${url.pathname}` });
     const t = topic(match[1]);

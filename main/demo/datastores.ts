@@ -1,8 +1,11 @@
 // The shop's datastores, simulated in-process: a PostgreSQL database "shopdb" that several
 // services share (the anti-pattern Loupe flags) and a Redis cache. Nothing real runs; each call
 // produces the CLIENT span and metrics a database client instrumentation would (database
-// semantic conventions), with latency that grows when the connection pool is exhausted.
+// semantic conventions), with latency that grows when the connection pool is exhausted. The
+// slow-database fault plays a runaway job: it holds all but one connection of every pool and
+// its locks make each statement wait.
 import { SpanKind, SpanStatusCode, type Attributes, type Histogram, type Meter, type Tracer } from '@opentelemetry/api';
+import type { ActiveFaults } from './active-faults';
 import { chance, work, type LatencyShape } from './simulation';
 
 export interface Statement {
@@ -27,18 +30,30 @@ export class DatabaseError extends Error {
 
 const SHOPDB = { name: 'shopdb', host: 'postgres.shop.internal', port: 5432 };
 const DEFAULT_QUERY_LATENCY: LatencyShape = { medianMs: 3, sigma: 0.5, tailChance: 0.01, tailFactor: 10 };
+/** How long a statement waits on the runaway job's locks while the slow-database fault is on. */
+const LOCK_WAIT: LatencyShape = { medianMs: 80, sigma: 0.4, tailChance: 0.02, tailFactor: 4 };
 
 export class ShopDatabase {
+  /** Connections in use by this service's requests. */
   private used = 0;
+  /** Connections held by the runaway job (slow-database fault). */
+  private held = 0;
+  private locksHeld = false;
   private readonly waiting: Array<() => void> = [];
   private readonly duration: Histogram;
 
   constructor(
     private readonly tracer: Tracer,
     meter: Meter,
-    private readonly poolSize = 8,
+    private readonly poolSize: number,
+    faults: ActiveFaults,
   ) {
     this.duration = operationDurationHistogram(meter);
+    faults.watch((active) => {
+      this.locksHeld = active.has('slow-database');
+      this.held = this.locksHeld ? poolSize - 1 : 0;
+      this.handOver();
+    });
     const pool = { 'db.client.connection.pool.name': `${SHOPDB.host}:${SHOPDB.port}/${SHOPDB.name}` };
     meter
       .createObservableUpDownCounter('db.client.connection.count', {
@@ -46,8 +61,9 @@ export class ShopDatabase {
         description: 'Connections in the pool, by state',
       })
       .addCallback((result) => {
-        result.observe(this.used, { ...pool, 'db.client.connection.state': 'used' });
-        result.observe(this.poolSize - this.used, { ...pool, 'db.client.connection.state': 'idle' });
+        const used = Math.min(this.poolSize, this.used + this.held);
+        result.observe(used, { ...pool, 'db.client.connection.state': 'used' });
+        result.observe(this.poolSize - used, { ...pool, 'db.client.connection.state': 'idle' });
       });
     meter
       .createObservableUpDownCounter('db.client.connection.pending_requests', {
@@ -74,6 +90,7 @@ export class ShopDatabase {
       try {
         await this.acquire();
         try {
+          if (this.locksHeld) await work(LOCK_WAIT);
           await work(statement.latency ?? DEFAULT_QUERY_LATENCY);
           const failure = statement.failure;
           if (failure && chance(failure.chance)) throw new DatabaseError(failure.sqlState, failure.message);
@@ -97,7 +114,7 @@ export class ShopDatabase {
   }
 
   private async acquire(): Promise<void> {
-    if (this.used < this.poolSize) {
+    if (this.waiting.length === 0 && this.used + this.held < this.poolSize) {
       this.used++;
       return;
     }
@@ -105,10 +122,16 @@ export class ShopDatabase {
   }
 
   private release(): void {
-    const next = this.waiting.shift();
-    // The connection passes straight to the next waiter, so `used` stays the same.
-    if (next) next();
-    else this.used--;
+    this.used--;
+    this.handOver();
+  }
+
+  /** Gives free connections to waiting requests, oldest first. */
+  private handOver(): void {
+    while (this.waiting.length > 0 && this.used + this.held < this.poolSize) {
+      this.used++;
+      this.waiting.shift()!();
+    }
   }
 }
 

@@ -1,12 +1,15 @@
 // The built-in demo: a small web shop of real processes on loopback, each instrumented with the
 // OpenTelemetry JS SDK and exporting OTLP to Loupe, with simulated shoppers driving it. Used by
 // `loupe serve --demo` and `loupe demo --target URL`. topology.ts lists the processes;
-// service.ts is what each one runs.
+// service.ts is what each one runs. Faults (common/demo-faults.ts) are switched here: those that
+// change how a process behaves are sent to every process, which acts on the ones aimed at it;
+// killing an instance and rolling out a bad version are done to the processes themselves.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { DEMO_PROCESSES, type ChildMessage, type DemoProcessSpec, type Directory, type ParentMessage } from './topology';
+import type { FaultName } from '../../common/demo-faults';
+import { BAD_RELEASE, DEMO_PROCESSES, KILLED_BY_FAULT, type ChildMessage, type DemoProcessSpec, type Directory, type ParentMessage } from './topology';
 
 export interface DemoOptions {
   /** Loupe's OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318 (the /v1/<signal> paths are added). */
@@ -17,6 +20,8 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** The bundled service script; by default dist/demo-service.js next to the running bundle. */
   serviceScript?: string;
+  /** Faults switched on once the shop runs. */
+  faults?: readonly FaultName[];
 }
 
 export interface DemoProcessInfo {
@@ -30,7 +35,13 @@ export interface DemoProcessInfo {
 export interface RunningDemo {
   /** `service.name`s that export telemetry. */
   services: string[];
-  processes: DemoProcessInfo[];
+  /** The processes running now (a killed instance is missing; a restarted one has a new pid). */
+  readonly processes: DemoProcessInfo[];
+  /** Faults that are on. */
+  faults(): FaultName[];
+  /** Switches a fault on or off; resolves once the shop behaves accordingly (a killed instance
+   * is gone, a restarted one serves again). Changes are applied one at a time, in order. */
+  setFault(name: FaultName, on: boolean): Promise<void>;
   /** Ends every demo process (shoppers first, so no request is cut off) after they flush. */
   stop(): Promise<void>;
 }
@@ -47,19 +58,20 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   const script = opts.serviceScript ?? locateServiceScript();
   if (!existsSync(script)) throw new Error(`the demo service script ${script} does not exist`);
 
-  const children = DEMO_PROCESSES.map((spec) => new DemoChild(spec, script, ['--otlp', endpoint, '--rps', String(rps)], log));
+  const childArgs = ['--otlp', endpoint, '--rps', String(rps)];
+  const children = DEMO_PROCESSES.map((spec) => new DemoChild(spec, script, childArgs, log));
   // Last resort if the embedding process exits without stop(): the children also leave on
   // their own when the IPC channel closes.
   const killAll = () => children.forEach((c) => c.kill());
   process.on('exit', killAll);
+  const directory: Directory = {};
   try {
     await within(
       Promise.all(children.map((c) => c.listening)),
       () => `demo services not listening after ${START_TIMEOUT_MS / 1000} s: ${pending(children, (c) => c.port === undefined)}`,
     );
-    const directory: Directory = {};
     for (const c of children) (directory[c.spec.service] ??= []).push({ url: c.url, version: c.spec.version, weight: c.spec.weight });
-    for (const c of children) c.send({ type: 'start', directory });
+    for (const c of children) c.send({ type: 'start', directory, faults: [] });
     await within(
       Promise.all(children.map((c) => c.ready)),
       () => `demo services not ready after ${START_TIMEOUT_MS / 1000} s: ${pending(children, (c) => !c.isReady)}`,
@@ -72,17 +84,69 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
 
   const services = [...new Set(DEMO_PROCESSES.filter((p) => p.instrumented).map((p) => p.service))];
   log(`demo shop running: ${services.join(', ')} (${rps} requests/s), exporting to ${endpoint}`);
+  const active = new Set<FaultName>();
   let stopped: Promise<void> | undefined;
-  return {
+  let changes: Promise<void> = Promise.resolve();
+
+  /** Starts a process again on the port it had, so its callers find it where they left it. */
+  async function restart(id: string, extraArgs: string[]): Promise<void> {
+    const index = children.findIndex((c) => c.spec.id === id);
+    const old = children[index];
+    await old.stop();
+    const next = new DemoChild(old.spec, script, [...childArgs, '--port', String(old.port), ...extraArgs], log);
+    children[index] = next;
+    await within(next.listening, () => `${id} not listening again after ${START_TIMEOUT_MS / 1000} s`);
+    next.send({ type: 'start', directory, faults: [...active] });
+    await within(next.ready, () => `${id} not ready again after ${START_TIMEOUT_MS / 1000} s`);
+  }
+
+  async function apply(name: FaultName, on: boolean): Promise<void> {
+    if (stopped) throw new Error('the demo is stopping');
+    if (active.has(name) === on) return;
+    if (on) active.add(name);
+    else active.delete(name);
+    for (const c of children) c.send({ type: 'faults', faults: [...active] });
+    if (name === 'kill-instance') {
+      const victim = children.find((c) => c.spec.id === KILLED_BY_FAULT)!;
+      if (on) {
+        log(`${victim.spec.id}: killed (fault kill-instance)`);
+        await victim.killAndWait();
+      } else {
+        await restart(victim.spec.id, []);
+        log(`${victim.spec.id}: back (fault kill-instance off)`);
+      }
+    } else if (name === 'bad-version') {
+      await restart(BAD_RELEASE.process, on ? ['--version', BAD_RELEASE.version] : []);
+      log(`${BAD_RELEASE.process}: ${on ? `rolled out ${BAD_RELEASE.version}` : 'rolled back'} (fault bad-version)`);
+    }
+  }
+
+  const running: RunningDemo = {
     services,
-    processes: children.map((c) => ({ id: c.spec.id, service: c.spec.service, version: c.spec.version, pid: c.pid, url: c.url })),
+    get processes() {
+      return children.filter((c) => c.alive).map((c) => ({ id: c.spec.id, service: c.spec.service, version: c.version, pid: c.pid, url: c.url }));
+    },
+    faults: () => [...active],
+    setFault(name, on) {
+      const change = changes.then(() => apply(name, on));
+      changes = change.catch(() => {});
+      return change;
+    },
     stop: () =>
       (stopped ??= (async () => {
+        await changes;
         await stopAll(children);
         process.off('exit', killAll);
         log('demo shop stopped');
       })()),
   };
+  try {
+    for (const name of opts.faults ?? []) await running.setFault(name, true);
+  } catch (err) {
+    await running.stop();
+    throw err;
+  }
+  return running;
 }
 
 /** The shoppers live in the frontend: stopping it first drains their requests, so the other
@@ -96,6 +160,7 @@ async function stopAll(children: DemoChild[]): Promise<void> {
 class DemoChild {
   private readonly child: ChildProcess;
   port: number | undefined;
+  readonly version: string;
   isReady = false;
   private exitedAlready = false;
   private stopping = false;
@@ -110,6 +175,8 @@ class DemoChild {
     args: string[],
     log: (line: string) => void,
   ) {
+    const versionArg = args.indexOf('--version');
+    this.version = versionArg >= 0 ? args[versionArg + 1] : spec.version;
     this.child = fork(script, ['--process', spec.id, ...args], { execArgv: [], env: childEnv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
@@ -155,8 +222,19 @@ class DemoChild {
     if (this.child.connected) this.child.send(message);
   }
 
+  get alive(): boolean {
+    return !this.exitedAlready;
+  }
+
   kill(): void {
     if (!this.exitedAlready) this.child.kill('SIGKILL');
+  }
+
+  /** Kills without a chance to flush, as a crash or an OOM kill would, and waits for the exit. */
+  async killAndWait(): Promise<void> {
+    this.stopping = true;
+    this.kill();
+    await this.exited;
   }
 
   /** Asks for a graceful exit (the child flushes its telemetry); kills it if that takes too long. */

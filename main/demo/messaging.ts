@@ -63,6 +63,8 @@ export class TopicConsumer {
   /** Messages waiting in the topic at the last poll. */
   backlog = 0;
   private stopped = false;
+  /** Paused (the stop-consumer fault): no messages are taken, the backlog is still read. */
+  paused = false;
   private readonly polling = new AbortController();
   private loop: Promise<void> = Promise.resolve();
 
@@ -90,7 +92,17 @@ export class TopicConsumer {
 
   private async run(handle: MessageHandler): Promise<void> {
     const url = new URL(`/topics/${this.topic}/messages?max=10&waitMs=1000`, this.brokerUrl);
+    const depth = new URL(`/topics/${this.topic}`, this.brokerUrl);
     while (!this.stopped) {
+      if (this.paused) {
+        try {
+          this.backlog = (JSON.parse(await brokerRequest(this.telemetry, 'GET', depth, undefined, this.polling.signal)) as { backlog: number }).backlog;
+        } catch {
+          // the broker is away; try again on the next round
+        }
+        if (!this.stopped) await sleep(1000);
+        continue;
+      }
       let batch: { messages: BrokerMessage[]; backlog: number };
       try {
         batch = JSON.parse(await brokerRequest(this.telemetry, 'GET', url, undefined, this.polling.signal));

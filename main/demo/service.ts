@@ -1,11 +1,16 @@
 // One process of the demo shop (bundled as dist/demo-service.js and started by index.ts):
 //   node demo-service.js --process <id from topology.ts> --otlp <endpoint> [--rps <n>]
-// It listens on a free loopback port, reports the port to the parent over IPC, receives every
-// other service's address, then serves (and, for the frontend, drives the shoppers) until the
-// parent says stop or goes away. Telemetry is flushed before exiting.
+//                        [--port <n>] [--version <v>]
+// It listens on a free loopback port (or the one it is given when restarted in place), reports
+// the port to the parent over IPC, receives every other service's address and the faults that
+// are on, then serves (and, for the frontend, drives the shoppers) until the parent says stop or
+// goes away. `--version` deploys another version of the process's service. Telemetry is flushed
+// before exiting.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { FAULTS } from '../../common/demo-faults';
+import { ActiveFaults } from './active-faults';
 import { createBroker } from './broker';
 import { createServiceServer, ServiceClient } from './http-service';
 import { startTelemetry } from './telemetry';
@@ -45,15 +50,21 @@ function send(message: ChildMessage): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { process: { type: 'string' }, otlp: { type: 'string' }, rps: { type: 'string' } } });
-  const spec = demoProcess(values.process ?? '');
-  if (!spec) fail(`unknown or missing --process "${values.process ?? ''}"`);
+  const { values } = parseArgs({
+    options: { process: { type: 'string' }, otlp: { type: 'string' }, rps: { type: 'string' }, port: { type: 'string' }, version: { type: 'string' } },
+  });
+  const found = demoProcess(values.process ?? '');
+  if (!found) fail(`unknown or missing --process "${values.process ?? ''}"`);
+  const spec: DemoProcessSpec = values.version ? { ...found, version: values.version } : found;
+  const port = Number(values.port ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got "${values.port}"`);
   if (!process.send) fail('must be started by the demo (it needs an IPC channel to its parent)');
   if (spec.role !== 'broker' && !values.otlp) fail('--otlp <endpoint> is required');
 
   let directory: Directory = {};
+  const faults = new ActiveFaults();
   const { server, role, flush } =
-    spec.role === 'broker' ? startBroker() : startService(spec, SERVICES[spec.role], values.otlp!, Number(values.rps ?? 15), () => directory);
+    spec.role === 'broker' ? startBroker() : startService(spec, SERVICES[spec.role], values.otlp!, Number(values.rps ?? 15), () => directory, faults);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -68,9 +79,11 @@ async function main(): Promise<void> {
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'start') {
       directory = message.directory;
+      faults.set(message.faults);
       role?.start?.();
       send({ type: 'ready' });
-    } else if (message.type === 'stop') void stop();
+    } else if (message.type === 'faults') faults.set(message.faults);
+    else if (message.type === 'stop') void stop();
   });
   // When the parent dies, even by SIGKILL, the IPC channel closes. The parent-pid check backs
   // that up: a child whose parent died is re-parented and sees a different ppid.
@@ -82,7 +95,7 @@ async function main(): Promise<void> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
   send({ type: 'listening', port: (server.address() as AddressInfo).port });
 }
@@ -93,9 +106,11 @@ function startService(
   otlpEndpoint: string,
   rps: number,
   directory: () => Directory,
+  faults: ActiveFaults,
 ): { server: Server; role: ServiceRole; flush: () => Promise<void> } {
   // Telemetry first: the HTTP instrumentation must patch node:http before any server exists.
   const telemetry = startTelemetry(spec, otlpEndpoint);
+  if (FAULTS['silent-service'].target === spec.service) faults.watch((active) => telemetry.setSilent(active.has('silent-service')));
   const clients = new Map<string, ServiceClient>();
   const endpoints = (service: string) => {
     const found = directory()[service];
@@ -105,6 +120,7 @@ function startService(
   const ctx: ServiceContext = {
     spec,
     telemetry,
+    faults,
     rps,
     peer(service) {
       let client = clients.get(service);

@@ -14,6 +14,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { logs, SeverityNumber, type Logger } from '@opentelemetry/api-logs';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -30,6 +31,11 @@ import { ENVIRONMENT, SERVICE_NAMESPACE, type DemoProcessSpec } from './topology
 
 export type HttpModule = typeof import('node:http');
 
+/** The part of the OTLP span, log and metric exporters that the silent gate wraps. */
+interface Exporter {
+  export(items: any, done: (result: ExportResult) => void): void;
+}
+
 export interface ServiceTelemetry {
   tracer: Tracer;
   meter: Meter;
@@ -37,6 +43,9 @@ export interface ServiceTelemetry {
   /** `node:http` as patched by the HTTP instrumentation: every request made or served through
    * it gets genuine client and server spans with W3C trace-context propagation. */
   http: HttpModule;
+  /** While silent, every export is dropped (and reported as done, as a broken collector sidecar
+   * that accepts and loses data would): the service keeps working, Loupe hears nothing. */
+  setSilent(silent: boolean): void;
   /** Flushes what is buffered and stops exporting; resolves within `timeoutMs` regardless. */
   shutdown(timeoutMs: number): Promise<void>;
 }
@@ -48,6 +57,12 @@ const EXPORT_TIMEOUT_MS = 5000;
 export function startTelemetry(spec: DemoProcessSpec, otlpEndpoint: string): ServiceTelemetry {
   diag.setLogger(new OncePerMessageDiagLogger(), DiagLogLevel.ERROR);
   const base = otlpEndpoint.replace(/\/+$/, '');
+  let silent = false;
+  const gated = <E extends Exporter>(exporter: E): E => {
+    const send = exporter.export.bind(exporter);
+    exporter.export = (items, done) => (silent ? done({ code: ExportResultCode.SUCCESS }) : send(items, done));
+    return exporter;
+  };
   const resource = defaultResource().merge(
     resourceFromAttributes({
       'service.name': spec.service,
@@ -65,7 +80,7 @@ export function startTelemetry(spec: DemoProcessSpec, otlpEndpoint: string): Ser
   const tracerProvider = new NodeTracerProvider({
     resource,
     spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces`, timeoutMillis: EXPORT_TIMEOUT_MS }), {
+      new BatchSpanProcessor(gated(new OTLPTraceExporter({ url: `${base}/v1/traces`, timeoutMillis: EXPORT_TIMEOUT_MS })), {
         scheduledDelayMillis: BATCH_DELAY_MS,
       }),
     ],
@@ -77,7 +92,7 @@ export function startTelemetry(spec: DemoProcessSpec, otlpEndpoint: string): Ser
     resource,
     processors: [
       new BatchLogRecordProcessor({
-        exporter: new OTLPLogExporter({ url: `${base}/v1/logs`, timeoutMillis: EXPORT_TIMEOUT_MS }),
+        exporter: gated(new OTLPLogExporter({ url: `${base}/v1/logs`, timeoutMillis: EXPORT_TIMEOUT_MS })),
         scheduledDelayMillis: BATCH_DELAY_MS,
       }),
     ],
@@ -88,7 +103,7 @@ export function startTelemetry(spec: DemoProcessSpec, otlpEndpoint: string): Ser
     resource,
     readers: [
       new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics`, timeoutMillis: EXPORT_TIMEOUT_MS }),
+        exporter: gated(new OTLPMetricExporter({ url: `${base}/v1/metrics`, timeoutMillis: EXPORT_TIMEOUT_MS })),
         exportIntervalMillis: METRIC_INTERVAL_MS,
         exportTimeoutMillis: METRIC_INTERVAL_MS - 500,
       }),
@@ -114,6 +129,9 @@ export function startTelemetry(spec: DemoProcessSpec, otlpEndpoint: string): Ser
     meter,
     log: new ServiceLog(loggerProvider.getLogger('shop.demo', spec.version)),
     http,
+    setSilent(on) {
+      silent = on;
+    },
     async shutdown(timeoutMs) {
       const flushed = Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown(), meterProvider.shutdown()]);
       await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);

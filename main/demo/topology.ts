@@ -1,5 +1,6 @@
 // The demo shop: which processes run, what each one plays, and how the parent and the children
 // talk while starting and stopping. Shared by the parent (index.ts) and every child (service.ts).
+import type { FaultName } from '../../common/demo-faults';
 
 export type Role =
   | 'frontend'
@@ -66,5 +67,16 @@ export type Directory = Record<string, Endpoint[]>;
 export type ChildMessage = { type: 'listening'; port: number } | { type: 'ready' };
 
 /** Parent to child: `start` carries the directory (ports are only known once every child
- * listens on a free port); `stop` asks for a graceful exit that flushes telemetry. */
-export type ParentMessage = { type: 'start'; directory: Directory } | { type: 'stop' };
+ * listens on a free port) and the faults already on; `faults` the whole set of faults on,
+ * whenever it changes; `stop` asks for a graceful exit that flushes telemetry. */
+export type ParentMessage =
+  | { type: 'start'; directory: Directory; faults: FaultName[] }
+  | { type: 'faults'; faults: FaultName[] }
+  | { type: 'stop' };
+
+/** The process the kill-instance fault kills (one of payment's three). */
+export const KILLED_BY_FAULT = 'payment-b';
+
+/** The bad-version fault redeploys one checkout instance as this release (see services/checkout.ts
+ * for what is wrong with it). */
+export const BAD_RELEASE = { process: 'checkout-b', version: '2.8.0' } as const;

@@ -9,7 +9,7 @@ const CACHE_HIT_RATE = 0.7;
 
 export const cart: ServiceFactory = (ctx) => {
   const { tracer, meter, log } = ctx.telemetry;
-  const db = new ShopDatabase(tracer, meter, 8);
+  const db = new ShopDatabase(tracer, meter, 8, ctx.faults);
   const cache = new ShopCache(tracer, meter);
   const carts = new Map<string, Map<string, number>>();
   const cartSize = meter.createHistogram('shop.cart.size', {

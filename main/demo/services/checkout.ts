@@ -5,7 +5,8 @@ import { CURRENCY } from '../catalog';
 import { HttpError, type RetryPolicy } from '../http-service';
 import { TopicProducer } from '../messaging';
 import { ShopDatabase } from '../datastores';
-import { pick, randomId, work } from '../simulation';
+import { chance, pick, randomId, work } from '../simulation';
+import { BAD_RELEASE } from '../topology';
 import { dependencyFailure, internalSpan, requireUser, type ServiceFactory } from './context';
 
 /** Payment is called with a client timeout per attempt and retried on a timeout, a refused
@@ -22,10 +23,25 @@ const CARDS = [
 
 export const checkout: ServiceFactory = (ctx) => {
   const { tracer, meter, log } = ctx.telemetry;
-  const db = new ShopDatabase(tracer, meter, 6);
+  const db = new ShopDatabase(tracer, meter, 6, ctx.faults);
   let orders: TopicProducer | undefined;
   const ordersPlaced = meter.createCounter('shop.orders.placed', { unit: '{order}', description: 'Orders placed and paid for' });
   const checkouts = meter.createCounter('shop.checkouts', { unit: '{checkout}', description: 'Checkout attempts by outcome' });
+
+  // The bad release (the bad-version fault rolls it out to one instance) reprices every line
+  // from the database, one query per line, and its new discount lookup trips over lines that
+  // have no promotion: about a third of the orders fail with a TypeError.
+  const badRelease = ctx.spec.version === BAD_RELEASE.version;
+  async function priceLineByLine(items: Array<{ sku: string; quantity: number; priceCents: number }>): Promise<number> {
+    let total = 0;
+    for (const item of items) {
+      await db.query({ operation: 'SELECT', table: 'prices', text: 'SELECT price_cents, promotion_id FROM prices WHERE sku = $1', latency: { medianMs: 25, sigma: 0.5 } });
+      const promotions: Record<string, { percentOff: number }> = {};
+      const promotion = chance(0.25) ? undefined : (promotions[item.sku] ?? { percentOff: 0 });
+      total += Math.round(item.quantity * item.priceCents * (1 - promotion!.percentOff / 100));
+    }
+    return total;
+  }
 
   return {
     start() {
@@ -50,6 +66,7 @@ export const checkout: ServiceFactory = (ctx) => {
             ctx,
             'price order',
             async () => {
+              if (badRelease) return priceLineByLine(items);
               await work({ medianMs: 2, sigma: 0.3 });
               return items.reduce((sum, i) => sum + i.quantity * i.priceCents, 0);
             },

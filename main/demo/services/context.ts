@@ -2,12 +2,15 @@
 // background work (the shoppers, a consumer) that starts once the whole shop is listening.
 import { SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import { DependencyUnavailable, HttpError, type CallResult, type Reply, type Route, type ServiceClient } from '../http-service';
+import type { ActiveFaults } from '../active-faults';
 import type { ServiceTelemetry } from '../telemetry';
 import type { DemoProcessSpec } from '../topology';
 
 export interface ServiceContext {
   spec: DemoProcessSpec;
   telemetry: ServiceTelemetry;
+  /** The faults switched on in the demo; each service acts on those aimed at it. */
+  faults: ActiveFaults;
   /** A client for another service, balanced across its versions. Known once the shop starts. */
   peer(service: string): ServiceClient;
   /** Base URL of a service's (first) endpoint. Known once the shop starts. */

@@ -10,7 +10,7 @@ const CARRIERS = ['dhl', 'ups', 'postnl'];
 
 export const fulfillment: ServiceFactory = (ctx) => {
   const { tracer, meter, log } = ctx.telemetry;
-  const db = new ShopDatabase(tracer, meter, 4);
+  const db = new ShopDatabase(tracer, meter, 4, ctx.faults);
   let consumer: TopicConsumer | undefined;
 
   return {
@@ -18,6 +18,9 @@ export const fulfillment: ServiceFactory = (ctx) => {
     routes: [{ method: 'GET', path: '/healthz', handle: async () => ({ status: 200, body: { ok: true } }) }],
     start() {
       consumer = new TopicConsumer(ctx.telemetry, ctx.endpoint('kafka'), 'orders', 'fulfillment');
+      // A stuck consumer says nothing about it; only the backlog it reads keeps growing.
+      const orders = consumer;
+      ctx.faults.watch((active) => (orders.paused = active.has('stop-consumer')));
       consumer.start(async (message) => {
         const { orderId } = message.value as { orderId: string };
         const attributes = { 'shop.order.id': orderId };

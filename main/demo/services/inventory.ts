@@ -12,7 +12,7 @@ const RESTOCK_AMOUNT = 150;
 
 export const inventory: ServiceFactory = (ctx) => {
   const { tracer, meter, log } = ctx.telemetry;
-  const db = new ShopDatabase(tracer, meter, 10);
+  const db = new ShopDatabase(tracer, meter, 10, ctx.faults);
   const stock = new Map(PRODUCTS.map((p) => [p.sku, p.sku === 'SKU-1007' ? 2 : 60 + p.popularity * 10]));
   let restocking: NodeJS.Timeout | undefined;
 

@@ -3,7 +3,7 @@
 // is what Loupe's version comparison and canary judgement should make obvious.
 import { CURRENCY } from '../catalog';
 import { HttpError } from '../http-service';
-import { chance, pickWeighted, randomId, work, type LatencyShape } from '../simulation';
+import { chance, pickWeighted, randomId, sleep, work, type LatencyShape } from '../simulation';
 import { internalSpan, type ServiceFactory } from './context';
 
 interface VersionBehaviour {
@@ -17,6 +17,10 @@ const BEHAVIOUR: Record<string, VersionBehaviour> = {
   '1.5.0': { authorize: { medianMs: 125, sigma: 0.4, tailChance: 0.03, tailFactor: 8 }, processorFailure: 0.06 },
 };
 
+/** How long a charge waits for the card processor when it stops answering (dependency-timeout
+ * fault) before payment gives up on it. */
+const PROCESSOR_TIMEOUT_MS = 5000;
+
 const DECLINE_RATE = 0.03;
 const DECLINE_REASONS = [
   ['insufficient_funds', 5],
@@ -26,7 +30,10 @@ const DECLINE_REASONS = [
 ] as const;
 
 class ProcessorUnavailable extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly status = 503,
+  ) {
     super(message);
     this.name = 'ProcessorUnavailable';
   }
@@ -59,6 +66,10 @@ export const payment: ServiceFactory = (ctx) => {
               ctx,
               'authorize card',
               async (span) => {
+                if (ctx.faults.has('dependency-timeout')) {
+                  await sleep(PROCESSOR_TIMEOUT_MS);
+                  throw new ProcessorUnavailable(`card processor did not answer within ${PROCESSOR_TIMEOUT_MS / 1000} s`, 504);
+                }
                 await work(behaviour.authorize);
                 if (chance(behaviour.processorFailure)) throw new ProcessorUnavailable('card processor answered 503 Service Unavailable');
                 if (chance(DECLINE_RATE)) {
@@ -73,7 +84,7 @@ export const payment: ServiceFactory = (ctx) => {
           } catch (err) {
             if (err instanceof ProcessorUnavailable) {
               log.error(`payment processor error for order ${orderId}: ${err.message}`, attributes, err);
-              throw new HttpError(503, err.message);
+              throw new HttpError(err.status, err.message);
             }
             throw err;
           }

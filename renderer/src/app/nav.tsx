@@ -25,6 +25,8 @@ export const NAV: NavEntry[] = [
   { path: '/logs', label: 'Logs', shortcut: 'g l', icon: icon('M3 4h12M3 7.5h12M3 11h8M3 14.5h10') },
   { path: '/slos', label: 'SLOs', shortcut: 'g o', icon: icon('M9 2.5a6.5 6.5 0 1 0 6.5 6.5M9 5.5a3.5 3.5 0 1 0 3.5 3.5M9 9l5-5M12 4h2v2') },
   { path: '/catalog', label: 'Catalog', shortcut: 'g c', icon: icon('M3 2.5h9.5a1 1 0 0 1 1 1v11H4a1 1 0 0 1-1-1zM3 12.5a1 1 0 0 1 1-1h9.5M6 5.5h5M6 8h3'), badge: CatalogNavBadge },
+  // A flask: where the demo shop is run and broken on purpose.
+  { path: '/demo', label: 'Demo', shortcut: 'g d', icon: icon('M7 2.5h4M7.5 2.5v4.5L3.2 14a1 1 0 0 0 .9 1.5h9.8a1 1 0 0 0 .9-1.5L10.5 7V2.5M5 11h8') },
   {
     path: '/settings',
     label: 'Settings',

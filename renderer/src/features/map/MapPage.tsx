@@ -8,6 +8,7 @@ import { useShortcuts } from '../../app/shortcuts';
 import { rangeLabel, useTimeRange } from '../../app/time-range';
 import { useUpdateParams } from '../../app/url-state';
 import { EmptyHint, ErrorBanner, SkeletonBlock, Spinner } from '../../ui/states';
+import { ActiveFaultsBanner } from '../demo/ActiveFaultsBanner';
 import { applyDrift, type DriftOverlay } from './drift';
 import { edgeId, filterGraph, namespacesOf, searchNodes, topologyKey, type MapView, type ServiceMap } from './graph';
 import type { LayoutInput } from './layout';
@@ -184,6 +185,7 @@ export function MapPage() {
         ) : null}
       </div>
 
+      <ActiveFaultsBanner />
       <div className="map-toolbar" role="toolbar" aria-label="Map view">
         <div className="map-search">
           <input

@@ -1,0 +1,278 @@
+// Each demo fault through the real thing: a Loupe core, the demo's real processes exporting OTLP
+// to it, the fault switched through the API. The signal a user would look for appears through
+// Loupe's API while the fault is on and goes away once it is off. Faults that act on different
+// services run side by side (two waves) so the file stays within a couple of minutes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAULT_NAMES } from '../../common/demo-faults';
+import { startHarness, type Harness } from '../testing/core-harness';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+/** Bound for a signal to show up or go away (telemetry is exported every 0.5–2 s). */
+const SIGNAL_WITHIN_MS = 45_000;
+
+let buildDir: string;
+let h: Harness;
+
+beforeAll(async () => {
+  buildDir = mkdtempSync(join(REPO, 'dist-faults-'));
+  await build({
+    absWorkingDir: REPO,
+    entryPoints: { 'demo-service': 'main/demo/service.ts' },
+    outdir: buildDir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  h = await startHarness({ demoServiceScript: join(buildDir, 'demo-service.js') });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+}, 60_000);
+
+const post = (path: string, body: unknown) => h.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function setFault(fault: string, active: boolean): Promise<number> {
+  const { status, body } = await post('/api/demo/faults', { fault, active });
+  expect(status, JSON.stringify(body)).toBe(200);
+  return Date.now();
+}
+
+/** A failed test must not leave its fault on for the next wave. */
+async function allFaultsOff(): Promise<void> {
+  for (const fault of FAULT_NAMES) await post('/api/demo/faults', { fault, active: false });
+}
+
+/** Polls `check` until it returns something other than undefined, within SIGNAL_WITHIN_MS. */
+async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + SIGNAL_WITHIN_MS;
+  let last: unknown;
+  for (;;) {
+    try {
+      const found = await check();
+      if (found !== undefined) return found;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${SIGNAL_WITHIN_MS / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+interface TraceSummary {
+  traceId: string;
+  errorCount: number;
+}
+
+async function traces(params: Record<string, string | number | string[]>): Promise<TraceSummary[]> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) for (const item of Array.isArray(v) ? v : [v]) q.append(k, String(item));
+  const { status, body } = await h.api(`/api/traces?${q}`);
+  if (status !== 200) throw new Error(`traces: ${status} ${JSON.stringify(body)}`);
+  return body as TraceSummary[];
+}
+
+interface Series {
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+  points: Array<{ time: number; value: number | null }>;
+}
+
+/** Series of a metric from one service with points since `since`. */
+async function series(name: string, service: string, since: number): Promise<Series[]> {
+  const { status, body } = await h.api(`/api/metrics/${encodeURIComponent(name)}/series?service=${service}&from=${since}&to=${Date.now() + 1000}`);
+  if (status !== 200) throw new Error(`series ${name}: ${status} ${JSON.stringify(body)}`);
+  return (body as Series[]).filter((s) => s.points.some((p) => p.time >= since));
+}
+
+const latest = (s: Series) => s.points.reduce((a, b) => (b.time > a.time ? b : a)).value ?? 0;
+
+/** payment instances that reported their CPU since `since`. */
+async function paymentInstances(since: number): Promise<string[]> {
+  return [...new Set((await series('process.cpu.utilization', 'payment', since)).map((s) => String(s.resource['service.instance.id'])))].sort();
+}
+
+describe('demo faults: bad input', () => {
+  it('says the demo is not running, before it is started', async () => {
+    const { status, body } = await post('/api/demo/faults', { fault: 'slow-database', active: true });
+    expect(status).toBe(409);
+    expect(body.error.message).toMatch(/demo is not running/);
+    expect((await h.api('/api/demo/faults')).body).toMatchObject({ running: false, history: [] });
+  });
+
+  it('lists the known faults for an unknown one, and needs the token', async () => {
+    const { status, body } = await post('/api/demo/faults', { fault: 'meteor-strike', active: true });
+    expect(status).toBe(400);
+    expect(body.error.message).toContain('"meteor-strike"');
+    for (const name of FAULT_NAMES) expect(body.error.message).toContain(name);
+    const anonymous = await fetch(`${h.ui}/api/demo/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"fault":"slow-database","active":true}' });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('starts the demo', async () => {
+    const { status, body } = await post('/api/demo/start', {});
+    expect(status).toBe(200);
+    expect(body.running).toBe(true);
+    await until('all three payment instances reporting', async () => ((await paymentInstances(Date.now() - 5000)).length === 3 ? true : undefined));
+  }, 90_000);
+});
+
+// Wave 1: faults on one payment instance, the queue consumer and one checkout instance.
+describe.concurrent('demo faults, wave 1', { timeout: 150_000 }, () => {
+  afterAll(() => allFaultsOff());
+  it('kill-instance: one payment instance stops reporting, and a new one replaces it when switched off', async () => {
+    const before = await paymentInstances(Date.now() - 5000);
+    const on = await setFault('kill-instance', true);
+    const survivors = await until('payment down to two instances', async () => {
+      const now = await paymentInstances(on + 3000);
+      return now.length === 2 && Date.now() > on + 6000 ? now : undefined;
+    });
+    expect(survivors.every((id) => before.includes(id))).toBe(true);
+    expect(before.find((id) => !survivors.includes(id))).toMatch(/^payment-b-/);
+    // Checkout's first attempts at the dead instance are refused and resent to another one.
+    await until('a resent call from checkout to payment', async () => {
+      const resent = await traces({ service: 'checkout', from: on, attr: ['peer.service=payment', 'http.request.resend_count=1'], limit: 1 });
+      return resent.length > 0 ? true : undefined;
+    });
+
+    const off = await setFault('kill-instance', false);
+    const after = await until('payment back to three instances', async () => {
+      const now = await paymentInstances(off);
+      return now.length === 3 ? now : undefined;
+    });
+    const replacement = after.filter((id) => !before.includes(id));
+    expect(replacement).toHaveLength(1);
+    expect(replacement[0]).toMatch(/^payment-b-/);
+  });
+
+  it('stop-consumer: the queue depth rises while the consumer is stopped, and drains after', async () => {
+    const on = await setFault('stop-consumer', true);
+    await until('shop.queue.depth above 5', async () => {
+      const depth = await series('shop.queue.depth', 'fulfillment', on);
+      return depth.some((s) => latest(s) > 5) ? true : undefined;
+    });
+    const consumedWhileStopped = await traces({ service: 'fulfillment', from: on + 3000, operation: 'process orders', limit: 5 });
+    expect(consumedWhileStopped).toEqual([]);
+
+    const off = await setFault('stop-consumer', false);
+    await until('shop.queue.depth back under 3', async () => {
+      const depth = await series('shop.queue.depth', 'fulfillment', off + 2000);
+      return depth.length > 0 && depth.every((s) => latest(s) < 3) ? true : undefined;
+    });
+    expect((await traces({ service: 'fulfillment', from: off, operation: 'process orders', limit: 5 })).length).toBeGreaterThan(0);
+  });
+
+  it('bad-version: errors on checkout 2.8.0 only, and none from it once rolled back', async () => {
+    const on = await setFault('bad-version', true);
+    const failing = await until('failed checkouts on 2.8.0', async () => {
+      const failed = await traces({ service: 'checkout', operation: 'POST /orders', from: on, status: 'error', attr: ['service.version=2.8.0'], limit: 50 });
+      return failed.length >= 4 ? failed : undefined;
+    });
+    // Server spans: a 2.7.0 order whose first payment attempt was refused still succeeds.
+    const stable = await traces({ service: 'checkout', operation: 'POST /orders', from: on, status: 'error', attr: ['service.version=2.7.0'], limit: 50 });
+    expect(stable.length).toBeLessThan(failing.length / 2);
+    const trace = (await h.api(`/api/traces/${failing[0].traceId}`)).body as { spans: Array<{ events?: Array<{ name: string; attributes: Record<string, unknown> }> }> };
+    const exception = trace.spans.flatMap((s) => s.events ?? []).find((e) => e.name === 'exception');
+    expect(exception?.attributes['exception.type']).toBe('TypeError');
+
+    const off = await setFault('bad-version', false);
+    await until('checkouts served by 2.7.0 only', async () => {
+      const recent = await traces({ service: 'checkout', from: off, attr: ['service.version=2.7.0'], limit: 20 });
+      return recent.length >= 5 ? true : undefined;
+    });
+    expect(await traces({ service: 'checkout', from: off, attr: ['service.version=2.8.0'], limit: 5 })).toEqual([]);
+  });
+});
+
+// Wave 2: payment's processor hangs (every order fails at payment) while inventory goes silent.
+describe.concurrent('demo faults, wave 2', { timeout: 150_000 }, () => {
+  afterAll(() => allFaultsOff());
+  it('silent-service: inventory stops sending while its callers still call it, and is heard again after', async () => {
+    const on = await setFault('silent-service', true);
+    // Spans already buffered when the fault started may still arrive; look from a little later.
+    const quietFrom = on + 2000;
+    await until('gateway calling inventory while inventory is silent', async () => {
+      const called = await traces({ service: 'gateway', from: quietFrom, attr: ['peer.service=inventory'], limit: 5 });
+      return called.length >= 3 && Date.now() > quietFrom + 4000 ? true : undefined;
+    });
+    expect(await traces({ service: 'inventory', from: quietFrom, limit: 5 })).toEqual([]);
+
+    const off = await setFault('silent-service', false);
+    await until('inventory spans again', async () => ((await traces({ service: 'inventory', from: off, limit: 1 })).length > 0 ? true : undefined));
+  });
+
+  it('dependency-timeout: checkout times out on payment, retries, then fails; clean again after', async () => {
+    const on = await setFault('dependency-timeout', true);
+    await until('checkout giving up on payment after three timed-out attempts', async () => {
+      const failed = await traces({ service: 'checkout', from: on, status: 'error', attr: ['http.request.resend_count=2', 'error.type=TimeoutError'], limit: 1 });
+      return failed.length > 0 ? true : undefined;
+    });
+
+    const off = await setFault('dependency-timeout', false);
+    // Charges started before the switch may still time out; look from when they are over.
+    const cleanFrom = off + 4000;
+    await until('checkouts paid without a final timeout', async () => {
+      const paid = await traces({ service: 'checkout', from: cleanFrom, attr: ['peer.service=payment'], limit: 20 });
+      return paid.length >= 5 ? true : undefined;
+    });
+    expect(await traces({ service: 'checkout', from: cleanFrom, attr: ['http.request.resend_count=2', 'error.type=TimeoutError'], limit: 1 })).toEqual([]);
+  });
+});
+
+// Wave 3: the shared database slows every service that uses it, so it runs alone.
+describe('demo faults, wave 3', { timeout: 150_000 }, () => {
+  afterAll(() => allFaultsOff());
+  it('slow-database: shopdb pools exhausted and statements slow, back to normal after', async () => {
+    const on = await setFault('slow-database', true);
+    await until('requests waiting for a shopdb connection', async () => {
+      const pending = await series('db.client.connection.pending_requests', 'inventory', on + 1000);
+      return pending.some((s) => latest(s) > 0) ? true : undefined;
+    });
+    const slow = await until('slow shopdb statements', async () => {
+      const found = await traces({ service: 'inventory', from: on + 1000, minDurationMs: 60, attr: ['db.system.name=postgresql'], limit: 5 });
+      return found.length > 0 ? found : undefined;
+    });
+    expect(slow.length).toBeGreaterThan(0);
+
+    const off = await setFault('slow-database', false);
+    await until('no request waiting for a connection', async () => {
+      const pending = await series('db.client.connection.pending_requests', 'inventory', off + 2000);
+      return pending.length > 0 && pending.every((s) => latest(s) === 0) ? true : undefined;
+    });
+    const used = await series('db.client.connection.count', 'inventory', off + 2000);
+    const inUse = used.filter((s) => s.attributes['db.client.connection.state'] === 'used');
+    expect(inUse.length).toBeGreaterThan(0);
+    expect(Math.max(...inUse.map(latest))).toBeLessThan(9);
+  });
+
+});
+
+describe('demo faults: history and stopping', () => {
+  it('records every start and stop, and stopping the demo stops the faults that are on', async () => {
+    await setFault('stop-consumer', true);
+    const { body: during } = await h.api('/api/demo/faults');
+    expect(during.faults.find((f: { name: string }) => f.name === 'stop-consumer')).toMatchObject({ active: true, since: expect.any(Number) });
+    const stopped = await post('/api/demo/stop', {});
+    expect(stopped.body.running).toBe(false);
+    const { body } = await h.api('/api/demo/faults');
+    expect(body.running).toBe(false);
+    expect(body.faults.every((f: { active: boolean }) => !f.active)).toBe(true);
+    expect(body.history).toContainEqual({ fault: 'stop-consumer', action: 'stopped', reason: 'the demo was stopped', at: expect.any(Number) });
+    // Every fault above was started and stopped once, and stop-consumer twice.
+    for (const name of FAULT_NAMES) {
+      const events = body.history.filter((e: { fault: string }) => e.fault === name).map((e: { action: string }) => e.action);
+      expect(events.filter((a: string) => a === 'started').length, name).toBe(name === 'stop-consumer' ? 2 : 1);
+      expect(events.filter((a: string) => a === 'stopped').length, name).toBe(name === 'stop-consumer' ? 2 : 1);
+    }
+    const again = await post('/api/demo/faults', { fault: 'stop-consumer', active: false });
+    expect(again.status).toBe(409);
+  }, 60_000);
+});
