@@ -47,7 +47,8 @@ export interface RunningDemo {
 }
 
 export const DEFAULT_DEMO_RPS = 15;
-const START_TIMEOUT_MS = 30_000;
+// Generous: on a busy machine a dozen Node processes loading the SDK take a while.
+const START_TIMEOUT_MS = 60_000;
 const EXIT_TIMEOUT_MS = 10_000;
 
 export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
