@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { catalogApi } from './catalog-schemas';
 import { releasesApi } from './releases-schemas';
+import { Settings } from './settings-schemas';
 import {
   AttributeKeysQuery,
   CatalogSources,
@@ -145,6 +146,13 @@ export const api = {
     input: MetricSeriesQuery,
     output: z.array(MetricSeries),
     summary: 'The series of one metric (one per attribute set and resource) with their points.',
+  }),
+  settings: endpoint({
+    method: 'GET',
+    path: '/api/settings',
+    input: z.object({}),
+    output: Settings,
+    summary: 'How this Loupe runs: data directory, retention caps, listeners and the session token (set with `loupe serve` flags).',
   }),
   demo: endpoint({
     method: 'GET',
