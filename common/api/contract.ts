@@ -2,6 +2,7 @@
 // renderer's typed client and the API reference (docs/api.md) are all derived from this table.
 import { z } from 'zod';
 import { catalogApi } from './catalog-schemas';
+import { releasesApi } from './releases-schemas';
 import { Settings } from './settings-schemas';
 import {
   AttributeKeysQuery,
@@ -231,6 +232,7 @@ export const api = {
     summary: 'Replaces the sources added in the UI (kept in catalog-sources.json) and reloads the catalog.',
   }),
   ...catalogApi,
+  ...releasesApi,
   importFile: endpoint({
     method: 'POST',
     path: '/api/import',
