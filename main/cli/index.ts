@@ -21,7 +21,10 @@ Usage:
       --max-size-mb N              store size cap (default 4096)
       --max-age-hours N            keep raw data this long (default 168)
   loupe import FILE… [--data-dir DIR]
-                                   import OTLP JSON / JSON-lines, Jaeger JSON or Zipkin v2 JSON files
+                                   import OTLP JSON / JSON-lines, Jaeger JSON, Zipkin v2 JSON files or Loupe snapshots
+  loupe snapshot --from T --to T [--service S…] --out FILE [--data-dir DIR]
+                                   write an incident snapshot (zip: OTLP JSON lines, SLOs, catalog, manifest);
+                                   T is an ISO time, unix ms, "now" or "now-30m"
   loupe export --trace ID [--data-dir DIR] [--out FILE]
                                    write one trace as OTLP JSON (stdout by default)
   loupe demo [--target URL]        run the demo system against a running Loupe's OTLP/HTTP endpoint
@@ -35,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./serve')).serveCommand(rest);
     case 'import':
       return (await import('./import')).importCommand(rest);
+    case 'snapshot':
+      return (await import('./snapshot')).snapshotCommand(rest);
     case 'export':
       return (await import('./export')).exportCommand(rest);
     case 'demo':
