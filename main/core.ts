@@ -9,6 +9,7 @@ import { api } from '../common/api/contract';
 import type { IngestEvent } from '../common/api/schemas';
 import { OtlpHttpReceiver } from '../collectors/otlp/http-receiver';
 import { OtlpGrpcReceiver } from '../collectors/otlp/grpc-receiver';
+import type { OtlpPayload } from '../collectors/otlp/sink';
 import { DEFAULT_PORTS, SERVER_INFO_FILE, VERSION } from './config/paths';
 import { ApiServer } from './api/http-server';
 import { makeHandlers } from './api/handlers';
@@ -37,7 +38,7 @@ export interface CoreOptions {
   selfTelemetry?: boolean;
   retention?: Partial<RetentionPolicy>;
   /** Ingest queue bounds (backpressure past them). */
-  ingestQueue?: { maxPendingJobs?: number; maxPendingBytes?: number };
+  ingestQueue?: { maxPendingJobs?: number; maxPendingBytes?: number; workerFile?: string; stallMs?: number };
   /** Folder of the built renderer; defaults to dist/renderer next to the bundle. */
   staticDir?: string | null;
   log?: (line: string) => void;
@@ -73,13 +74,16 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   mkdirSync(opts.dataDir, { recursive: true });
   const retention = { ...DEFAULT_RETENTION, ...opts.retention };
-  const pipeline = await IngestPipeline.start({ dataDir: opts.dataDir, retention, ...opts.ingestQueue });
+  const pipeline = await IngestPipeline.start({ dataDir: opts.dataDir, retention, ...opts.ingestQueue, log });
+  const sink = Object.assign((p: OtlpPayload) => pipeline.submit({ kind: 'otlp', ...p }), {
+    refusal: (bytes: number) => pipeline.refusal(bytes),
+  });
   const closers: Array<() => Promise<void> | void> = [() => pipeline.close()];
   try {
     const httpReceiver = new OtlpHttpReceiver({
       host,
       port: opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp,
-      sink: (p) => pipeline.submit({ kind: 'otlp', ...p }),
+      sink,
     });
     const otlpHttpPort = await httpReceiver.listen().catch((e: NodeJS.ErrnoException) => {
       throw portError('OTLP/HTTP', opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp, '--otlp-http-port', e);
@@ -91,7 +95,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       const grpcReceiver = new OtlpGrpcReceiver({
         host,
         port: opts.otlpGrpcPort ?? DEFAULT_PORTS.otlpGrpc,
-        sink: (p) => pipeline.submit({ kind: 'otlp', ...p }),
+        sink,
       });
       otlpGrpcPort = await grpcReceiver.listen().catch((e: NodeJS.ErrnoException) => {
         throw portError('OTLP/gRPC', opts.otlpGrpcPort ?? DEFAULT_PORTS.otlpGrpc, '--otlp-grpc-port', e);
@@ -125,6 +129,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       startedAt,
       retention,
       demo,
+      token,
       endpoints: () => ({
         otlpHttp: otlpHttpUrl,
         otlpGrpc: otlpGrpcPort === null ? null : `${urlHost(host)}:${otlpGrpcPort}`,

@@ -2,6 +2,8 @@
 // renderer's typed client and the API reference (docs/api.md) are all derived from this table.
 import { z } from 'zod';
 import { catalogApi } from './catalog-schemas';
+import { releasesApi } from './releases-schemas';
+import { Settings } from './settings-schemas';
 import {
   AttributeKeysQuery,
   CatalogSources,
@@ -145,6 +147,13 @@ export const api = {
     output: z.array(MetricSeries),
     summary: 'The series of one metric (one per attribute set and resource) with their points.',
   }),
+  settings: endpoint({
+    method: 'GET',
+    path: '/api/settings',
+    input: z.object({}),
+    output: Settings,
+    summary: 'How this Loupe runs: data directory, retention caps, listeners and the session token (set with `loupe serve` flags).',
+  }),
   demo: endpoint({
     method: 'GET',
     path: '/api/demo',
@@ -223,6 +232,7 @@ export const api = {
     summary: 'Replaces the sources added in the UI (kept in catalog-sources.json) and reloads the catalog.',
   }),
   ...catalogApi,
+  ...releasesApi,
   importFile: endpoint({
     method: 'POST',
     path: '/api/import',

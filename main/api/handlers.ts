@@ -18,6 +18,7 @@ import { getLog, logHistogram, searchLogs } from '../query/logs';
 import { listMetrics, metricSeries } from '../query/metrics';
 import { VERSION } from '../config/paths';
 import { importUpload } from './import-upload';
+import { runCanary } from '../canary/canary-run';
 import { RawJson, type Handler } from './http-server';
 
 export interface HandlerDeps {
@@ -31,6 +32,8 @@ export interface HandlerDeps {
   sloFile: SloFile;
   catalog: CatalogHost;
   endpoints: () => { otlpHttp: string; otlpGrpc: string | null; ui: string };
+  /** The session token, shown on the Settings page to whoever already holds it. */
+  token: string;
 }
 
 type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>> };
@@ -38,6 +41,17 @@ type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters
 export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
   const handlers: Handlers = {
     health: () => health(d),
+    settings: () => {
+      const e = d.endpoints();
+      return {
+        version: VERSION,
+        dataDir: d.dataDir,
+        startedAt: d.startedAt,
+        retention: { ...d.retention },
+        listeners: { ui: e.ui, otlpHttp: e.otlpHttp, otlpGrpc: e.otlpGrpc },
+        token: d.token,
+      };
+    },
     services: (input) => {
       const list = listServices(d.store, input, d.slos.summaryByService());
       const owners = d.catalog.owners(list.map((s) => s.name));
@@ -66,6 +80,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     serviceMap: (input) => serviceMap(d.store, input),
     goldenSignals: (input) => goldenSignals(d.store, input),
     edgeSignals: (input) => edgeSignals(d.store, input),
+    canary: (input) => runCanary(d.store, d.dataDir, input),
     slos: () => d.slos.list(),
     sloPut: (input) => {
       try {

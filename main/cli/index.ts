@@ -4,6 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, SERVER_INFO_FILE, VERSION, defaultDataDir } from '../config/paths';
+import { CANARY_HELP } from '../canary/cli';
 
 const HELP = `Loupe ${VERSION} — OpenTelemetry on your laptop: service map, golden signals, traces, logs, catalog.
 
@@ -29,6 +30,7 @@ Usage:
                                    write one trace as OTLP JSON (stdout by default)
   loupe demo [--target URL]        run the demo system against a running Loupe's OTLP/HTTP endpoint
   loupe catalog validate PATH…     check Backstage catalog-info.yaml files; exits 1 on any invalid entity
+${CANARY_HELP}
   loupe --version | --help`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -46,6 +48,8 @@ export async function main(argv: string[]): Promise<number> {
       return demoCommand(rest);
     case 'catalog':
       return (await import('../catalog/cli')).runCatalogCommand(rest);
+    case 'canary':
+      return (await import('../canary/cli')).canaryCommand(rest);
     case '--version':
     case '-v':
     case 'version':
