@@ -42,7 +42,7 @@ export async function importSnapshotFile(file: string, dataDir: string, pipeline
     const w = result.manifest.window;
     console.log(
       `${file}: Loupe snapshot of ${new Date(w.from).toISOString()} → ${new Date(w.to).toISOString()} — ${result.spans} spans, ${result.logs} log records, ` +
-        `${result.metricPoints} metric points (${result.duplicates} already stored); ${side.slosAdded.length} SLOs added` +
+        `${result.metricPoints} metric points (${result.duplicates} already stored); ${side.slosAdded.length} SLOs and ${side.deploysAdded} deploys added` +
         (side.catalogPath ? `; catalog saved to ${side.catalogPath}` : ''),
     );
     return true;

@@ -15,6 +15,8 @@ export const TELEMETRY_ENTRIES = {
 } as const;
 export const SLO_ENTRY = 'slos.yaml';
 export const CATALOG_ENTRY = 'catalog-info.yaml';
+/** Deploys a pipeline announced (JSON lines of {service, version, timeMs, instance, description}). */
+export const DEPLOYS_ENTRY = 'deploys.jsonl';
 
 const EntrySummary = z.object({
   /** Lines (OTLP requests) in the entry. */
@@ -38,5 +40,6 @@ export const SnapshotManifest = z.object({
   metrics: EntrySummary,
   slos: z.number().int().nonnegative(),
   catalogEntities: z.number().int().nonnegative(),
+  deploys: z.number().int().nonnegative().default(0),
 });
 export type SnapshotManifest = z.infer<typeof SnapshotManifest>;

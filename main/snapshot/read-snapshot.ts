@@ -10,7 +10,7 @@ import { batchItems } from '../../collectors/import/chunk-builder';
 import { Backpressure, type SinkOutcome } from '../../collectors/otlp/sink';
 import type { TelemetryBatch } from '../../common/model';
 import { countItems } from '../../common/model';
-import { CATALOG_ENTRY, MANIFEST_ENTRY, SLO_ENTRY, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SnapshotManifest, TELEMETRY_ENTRIES } from './manifest';
+import { CATALOG_ENTRY, DEPLOYS_ENTRY, MANIFEST_ENTRY, SLO_ENTRY, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SnapshotManifest, TELEMETRY_ENTRIES } from './manifest';
 
 /** The file is not a snapshot Loupe can open; nothing was stored. */
 export class SnapshotRefused extends Error {
@@ -27,6 +27,8 @@ export interface OpenedSnapshot {
   /** SLO file text and catalog descriptors, when the snapshot has them. */
   slosYaml: string | null;
   catalogYaml: string | null;
+  /** deploys.jsonl as written (JSON lines), when the snapshot has announced deploys. */
+  deploysJsonl: string | null;
 }
 
 export interface SnapshotImportResult extends OpenedSnapshot {
@@ -156,7 +158,7 @@ async function openSnapshot(source: SnapshotSource): Promise<{ zip: yauzl.ZipFil
         throw new SnapshotRefused(file, (err as Error).message);
       }
     };
-    return { zip, entries, opened: { manifest: parsed.data, slosYaml: await side(SLO_ENTRY), catalogYaml: await side(CATALOG_ENTRY) } };
+    return { zip, entries, opened: { manifest: parsed.data, slosYaml: await side(SLO_ENTRY), catalogYaml: await side(CATALOG_ENTRY), deploysJsonl: await side(DEPLOYS_ENTRY) } };
   } catch (e) {
     zip.close();
     throw e;

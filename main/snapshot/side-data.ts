@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { migrate, openDatabase } from '../store/database';
 import { SloDefinition } from '../../common/api/schemas';
 import { CATALOG_SOURCES_FILE } from '../catalog-host';
 import { SLO_FILE, editSloFile, readSloFile } from '../slo/slo-file';
@@ -24,13 +25,15 @@ export function snapshotExtras(dataDir: string, services: readonly string[], des
 
 export interface AdoptedSideData {
   slosAdded: string[];
+  deploysAdded: number;
   /** Where the snapshot's catalog descriptors were saved (a catalog source), if it had any. */
   catalogPath: string | null;
 }
 
 /** Adds the snapshot's SLOs (those whose id is new) and saves its catalog descriptors. */
 export function adoptSideData(dataDir: string, opened: OpenedSnapshot): AdoptedSideData {
-  const out: AdoptedSideData = { slosAdded: [], catalogPath: null };
+  const out: AdoptedSideData = { slosAdded: [], deploysAdded: 0, catalogPath: null };
+  if (opened.deploysJsonl) out.deploysAdded = addDeploys(dataDir, opened.deploysJsonl);
   if (opened.slosYaml) {
     const path = join(dataDir, SLO_FILE);
     const have = new Set(readSloFile(path).slos.map((s) => s.id));
@@ -65,4 +68,28 @@ export function addCatalogSource(dataDir: string, path: string): void {
     }
   }
   if (!sources.includes(path)) writeFileSync(file, JSON.stringify({ sources: [...sources, path] }, null, 2) + '\n');
+}
+
+/** Announced deploys, each stored once (same service, version and time: already there). */
+function addDeploys(dataDir: string, jsonl: string): number {
+  const db = openDatabase(dataDir);
+  try {
+    migrate(db);
+    const exists = db.prepare('SELECT 1 FROM deploys WHERE service = ? AND version = ? AND time_ms = ?').pluck();
+    const insert = db.prepare('INSERT INTO deploys (service, version, time_ms, instance, description, received_ms) VALUES (?, ?, ?, ?, ?, ?)');
+    let added = 0;
+    db.transaction(() => {
+      for (const line of jsonl.split('\n')) {
+        if (!line.trim()) continue;
+        const d = JSON.parse(line) as { service?: unknown; version?: unknown; timeMs?: unknown; instance?: unknown; description?: unknown };
+        if (typeof d.service !== 'string' || typeof d.version !== 'string' || typeof d.timeMs !== 'number') continue;
+        if (exists.get(d.service, d.version, d.timeMs)) continue;
+        insert.run(d.service, d.version, d.timeMs, typeof d.instance === 'string' ? d.instance : null, typeof d.description === 'string' ? d.description : null, Date.now());
+        added++;
+      }
+    })();
+    return added;
+  } finally {
+    db.close();
+  }
 }

@@ -18,7 +18,10 @@ import { getTrace } from '../query/traces';
 import { toHex } from '../../common/ids';
 import { writeSnapshot } from './write-snapshot';
 import { SnapshotRefused, importSnapshot } from './read-snapshot';
-import { snapshotExtras } from './side-data';
+import { adoptSideData, snapshotExtras } from './side-data';
+import { openDatabase } from '../store/database';
+import { SLO_FILE, editSloFile, readSloFile } from '../slo/slo-file';
+import type { SloDefinition } from '../../common/api/schemas';
 
 const FIXTURES = '/work/shared/fixtures';
 const FIXTURE_FILES = ['otlp/trace.json', 'otlp/logs.json', 'otlp/metrics.json', 'otlp/events.json', 'zipkin/yelp.json', 'zipkin/messaging-kafka.json', 'zipkin/skew.json'].map(
@@ -100,7 +103,7 @@ async function storeWith(dir: string, fill: (p: IngestPipeline) => Promise<void>
 function screens(dir: string, windows: { from: number; to: number } | Array<{ from: number; to: number }>) {
   const store = new ReadStore(dir, () => undefined);
   try {
-    return { ...[windows].flat().map((w) => rollupScreens(store, w)), ...rawScreens(store) };
+    return { windows: [windows].flat().map((w) => rollupScreens(store, w)), ...rawScreens(store) };
   } finally {
     store.close();
   }
@@ -108,7 +111,7 @@ function screens(dir: string, windows: { from: number; to: number } | Array<{ fr
 
 function rollupScreens(store: ReadStore, window: { from: number; to: number }) {
   {
-    const services = listServices(store, window).map((s) => ({ name: s.name, calls: s.calls, errors: s.errors, spans: s.spans, p95: s.p95Ms }));
+    const services = listServices(store, window).map((s) => ({ name: s.name, requests: s.requests, errors: s.requestErrors, spans: s.spanCount, spanErrors: s.errorCount, p95: s.p95Ms }));
     const map = serviceMap(store, window);
     const edges = map.edges.map((e) => `${e.source}→${e.target} ${e.calls}/${e.errors}`).sort();
     const golden = services.map((s) => goldenSignals(store, { name: s.name, ...window }).totals);
@@ -208,13 +211,19 @@ describe('snapshot round trip', () => {
     const before = screens(src, traceWindows);
     const after = screens(dst, traceWindows);
     expect(after.traces.length).toBe(4);
-    expect(after[0].services.length).toBeGreaterThan(0);
+    expect(after.windows[0].services.length).toBeGreaterThan(0);
+    expect(after.windows.some((w) => w.services.some((sv) => sv.requests > 0))).toBe(true);
     expect(after.logs).toBeGreaterThan(0);
     expect(after.points).toBeGreaterThan(0);
     expect(after).toEqual(before);
   });
 
   it('streams a busy window page by page and round-trips it exactly', async () => {
+    // A deploy a pipeline announced and an SLO travel with the snapshot.
+    const db = openDatabase(busySrc);
+    db.prepare('INSERT INTO deploys (service, version, time_ms, instance, description, received_ms) VALUES (?, ?, ?, ?, ?, ?)').run('orders', '1.2.0', busyT0 + 60_000, null, 'rollout', Date.now());
+    db.close();
+    editSloFile(join(busySrc, SLO_FILE), 'front-availability', { id: 'front-availability', name: 'Checkout works', service: 'front', sli: 'availability', objective: 99.5, window: '7d' } satisfies SloDefinition);
     const { manifest, progress } = await snapshotOf(busySrc, busyFile, busyWindowMs);
     expect(manifest.traces.traces).toBe(450);
     expect(manifest.traces.lines).toBe(450);
@@ -222,11 +231,16 @@ describe('snapshot round trip', () => {
     expect(manifest.metrics).toEqual({ lines: 4, items: 2400 });
     expect(manifest.services).toEqual(['front', 'orders']);
     expect(progress.filter((p) => p === 'traces').length).toBeGreaterThan(2);
+    expect([manifest.deploys, manifest.slos]).toEqual([1, 1]);
     const dst2 = join(tmp, 'busy-dst');
-    await importInto(dst2, busyFile);
+    const imported = await importInto(dst2, busyFile);
+    expect(adoptSideData(dst2, imported)).toMatchObject({ slosAdded: ['front-availability'], deploysAdded: 1 });
+    expect(readSloFile(join(dst2, SLO_FILE)).slos.map((s) => s.service)).toEqual(['front']);
+    expect(adoptSideData(dst2, imported)).toMatchObject({ slosAdded: [], deploysAdded: 0 });
     const before = screens(busySrc, busyWindowMs);
     const after = screens(dst2, busyWindowMs);
-    expect(after[0].edges).toContain('front→orders 450/50');
+    expect(after.windows[0].edges).toContain('front→orders 450/50');
+    expect(after.windows[0].services.find((sv) => sv.name === 'front')).toMatchObject({ requests: 450, errors: 50 });
     expect(after).toEqual(before);
     // A second import of the same snapshot adds nothing.
     const again = await importInto(dst2, busyFile);

@@ -10,7 +10,7 @@ import { toHex } from '../../common/ids';
 import { VERSION } from '../config/paths';
 import { type ReadStore, msToNs } from '../query/read-store';
 import { getTrace } from '../query/traces';
-import { CATALOG_ENTRY, MANIFEST_ENTRY, SLO_ENTRY, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotManifest, TELEMETRY_ENTRIES } from './manifest';
+import { CATALOG_ENTRY, DEPLOYS_ENTRY, MANIFEST_ENTRY, SLO_ENTRY, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotManifest, TELEMETRY_ENTRIES } from './manifest';
 import { type LogRow, type PointRow, type SeriesRow, logsRequest, metricsRequest } from './otlp-rows';
 
 export interface SnapshotRequest {
@@ -196,6 +196,8 @@ export async function writeSnapshot(
   }
   metrics.end();
 
+  const deploys = announcedDeploys(store, request, requested);
+  if (deploys.length) zip.addBuffer(Buffer.from(deploys.map((d) => JSON.stringify(d) + '\n').join('')), DEPLOYS_ENTRY, { mtime });
   if (extras.slos) zip.addBuffer(Buffer.from(extras.slos.yaml), SLO_ENTRY, { mtime });
   if (extras.catalogYaml) zip.addBuffer(Buffer.from(extras.catalogYaml.yaml), CATALOG_ENTRY, { mtime });
   const manifest: SnapshotManifest = {
@@ -211,6 +213,7 @@ export async function writeSnapshot(
     metrics: { lines: metrics.lines, items: pointCount },
     slos: extras.slos?.count ?? 0,
     catalogEntities: extras.catalogYaml?.count ?? 0,
+    deploys: deploys.length,
   };
   zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2) + '\n'), MANIFEST_ENTRY, { mtime });
   zip.end();
@@ -220,6 +223,24 @@ export async function writeSnapshot(
 }
 
 export class SnapshotError extends Error {}
+
+export interface AnnouncedDeploy {
+  service: string;
+  version: string;
+  timeMs: number;
+  instance: string | null;
+  description: string | null;
+}
+
+/** Deploys a pipeline announced in the window (none when the store has no deploys table). */
+function announcedDeploys(store: ReadStore, request: SnapshotRequest, services: string[]): AnnouncedDeploy[] {
+  const hasTable = store.pluck("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'deploys'").get() as number;
+  if (!hasTable) return [];
+  const filter = services.length ? `AND service IN (${services.map(() => '?').join(',')})` : '';
+  return store
+    .stmt(`SELECT service, version, time_ms AS timeMs, instance, description FROM deploys WHERE time_ms BETWEEN ? AND ? ${filter} ORDER BY time_ms`)
+    .all(request.from, request.to, ...services) as AnnouncedDeploy[];
+}
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
