@@ -19,8 +19,9 @@ import { listMetrics, metricSeries } from '../query/metrics';
 import { VERSION } from '../config/paths';
 import { importUpload } from './import-upload';
 import { RawJson, type Handler } from './http-server';
+import { withSources, type SourceDeps, type SourceOwned } from './source-handlers';
 
-export interface HandlerDeps {
+export interface HandlerDeps extends SourceDeps {
   store: ReadStore;
   pipeline: IngestPipeline;
   dataDir: string;
@@ -36,7 +37,7 @@ export interface HandlerDeps {
 type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>> };
 
 export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
-  const handlers: Handlers = {
+  const handlers: Omit<Handlers, SourceOwned> = {
     health: () => health(d),
     services: (input) => {
       const list = listServices(d.store, input, d.slos.summaryByService());
@@ -84,7 +85,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
       return { deleted };
     },
   };
-  return handlers as Record<string, Handler>;
+  return { ...handlers, ...withSources(handlers, d) } as Record<string, Handler>;
 }
 
 function health(d: HandlerDeps): Health {
