@@ -156,6 +156,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       startedAt,
       retention,
       demo,
+      token,
       endpoints: () => ({
         otlpHttp: otlpHttpUrl,
         otlpGrpc: otlpGrpcPort === null ? null : `${urlHost(host)}:${otlpGrpcPort}`,

@@ -2,6 +2,7 @@
 // renderer's typed client and the API reference (docs/api.md) are all derived from this table.
 import { z } from 'zod';
 import { catalogApi } from './catalog-schemas';
+import { Settings } from './settings-schemas';
 import {
   DataSourceInfo,
   DataSourceList,
@@ -154,6 +155,13 @@ export const api = {
     input: MetricSeriesQuery.extend(SourceParam.shape),
     output: z.array(MetricSeries),
     summary: 'The series of one metric (one per attribute set and resource) with their points.',
+  }),
+  settings: endpoint({
+    method: 'GET',
+    path: '/api/settings',
+    input: z.object({}),
+    output: Settings,
+    summary: 'How this Loupe runs: data directory, retention caps, listeners and the session token (set with `loupe serve` flags).',
   }),
   demo: endpoint({
     method: 'GET',

@@ -32,6 +32,8 @@ export interface HandlerDeps extends SourceDeps {
   sloFile: SloFile;
   catalog: CatalogHost;
   endpoints: () => { otlpHttp: string; otlpGrpc: string | null; ui: string };
+  /** The session token, shown on the Settings page to whoever already holds it. */
+  token: string;
 }
 
 type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>> };
@@ -39,6 +41,17 @@ type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters
 export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
   const handlers: Omit<Handlers, SourceOwned> = {
     health: () => health(d),
+    settings: () => {
+      const e = d.endpoints();
+      return {
+        version: VERSION,
+        dataDir: d.dataDir,
+        startedAt: d.startedAt,
+        retention: { ...d.retention },
+        listeners: { ui: e.ui, otlpHttp: e.otlpHttp, otlpGrpc: e.otlpGrpc },
+        token: d.token,
+      };
+    },
     services: (input) => {
       const list = listServices(d.store, input, d.slos.summaryByService());
       const owners = d.catalog.owners(list.map((s) => s.name));

@@ -10,6 +10,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import { api, EVENTS_PATH, type Endpoint } from '../../common/api/contract';
 import { QueryError } from '../query/traces';
+import { unknownParameters } from './unknown-params';
 
 export const SESSION_COOKIE = 'loupe_session';
 
@@ -227,6 +228,8 @@ export class ApiServer {
           }
         }
         r.params.forEach((p, i) => (raw[p] = decodeURIComponent(m[i + 1])));
+        const unknown = unknownParameters(r.endpoint.input, raw);
+        if (unknown.length) throw new ApiError(400, 'unknown_parameter', `${r.endpoint.path} does not take ${unknown.map((k) => `"${k}"`).join(', ')}`);
         const parsed = r.endpoint.input.safeParse(raw);
         if (!parsed.success) throw new ApiError(400, 'bad_input', describeZodError(parsed.error));
         const result = await this.opts.handlers[r.name](parsed.data, { req, body });

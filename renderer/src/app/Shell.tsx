@@ -95,8 +95,8 @@ function PageOrOnboarding() {
   const location = useLocation();
   const empty = h && h.ingest.spans + h.ingest.logs + h.ingest.metricPoints === 0;
   if (health.isError && !h) return <ErrorBanner error={health.error} what="Cannot reach the Loupe core" onRetry={() => void health.refetch()} />;
-  // The catalog is read from descriptor files, so it is useful before any telemetry arrives.
-  if (empty && !location.pathname.startsWith('/traces/') && !location.pathname.startsWith('/catalog')) return <EmptyStateWithPolling health={h} />;
+  // The catalog is read from descriptor files and Settings describe Loupe itself, so both are useful before any telemetry arrives.
+  if (empty && !location.pathname.startsWith('/traces/') && !location.pathname.startsWith('/catalog') && !location.pathname.startsWith('/settings')) return <EmptyStateWithPolling health={h} />;
   return <Outlet />;
 }
 

@@ -20,9 +20,15 @@ const icon = (d: string) => (
 
 export const NAV: NavEntry[] = [
   { path: '/services', label: 'Services', shortcut: 'g s', icon: icon('M2.5 3.5h5v4h-5zM10.5 3.5h5v4h-5zM2.5 10.5h5v4h-5zM10.5 10.5h5v4h-5z') },
-  { path: '/map', label: 'Map', shortcut: 'g m', icon: icon('M4 4.5a1.5 1.5 0 1 0 0 .01M14 4.5a1.5 1.5 0 1 0 0 .01M9 13.5a1.5 1.5 0 1 0 0 .01M5.4 5.3l2.4 6.9M12.6 5.3l-2.4 6.9M5.5 4.5h7') },
+  { path: '/map', label: 'Map', shortcut: 'g a', icon: icon('M4 4.5a1.5 1.5 0 1 0 0 .01M14 4.5a1.5 1.5 0 1 0 0 .01M9 13.5a1.5 1.5 0 1 0 0 .01M5.4 5.3l2.4 6.9M12.6 5.3l-2.4 6.9M5.5 4.5h7') },
   { path: '/traces', label: 'Traces', shortcut: 'g t', icon: icon('M2.5 4h9M5 8h8.5M7.5 12h5M2.5 4v0M5 8v0M7.5 12v0M2.5 2.5v13') },
   { path: '/logs', label: 'Logs', shortcut: 'g l', icon: icon('M3 4h12M3 7.5h12M3 11h8M3 14.5h10') },
   { path: '/slos', label: 'SLOs', shortcut: 'g o', icon: icon('M9 2.5a6.5 6.5 0 1 0 6.5 6.5M9 5.5a3.5 3.5 0 1 0 3.5 3.5M9 9l5-5M12 4h2v2') },
   { path: '/catalog', label: 'Catalog', shortcut: 'g c', icon: icon('M3 2.5h9.5a1 1 0 0 1 1 1v11H4a1 1 0 0 1-1-1zM3 12.5a1 1 0 0 1 1-1h9.5M6 5.5h5M6 8h3'), badge: CatalogNavBadge },
+  {
+    path: '/settings',
+    label: 'Settings',
+    shortcut: 'g ,',
+    icon: icon('M9 6.5a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5zM9 1.8v2M9 14.2v2M1.8 9h2M14.2 9h2M3.9 3.9l1.4 1.4M12.7 12.7l1.4 1.4M3.9 14.1l1.4-1.4M12.7 5.3l1.4-1.4'),
+  },
 ];

@@ -2,6 +2,7 @@
 // mounted (the newest registration wins, so a drawer's Esc beats the page's).
 import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { NAV } from './nav';
 
 type Handler = (e: KeyboardEvent) => void;
 type Registry = Map<string, Handler[]>;
@@ -14,11 +15,6 @@ export const SHORTCUTS: Array<{ keys: string[]; what: string }> = [
   { keys: ['k'], what: 'Previous row' },
   { keys: ['Enter'], what: 'Open the selected row' },
   { keys: ['Esc'], what: 'Close the drawer or dialog' },
-  { keys: ['g', 's'], what: 'Go to Services' },
-  { keys: ['g', 'm'], what: 'Go to the service map' },
-  { keys: ['g', 't'], what: 'Go to Traces' },
-  { keys: ['g', 'l'], what: 'Go to Logs' },
-  { keys: ['g', 'o'], what: 'Go to SLOs' },
   { keys: ['+'], what: 'Map: zoom in' },
   { keys: ['-'], what: 'Map: zoom out' },
   { keys: ['0'], what: 'Map: fit to screen' },
@@ -29,9 +25,12 @@ export const SHORTCUTS: Array<{ keys: string[]; what: string }> = [
   { keys: ['c'], what: 'Trace: show or hide the critical path' },
   { keys: ['['], what: 'Trace: collapse the span (on a leaf, its parent)' },
   { keys: [']'], what: 'Trace: expand the span' },
-  { keys: ['g', 'c'], what: 'Go to Catalog' },
   { keys: ['?'], what: 'Show shortcuts' },
+  // `g` then a letter goes to a page: taken from the navigation, so a page is listed once.
+  ...NAV.map((n) => ({ keys: n.shortcut.split(' '), what: `Go to ${n.label}` })),
 ];
+
+const GO_TO = new Map(NAV.map((n) => [n.shortcut.replace(/^g /, ''), n.path]));
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -57,7 +56,7 @@ export function ShortcutProvider({ children, onHelp }: { children: ReactNode; on
       if (pendingG.current !== null) {
         window.clearTimeout(pendingG.current);
         pendingG.current = null;
-        const dest = { s: '/services', t: '/traces', l: '/logs', m: '/map', o: '/slos', c: '/catalog' }[key];
+        const dest = GO_TO.get(key);
         if (dest) {
           e.preventDefault();
           const params = new URLSearchParams(window.location.search);

@@ -1,0 +1,24 @@
+// The sections of the Settings page, in order. A feature adds its own section by adding one
+// entry here (its component renders the section's body; the page draws the frame and the
+// table of contents).
+import type { ComponentType } from 'react';
+import { SourcesPanel } from '../catalog/SourcesPanel';
+import { AppearanceSection, ListenersSection, RetentionSection, StorageSection, TokenSection } from './CoreSections';
+
+export interface SettingsSection {
+  /** Anchor in the URL (`/settings#catalog`). */
+  id: string;
+  title: string;
+  /** One line under the title: what the section is for. */
+  about: string;
+  component: ComponentType;
+}
+
+export const SETTINGS_SECTIONS: SettingsSection[] = [
+  { id: 'appearance', title: 'Appearance', about: 'Theme of this window (kept in this browser).', component: AppearanceSection },
+  { id: 'storage', title: 'Data directory', about: 'Where telemetry, SLOs and catalog sources are kept.', component: StorageSection },
+  { id: 'retention', title: 'Retention', about: 'How much raw data is kept before the oldest is deleted.', component: RetentionSection },
+  { id: 'listeners', title: 'Ports', about: 'Where Loupe receives telemetry and serves this UI.', component: ListenersSection },
+  { id: 'token', title: 'Session token', about: 'Authenticates scripts calling the API (changes on every start).', component: TokenSection },
+  { id: 'catalog', title: 'Catalog sources', about: 'Folders and files holding Backstage descriptors.', component: () => <SourcesPanel /> },
+];
