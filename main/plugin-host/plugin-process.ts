@@ -380,7 +380,7 @@ export class PluginProcess {
       const rssMb = residentMb(pid);
       const capMb = (this.manifest.memoryMb ?? 256) * 2;
       if (rssMb !== null && rssMb > capMb) {
-        this.kill(`used ${rssMb} MiB of memory, over its cap of ${capMb} MiB; killed`);
+        this.kill(`used ${rssMb} MiB of memory, over its memory cap (${capMb} MiB resident); killed`);
         return;
       }
       this.send({ type: 'ping', id: ++pingId });
