@@ -9,6 +9,7 @@ import { api } from '../common/api/contract';
 import type { IngestEvent } from '../common/api/schemas';
 import { OtlpHttpReceiver } from '../collectors/otlp/http-receiver';
 import { OtlpGrpcReceiver } from '../collectors/otlp/grpc-receiver';
+import type { OtlpPayload } from '../collectors/otlp/sink';
 import { DEFAULT_PORTS, SERVER_INFO_FILE, VERSION } from './config/paths';
 import { ApiServer } from './api/http-server';
 import { makeHandlers } from './api/handlers';
@@ -41,7 +42,7 @@ export interface CoreOptions {
   selfTelemetry?: boolean;
   retention?: Partial<RetentionPolicy>;
   /** Ingest queue bounds (backpressure past them). */
-  ingestQueue?: { maxPendingJobs?: number; maxPendingBytes?: number };
+  ingestQueue?: { maxPendingJobs?: number; maxPendingBytes?: number; workerFile?: string; stallMs?: number };
   /** Plugin folders named with --plugin DIR (besides built-ins and <data-dir>/plugins). */
   plugins?: string[];
   /** Where the plugin runner, SDK and built-in plugins are (default: beside the bundle). */
@@ -81,13 +82,16 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   mkdirSync(opts.dataDir, { recursive: true });
   const retention = { ...DEFAULT_RETENTION, ...opts.retention };
-  const pipeline = await IngestPipeline.start({ dataDir: opts.dataDir, retention, ...opts.ingestQueue });
+  const pipeline = await IngestPipeline.start({ dataDir: opts.dataDir, retention, ...opts.ingestQueue, log });
+  const sink = Object.assign((p: OtlpPayload) => pipeline.submit({ kind: 'otlp', ...p }), {
+    refusal: (bytes: number) => pipeline.refusal(bytes),
+  });
   const closers: Array<() => Promise<void> | void> = [() => pipeline.close()];
   try {
     const httpReceiver = new OtlpHttpReceiver({
       host,
       port: opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp,
-      sink: (p) => pipeline.submit({ kind: 'otlp', ...p }),
+      sink,
     });
     const otlpHttpPort = await httpReceiver.listen().catch((e: NodeJS.ErrnoException) => {
       throw portError('OTLP/HTTP', opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp, '--otlp-http-port', e);
@@ -99,7 +103,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       const grpcReceiver = new OtlpGrpcReceiver({
         host,
         port: opts.otlpGrpcPort ?? DEFAULT_PORTS.otlpGrpc,
-        sink: (p) => pipeline.submit({ kind: 'otlp', ...p }),
+        sink,
       });
       otlpGrpcPort = await grpcReceiver.listen().catch((e: NodeJS.ErrnoException) => {
         throw portError('OTLP/gRPC', opts.otlpGrpcPort ?? DEFAULT_PORTS.otlpGrpc, '--otlp-grpc-port', e);
@@ -130,7 +134,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       dataDir: opts.dataDir,
       extraDirs: opts.plugins,
       runtime: opts.pluginRuntime,
-      sink: (p) => pipeline.submit({ kind: 'otlp', ...p }),
+      sink,
       log,
       secrets: () => secrets.all(),
     });

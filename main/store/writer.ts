@@ -265,9 +265,18 @@ export class StoreWriter {
       this.stmt.upsertEdge.run(e.source, e.target, e.minute, e.connectionType, e.calls, e.errors, e.writes, histBlob(e.ok), histBlob(e.err));
   }
 
-  /** Writes batches in one transaction. */
+  /** Writes batches in one transaction. When it fails, the identity caches are dropped: they
+   * may name rows the rolled-back transaction had inserted. */
   write(batches: TelemetryBatch[], receivedMs = Date.now()): WriteResult {
-    return this.writeTx(batches, receivedMs);
+    try {
+      return this.writeTx(batches, receivedMs);
+    } catch (e) {
+      this.services.clear();
+      this.resources.clear();
+      this.scopes.clear();
+      this.series.clear();
+      throw e;
+    }
   }
 
   /** Records rejected input: a whole request that could not be decoded (`malformed`), or
