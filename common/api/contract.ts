@@ -2,6 +2,7 @@
 // renderer's typed client and the API reference (docs/api.md) are all derived from this table.
 import { z } from 'zod';
 import { catalogApi } from './catalog-schemas';
+import { releasesApi } from './releases-schemas';
 import { Settings } from './settings-schemas';
 import {
   DataSourceInfo,
@@ -290,6 +291,7 @@ export const api = {
     output: DataSourceTest,
     summary: 'Checks a data source now (its plugin\'s health check against the backend) and says what is wrong.',
   }),
+  ...releasesApi,
   importFile: endpoint({
     method: 'POST',
     path: '/api/import',

@@ -18,6 +18,7 @@ import { getLog, logHistogram, searchLogs } from '../query/logs';
 import { listMetrics, metricSeries } from '../query/metrics';
 import { VERSION } from '../config/paths';
 import { importUpload } from './import-upload';
+import { runCanary } from '../canary/canary-run';
 import { RawJson, type Handler } from './http-server';
 import { withSources, type SourceDeps, type SourceOwned } from './source-handlers';
 
@@ -80,6 +81,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     serviceMap: (input) => serviceMap(d.store, input),
     goldenSignals: (input) => goldenSignals(d.store, input),
     edgeSignals: (input) => edgeSignals(d.store, input),
+    canary: (input) => runCanary(d.store, d.dataDir, input),
     slos: () => d.slos.list(),
     sloPut: (input) => {
       try {

@@ -4,6 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, SERVER_INFO_FILE, VERSION, defaultDataDir } from '../config/paths';
+import { CANARY_HELP } from '../canary/cli';
 
 const HELP = `Loupe ${VERSION} — OpenTelemetry on your laptop: service map, golden signals, traces, logs, catalog.
 
@@ -30,6 +31,7 @@ Usage:
   loupe plugins list [--data-dir DIR] [--plugin DIR]…
                                    installed plugins (built-in, <data-dir>/plugins, --plugin) and broken ones
   loupe plugins check DIR          load a plugin folder, start it and check it speaks the protocol; exits 1 when broken
+${CANARY_HELP}
   loupe --version | --help`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -47,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('../plugin-host/cli')).pluginsCommand(rest);
     case 'catalog':
       return (await import('../catalog/cli')).runCatalogCommand(rest);
+    case 'canary':
+      return (await import('../canary/cli')).canaryCommand(rest);
     case '--version':
     case '-v':
     case 'version':

@@ -103,6 +103,8 @@ export class Retention {
         report.rollups += this.db.prepare('DELETE FROM rollup_version_minute WHERE minute < ?').run(minute).changes;
         report.rollups += this.db.prepare('DELETE FROM rollup_edge_minute WHERE minute < ?').run(minute).changes;
         report.rollups += this.db.prepare('DELETE FROM rollup_log_minute WHERE minute < ?').run(minute).changes;
+        report.rollups += this.db.prepare('DELETE FROM rollup_instance_minute WHERE minute < ?').run(minute).changes;
+        this.db.prepare('DELETE FROM instances WHERE last_seen_ns < ?').run(BigInt(minute) * 60_000_000_000n);
       })();
     }
     report.usedBytes = used;
