@@ -19,6 +19,8 @@ import { listMetrics, metricSeries } from '../query/metrics';
 import { VERSION } from '../config/paths';
 import { importUpload } from './import-upload';
 import { runCanary } from '../canary/canary-run';
+import { listInstances } from '../query/instances';
+import { listDeploys, recordDeploy } from '../query/deploys';
 import { RawJson, type Handler } from './http-server';
 import { withSources, type SourceDeps, type SourceOwned } from './source-handlers';
 
@@ -82,6 +84,9 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     goldenSignals: (input) => goldenSignals(d.store, input),
     edgeSignals: (input) => edgeSignals(d.store, input),
     canary: (input) => runCanary(d.store, d.dataDir, input),
+    instances: (input) => listInstances(d.store, input),
+    deploys: (input) => listDeploys(d.store, input),
+    deployPost: (input) => recordDeploy(d.store.db, input),
     slos: () => d.slos.list(),
     sloPut: (input) => {
       try {
