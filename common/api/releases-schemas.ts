@@ -1,4 +1,5 @@
-// Shapes of the releases API: canary judgement (Kayenta-style), declared once with zod.
+// Shapes of the releases API: instances, deploys and canary judgement (Kayenta-style),
+// declared once with zod.
 // `releasesApi` is shaped like the entries of `api` in ./contract.ts so the contract can
 // spread it in; the core's handlers call main/canary/.
 import { z } from 'zod';
@@ -83,7 +84,92 @@ export const CanaryResult = z.object({
 });
 export type CanaryResult = z.infer<typeof CanaryResult>;
 
+// ---- instances and deploys -----------------------------------------------------------------
+
+export const InstancesQuery = z.object({ name: z.string(), from: TimeParam.optional(), to: TimeParam.optional() });
+
+export const Instance = z.object({
+  instance: z.string(),
+  version: z.string(),
+  host: z.string(),
+  /** First and last telemetry (unix ms). */
+  firstSeen: z.number(),
+  lastSeen: z.number(),
+  /** Its usual gap between minutes with telemetry, and how long it has now been silent. */
+  usualIntervalMs: z.number(),
+  silentMs: z.number(),
+  stale: z.boolean(),
+  /** The version that took over this instance (same instance id), if one did. */
+  replacedBy: z.string().nullable(),
+  calls: z.number(),
+  errors: z.number(),
+  rps: z.number(),
+  errorRate: z.number(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  saturation: z.object({ cpu: z.number().nullable(), memoryBytes: z.number().nullable(), heapBytes: z.number().nullable() }),
+});
+export type Instance = z.infer<typeof Instance>;
+
+export const InstanceList = z.object({
+  service: z.string(),
+  from: z.number(),
+  to: z.number(),
+  versions: z.array(z.string()),
+  instances: z.array(Instance),
+});
+export type InstanceList = z.infer<typeof InstanceList>;
+
+export const DeploysQuery = z.object({ from: TimeParam.optional(), to: TimeParam.optional(), service: z.string().optional() });
+
+export const DeployEvent = z.object({
+  service: z.string(),
+  version: z.string(),
+  time: z.number(),
+  /** Null: the version's first telemetry on the service (or a deploy announced for all of it). */
+  instance: z.string().nullable(),
+  source: z.enum(['telemetry', 'api']),
+  /** The service's first version: its arrival rather than a change. */
+  initial: z.boolean(),
+  description: z.string(),
+});
+export type DeployEvent = z.infer<typeof DeployEvent>;
+
+export const DeployPost = z
+  .object({
+    service: z.string().min(1),
+    version: z.string().min(1),
+    time: TimeParam.optional(),
+    instance: z.string().min(1).optional(),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+export type DeployPost = z.output<typeof DeployPost>;
+
 export const releasesApi = {
+  instances: endpoint({
+    method: 'GET',
+    path: '/api/services/:name/instances',
+    input: InstancesQuery,
+    output: InstanceList,
+    summary:
+      'Instances of a service (service.instance.id, else host.name + process.pid) seen in the window: version, host, first/last telemetry, RED, runtime saturation, and stale when silent for more than 3 of its usual intervals (at least 2 minutes).',
+  }),
+  deploys: endpoint({
+    method: 'GET',
+    path: '/api/deploys',
+    input: DeploysQuery,
+    output: z.array(DeployEvent),
+    summary: "Deploys in the window (default: the last 24 h): each version's first telemetry on a service and on each instance, and those announced with POST.",
+  }),
+  deployPost: endpoint({
+    method: 'POST',
+    path: '/api/deploys',
+    input: DeployPost,
+    output: DeployEvent,
+    summary: 'Announces a deploy (from a CI pipeline): service, version, optional time (default now), instance and description.',
+  }),
   canary: endpoint({
     method: 'GET',
     path: '/api/canary',
