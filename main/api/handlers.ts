@@ -22,8 +22,9 @@ import { runCanary } from '../canary/canary-run';
 import { listInstances } from '../query/instances';
 import { listDeploys, recordDeploy } from '../query/deploys';
 import { RawJson, type Handler } from './http-server';
+import { withSources, type SourceDeps, type SourceOwned } from './source-handlers';
 
-export interface HandlerDeps {
+export interface HandlerDeps extends SourceDeps {
   store: ReadStore;
   pipeline: IngestPipeline;
   dataDir: string;
@@ -41,7 +42,7 @@ export interface HandlerDeps {
 type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>> };
 
 export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
-  const handlers: Handlers = {
+  const handlers: Omit<Handlers, SourceOwned> = {
     health: () => health(d),
     settings: () => {
       const e = d.endpoints();
@@ -104,7 +105,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
       return { deleted };
     },
   };
-  return handlers as Record<string, Handler>;
+  return { ...handlers, ...withSources(handlers, d) } as Record<string, Handler>;
 }
 
 function health(d: HandlerDeps): Health {
