@@ -37,6 +37,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'max-size-mb': { type: 'string' },
       'max-age-hours': { type: 'string' },
       catalog: { type: 'string', multiple: true },
+      plugin: { type: 'string', multiple: true },
       'ingest-queue-jobs': { type: 'string' },
     },
   });
@@ -56,6 +57,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     demoFaults,
     selfTelemetry: values['self-telemetry'] ?? false,
     catalog: values.catalog ?? [],
+    plugins: values.plugin ?? [],
     ingestQueue: { maxPendingJobs: positive(values['ingest-queue-jobs'], '--ingest-queue-jobs') },
     retention: {
       ...(maxSizeMb ? { maxSizeBytes: maxSizeMb * 1024 * 1024 } : {}),

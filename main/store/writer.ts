@@ -18,6 +18,7 @@ import * as H from '../../common/latency-histogram';
 import { hash53 } from './hash';
 import { EdgeMatcher, type EdgeAgg, type EdgeLookup } from './edges';
 import { httpStatusClass } from '../../common/semconv';
+import { InstanceRollup } from './instance-rollup';
 
 export type TableName = 'spans' | 'traces' | 'logs' | 'metrics' | 'services' | 'rollups';
 
@@ -124,6 +125,7 @@ export class StoreWriter {
   private readonly series = new Map<string, number>();
   private readonly edges = new EdgeMatcher();
   private readonly edgeLookup: EdgeLookup;
+  private readonly instances: InstanceRollup;
   private readonly stmt;
   private readonly writeTx: (batches: TelemetryBatch[], receivedMs: number) => WriteResult;
 
@@ -135,6 +137,7 @@ export class StoreWriter {
     private readonly options: { rollups?: boolean } = {},
   ) {
     registerFunctions(db);
+    this.instances = new InstanceRollup(db);
     this.stmt = {
       insertService: db.prepare(
         'INSERT INTO services (name, namespace, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT (name, namespace) DO NOTHING',
@@ -265,9 +268,18 @@ export class StoreWriter {
       this.stmt.upsertEdge.run(e.source, e.target, e.minute, e.connectionType, e.calls, e.errors, e.writes, histBlob(e.ok), histBlob(e.err));
   }
 
-  /** Writes batches in one transaction. */
+  /** Writes batches in one transaction. When it fails, the identity caches are dropped: they
+   * may name rows the rolled-back transaction had inserted. */
   write(batches: TelemetryBatch[], receivedMs = Date.now()): WriteResult {
-    return this.writeTx(batches, receivedMs);
+    try {
+      return this.writeTx(batches, receivedMs);
+    } catch (e) {
+      this.services.clear();
+      this.resources.clear();
+      this.scopes.clear();
+      this.series.clear();
+      throw e;
+    }
   }
 
   /** Records rejected input: a whole request that could not be decoded (`malformed`), or
@@ -283,6 +295,7 @@ export class StoreWriter {
   }
 
   private writeAll(batches: TelemetryBatch[], receivedMs: number): WriteResult {
+    this.instances.discard();
     const result: WriteResult = {
       spans: 0,
       logs: 0,
@@ -364,6 +377,7 @@ export class StoreWriter {
     if (edgeAggs.size) result.tables.push('rollups');
     result.oldestMinute = oldestMinute([serviceMinutes.values(), st.logMinutes.values(), edgeAggs.values()]);
     for (const l of st.logMinutes.values()) s.upsertLogMinute.run(l.serviceId, l.minute, l.band, l.count);
+    this.instances.flush();
     for (const [id, ms] of seriesSeen) s.touchSeries.run(ms, id);
     for (const [id, t] of touched) {
       s.touchService.run(Number(t.lastNs / 1_000_000n), id);
@@ -432,6 +446,7 @@ export class StoreWriter {
 
   private writeSpans(group: ResourceGroup<SpanRecord>, st: WriteState): void {
     const res = this.resource(group.resource, st.receivedMs);
+    this.instances.identify(res, group.resource);
     const rows: PendingSpan[] = [];
     for (const sg of group.scopes) {
       const scopeId = this.scope(sg.scope);
@@ -497,7 +512,7 @@ export class StoreWriter {
   }
 
   /** Trace summary, rollups and service-map edges for one newly stored span. */
-  private summarize(r: PendingSpan, res: { serviceId: number; serviceName: string; version: string }, st: WriteState): void {
+  private summarize(r: PendingSpan, res: { id: number; serviceId: number; serviceName: string; version: string }, st: WriteState): void {
     const { sp, traceId, isError, durationNs } = r;
     const tkey = traceId.toString('latin1');
     let t = st.traces.get(tkey);
@@ -535,7 +550,9 @@ export class StoreWriter {
     const a = minuteAgg(st.serviceMinutes, `${res.serviceId}:${minute}`, res.serviceId, minute, '');
     a.spans++;
     if (isError) a.spanErrors++;
-    if (isEntrySpan(sp.kind, sp.parentSpanId !== null)) {
+    const isEntry = isEntrySpan(sp.kind, sp.parentSpanId !== null);
+    this.instances.onItem(res.id, sp.startNs, isEntry ? { isError, micros: durationNs / 1000 } : undefined);
+    if (isEntry) {
       const micros = durationNs / 1000;
       const status = sp.hints.httpStatusCode;
       countRequest(a, isError, micros, status);
@@ -548,6 +565,7 @@ export class StoreWriter {
   private writeLogs(group: ResourceGroup<LogRecordRow>, st: WriteState): void {
     const { receivedMs, result, touched } = st;
     const res = this.resource(group.resource, receivedMs);
+    this.instances.identify(res, group.resource);
     const s = this.stmt;
     let lastNs = 0n;
     for (const sg of group.scopes) {
@@ -584,6 +602,7 @@ export class StoreWriter {
           continue;
         }
         s.insertLogFts.run(info.lastInsertRowid, l.body);
+        this.instances.onItem(res.id, l.timeNs);
         result.logs++;
         result.lastLogId = Math.max(result.lastLogId, Number(info.lastInsertRowid));
         const minute = Number(l.timeNs / MINUTE_NS);
@@ -606,6 +625,7 @@ export class StoreWriter {
     seriesSeen: Map<number, number>,
   ): void {
     const res = this.resource(group.resource, receivedMs);
+    this.instances.identify(res, group.resource);
     const s = this.stmt;
     let lastNs = 0n;
     for (const sg of group.scopes) {
@@ -653,6 +673,7 @@ export class StoreWriter {
             continue;
           }
           result.metricPoints++;
+          this.instances.onItem(res.id, p.timeNs);
           seriesSeen.set(seriesId, receivedMs);
           if (p.timeNs > lastNs) lastNs = p.timeNs;
         }
