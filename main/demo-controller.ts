@@ -31,6 +31,7 @@ export class DemoController {
   private readonly since = new Map<FaultName, number>();
   private readonly history: DemoFaultEvent[] = [];
   private readonly listeners = new Set<(e: DemoFaultEvent) => void>();
+  private changes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly otlpEndpoint: string,
@@ -87,11 +88,16 @@ export class DemoController {
     if (!demo) {
       throw new QueryError('demo_not_running', `the demo is not running, so fault "${name}" cannot be ${on ? 'started' : 'stopped'}: start the demo first`, 409);
     }
-    if (this.since.has(name) !== on) {
+    // One change at a time, each judged against the state the previous one left: two requests
+    // to stop the same fault record one stop.
+    const change = this.changes.then(async () => {
+      if (this.running !== demo || this.since.has(name) === on) return;
       await demo.setFault(name, on);
       // The demo may have been stopped meanwhile; its stop already recorded the end.
       if (this.running === demo) this.record(name, on ? 'started' : 'stopped');
-    }
+    });
+    this.changes = change.catch(() => {});
+    await change;
     return this.faults();
   }
 
