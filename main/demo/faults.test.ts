@@ -155,9 +155,9 @@ describe.concurrent('demo faults, wave 1', { timeout: 200_000 }, () => {
 
   it('stop-consumer: the queue depth rises while the consumer is stopped, and drains after', async () => {
     const on = await setFault('stop-consumer', true);
-    await until('shop.queue.depth above 5', async () => {
+    await until('shop.queue.depth above 2', async () => {
       const depth = await series('shop.queue.depth', 'fulfillment', on);
-      return depth.some((s) => latest(s) > 5) ? true : undefined;
+      return depth.some((s) => latest(s) > 2) ? true : undefined;
     });
     const consumedWhileStopped = await traces({ service: 'fulfillment', from: on + 3000, operation: 'process orders', limit: 5 });
     expect(consumedWhileStopped).toEqual([]);
@@ -184,11 +184,12 @@ describe.concurrent('demo faults, wave 1', { timeout: 200_000 }, () => {
       const spans = (body as { spans: Array<{ service: string; events?: Array<{ name: string; attributes: Record<string, unknown> }> }> }).spans;
       return spans.filter((s) => s.service === 'checkout').flatMap((s) => (s.events ?? []).filter((e) => e.name === 'exception').map((e) => e.attributes['exception.type']));
     };
-    expect(await exceptionTypes(failing[0].traceId)).toContain('TypeError');
+    const newTypes = (await Promise.all(failing.slice(0, 5).map((t) => exceptionTypes(t.traceId)))).flat();
+    expect(newTypes).toContain('TypeError');
     // ...and in none of 2.7.0's (which fail only as a busy shop sometimes does), and 2.8.0 fails
     // a larger share of its orders.
     const stableFailed = await orders('2.7.0', on, 'error');
-    for (const t of stableFailed.slice(0, 10)) expect(await exceptionTypes(t.traceId)).not.toContain('TypeError');
+    for (const t of stableFailed.slice(0, 5)) expect(await exceptionTypes(t.traceId)).not.toContain('TypeError');
     const rate = async (version: string) => (await orders(version, on, 'error')).length / Math.max(1, (await orders(version, on)).length);
     expect(await rate('2.8.0')).toBeGreaterThan(await rate('2.7.0'));
 
