@@ -23,7 +23,10 @@ Usage:
       --max-age-hours N            keep raw data this long (default 168)
       --plugin DIR                 also load the plugin in DIR (repeatable)
   loupe import FILE… [--data-dir DIR]
-                                   import OTLP JSON / JSON-lines, Jaeger JSON or Zipkin v2 JSON files
+                                   import OTLP JSON / JSON-lines, Jaeger JSON, Zipkin v2 JSON files or Loupe snapshots
+  loupe snapshot --from T --to T [--service S…] --out FILE [--data-dir DIR]
+                                   write an incident snapshot (zip: OTLP JSON lines, SLOs, catalog, manifest);
+                                   T is an ISO time, unix ms, "now" or "now-30m"
   loupe export --trace ID [--data-dir DIR] [--out FILE]
                                    write one trace as OTLP JSON (stdout by default)
   loupe demo [--target URL]        run the demo system against a running Loupe's OTLP/HTTP endpoint
@@ -41,6 +44,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./serve')).serveCommand(rest);
     case 'import':
       return (await import('./import')).importCommand(rest);
+    case 'snapshot':
+      return (await import('./snapshot')).snapshotCommand(rest);
     case 'export':
       return (await import('./export')).exportCommand(rest);
     case 'demo':
