@@ -22,6 +22,10 @@ import { SloFile } from './slo/slo-file';
 import { SloEvaluator } from './slo/slo-evaluator';
 import { CatalogHost } from './catalog-host';
 import { startSelfTelemetry, type SelfTelemetry } from './telemetry/self-telemetry';
+import { PluginHost, type PluginRuntime } from './plugin-host/host';
+import { DataSourceFile } from './datasources/datasource-file';
+import { SecretStore } from './datasources/secrets';
+import { SourceRegistry } from './datasources/registry';
 
 export interface CoreOptions {
   dataDir: string;
@@ -39,6 +43,10 @@ export interface CoreOptions {
   retention?: Partial<RetentionPolicy>;
   /** Ingest queue bounds (backpressure past them). */
   ingestQueue?: { maxPendingJobs?: number; maxPendingBytes?: number; workerFile?: string; stallMs?: number };
+  /** Plugin folders named with --plugin DIR (besides built-ins and <data-dir>/plugins). */
+  plugins?: string[];
+  /** Where the plugin runner, SDK and built-in plugins are (default: beside the bundle). */
+  pluginRuntime?: PluginRuntime;
   /** Folder of the built renderer; defaults to dist/renderer next to the bundle. */
   staticDir?: string | null;
   log?: (line: string) => void;
@@ -119,7 +127,30 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     const catalog = new CatalogHost(opts.dataDir, opts.catalog ?? [], store, (e) => apiServer?.broadcast('catalog', e), log);
     closers.unshift(() => catalog.close());
     await catalog.start();
+
+    // Plugins and data sources: plugins push through the same ingest queue as the receivers.
+    const secrets = new SecretStore(opts.dataDir);
+    const plugins = new PluginHost({
+      dataDir: opts.dataDir,
+      extraDirs: opts.plugins,
+      runtime: opts.pluginRuntime,
+      sink,
+      log,
+      secrets: () => secrets.all(),
+    });
+    closers.unshift(() => plugins.close());
+    const sourceFile = new DataSourceFile(opts.dataDir, () => sources.sync());
+    const sources = new SourceRegistry(sourceFile, secrets, plugins, log);
+    closers.unshift(() => {
+      sources.stop();
+      sourceFile.close();
+    });
+    for (const p of sourceFile.problems) log(`loupe: data source problem: ${p}`);
+    sources.sync();
+    sources.startHealthChecks();
     const handlers = makeHandlers({
+      sources,
+      plugins,
       slos,
       sloFile,
       catalog,

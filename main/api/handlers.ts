@@ -19,9 +19,13 @@ import { listMetrics, metricSeries } from '../query/metrics';
 import { VERSION } from '../config/paths';
 import { importUpload } from './import-upload';
 import { runCanary } from '../canary/canary-run';
+import { listInstances } from '../query/instances';
+import { listDeploys, recordDeploy } from '../query/deploys';
+import { edgeReleases, mapReleases } from '../query/edge-releases';
 import { RawJson, type Handler } from './http-server';
+import { withSources, type SourceDeps, type SourceOwned } from './source-handlers';
 
-export interface HandlerDeps {
+export interface HandlerDeps extends SourceDeps {
   store: ReadStore;
   pipeline: IngestPipeline;
   dataDir: string;
@@ -39,7 +43,7 @@ export interface HandlerDeps {
 type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>> };
 
 export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
-  const handlers: Handlers = {
+  const handlers: Omit<Handlers, SourceOwned> = {
     health: () => health(d),
     settings: () => {
       const e = d.endpoints();
@@ -81,6 +85,11 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     goldenSignals: (input) => goldenSignals(d.store, input),
     edgeSignals: (input) => edgeSignals(d.store, input),
     canary: (input) => runCanary(d.store, d.dataDir, input),
+    instances: (input) => listInstances(d.store, input),
+    deploys: (input) => listDeploys(d.store, input),
+    edgeReleases: (input) => edgeReleases(d.store, input),
+    mapReleases: (input) => mapReleases(d.store, input),
+    deployPost: (input) => recordDeploy(d.store.db, input),
     slos: () => d.slos.list(),
     sloPut: (input) => {
       try {
@@ -99,7 +108,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
       return { deleted };
     },
   };
-  return handlers as Record<string, Handler>;
+  return { ...handlers, ...withSources(handlers, d) } as Record<string, Handler>;
 }
 
 function health(d: HandlerDeps): Health {

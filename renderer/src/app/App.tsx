@@ -17,6 +17,7 @@ const ServicePage = lazy(() => import('../features/service/ServicePage').then((m
 const SloPage = lazy(() => import('../features/slo/SloPage').then((m) => ({ default: m.SloPage })));
 const ComparePage = lazy(() => import('../features/compare/ComparePage').then((m) => ({ default: m.ComparePage })));
 const SettingsPage = lazy(() => import('../features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const ReleasesPage = lazy(() => import('../features/releases/ReleasesPage').then((m) => ({ default: m.ReleasesPage })));
 const CatalogSection = lazy(() => import('../features/catalog/CatalogSection').then((m) => ({ default: m.CatalogSection })));
 
 function Page({ children }: { children: ReactNode }) {
@@ -83,6 +84,14 @@ const router = createBrowserRouter([
         element: (
           <Page>
             <MapPage />
+          </Page>
+        ),
+      },
+      {
+        path: '/releases',
+        element: (
+          <Page>
+            <ReleasesPage />
           </Page>
         ),
       },
