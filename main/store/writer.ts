@@ -17,6 +17,7 @@ import { isEntrySpan, isErrorSpan } from '../../common/semconv';
 import * as H from '../../common/latency-histogram';
 import { hash53 } from './hash';
 import { EdgeMatcher, type EdgeAgg, type EdgeLookup } from './edges';
+import { ExemplarWriter } from './exemplars';
 import { httpStatusClass } from '../../common/semconv';
 
 export type TableName = 'spans' | 'traces' | 'logs' | 'metrics' | 'services' | 'rollups';
@@ -123,6 +124,7 @@ export class StoreWriter {
   private readonly scopes = new Map<string, number>();
   private readonly series = new Map<string, number>();
   private readonly edges = new EdgeMatcher();
+  private readonly exemplars: ExemplarWriter;
   private readonly edgeLookup: EdgeLookup;
   private readonly stmt;
   private readonly writeTx: (batches: TelemetryBatch[], receivedMs: number) => WriteResult;
@@ -135,6 +137,7 @@ export class StoreWriter {
     private readonly options: { rollups?: boolean } = {},
   ) {
     registerFunctions(db);
+    this.exemplars = new ExemplarWriter(db);
     this.stmt = {
       insertService: db.prepare(
         'INSERT INTO services (name, namespace, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT (name, namespace) DO NOTHING',
@@ -653,6 +656,7 @@ export class StoreWriter {
             continue;
           }
           result.metricPoints++;
+          if (p.detail) this.exemplars.record(seriesId, p.timeNs, p.detail);
           seriesSeen.set(seriesId, receivedMs);
           if (p.timeNs > lastNs) lastNs = p.timeNs;
         }
