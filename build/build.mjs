@@ -1,7 +1,7 @@
 // Builds everything a user runs: the core (CLI, ingest worker, demo services, Electron main
 // and preload) with esbuild, and the renderer with Vite. Output goes to dist/.
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -16,6 +16,11 @@ if (only.length === 0) rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
 const started = Date.now();
+function builtinPlugins() {
+  return readdirSync(join(root, 'plugins'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'sdk' && existsSync(join(root, 'plugins', d.name, 'loupe-plugin.json')))
+    .map((d) => d.name);
+}
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 if (want('core')) {
   await build({
@@ -25,6 +30,11 @@ if (want('core')) {
       'ingest-worker': 'main/store/ingest-worker.ts',
       'demo-service': 'main/demo/service.ts',
       'bench/run': 'bench/run.ts',
+      // Plugins: the runner each plugin process starts, the SDK third-party plugins import as
+      // '@loupe/plugin-sdk', and the built-in plugins (each with its loupe-plugin.json).
+      'plugin-runner': 'plugins/sdk/serve.ts',
+      'plugin-sdk': 'plugins/sdk/index.ts',
+      ...Object.fromEntries(builtinPlugins().map((name) => [`plugins/${name}/index`, `plugins/${name}/index.ts`])),
     }),
     outdir: dist,
     bundle: true,
@@ -37,6 +47,7 @@ if (want('core')) {
     define: { 'process.env.LOUPE_VERSION': JSON.stringify(version) },
     banner: { js: "import { createRequire as __loupeCreateRequire } from 'node:module'; const require = __loupeCreateRequire(import.meta.url);" },
   });
+  for (const name of builtinPlugins()) cpSync(join(root, 'plugins', name, 'loupe-plugin.json'), join(dist, 'plugins', name, 'loupe-plugin.json'));
   // Electron loads CommonJS for its main and preload scripts.
   await build({
     absWorkingDir: root,

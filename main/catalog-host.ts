@@ -10,6 +10,7 @@ import type { ReadStore } from './query/read-store';
 import { windowOf } from './query/read-store';
 
 export const CATALOG_SOURCES_FILE = 'catalog-sources.json';
+const SNAPSHOT_RELATIONS = new Set(['ownedBy', 'partOf', 'providesApi', 'consumesApi', 'dependsOn']);
 
 export interface CatalogSource {
   path: string;
@@ -104,6 +105,24 @@ export class CatalogHost {
       if (!ref) continue;
       const owner = byRef.get(ref)?.relations.find((r) => r.type === 'ownedBy')?.targetRef ?? null;
       out.set(m.serviceName, { component: ref, owner });
+    }
+    return out;
+  }
+
+  /** Descriptors, as written, of the components these services match and of the entities they
+   * name directly (owner, system, APIs, dependencies): what a snapshot carries of the catalog. */
+  descriptorsFor(services: readonly string[]): Array<Record<string, unknown>> {
+    const snap = this.catalog.snapshot;
+    const refs = new Set<string>();
+    for (const m of matchServices(snap.ordered.map((e) => e.entity), services))
+      for (const ref of m.componentRefs) {
+        refs.add(ref);
+        for (const r of snap.get(ref)?.entity.relations ?? []) if (SNAPSHOT_RELATIONS.has(r.type)) refs.add(r.targetRef);
+      }
+    const out: Array<Record<string, unknown>> = [];
+    for (const ref of refs) {
+      const raw = snap.get(ref)?.declaration.raw;
+      if (raw) out.push(raw);
     }
     return out;
   }

@@ -9,6 +9,7 @@ import { api } from '../common/api/contract';
 import type { IngestEvent } from '../common/api/schemas';
 import { OtlpHttpReceiver } from '../collectors/otlp/http-receiver';
 import { OtlpGrpcReceiver } from '../collectors/otlp/grpc-receiver';
+import type { OtlpPayload } from '../collectors/otlp/sink';
 import { DEFAULT_PORTS, SERVER_INFO_FILE, VERSION } from './config/paths';
 import { ApiServer } from './api/http-server';
 import { makeHandlers } from './api/handlers';
@@ -21,6 +22,10 @@ import { SloFile } from './slo/slo-file';
 import { SloEvaluator } from './slo/slo-evaluator';
 import { CatalogHost } from './catalog-host';
 import { startSelfTelemetry, type SelfTelemetry } from './telemetry/self-telemetry';
+import { PluginHost, type PluginRuntime } from './plugin-host/host';
+import { DataSourceFile } from './datasources/datasource-file';
+import { SecretStore } from './datasources/secrets';
+import { SourceRegistry } from './datasources/registry';
 
 export interface CoreOptions {
   dataDir: string;
@@ -37,7 +42,11 @@ export interface CoreOptions {
   selfTelemetry?: boolean;
   retention?: Partial<RetentionPolicy>;
   /** Ingest queue bounds (backpressure past them). */
-  ingestQueue?: { maxPendingJobs?: number; maxPendingBytes?: number };
+  ingestQueue?: { maxPendingJobs?: number; maxPendingBytes?: number; workerFile?: string; stallMs?: number };
+  /** Plugin folders named with --plugin DIR (besides built-ins and <data-dir>/plugins). */
+  plugins?: string[];
+  /** Where the plugin runner, SDK and built-in plugins are (default: beside the bundle). */
+  pluginRuntime?: PluginRuntime;
   /** Folder of the built renderer; defaults to dist/renderer next to the bundle. */
   staticDir?: string | null;
   log?: (line: string) => void;
@@ -73,13 +82,16 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   mkdirSync(opts.dataDir, { recursive: true });
   const retention = { ...DEFAULT_RETENTION, ...opts.retention };
-  const pipeline = await IngestPipeline.start({ dataDir: opts.dataDir, retention, ...opts.ingestQueue });
+  const pipeline = await IngestPipeline.start({ dataDir: opts.dataDir, retention, ...opts.ingestQueue, log });
+  const sink = Object.assign((p: OtlpPayload) => pipeline.submit({ kind: 'otlp', ...p }), {
+    refusal: (bytes: number) => pipeline.refusal(bytes),
+  });
   const closers: Array<() => Promise<void> | void> = [() => pipeline.close()];
   try {
     const httpReceiver = new OtlpHttpReceiver({
       host,
       port: opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp,
-      sink: (p) => pipeline.submit({ kind: 'otlp', ...p }),
+      sink,
     });
     const otlpHttpPort = await httpReceiver.listen().catch((e: NodeJS.ErrnoException) => {
       throw portError('OTLP/HTTP', opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp, '--otlp-http-port', e);
@@ -91,7 +103,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       const grpcReceiver = new OtlpGrpcReceiver({
         host,
         port: opts.otlpGrpcPort ?? DEFAULT_PORTS.otlpGrpc,
-        sink: (p) => pipeline.submit({ kind: 'otlp', ...p }),
+        sink,
       });
       otlpGrpcPort = await grpcReceiver.listen().catch((e: NodeJS.ErrnoException) => {
         throw portError('OTLP/gRPC', opts.otlpGrpcPort ?? DEFAULT_PORTS.otlpGrpc, '--otlp-grpc-port', e);
@@ -115,7 +127,30 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     const catalog = new CatalogHost(opts.dataDir, opts.catalog ?? [], store, (e) => apiServer?.broadcast('catalog', e), log);
     closers.unshift(() => catalog.close());
     await catalog.start();
+
+    // Plugins and data sources: plugins push through the same ingest queue as the receivers.
+    const secrets = new SecretStore(opts.dataDir);
+    const plugins = new PluginHost({
+      dataDir: opts.dataDir,
+      extraDirs: opts.plugins,
+      runtime: opts.pluginRuntime,
+      sink,
+      log,
+      secrets: () => secrets.all(),
+    });
+    closers.unshift(() => plugins.close());
+    const sourceFile = new DataSourceFile(opts.dataDir, () => sources.sync());
+    const sources = new SourceRegistry(sourceFile, secrets, plugins, log);
+    closers.unshift(() => {
+      sources.stop();
+      sourceFile.close();
+    });
+    for (const p of sourceFile.problems) log(`loupe: data source problem: ${p}`);
+    sources.sync();
+    sources.startHealthChecks();
     const handlers = makeHandlers({
+      sources,
+      plugins,
       slos,
       sloFile,
       catalog,

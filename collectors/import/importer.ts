@@ -100,7 +100,8 @@ export async function* importBuffer(name: string, data: Buffer, opts: ImportOpti
   yield* importStream(name, slices(), data.length, opts);
 }
 
-async function* importStream(file: string, source: AsyncIterable<Buffer>, totalBytes: number, opts: ImportOptions): AsyncGenerator<ImportChunk> {
+/** Imports any byte stream (a file, an upload, an entry of a snapshot zip). */
+export async function* importStream(file: string, source: AsyncIterable<Buffer>, totalBytes: number, opts: ImportOptions): AsyncGenerator<ImportChunk> {
   const it = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headBytes = 0;

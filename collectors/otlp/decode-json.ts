@@ -25,7 +25,9 @@ import {
   finishPoint,
   isAllZero,
   makeResource,
+  MAX_VALUE_DEPTH,
   maxPlausibleNs,
+  nestingMessage,
   newPointDraft,
   noteHint,
   validateLog,
@@ -134,7 +136,10 @@ function id(v: unknown, size: number, name: string): Uint8Array | null {
   throw new ItemError(`${name} must be ${size * 2} hex digits, got ${JSON.stringify(v.slice(0, 80))}`);
 }
 
-export function anyValueJson(v: unknown, name = 'value'): AttrValue {
+/** Thrown past MAX_VALUE_DEPTH: the whole request is refused (400), naming the attribute. */
+class TooDeep extends Shape {}
+
+export function anyValueJson(v: unknown, name = 'value', depth = 0): AttrValue {
   if (v === undefined || v === null) return null;
   if (!isObj(v)) throw new ItemError(`${name} must be an AnyValue object, got ${typeName(v)}`);
   if ('stringValue' in v || 'string_value' in v) return str(field(v, 'stringValue', 'string_value'), name);
@@ -149,11 +154,13 @@ export function anyValueJson(v: unknown, name = 'value'): AttrValue {
     throw new ItemError(`${name}.intValue must be an integer, got ${JSON.stringify(raw)}`);
   }
   if ('doubleValue' in v || 'double_value' in v) return dbl(field(v, 'doubleValue', 'double_value'), `${name}.doubleValue`);
+  if (depth >= MAX_VALUE_DEPTH && ('arrayValue' in v || 'array_value' in v || 'kvlistValue' in v || 'kvlist_value' in v))
+    throw new TooDeep(`${rootOf(name)}: ${nestingMessage()}`, '');
   if ('arrayValue' in v || 'array_value' in v) {
     const a = field(v, 'arrayValue', 'array_value');
     const values = isObj(a) ? a.values : undefined;
     if (values !== undefined && !Array.isArray(values)) throw new ItemError(`${name}.arrayValue.values must be an array`);
-    return (values ?? []).map((x, i) => anyValueJson(x, `${name}.arrayValue.values[${i}]`));
+    return (values ?? []).map((x, i) => anyValueJson(x, `${name}.arrayValue.values[${i}]`, depth + 1));
   }
   if ('kvlistValue' in v || 'kvlist_value' in v) {
     const kv = field(v, 'kvlistValue', 'kvlist_value');
@@ -162,12 +169,20 @@ export function anyValueJson(v: unknown, name = 'value'): AttrValue {
     const out: Record<string, AttrValue> = {};
     (values ?? []).forEach((x, i) => {
       if (!isObj(x)) throw new ItemError(`${name}.kvlistValue.values[${i}] must be an object`);
-      out[str(x.key, `${name}.kvlistValue.values[${i}].key`)] = anyValueJson(x.value, `${name}.kvlistValue.values[${i}].value`);
+      out[str(x.key, `${name}.kvlistValue.values[${i}].key`)] = anyValueJson(x.value, `${name}.kvlistValue.values[${i}].value`, depth + 1);
     });
     return out;
   }
   if ('bytesValue' in v || 'bytes_value' in v) return str(field(v, 'bytesValue', 'bytes_value'), `${name}.bytesValue`);
   return null;
+}
+
+/** The attribute a nested value belongs to ("attributes[3].value"), not all 32 levels below it. */
+function rootOf(name: string): string {
+  const i = name.indexOf('.arrayValue');
+  const j = name.indexOf('.kvlistValue');
+  const cut = i < 0 ? j : j < 0 ? i : Math.min(i, j);
+  return cut < 0 ? name : name.slice(0, cut);
 }
 
 function attributesInto(v: unknown, w: AttributeWriter, hints: SpanHints | null, name: string): void {
@@ -252,6 +267,7 @@ function envelope<T>(
           const it = item(c, iv);
           if (it !== null) items.push(it);
         } catch (e) {
+          if (e instanceof TooDeep) throw new Shape(e.reason, iWhere);
           if (!(e instanceof ItemError)) throw e;
           addError(c.batch, c.limits, `${iWhere}: ${e.message}`);
         }
@@ -287,7 +303,7 @@ function spanJson(c: Ctx, v: unknown): SpanRecord {
   if (parentSpanId && isAllZero(parentSpanId)) parentSpanId = null;
   const startNs = u64(field(s, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano');
   const endNs = u64(field(s, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano');
-  const tsProblem = checkTimestamp(startNs, 'startTimeUnixNano', c.maxNs);
+  const tsProblem = checkTimestamp(startNs, 'startTimeUnixNano', c.maxNs) || checkTimestamp(endNs, 'endTimeUnixNano', c.maxNs);
   if (tsProblem) throw new ItemError(tsProblem);
   if (endNs < startNs) throw new ItemError(`endTimeUnixNano ${endNs} is before startTimeUnixNano ${startNs}`);
   c.attrs.reset();

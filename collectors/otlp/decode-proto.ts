@@ -25,7 +25,9 @@ import {
   makeResource,
   finishPoint,
   HINT_KEYS,
+  MAX_VALUE_DEPTH,
   maxPlausibleNs,
+  nestingMessage,
   newPointDraft,
   noteHint,
   type PointDraft,
@@ -33,7 +35,7 @@ import {
   validateLog,
 } from './normalize';
 import { JsonOut } from './json-out';
-import { ProtoReader, WIRE_LEN } from './proto-reader';
+import { DecodeError, ProtoReader, WIRE_LEN, inAttribute } from './proto-reader';
 
 interface Ctx {
   r: ProtoReader;
@@ -90,7 +92,7 @@ function newCtx(buf: Buffer, limits: IngestLimits, names: [string, string, strin
 
 // ---- common messages -------------------------------------------------------------------
 
-function anyValue(r: ProtoReader, end: number): AttrValue {
+function anyValue(r: ProtoReader, end: number, depth = 0): AttrValue {
   let v: AttrValue = null;
   while (r.pos < end) {
     const tag = r.uint32();
@@ -108,24 +110,26 @@ function anyValue(r: ProtoReader, end: number): AttrValue {
         v = r.double();
         break;
       case (5 << 3) | 2: {
+        if (depth >= MAX_VALUE_DEPTH) r.fail(nestingMessage());
         const e = r.lenEnd(end);
         const arr: AttrValue[] = [];
         while (r.pos < e) {
           const t = r.uint32();
-          if (t === ((1 << 3) | 2)) arr.push(anyValue(r, r.lenEnd(e)));
+          if (t === ((1 << 3) | 2)) arr.push(anyValue(r, r.lenEnd(e), depth + 1));
           else r.skip(t, e);
         }
         v = arr;
         break;
       }
       case (6 << 3) | 2: {
+        if (depth >= MAX_VALUE_DEPTH) r.fail(nestingMessage());
         const e = r.lenEnd(end);
         const obj: Record<string, AttrValue> = {};
         while (r.pos < e) {
           const t = r.uint32();
           if (t === ((1 << 3) | 2)) {
             const kvEnd = r.lenEnd(e);
-            const [k, val] = keyValue(r, kvEnd);
+            const [k, val] = keyValue(r, kvEnd, depth + 1);
             obj[k] = val;
           } else r.skip(t, e);
         }
@@ -142,13 +146,21 @@ function anyValue(r: ProtoReader, end: number): AttrValue {
   return v;
 }
 
-function keyValue(r: ProtoReader, end: number): [string, AttrValue] {
+function keyValue(r: ProtoReader, end: number, depth = 0): [string, AttrValue] {
   let key = '';
   let value: AttrValue = null;
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === ((1 << 3) | 2)) key = r.string(end);
-    else if (tag === ((2 << 3) | 2)) value = anyValue(r, r.lenEnd(end));
+    else if (tag === ((2 << 3) | 2)) {
+      if (depth > 0) value = anyValue(r, r.lenEnd(end), depth);
+      else
+        try {
+          value = anyValue(r, r.lenEnd(end), depth);
+        } catch (e) {
+          inAttribute(e, key);
+        }
+    }
     else r.skip(tag, end);
   }
   return [key, value];
@@ -164,7 +176,7 @@ function anyValueFrom(r: ProtoReader, start: number, end: number, tag: number): 
     const arr: AttrValue[] = [];
     while (r.pos < end) {
       const t = r.uint32();
-      if (t === ((1 << 3) | 2)) arr.push(anyValue(r, r.lenEnd(end)));
+      if (t === ((1 << 3) | 2)) arr.push(anyValue(r, r.lenEnd(end), 1));
       else r.skip(t, end);
     }
     v = arr;
@@ -173,7 +185,7 @@ function anyValueFrom(r: ProtoReader, start: number, end: number, tag: number): 
     while (r.pos < end) {
       const t = r.uint32();
       if (t === ((1 << 3) | 2)) {
-        const [k, val] = keyValue(r, r.lenEnd(end));
+        const [k, val] = keyValue(r, r.lenEnd(end), 1);
         obj[k] = val;
       } else r.skip(t, end);
     }
@@ -291,7 +303,12 @@ function attribute(c: Ctx, end: number, out: JsonOut, hints: SpanHints | null): 
   }
   out.byte(0x3a);
   if (valStart < 0) out.ascii('null');
-  else anyValueOut(c, valStart, valEnd, out);
+  else
+    try {
+      anyValueOut(c, valStart, valEnd, out);
+    } catch (e) {
+      inAttribute(e, r.buf.toString('utf8', keyStart, keyEnd));
+    }
   out.count++;
   if (hints !== null) {
     const k = hintKeyAt(r.buf, keyStart, keyEnd);
@@ -416,7 +433,12 @@ function envelope<T>(c: Ctx, item: (c: Ctx, end: number) => T | null): ResourceG
     const after = r.pos;
     if (resStart >= 0) {
       r.pos = resStart;
-      group.resource = resource(c, resEnd, schemaUrl);
+      try {
+        group.resource = resource(c, resEnd, schemaUrl);
+      } catch (e) {
+        if (e instanceof DecodeError) throw new DecodeError(e.reason, `${c.names[0]}[${c.ri}].resource`);
+        throw e;
+      }
       r.pos = after;
     } else group.resource = makeResource([], 0, schemaUrl, c.nested);
     if (group.scopes.length > 0) out.push(group);
@@ -631,6 +653,7 @@ function span(c: Ctx, end: number): SpanRecord | null {
   if (!problem && parentSpanId !== null && parentSpanId.length > 0 && parentSpanId.length !== 8)
     problem = `parentSpanId must be 8 bytes, got ${parentSpanId.length}`;
   if (!problem) problem = checkTimestamp(startNs, 'startTimeUnixNano', c.maxNs);
+  if (!problem) problem = checkTimestamp(endNs, 'endTimeUnixNano', c.maxNs);
   if (!problem && endNs < startNs) problem = `endTimeUnixNano ${endNs} is before startTimeUnixNano ${startNs}`;
   if (problem) return reject(c, problem);
   if (parentSpanId !== null && (parentSpanId.length === 0 || isAllZero(parentSpanId))) parentSpanId = null;

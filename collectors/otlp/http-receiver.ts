@@ -103,6 +103,13 @@ export class OtlpHttpReceiver {
             `unsupported Content-Type "${req.headers['content-type'] ?? ''}"; send application/x-protobuf or application/json`,
           );
         }
+        // Refuse before reading when the queue is full: an overloaded core spends nothing on
+        // bodies it cannot take, and the thread that serves the UI stays free.
+        const refused = this.opts.sink.refusal?.(Math.max(0, Number(req.headers['content-length'] ?? 0) || 0));
+        if (refused) {
+          req.resume();
+          throw refused;
+        }
         const body = await this.readBody(req);
         const outcome = await this.opts.sink({
           signal,

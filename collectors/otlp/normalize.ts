@@ -29,6 +29,20 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxErrorMessages: 20,
 };
 
+/**
+ * How deep AnyValue arrays and key-value lists may nest. OTLP sets no limit; real
+ * instrumentation stays within a handful of levels, and every reader of the stored JSON
+ * (and the decoders themselves) recurses per level, so a value 20,000 levels deep must be
+ * refused before it is walked.
+ */
+export const MAX_VALUE_DEPTH = 32;
+/** How deep an OTLP/JSON document may nest as a whole (the envelope plus MAX_VALUE_DEPTH values). */
+export const MAX_JSON_DEPTH = 8 + 3 * MAX_VALUE_DEPTH;
+
+export function nestingMessage(): string {
+  return `an attribute value nests arrays/key-value lists deeper than ${MAX_VALUE_DEPTH} levels`;
+}
+
 /** Timestamps outside this window are not plausible telemetry (1990 .. now + 7 days). */
 export const MIN_PLAUSIBLE_NS = 631152000000000000n; // 1990-01-01
 const FUTURE_SLACK_NS = 7n * 24n * 3600n * 1_000_000_000n;

@@ -9,12 +9,18 @@ import { isUtf8 } from 'node:buffer';
 
 export class DecodeError extends Error {
   constructor(
-    message: string,
+    readonly reason: string,
     readonly where: string,
   ) {
-    super(where ? `${where}: ${message}` : message);
+    super(where ? `${where}: ${reason}` : reason);
     this.name = 'DecodeError';
   }
+}
+
+/** Re-throws a DecodeError from inside an attribute value with the attribute's key in its path. */
+export function inAttribute(e: unknown, key: string): never {
+  if (e instanceof DecodeError) throw new DecodeError(`attribute ${JSON.stringify(key.slice(0, 200))}: ${e.reason}`, e.where);
+  throw e;
 }
 
 export const WIRE_VARINT = 0;

@@ -23,12 +23,18 @@ export interface OtlpPayload {
   source: string;
 }
 
-export type OtlpSink = (payload: OtlpPayload) => Promise<SinkOutcome>;
+export type OtlpSink = ((payload: OtlpPayload) => Promise<SinkOutcome>) & {
+  /** Backpressure to answer before reading a body of `bytes` (0 when unknown), or null. */
+  refusal?: (bytes: number) => Backpressure | null;
+};
 
 /** Thrown by a sink that cannot take more now (queue full): HTTP 429 / gRPC RESOURCE_EXHAUSTED. */
 export class Backpressure extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super('the ingest queue is full; retry later');
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'the ingest queue is full; retry later',
+  ) {
+    super(message);
     this.name = 'Backpressure';
   }
 }

@@ -2,8 +2,19 @@
 // renderer's typed client and the API reference (docs/api.md) are all derived from this table.
 import { z } from 'zod';
 import { catalogApi } from './catalog-schemas';
+import { releasesApi } from './releases-schemas';
 import { Settings } from './settings-schemas';
 import { MetricAttributes, MetricAttributesQuery, MetricChart, MetricChartQuery } from './metric-schemas';
+import {
+  DataSourceInfo,
+  DataSourceList,
+  DataSourcePut,
+  DataSourceTest,
+  PluginList,
+  PromQlAnswer,
+  PromQlQuery,
+  SourceParam,
+} from './datasource-schemas';
 import {
   AttributeKeysQuery,
   CatalogSources,
@@ -66,7 +77,7 @@ export const api = {
   services: endpoint({
     method: 'GET',
     path: '/api/services',
-    input: ServicesQuery,
+    input: ServicesQuery.extend(SourceParam.shape),
     output: z.array(ServiceSummary),
     summary: 'Services seen in the window with request rate, error rate and latency percentiles (from rollups).',
   }),
@@ -136,7 +147,7 @@ export const api = {
   metrics: endpoint({
     method: 'GET',
     path: '/api/metrics',
-    input: MetricsQuery,
+    input: MetricsQuery.extend(SourceParam.shape),
     output: z.array(MetricInfo),
     summary: 'Metric names with kind, unit and the services that send them.',
   }),
@@ -158,7 +169,7 @@ export const api = {
   metricPoints: endpoint({
     method: 'GET',
     path: '/api/metrics/:name/points',
-    input: MetricSeriesQuery,
+    input: MetricSeriesQuery.extend(SourceParam.shape),
     output: z.array(MetricSeries),
     summary: 'The stored series of one metric (one per attribute set and resource) with their points as sent (downsampled).',
   }),
@@ -193,7 +204,7 @@ export const api = {
   serviceMap: endpoint({
     method: 'GET',
     path: '/api/service-map',
-    input: TimeRange,
+    input: TimeRange.extend(SourceParam.shape),
     output: ServiceMap,
     summary: 'Nodes (services, databases, queues, external peers) and edges with req/s, error rate and latency, from rollups.',
   }),
@@ -207,7 +218,7 @@ export const api = {
   goldenSignals: endpoint({
     method: 'GET',
     path: '/api/services/:name/golden-signals',
-    input: GoldenSignalsQuery,
+    input: GoldenSignalsQuery.extend(SourceParam.shape),
     output: GoldenSignals,
     summary: 'Latency (successful vs failed), traffic, errors by status class and saturation of one service over time, with its operations, callers, callees and versions. A database, queue or external node (its map id) gets what its callers saw.',
   }),
@@ -247,6 +258,56 @@ export const api = {
     summary: 'Replaces the sources added in the UI (kept in catalog-sources.json) and reloads the catalog.',
   }),
   ...catalogApi,
+  metricsQuery: endpoint({
+    method: 'GET',
+    path: '/api/metrics/query',
+    input: PromQlQuery,
+    output: PromQlAnswer,
+    summary: 'A PromQL range query (instant when step=0) against a source that speaks PromQL; the backend\'s error is returned as it gave it.',
+  }),
+  plugins: endpoint({
+    method: 'GET',
+    path: '/api/plugins',
+    input: z.object({}),
+    output: PluginList,
+    summary: 'Installed plugins (built-in, in <data-dir>/plugins, or named with --plugin) with their state, last error and restart count, and plugin folders that could not be loaded.',
+  }),
+  pluginSettings: endpoint({
+    method: 'GET',
+    path: '/api/plugins/:id/settings',
+    input: z.object({ id: z.string() }),
+    output: z.object({ id: z.string(), schema: z.record(z.string(), z.unknown()) }),
+    summary: 'The settings a data source of this plugin takes, as JSON Schema (secret fields carry "secret": true); starts the plugin.',
+  }),
+  datasources: endpoint({
+    method: 'GET',
+    path: '/api/datasources',
+    input: z.object({}),
+    output: DataSourceList,
+    summary: 'Data sources: local and those in datasources.yaml, each with its status and last error (secrets are never returned).',
+  }),
+  datasourcePut: endpoint({
+    method: 'PUT',
+    path: '/api/datasources/:name',
+    input: DataSourcePut,
+    output: DataSourceInfo,
+    summary: 'Adds or replaces a data source (written to datasources.yaml; secrets to the secret store) and checks it.',
+  }),
+  datasourceDelete: endpoint({
+    method: 'DELETE',
+    path: '/api/datasources/:name',
+    input: z.object({ name: z.string() }),
+    output: z.object({ deleted: z.boolean() }),
+    summary: 'Removes a data source and its secrets.',
+  }),
+  datasourceTest: endpoint({
+    method: 'POST',
+    path: '/api/datasources/:name/test',
+    input: z.object({ name: z.string() }),
+    output: DataSourceTest,
+    summary: 'Checks a data source now (its plugin\'s health check against the backend) and says what is wrong.',
+  }),
+  ...releasesApi,
   importFile: endpoint({
     method: 'POST',
     path: '/api/import',

@@ -16,8 +16,9 @@ export const ATTRIBUTE_FILTER = /^([^=!~]+?)(!=|=~|!~|=)(.*)$/s;
 
 export const MetricChartQuery = TimeRange.extend({
   name: z.string().min(1),
-  /** Where the metric is read from; only this Loupe's store (`local`) answers here. */
-  source: z.literal('local').optional(),
+  /** Where the metric is read from. Charts are built from this Loupe's store (`local`);
+   * other sources answer PromQL (GET /api/metrics/query). */
+  source: z.string().optional(),
   service: z.string().optional(),
   /** Attribute filters, repeatable: k=v, k!=v, k=~regex, k!~regex. Point, resource and
    * `service.name` attributes all count. */

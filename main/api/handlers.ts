@@ -19,9 +19,14 @@ import { listMetrics, metricSeries } from '../query/metrics';
 import { metricAttributes, metricChart } from '../query/metric-chart';
 import { VERSION } from '../config/paths';
 import { importUpload } from './import-upload';
+import { runCanary } from '../canary/canary-run';
+import { listInstances } from '../query/instances';
+import { listDeploys, recordDeploy } from '../query/deploys';
+import { edgeReleases, mapReleases } from '../query/edge-releases';
 import { RawJson, type Handler } from './http-server';
+import { withSources, type SourceDeps, type SourceOwned } from './source-handlers';
 
-export interface HandlerDeps {
+export interface HandlerDeps extends SourceDeps {
   store: ReadStore;
   pipeline: IngestPipeline;
   dataDir: string;
@@ -39,7 +44,7 @@ export interface HandlerDeps {
 type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>> };
 
 export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
-  const handlers: Handlers = {
+  const handlers: Omit<Handlers, SourceOwned> = {
     health: () => health(d),
     settings: () => {
       const e = d.endpoints();
@@ -72,7 +77,11 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     log: (input) => getLog(d.store, input.id),
     logHistogram: (input) => logHistogram(d.store, input),
     metrics: (input) => listMetrics(d.store, input),
-    metricSeries: (input) => metricChart(d.store, input),
+    metricSeries: (input) => {
+      if (input.source && input.source !== 'local')
+        throw new QueryError('not_supported', `charts are built from the local store; query source "${input.source}" with PromQL (GET /api/metrics/query)`);
+      return metricChart(d.store, input);
+    },
     metricAttributes: (input) => metricAttributes(d.store, input),
     metricPoints: (input) => metricSeries(d.store, input),
     demo: () => d.demo.status(),
@@ -82,6 +91,12 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     serviceMap: (input) => serviceMap(d.store, input),
     goldenSignals: (input) => goldenSignals(d.store, input),
     edgeSignals: (input) => edgeSignals(d.store, input),
+    canary: (input) => runCanary(d.store, d.dataDir, input),
+    instances: (input) => listInstances(d.store, input),
+    deploys: (input) => listDeploys(d.store, input),
+    edgeReleases: (input) => edgeReleases(d.store, input),
+    mapReleases: (input) => mapReleases(d.store, input),
+    deployPost: (input) => recordDeploy(d.store.db, input),
     slos: () => d.slos.list(),
     sloPut: (input) => {
       try {
@@ -100,7 +115,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
       return { deleted };
     },
   };
-  return handlers as Record<string, Handler>;
+  return { ...handlers, ...withSources(handlers, d) } as Record<string, Handler>;
 }
 
 function health(d: HandlerDeps): Health {

@@ -322,6 +322,15 @@ export class ApiServer {
     } else if (e instanceof HttpBodyError) {
       status = e.status;
       code = 'body_too_large';
+    } else if (isClientError(e)) {
+      // A module's own "not found" / "bad request" (the catalog's, plugins'): the client's
+      // mistake, answered as such so the UI neither retries nor reports a fault of ours.
+      status = e.status;
+      code = e.code;
+    } else if (isBusyStore(e)) {
+      status = 503;
+      code = 'store_busy';
+      if (!res.headersSent) res.setHeader('Retry-After', '2');
     } else this.opts.log?.(`loupe: API error: ${(e as Error)?.stack ?? message}`);
     if (res.headersSent) {
       res.end();
@@ -334,6 +343,18 @@ export class ApiServer {
     res.setHeader('Content-Length', body.length);
     res.end(body);
   }
+}
+
+/** Any error that says it is the client's: a 4xx status and a code. */
+function isClientError(e: unknown): e is { status: number; code: string; message: string } {
+  const x = e as { status?: unknown; code?: unknown } | null;
+  return typeof x?.status === 'number' && x.status >= 400 && x.status < 500 && typeof x.code === 'string';
+}
+
+/** SQLite could not answer now (locked, full, out of memory): retry later, nothing is wrong with the request. */
+function isBusyStore(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|NOMEM|IOERR)/.test(code);
 }
 
 class HttpBodyError extends Error {

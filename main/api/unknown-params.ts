@@ -4,15 +4,24 @@
 import { z } from 'zod';
 
 /** The keys an input schema declares, or null when it is not an object (nothing to check). */
-export function declaredKeys(schema: z.ZodType): Set<string> | null {
-  let s: unknown = schema;
-  // Unwrap transforms and pipes to the object the input is parsed as first.
-  for (let i = 0; i < 8; i++) {
-    if (s instanceof z.ZodObject) return new Set(Object.keys(s.shape as Record<string, unknown>));
-    if (s instanceof z.ZodPipe) s = s.in;
-    else return null;
+export function declaredKeys(schema: z.ZodType, depth = 0): Set<string> | null {
+  if (depth > 8) return null;
+  const s: unknown = schema;
+  if (s instanceof z.ZodObject) return new Set(Object.keys(s.shape as Record<string, unknown>));
+  // Unwrap transforms, pipes and optional wrappers to the object the input is parsed as first.
+  if (s instanceof z.ZodPipe) return declaredKeys(s.in as z.ZodType, depth + 1);
+  if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable)
+    return declaredKeys(s.unwrap() as z.ZodType, depth + 1);
+  // A union or intersection of objects declares every key any of them does.
+  const parts = s instanceof z.ZodUnion ? (s.options as z.ZodType[]) : s instanceof z.ZodIntersection ? [s.def.left as z.ZodType, s.def.right as z.ZodType] : null;
+  if (!parts) return null;
+  const keys = new Set<string>();
+  for (const part of parts) {
+    const k = declaredKeys(part, depth + 1);
+    if (!k) return null;
+    for (const key of k) keys.add(key);
   }
-  return null;
+  return keys;
 }
 
 /** The names in `raw` the schema does not declare. */

@@ -124,6 +124,14 @@ export class DescriptorLoader {
       fingerprint = `${st.mtimeMs}:${st.size}:${st.ino}`;
       const cached = this.cache.get(file);
       if (cached && cached.fingerprint === fingerprint) return cached;
+      // Checked before reading: parsing grows with the file (a 50 MB file took 25 s and 2.9 GB).
+      if (st.size > MAX_DESCRIPTOR_BYTES)
+        return {
+          file,
+          fingerprint,
+          declarations: [],
+          problems: [problem('file.too-large', file, 1, null, `${file} is ${formatMiB(st.size)}; descriptor files larger than ${formatMiB(MAX_DESCRIPTOR_BYTES)} are not read (split it into several files listed by a Location entity)`)],
+        };
       return parseDescriptorFile(file, readFileSync(fd, 'utf8'), fingerprint);
     } catch (e) {
       return { file, fingerprint, declarations: [], problems: [problem('file.unreadable', file, 1, null, `Cannot read ${file}: ${errorMessage(e)}`)] };
@@ -232,6 +240,13 @@ async function expandGlob(pattern: string): Promise<{ base: string; files: strin
   const matcher = new RegExp(`^${source}$`);
   const files = await walk(base, (path) => matcher.test(relative(base, path).split(sep).join('/')));
   return { base, files };
+}
+
+/** The largest descriptor file read. Real catalog files are kilobytes; a few thousand entities fit. */
+export const MAX_DESCRIPTOR_BYTES = 2 * 1024 * 1024;
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function errorMessage(e: unknown): string {

@@ -12,6 +12,10 @@ export interface CatalogRule {
 export const CATALOG_RULES = {
   // reading files
   'file.unreadable': { severity: 'error', description: 'A descriptor file or source folder could not be read.' },
+  'file.too-large': {
+    severity: 'error',
+    description: 'A descriptor file is larger than Loupe reads (2 MiB); split it into several files that a Location entity lists.',
+  },
   'source.empty': {
     severity: 'info',
     description: 'A source folder holds no catalog-info.yaml (other .yaml files are read only when a Location targets them).',

@@ -1,6 +1,6 @@
 // Every validation rule, proven on descriptors: each `# expect: <rule>` comment in testdata marks
 // the file and line where that problem must be reported, and nothing else may be reported there.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,19 @@ describe('validation rules', () => {
       [scratch, 1, 'source.empty', 'info'],
       [missing, 1, 'file.unreadable', 'error'],
     ]);
+    for (const p of problems) covered.add(p.rule);
+  });
+
+  it('refuses a descriptor file over the size limit without reading it, naming the file', async () => {
+    const dir = join(scratch, 'huge');
+    mkdirSync(dir);
+    const file = join(dir, 'catalog-info.yaml');
+    const doc = 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n---\n';
+    writeFileSync(file, doc.repeat(Math.ceil((3 * 1024 * 1024) / doc.length)));
+    const { entities, problems } = await validateCatalog([dir]);
+    expect(entities).toBe(0);
+    expect(problems.map((p) => [p.file, p.rule, p.severity])).toEqual([[file, 'file.too-large', 'error']]);
+    expect(problems[0].message).toMatch(/catalog-info\.yaml is 3\.0 MiB; descriptor files larger than 2\.0 MiB are not read/);
     for (const p of problems) covered.add(p.rule);
   });
 

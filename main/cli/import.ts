@@ -5,6 +5,7 @@ import { importFiles } from '../../collectors/import';
 import { FORMAT_NAMES } from '../../collectors/import/detect';
 import { defaultDataDir } from '../config/paths';
 import { IngestPipeline } from '../store/ingest-pipeline';
+import { importSnapshotFile, isSnapshotFile } from './import-snapshot';
 
 function bar(done: number, total: number, width = 24): string {
   const f = total > 0 ? Math.min(1, done / total) : 1;
@@ -26,12 +27,20 @@ export async function importCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  const snapshots = positionals.filter(isSnapshotFile);
+  const files = positionals.filter((f) => !snapshots.includes(f));
   const pipeline = await IngestPipeline.start({ dataDir });
   const tty = process.stderr.isTTY;
   let lastLine = 0;
   try {
+    let snapshotFailed = false;
+    for (const file of snapshots) if (!(await importSnapshotFile(file, dataDir, pipeline))) snapshotFailed = true;
+    if (files.length === 0) {
+      console.log(`data in ${dataDir}`);
+      return snapshotFailed ? 1 : 0;
+    }
     const summaries = await importFiles(
-      positionals,
+      files,
       (batch, file) => pipeline.submit({ kind: 'batch', batch, source: `import ${file}` }),
       (p, problems) => {
         for (const pr of problems) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${pr.file}${pr.line ? `:${pr.line}` : ''}: ${pr.message}\n`);
@@ -44,7 +53,7 @@ export async function importCommand(argv: string[]): Promise<number> {
       },
     );
     if (tty) process.stderr.write('\r\x1b[K');
-    let failed = false;
+    let failed = snapshotFailed;
     for (const s of summaries) {
       const format = s.format ? FORMAT_NAMES[s.format] : 'unrecognised';
       console.log(

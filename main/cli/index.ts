@@ -4,6 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, SERVER_INFO_FILE, VERSION, defaultDataDir } from '../config/paths';
+import { CANARY_HELP } from '../canary/cli';
 
 const HELP = `Loupe ${VERSION} — OpenTelemetry on your laptop: service map, golden signals, traces, logs, catalog.
 
@@ -20,12 +21,20 @@ Usage:
       --self-telemetry             export Loupe's own spans and metrics into itself as service "loupe"
       --max-size-mb N              store size cap (default 4096)
       --max-age-hours N            keep raw data this long (default 168)
+      --plugin DIR                 also load the plugin in DIR (repeatable)
   loupe import FILE… [--data-dir DIR]
-                                   import OTLP JSON / JSON-lines, Jaeger JSON or Zipkin v2 JSON files
+                                   import OTLP JSON / JSON-lines, Jaeger JSON, Zipkin v2 JSON files or Loupe snapshots
+  loupe snapshot --from T --to T [--service S…] --out FILE [--data-dir DIR]
+                                   write an incident snapshot (zip: OTLP JSON lines, SLOs, catalog, manifest);
+                                   T is an ISO time, unix ms, "now" or "now-30m"
   loupe export --trace ID [--data-dir DIR] [--out FILE]
                                    write one trace as OTLP JSON (stdout by default)
   loupe demo [--target URL]        run the demo system against a running Loupe's OTLP/HTTP endpoint
   loupe catalog validate PATH…     check Backstage catalog-info.yaml files; exits 1 on any invalid entity
+  loupe plugins list [--data-dir DIR] [--plugin DIR]…
+                                   installed plugins (built-in, <data-dir>/plugins, --plugin) and broken ones
+  loupe plugins check DIR          load a plugin folder, start it and check it speaks the protocol; exits 1 when broken
+${CANARY_HELP}
   loupe --version | --help`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -35,12 +44,18 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./serve')).serveCommand(rest);
     case 'import':
       return (await import('./import')).importCommand(rest);
+    case 'snapshot':
+      return (await import('./snapshot')).snapshotCommand(rest);
     case 'export':
       return (await import('./export')).exportCommand(rest);
     case 'demo':
       return demoCommand(rest);
+    case 'plugins':
+      return (await import('../plugin-host/cli')).pluginsCommand(rest);
     case 'catalog':
       return (await import('../catalog/cli')).runCatalogCommand(rest);
+    case 'canary':
+      return (await import('../canary/cli')).canaryCommand(rest);
     case '--version':
     case '-v':
     case 'version':

@@ -35,6 +35,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'max-size-mb': { type: 'string' },
       'max-age-hours': { type: 'string' },
       catalog: { type: 'string', multiple: true },
+      plugin: { type: 'string', multiple: true },
       'ingest-queue-jobs': { type: 'string' },
     },
   });
@@ -51,6 +52,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     demo: values.demo ?? false,
     selfTelemetry: values['self-telemetry'] ?? false,
     catalog: values.catalog ?? [],
+    plugins: values.plugin ?? [],
     ingestQueue: { maxPendingJobs: positive(values['ingest-queue-jobs'], '--ingest-queue-jobs') },
     retention: {
       ...(maxSizeMb ? { maxSizeBytes: maxSizeMb * 1024 * 1024 } : {}),

@@ -12,7 +12,8 @@ import { IngestPipeline } from '../store/ingest-pipeline';
 import { startDemo, type RunningDemo } from './index';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const RUN_MS = 12_000;
+/** The demo runs until what the tests look at has arrived, within this bound. */
+const ENOUGH_DATA_WITHIN_MS = 60_000;
 const CLIENT = 3;
 const SERVER = 2;
 const PRODUCER = 4;
@@ -51,7 +52,7 @@ beforeAll(async () => {
       serviceScript: join(buildDir, 'demo-service.js'),
       log: (line) => demoLog.push(line),
     });
-    await new Promise((resolve) => setTimeout(resolve, RUN_MS));
+    await untilEnoughData(join(dataDir, 'loupe.db'));
   } finally {
     await demo?.stop();
     await receiver.close();
@@ -65,6 +66,32 @@ afterAll(() => {
   if (buildDir) rmSync(buildDir, { recursive: true, force: true });
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** Waits, bounded, until every version of payment has served enough charges to compare medians,
+ * an order has gone through the queue and a retry-capable call to payment was made. */
+async function untilEnoughData(file: string): Promise<void> {
+  const deadline = Date.now() + ENOUGH_DATA_WITHIN_MS;
+  let seen = 'nothing yet';
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    let live: Database.Database | undefined;
+    try {
+      live = new Database(file, { readonly: true, fileMustExist: true });
+      const perVersion = live
+        .prepare(`SELECT r.service_version AS version, COUNT(*) AS n FROM spans s JOIN resources r ON r.id = s.resource_id JOIN services sv ON sv.id = s.service_id
+                  WHERE sv.name = 'payment' AND s.kind = ${SERVER} GROUP BY 1`)
+        .all() as Array<{ version: string; n: number }>;
+      const consumed = (live.prepare(`SELECT COUNT(*) AS n FROM spans WHERE kind = ${CONSUMER}`).get() as { n: number }).n;
+      seen = `payment spans ${JSON.stringify(perVersion)}, consumer spans ${consumed}`;
+      if (perVersion.length === 2 && perVersion.every((v) => v.n >= 12) && consumed >= 3) return;
+    } catch {
+      // the store is not created yet
+    } finally {
+      live?.close();
+    }
+  }
+  throw new Error(`the demo did not produce enough data within ${ENOUGH_DATA_WITHIN_MS / 1000} s: ${seen}`);
+}
 
 const rows = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[];
 const one = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).get(...params) as T;
@@ -114,26 +141,65 @@ describe('the demo shop, as Loupe stores it', () => {
     expect(cache.n).toBeGreaterThan(0);
   });
 
-  it('carries order messages from a producer to a consumer in another service, in the same trace', () => {
-    const hop = one<{ producer: string; consumer: string; destination: string; operation: string; lagNs: number } | undefined>(`
-      SELECT ps.name AS producer, cs.name AS consumer, ${attr('messaging.destination.name', 'c')} AS destination,
-             ${attr('messaging.operation.type', 'c')} AS operation, c.start_ns - p.end_ns AS lagNs
-      FROM spans p JOIN spans c ON c.trace_id = p.trace_id AND c.parent_span_id = p.span_id
-      JOIN services ps ON ps.id = p.service_id JOIN services cs ON cs.id = c.service_id
-      WHERE p.kind = ${PRODUCER} AND c.kind = ${CONSUMER} AND ${attr('messaging.system', 'p')} = 'kafka' LIMIT 1`);
-    expect(hop).toMatchObject({ producer: 'checkout', consumer: 'fulfillment', destination: 'orders', operation: 'process' });
+  it('carries order messages from a producer to a consumer in another service, the consumer starting a new trace linked to the producer', () => {
+    const consumers = rows<{ traceId: string; parent: Buffer | null; links: string; consumer: string; destination: string; operation: string }>(`
+      SELECT hex(c.trace_id) AS traceId, c.parent_span_id AS parent, c.links, cs.name AS consumer,
+             ${attr('messaging.destination.name', 'c')} AS destination, ${attr('messaging.operation.type', 'c')} AS operation
+      FROM spans c JOIN services cs ON cs.id = c.service_id
+      WHERE c.kind = ${CONSUMER} AND ${attr('messaging.system', 'c')} = 'kafka'`);
+    expect(consumers.length).toBeGreaterThan(0);
+    for (const c of consumers) {
+      expect(c).toMatchObject({ consumer: 'fulfillment', destination: 'orders', operation: 'process' });
+      // A root span of its own trace...
+      expect(c.parent).toBeNull();
+      const links = JSON.parse(c.links) as Array<{ traceId: string; spanId: string }>;
+      expect(links).toHaveLength(1);
+      // ...linked to the producer's span, in checkout's trace.
+      const producer = one<{ service: string; traceId: string; kind: number } | undefined>(
+        `SELECT sv.name AS service, hex(p.trace_id) AS traceId, p.kind FROM spans p JOIN services sv ON sv.id = p.service_id
+         WHERE p.trace_id = unhex(?) AND p.span_id = unhex(?)`,
+        links[0].traceId,
+        links[0].spanId,
+      );
+      if (!producer) continue; // produced before the store saw it, or still in flight
+      expect(producer).toMatchObject({ service: 'checkout', kind: PRODUCER });
+      expect(producer.traceId).not.toBe(c.traceId);
+    }
+    const found = one<{ n: number }>(`
+      SELECT COUNT(*) AS n FROM spans c JOIN spans p
+        ON p.trace_id = unhex(json_extract(c.links, '$[0].traceId')) AND p.span_id = unhex(json_extract(c.links, '$[0].spanId'))
+      WHERE c.kind = ${CONSUMER} AND p.kind = ${PRODUCER}`);
+    expect(found.n).toBeGreaterThan(0);
   });
 
-  it('runs two versions of payment side by side, the newer one slower', () => {
+  it('runs payment on three instances, the canary version 1.5.0 on one of them, slower', () => {
     const durations = rows<{ version: string; instance: string; ms: number }>(`
       SELECT r.service_version AS version, json_extract(r.attributes, '$."service.instance.id"') AS instance, s.duration_ns / 1e6 AS ms
       FROM spans s JOIN resources r ON r.id = s.resource_id JOIN services sv ON sv.id = s.service_id
       WHERE sv.name = 'payment' AND s.kind = ${SERVER}`);
     const byVersion = (v: string) => durations.filter((d) => d.version === v);
     expect([...new Set(durations.map((d) => d.version))].sort()).toEqual(['1.4.2', '1.5.0']);
-    expect(new Set(durations.map((d) => d.instance)).size).toBe(2);
+    expect(new Set(byVersion('1.4.2').map((d) => d.instance)).size).toBe(2);
+    expect(new Set(byVersion('1.5.0').map((d) => d.instance)).size).toBe(1);
     // Medians, not means: one slow outlier must not decide it either way.
     expect(median(byVersion('1.5.0').map((d) => d.ms))).toBeGreaterThan(median(byVersion('1.4.2').map((d) => d.ms)) + 40);
+    // The canary takes its share of the calls (2 of 8 by weight), not all and not none.
+    const share = byVersion('1.5.0').length / durations.length;
+    expect(share).toBeGreaterThan(0.12);
+    expect(share).toBeLessThan(0.4);
+  });
+
+  it("names the peer on checkout's calls to payment, one CLIENT span per attempt", () => {
+    const calls = rows<{ peer: string; resend: number | null; parent: string }>(`
+      SELECT ${attr('peer.service')} AS peer, ${attr('http.request.resend_count')} AS resend, hex(s.parent_span_id) AS parent
+      FROM spans s JOIN services sv ON sv.id = s.service_id
+      WHERE sv.name = 'checkout' AND s.kind = ${CLIENT} AND s.name = 'POST' AND ${attr('peer.service')} = 'payment'`);
+    expect(calls.length).toBeGreaterThan(10);
+    // Resends, when any happened, sit under the same parent as a first attempt.
+    for (const resend of calls.filter((c) => c.resend !== null)) {
+      expect(resend.resend).toBeGreaterThanOrEqual(1);
+      expect(calls.some((c) => c.parent === resend.parent && c.resend === null)).toBe(true);
+    }
   });
 
   it('has failed spans', () => {

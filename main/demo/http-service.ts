@@ -3,8 +3,9 @@
 // `http.route` (as a web framework's instrumentation would); the client balances between a
 // service's versions and reports timeouts the way the HTTP conventions expect.
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, createContextKey, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType, suppressTracing } from '@opentelemetry/core';
+import { sleep } from './simulation';
 import type { Endpoint } from './topology';
 import type { HttpModule, ServiceTelemetry } from './telemetry';
 
@@ -117,6 +118,32 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Backoff before the n-th resend is `backoffMs * 2^(n-1)`, with jitter. */
+  backoffMs: number;
+  /** Statuses worth another attempt (the dependency or one of its instances is struggling). */
+  retryOnStatus: readonly number[];
+}
+
+/** What the caller knows about an outgoing call and the HTTP instrumentation does not. */
+interface OutgoingCall {
+  peerService: string;
+  resendCount: number;
+}
+
+const OUTGOING_CALL = createContextKey('shop.demo outgoing call');
+
+/** The HTTP instrumentation's `startOutgoingSpanHook`: runs in the caller's context as the client
+ * span starts, and adds `peer.service` (as a configured instrumentation would) and, on a retry,
+ * `http.request.resend_count` (HTTP semantic conventions). */
+export function outgoingCallAttributes(): Attributes {
+  const call = context.active().getValue(OUTGOING_CALL) as OutgoingCall | undefined;
+  if (!call) return {};
+  return call.resendCount > 0 ? { 'peer.service': call.peerService, 'http.request.resend_count': call.resendCount } : { 'peer.service': call.peerService };
+}
+
 export interface CallResult {
   status: number;
   body: any;
@@ -149,6 +176,44 @@ export class ServiceClient {
   }
 
   call(method: 'GET' | 'POST' | 'DELETE', path: string, opts: CallOptions = {}): Promise<CallResult> {
+    return this.attempt(method, path, opts, 0);
+  }
+
+  /**
+   * Calls with a client timeout per attempt and retries what is worth retrying: no answer in
+   * time, a refused connection, or a status in `retryOnStatus`. Every attempt is its own CLIENT
+   * span under the caller's span, possibly on another instance (the balancer moves on); resends
+   * carry `http.request.resend_count`. Throws the last failure when every attempt failed.
+   */
+  async callWithRetries(method: 'GET' | 'POST' | 'DELETE', path: string, policy: RetryPolicy, opts: CallOptions = {}): Promise<CallResult> {
+    for (let resend = 0; ; resend++) {
+      const last = resend === policy.attempts - 1;
+      try {
+        const result = await this.attempt(method, path, opts, resend);
+        if (last || !policy.retryOnStatus.includes(result.status)) return result;
+        this.telemetry.log.warn(`retrying ${method} ${path} on ${this.service}: attempt ${resend + 1} answered ${result.status}`, {
+          'peer.service': this.service,
+          'http.request.resend_count': resend + 1,
+          'http.response.status_code': result.status,
+        });
+      } catch (err) {
+        if (last || !(err instanceof DependencyUnavailable)) throw err;
+        this.telemetry.log.warn(`retrying ${method} ${path} on ${this.service}: attempt ${resend + 1} failed (${err.reason})`, {
+          'peer.service': this.service,
+          'http.request.resend_count': resend + 1,
+          'error.type': err.timedOut ? 'timeout' : 'connection_error',
+        });
+      }
+      await sleep(policy.backoffMs * 2 ** resend * (0.5 + Math.random()));
+    }
+  }
+
+  private attempt(method: 'GET' | 'POST' | 'DELETE', path: string, opts: CallOptions, resendCount: number): Promise<CallResult> {
+    const call: OutgoingCall = { peerService: this.service, resendCount };
+    return context.with(context.active().setValue(OUTGOING_CALL, call), () => this.send(method, path, opts));
+  }
+
+  private send(method: 'GET' | 'POST' | 'DELETE', path: string, opts: CallOptions): Promise<CallResult> {
     const endpoint = this.balancer.next();
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const timeoutMs = opts.timeoutMs ?? 5000;

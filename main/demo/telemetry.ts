@@ -1,7 +1,6 @@
 // The OpenTelemetry SDK as a demo service sets it up: its own resource, OTLP/HTTP protobuf
 // exporters for the three signals, the HTTP and Node runtime auto-instrumentations, and a
 // couple of process gauges. Intervals are short so Loupe fills within seconds of starting.
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import {
@@ -25,6 +24,8 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { outgoingCallAttributes } from './http-service';
+import { randomId } from './simulation';
 import { ENVIRONMENT, SERVICE_NAMESPACE, type DemoProcessSpec } from './topology';
 
 export type HttpModule = typeof import('node:http');
@@ -52,7 +53,8 @@ export function startTelemetry(spec: DemoProcessSpec, otlpEndpoint: string): Ser
       'service.name': spec.service,
       'service.namespace': SERVICE_NAMESPACE,
       'service.version': spec.version,
-      'service.instance.id': randomUUID(),
+      // Named like a pod: the process's id plus a suffix that changes on every (re)start.
+      'service.instance.id': `${spec.id}-${randomId('', 5)}`,
       'deployment.environment.name': ENVIRONMENT,
       'process.pid': process.pid,
       'process.runtime.name': 'nodejs',
@@ -98,7 +100,7 @@ export function startTelemetry(spec: DemoProcessSpec, otlpEndpoint: string): Ser
     tracerProvider,
     meterProvider,
     loggerProvider,
-    instrumentations: [new HttpInstrumentation(), new RuntimeNodeInstrumentation({ monitoringPrecision: 1000 })],
+    instrumentations: [new HttpInstrumentation({ startOutgoingSpanHook: outgoingCallAttributes }), new RuntimeNodeInstrumentation({ monitoringPrecision: 1000 })],
   });
   // The instrumentation patches `node:http` when it is required after registration; a static
   // import would be bound before that, so the module is required here, explicitly.

@@ -16,7 +16,7 @@ export interface DemoProcessSpec {
   /** Unique within the demo; the child is started with it. */
   id: string;
   role: Role;
-  /** `service.name` of the process (two processes share "payment"). */
+  /** `service.name` of the process (several processes share "payment" and "checkout"). */
   service: string;
   version: string;
   /** Share of its service's traffic when several versions run side by side. */
@@ -34,10 +34,15 @@ export const DEMO_PROCESSES: readonly DemoProcessSpec[] = [
   { id: 'frontend', role: 'frontend', service: 'frontend', version: '2.3.1', weight: 1, instrumented: true },
   { id: 'gateway', role: 'gateway', service: 'gateway', version: '1.12.0', weight: 1, instrumented: true },
   { id: 'cart', role: 'cart', service: 'cart', version: '3.0.4', weight: 1, instrumented: true },
-  { id: 'checkout', role: 'checkout', service: 'checkout', version: '2.7.0', weight: 1, instrumented: true },
-  // A canary: the new payment version takes 30% of the traffic, and is slower and flakier.
-  { id: 'payment-1.4.2', role: 'payment', service: 'payment', version: '1.4.2', weight: 7, instrumented: true },
-  { id: 'payment-1.5.0', role: 'payment', service: 'payment', version: '1.5.0', weight: 3, instrumented: true },
+  // Checkout is stateless and runs twice behind the gateway's balancer (a bad release can be
+  // rolled out to one of them).
+  { id: 'checkout-a', role: 'checkout', service: 'checkout', version: '2.7.0', weight: 1, instrumented: true },
+  { id: 'checkout-b', role: 'checkout', service: 'checkout', version: '2.7.0', weight: 1, instrumented: true },
+  // Three payment instances; the new version runs as a canary on ONE of them and takes a
+  // quarter of checkout's calls. It is slower and flakier.
+  { id: 'payment-a', role: 'payment', service: 'payment', version: '1.4.2', weight: 3, instrumented: true },
+  { id: 'payment-b', role: 'payment', service: 'payment', version: '1.4.2', weight: 3, instrumented: true },
+  { id: 'payment-canary', role: 'payment', service: 'payment', version: '1.5.0', weight: 2, instrumented: true },
   { id: 'inventory', role: 'inventory', service: 'inventory', version: '1.9.3', weight: 1, instrumented: true },
   { id: 'recommendation', role: 'recommendation', service: 'recommendation', version: '0.8.1', weight: 1, instrumented: true },
   { id: 'fulfillment', role: 'fulfillment', service: 'fulfillment', version: '1.2.0', weight: 1, instrumented: true },

@@ -1,4 +1,4 @@
-// Exemplars from metric points, stored at ingest in their own table (see migration 006) so the
+// Exemplars from metric points, stored at ingest in their own table (see migration 007) so the
 // explorer reads a window's exemplars without parsing every point's detail. Only exemplars that
 // name a trace are kept (the others cannot be opened), and the table is capped by count: the
 // oldest go first, as with the points they came with.

@@ -9,7 +9,7 @@ import { DecodeError } from '../../collectors/otlp/proto-reader';
 import type { SinkOutcome } from '../../collectors/otlp/sink';
 import { migrate, openDatabase, type Db } from './database';
 import { DEFAULT_RETENTION, Retention, type RetentionPolicy } from './retention';
-import { StoreWriter, type WriteResult } from './writer';
+import { MAX_EVENT_TRACE_IDS, StoreWriter, type WriteResult } from './writer';
 
 export type IngestJob =
   | { kind: 'otlp'; signal: Signal; encoding: 'protobuf' | 'json'; body: Uint8Array; source: string }
@@ -36,7 +36,11 @@ export class IngestCore {
     this.retention = new Retention(this.db, { ...DEFAULT_RETENTION, ...opts.retention });
   }
 
-  /** Decodes and commits jobs; one outcome per job, and what the commit changed. */
+  /**
+   * Decodes and commits jobs; one outcome per job, and what the commits changed. The jobs are
+   * written in one transaction; when it fails, each is retried in its own, so a job the store
+   * refuses fails alone instead of taking every job queued beside it down.
+   */
   process(jobs: IngestJob[]): { outcomes: IngestOutcome[]; summary: CommitSummary | null } {
     const outcomes: IngestOutcome[] = [];
     const batches: TelemetryBatch[] = [];
@@ -48,43 +52,55 @@ export class IngestCore {
       try {
         batch = job.kind === 'batch' ? job.batch : decode(job.signal, job.encoding, job.body);
       } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-        outcome.malformed = e.message;
-        this.writer.recordErrors(job.source, [e.message], 0, true);
+        // Anything a payload makes the decoder throw is that payload's problem (400), never
+        // the writer's: it must not end the thread or touch the other jobs.
+        outcome.malformed = e instanceof DecodeError ? e.message : `the payload could not be decoded: ${(e as Error).message}`;
+        this.recordErrors(job.source, [outcome.malformed], 0, true);
         continue;
       }
       outcome.rejected = batch.rejected;
       outcome.errors = batch.errors;
-      if (batch.errors.length) this.writer.recordErrors(job.source, batch.errors, 0);
+      if (batch.errors.length) this.recordErrors(job.source, batch.errors, 0);
       batches.push(batch);
       owners.push(outcomes.length - 1);
     }
     if (batches.length === 0) return { outcomes, summary: null };
-    let result: WriteResult;
     try {
-      result = this.writer.write(batches);
+      const result = this.writer.write(batches);
+      owners.forEach((i, k) => {
+        outcomes[i].accepted = result.perBatch[k].stored;
+        outcomes[i].duplicates = result.perBatch[k].duplicates;
+      });
+      return { outcomes, summary: summaryOf(result) };
     } catch (e) {
-      const message = `the store could not commit: ${(e as Error).message}`;
-      for (const i of owners) outcomes[i].failed = message;
-      return { outcomes, summary: null };
+      if (batches.length === 1) {
+        failJob(outcomes[owners[0]], e);
+        return { outcomes, summary: null };
+      }
     }
-    owners.forEach((i, k) => {
-      outcomes[i].accepted = result.perBatch[k].stored;
-      outcomes[i].duplicates = result.perBatch[k].duplicates;
+    let summary: CommitSummary | null = null;
+    batches.forEach((batch, k) => {
+      const outcome = outcomes[owners[k]];
+      try {
+        const result = this.writer.write([batch]);
+        outcome.accepted = result.perBatch[0].stored;
+        outcome.duplicates = result.perBatch[0].duplicates;
+        summary = mergeSummaries(summary, summaryOf(result));
+      } catch (e) {
+        failJob(outcome, e);
+        if (outcome.malformed) this.recordErrors(jobs[owners[k]].source, [outcome.malformed], 0, true);
+      }
     });
-    return {
-      outcomes,
-      summary: {
-        spans: result.spans,
-        logs: result.logs,
-        metricPoints: result.metricPoints,
-        services: result.services,
-        tables: result.tables,
-        traceIds: result.traceIds,
-        lastLogId: result.lastLogId,
-        oldestMinute: result.oldestMinute,
-      },
-    };
+    return { outcomes, summary };
+  }
+
+  /** Error bookkeeping must never fail a job (the disk may be full). */
+  private recordErrors(source: string, messages: string[], rejected: number, malformed = false): void {
+    try {
+      this.writer.recordErrors(source, messages, rejected, malformed);
+    } catch {
+      // Counted nowhere, but the client still gets its answer.
+    }
   }
 
   /** Periodic work between transactions: settles service-map halves that waited too long.
@@ -100,6 +116,46 @@ export class IngestCore {
       this.db.close();
     }
   }
+}
+
+/** SQLite errors that are the store's condition, not the payload's: the sender should retry. */
+const TRANSIENT = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|CANTOPEN|READONLY|NOMEM|PROTOCOL)/;
+
+function failJob(outcome: IngestOutcome, e: unknown): void {
+  const code = (e as { code?: string }).code ?? '';
+  const message = (e as Error).message;
+  if (code === 'SQLITE_FULL') outcome.failed = 'the disk is full: the store could not commit; free space and retry';
+  else if (TRANSIENT.test(code)) outcome.failed = `the store could not commit (${code}): ${message}`;
+  // The store refuses this payload alone, whatever is retried: a retry storm helps nobody.
+  else outcome.malformed = `the store could not take this payload: ${message}`;
+}
+
+function summaryOf(result: WriteResult): CommitSummary {
+  return {
+    spans: result.spans,
+    logs: result.logs,
+    metricPoints: result.metricPoints,
+    services: result.services,
+    tables: result.tables,
+    traceIds: result.traceIds,
+    lastLogId: result.lastLogId,
+    oldestMinute: result.oldestMinute,
+  };
+}
+
+function mergeSummaries(a: CommitSummary | null, b: CommitSummary): CommitSummary {
+  if (a === null) return b;
+  const oldest = a.oldestMinute === null ? b.oldestMinute : b.oldestMinute === null ? a.oldestMinute : Math.min(a.oldestMinute, b.oldestMinute);
+  return {
+    spans: a.spans + b.spans,
+    logs: a.logs + b.logs,
+    metricPoints: a.metricPoints + b.metricPoints,
+    services: [...new Set([...a.services, ...b.services])],
+    tables: [...new Set([...a.tables, ...b.tables])],
+    traceIds: [...a.traceIds, ...b.traceIds].slice(0, MAX_EVENT_TRACE_IDS),
+    lastLogId: Math.max(a.lastLogId, b.lastLogId),
+    oldestMinute: oldest,
+  };
 }
 
 function decode(signal: Signal, encoding: 'protobuf' | 'json', body: Uint8Array): TelemetryBatch {

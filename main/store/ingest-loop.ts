@@ -1,13 +1,19 @@
 // The queue loop the writer runs (in its worker, or inline on the main thread in tests and
 // from source): batch whatever is queued into one transaction, reply per job, and run
 // retention between transactions.
-import type { IngestCore, IngestJob } from './ingest-core';
+import type { IngestCore, IngestJob, IngestOutcome } from './ingest-core';
 import type { WorkerReply } from './ingest-pipeline';
 
-/** Jobs committed together at most (more wait for the next transaction). */
+/** Jobs and payload bytes committed together at most (more wait for the next transaction):
+ * one transaction of many large requests would hold every small one behind it. */
 const MAX_JOBS_PER_TX = 64;
+const MAX_BYTES_PER_TX = 16 * 1024 * 1024;
 const RETENTION_EVERY_MS = 15_000;
 const TICK_EVERY_MS = 5_000;
+
+function jobBytes(job: IngestJob): number {
+  return job.kind === 'otlp' ? job.body.byteLength : 1024;
+}
 
 export function runQueue(core: IngestCore, reply: (r: WorkerReply) => void) {
   const queue: Array<{ id: number; job: IngestJob }> = [];
@@ -16,25 +22,47 @@ export function runQueue(core: IngestCore, reply: (r: WorkerReply) => void) {
   let lastRetention = Date.now();
   let lastTick = Date.now();
 
+  // Over the size cap, retention runs every round instead of every 15 s, so it keeps pace.
+  const retentionEveryMs = () => (core.retention.overCap ? 0 : RETENTION_EVERY_MS);
   const flush = () => {
     scheduled = false;
     if (stopped) return;
-    const take = queue.splice(0, MAX_JOBS_PER_TX);
+    let n = 0;
+    let bytes = 0;
+    while (n < queue.length && n < MAX_JOBS_PER_TX && (n === 0 || bytes + jobBytes(queue[n].job) <= MAX_BYTES_PER_TX)) bytes += jobBytes(queue[n++].job);
+    const take = queue.splice(0, n);
     if (take.length > 0) {
-      const { outcomes, summary } = core.process(take.map((t) => t.job));
-      reply({ type: 'done', results: take.map((t, i) => ({ id: t.id, outcome: outcomes[i] })) });
-      if (summary && summary.spans + summary.logs + summary.metricPoints > 0) reply({ type: 'committed', summary });
+      let results: Array<{ id: number; outcome: IngestOutcome }>;
+      try {
+        const { outcomes, summary } = core.process(take.map((t) => t.job));
+        results = take.map((t, i) => ({ id: t.id, outcome: outcomes[i] }));
+        if (summary && summary.spans + summary.logs + summary.metricPoints > 0) reply({ type: 'committed', summary });
+      } catch (e) {
+        // A fault of ours: these jobs are answered (503), the loop goes on.
+        const failed = `the writer failed: ${(e as Error).message}`;
+        results = take.map((t) => ({ id: t.id, outcome: { accepted: 0, duplicates: 0, rejected: 0, errors: [], failed } }));
+      }
+      reply({ type: 'done', results });
     }
     if (Date.now() - lastTick > TICK_EVERY_MS) {
       lastTick = Date.now();
-      const oldestMinute = core.tick();
-      if (oldestMinute !== null)
-        reply({ type: 'committed', summary: { spans: 0, logs: 0, metricPoints: 0, services: [], tables: ['rollups'], traceIds: [], lastLogId: 0, oldestMinute } });
+      try {
+        const oldestMinute = core.tick();
+        if (oldestMinute !== null)
+          reply({ type: 'committed', summary: { spans: 0, logs: 0, metricPoints: 0, services: [], tables: ['rollups'], traceIds: [], lastLogId: 0, oldestMinute } });
+      } catch {
+        // Settling map halves is retried on the next tick.
+      }
     }
-    if (Date.now() - lastRetention > RETENTION_EVERY_MS) {
+    if (Date.now() - lastRetention > retentionEveryMs()) {
       lastRetention = Date.now();
-      const r = core.retention.step();
-      if (r.deleted.spans + r.deleted.logs + r.deleted.metric_points > 0) reply({ type: 'retention', report: r });
+      try {
+        const r = core.retention.step();
+        // Sent every round: the queue refuses new jobs (429) while the store is well over its cap.
+        reply({ type: 'retention', report: r });
+      } catch {
+        // Retried next round (e.g. the disk is full and the delete journal cannot grow).
+      }
     }
     if (queue.length > 0) schedule();
   };

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CommitSummary, IngestCoreOptions, IngestJob, IngestOutcome } from './ingest-core';
-import type { RetentionReport } from './retention';
+import { DEFAULT_RETENTION, type RetentionReport } from './retention';
 import { Backpressure } from '../../collectors/otlp/sink';
 
 export type WorkerRequest = { type: 'job'; id: number; job: IngestJob } | { type: 'close' };
@@ -24,6 +24,11 @@ export interface PipelineOptions extends IngestCoreOptions {
   maxPendingJobs?: number;
   /** 'worker' (default when the bundled worker exists) or 'inline' (same thread). */
   mode?: 'worker' | 'inline';
+  /** The writer thread's script; defaults to ingest-worker.js beside the bundle. */
+  workerFile?: string;
+  /** A writer that answers nothing for this long while jobs wait is restarted. */
+  stallMs?: number;
+  log?: (line: string) => void;
 }
 
 interface Pending {
@@ -31,10 +36,14 @@ interface Pending {
   bytes: number;
 }
 
+/** Past this share of the size cap, new jobs are refused until retention catches up. */
+const OVER_CAP_BACKPRESSURE = 1.1;
+
 export class IngestPipeline extends EventEmitter<{
   committed: [CommitSummary];
   retention: [RetentionReport];
-  error: [Error];
+  /** The writer thread ended unexpectedly and is being started again (why). */
+  restart: [string];
 }> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -42,30 +51,51 @@ export class IngestPipeline extends EventEmitter<{
   private closing = false;
   /** Jobs refused for backpressure since start. */
   throttled = 0;
+  /** Times the writer thread was restarted. */
+  restarts = 0;
+  /** The store's used bytes at the last retention round. */
+  usedBytes = 0;
   private readonly maxBytes: number;
   private readonly maxJobs: number;
+  private readonly maxSizeBytes: number;
+  private readonly stallMs: number;
+  private readonly log: (line: string) => void;
   private post!: (msg: WorkerRequest) => void;
   private closeInline?: () => void;
+  private worker: Worker | null = null;
+  private ready = false;
+  /** Last time the writer answered a job (or the queue was empty). */
+  private lastProgress = Date.now();
+  private watchdog?: NodeJS.Timeout;
 
-  private constructor(opts: PipelineOptions) {
+  private constructor(private readonly opts: PipelineOptions) {
     super();
     this.maxBytes = opts.maxPendingBytes ?? 128 * 1024 * 1024;
     this.maxJobs = opts.maxPendingJobs ?? 512;
+    this.maxSizeBytes = opts.retention?.maxSizeBytes ?? DEFAULT_RETENTION.maxSizeBytes;
+    this.stallMs = opts.stallMs ?? 120_000;
+    this.log = opts.log ?? ((l) => console.error(l));
   }
 
   static async start(opts: PipelineOptions): Promise<IngestPipeline> {
     const p = new IngestPipeline(opts);
-    const workerFile = fileURLToPath(new URL('./ingest-worker.js', import.meta.url));
+    const workerFile = opts.workerFile ?? fileURLToPath(new URL('./ingest-worker.js', import.meta.url));
     const mode = opts.mode ?? (existsSync(workerFile) ? 'worker' : 'inline');
-    if (mode === 'worker') await p.startWorker(workerFile, opts);
-    else await p.startInline(opts);
+    if (mode === 'worker') {
+      await p.spawn(workerFile);
+      p.watchdog = setInterval(() => p.checkStall(), Math.min(5_000, p.stallMs / 2));
+      p.watchdog.unref();
+    } else await p.startInline(opts);
     return p;
   }
 
-  private startWorker(file: string, opts: PipelineOptions): Promise<void> {
+  /** Starts the writer thread; resolves once it has opened the store. */
+  private spawn(file: string): Promise<void> {
     const worker = new Worker(file, {
-      workerData: { dataDir: opts.dataDir, retention: opts.retention } satisfies IngestCoreOptions,
+      workerData: { dataDir: this.opts.dataDir, retention: this.opts.retention } satisfies IngestCoreOptions,
     });
+    this.worker = worker;
+    this.ready = false;
     this.post = (msg) => {
       if (msg.type === 'job' && msg.job.kind === 'otlp') {
         const body = msg.job.body;
@@ -74,28 +104,61 @@ export class IngestPipeline extends EventEmitter<{
         worker.postMessage(msg, transfer);
       } else worker.postMessage(msg);
     };
+    this.closeWorker = () =>
+      new Promise<void>((done) => {
+        if (this.worker !== worker) return done();
+        worker.once('exit', () => done());
+        worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+        setTimeout(() => void worker.terminate(), 10_000).unref();
+      });
     return new Promise((resolve, reject) => {
+      let started = false;
+      let lastError = '';
       worker.on('message', (reply: WorkerReply) => {
-        if (reply.type === 'ready') resolve();
-        else if (reply.type === 'fatal') reject(new Error(reply.message));
+        if (reply.type === 'ready') {
+          started = true;
+          this.ready = true;
+          this.lastProgress = Date.now();
+          resolve();
+        } else if (reply.type === 'fatal') reject(new Error(reply.message));
         else this.onReply(reply);
       });
+      // Every error of the thread is handled here: the core never exits because its writer did.
       worker.on('error', (err) => {
-        reject(err);
-        this.failAll(`the writer stopped: ${err.message}`);
-        this.emit('error', err);
+        lastError = err.message;
       });
       worker.on('exit', (code) => {
-        if (!this.closing) this.failAll(`the writer exited (code ${code})`);
+        if (this.worker === worker) this.worker = null;
+        this.ready = false;
+        if (!started) return reject(new Error(`the writer could not start${lastError ? `: ${lastError}` : ` (exit code ${code})`}`));
+        if (this.closing) return;
+        const why = lastError || `exit code ${code}`;
+        this.failAll(`the writer stopped (${why}); it is being restarted, retry shortly`);
+        this.restarts++;
+        this.log(`loupe: the ingest writer stopped (${why}); restarting it`);
+        this.emit('restart', why);
+        this.respawn(file, 100);
       });
-      this.closeInline = undefined;
-      this.closeWorker = () =>
-        new Promise<void>((done) => {
-          worker.once('exit', () => done());
-          worker.postMessage({ type: 'close' } satisfies WorkerRequest);
-          setTimeout(() => void worker.terminate(), 10_000).unref();
-        });
     });
+  }
+
+  private respawn(file: string, delayMs: number): void {
+    setTimeout(() => {
+      if (this.closing) return;
+      this.spawn(file).catch((e: Error) => {
+        this.log(`loupe: the ingest writer could not be restarted: ${e.message}`);
+        this.respawn(file, Math.min(delayMs * 2, 5_000));
+      });
+    }, delayMs).unref();
+  }
+
+  /** A writer that has not answered for stallMs while jobs wait is stuck: end it (it restarts). */
+  private checkStall(): void {
+    if (this.pending.size === 0) this.lastProgress = Date.now();
+    else if (this.worker && this.ready && Date.now() - this.lastProgress > this.stallMs) {
+      this.log(`loupe: the ingest writer answered nothing for ${Math.round(this.stallMs / 1000)} s with ${this.pending.size} jobs waiting; restarting it`);
+      void this.terminateWriter();
+    }
   }
 
   private closeWorker?: () => Promise<void>;
@@ -105,6 +168,7 @@ export class IngestPipeline extends EventEmitter<{
     const { runQueue } = await import('./ingest-loop');
     const core = new IngestCore(opts);
     const loop = runQueue(core, (reply) => this.onReply(reply));
+    this.ready = true;
     this.post = (msg) => {
       if (msg.type === 'job') loop.push(msg.id, msg.job);
     };
@@ -116,6 +180,7 @@ export class IngestPipeline extends EventEmitter<{
 
   private onReply(reply: WorkerReply): void {
     if (reply.type === 'done') {
+      this.lastProgress = Date.now();
       for (const { id, outcome } of reply.results) {
         const p = this.pending.get(id);
         if (!p) continue;
@@ -124,7 +189,10 @@ export class IngestPipeline extends EventEmitter<{
         p.resolve(outcome);
       }
     } else if (reply.type === 'committed') this.emit('committed', reply.summary);
-    else if (reply.type === 'retention') this.emit('retention', reply.report);
+    else if (reply.type === 'retention') {
+      this.usedBytes = reply.report.usedBytes;
+      this.emit('retention', reply.report);
+    }
   }
 
   private failAll(message: string): void {
@@ -139,12 +207,27 @@ export class IngestPipeline extends EventEmitter<{
     return this.pending.size;
   }
 
+  /**
+   * Why a job of `bytes` would be refused now (Backpressure), or null. Receivers ask before
+   * reading a body, so an overloaded core answers 429 without reading or decompressing it.
+   */
+  refusal(bytes = 0): Backpressure | null {
+    if (this.pending.size >= this.maxJobs || (this.pendingBytes + bytes > this.maxBytes && this.pending.size > 0))
+      return new Backpressure(this.pending.size >= this.maxJobs * 2 ? 5 : 1);
+    if (this.usedBytes > this.maxSizeBytes * OVER_CAP_BACKPRESSURE)
+      return new Backpressure(5, 'the store is over its size cap and retention is catching up; retry later');
+    return null;
+  }
+
   /** Queues a job; rejects with Backpressure when the queue is full. */
   submit(job: IngestJob, bytes = job.kind === 'otlp' ? job.body.byteLength : 1024): Promise<IngestOutcome> {
     if (this.closing) return Promise.resolve({ accepted: 0, duplicates: 0, rejected: 0, errors: [], failed: 'Loupe is shutting down' });
-    if (this.pending.size >= this.maxJobs || (this.pendingBytes + bytes > this.maxBytes && this.pending.size > 0)) {
+    if (!this.ready)
+      return Promise.resolve({ accepted: 0, duplicates: 0, rejected: 0, errors: [], failed: 'the writer is restarting; retry shortly' });
+    const refused = this.refusal(bytes);
+    if (refused) {
       this.throttled++;
-      return Promise.reject(new Backpressure(this.pending.size >= this.maxJobs * 2 ? 5 : 1));
+      return Promise.reject(refused);
     }
     const id = this.nextId++;
     this.pendingBytes += bytes;
@@ -158,9 +241,17 @@ export class IngestPipeline extends EventEmitter<{
     if (this.closing) return;
     // Let queued jobs finish first (bounded wait).
     const deadline = Date.now() + 10_000;
-    while (this.pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (this.pending.size > 0 && this.ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.closing = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.failAll('Loupe is shutting down');
     if (this.closeWorker) await this.closeWorker();
     this.closeInline?.();
+  }
+
+  /** Ends the writer thread as a crash would (jobs in flight get 503; a new thread starts).
+   * The stall watchdog's remedy, and how tests crash the writer. */
+  async terminateWriter(): Promise<void> {
+    await this.worker?.terminate();
   }
 }

@@ -32,6 +32,8 @@ export interface RetentionReport {
 
 export class Retention {
   private lastRollupPrune = 0;
+  /** Whether the last round ended with the store still over its size cap. */
+  overCap = false;
   private readonly oldest: Record<RawTable, { get(): unknown }>;
 
   constructor(
@@ -88,19 +90,34 @@ export class Retention {
       used = this.usedBytes();
       if (used < this.policy.maxSizeBytes * 0.9) break;
     }
+    this.overCap = used > this.policy.maxSizeBytes;
     if (now - this.lastRollupPrune > 3_600_000) {
       this.lastRollupPrune = now;
-      const minute = Math.floor(now / 60_000) - this.policy.rollupMaxAgeDays * 1440;
+      // Summaries live at least as long as the raw rows they summarize: raw rows age by when
+      // they were received, rollups by the minute they describe, so imported history (a file
+      // from last year) keeps its rollups for as long as its spans and logs are kept.
+      const minute = Math.min(Math.floor(now / 60_000) - this.policy.rollupMaxAgeDays * 1440, this.oldestRawMinute());
       this.db.transaction(() => {
         report.rollups += this.db.prepare('DELETE FROM rollup_service_minute WHERE minute < ?').run(minute).changes;
         report.rollups += this.db.prepare('DELETE FROM rollup_operation_minute WHERE minute < ?').run(minute).changes;
         report.rollups += this.db.prepare('DELETE FROM rollup_version_minute WHERE minute < ?').run(minute).changes;
         report.rollups += this.db.prepare('DELETE FROM rollup_edge_minute WHERE minute < ?').run(minute).changes;
         report.rollups += this.db.prepare('DELETE FROM rollup_log_minute WHERE minute < ?').run(minute).changes;
+        report.rollups += this.db.prepare('DELETE FROM rollup_instance_minute WHERE minute < ?').run(minute).changes;
+        this.db.prepare('DELETE FROM instances WHERE last_seen_ns < ?').run(BigInt(minute) * 60_000_000_000n);
       })();
     }
     report.usedBytes = used;
     return report;
+  }
+
+  /** The oldest minute any stored span or log describes (index reads on traces and logs). */
+  private oldestRawMinute(): number {
+    const span = this.db.prepare('SELECT min(start_ns) FROM traces').pluck().get() as number | bigint | null;
+    const log = this.db.prepare('SELECT min(time_ns) FROM logs').pluck().get() as number | bigint | null;
+    let oldest = Number.MAX_SAFE_INTEGER;
+    for (const ns of [span, log]) if (ns !== null) oldest = Math.min(oldest, Math.floor(Number(ns) / 60e9));
+    return oldest;
   }
 
   /** Rows in the raw tables, from their rowid ranges (cheap; ids are dense). */

@@ -149,6 +149,27 @@ describe('retention', () => {
     // the newest batch is intact
     expect(db.prepare('SELECT count(*) FROM spans WHERE received_ms = ?').pluck().get(t - 1000)).toBe(500);
   });
+
+  it('keeps the rollups of imported history as long as its raw rows, then ages them with them', () => {
+    const db = openDatabase(tempDir());
+    migrate(db);
+    const w = new StoreWriter(db);
+    const now = Date.now();
+    // Spans from 2024, received now (an imported file): their rollup minutes are long past 30 days.
+    const t2024 = 1_717_200_000_000_000_000n;
+    w.write([batchOf('imported', [span('e1', '1', null, { startNs: t2024 }), span('e2', '1', null, { startNs: t2024 + 60_000_000_000n })])], now);
+    const serviceRollups = () => db.prepare('SELECT count(*) FROM rollup_service_minute').pluck().get() as number;
+    expect(serviceRollups()).toBe(2);
+    const r = new Retention(db, { maxAgeHours: 5, maxSizeBytes: 1e12, rollupMaxAgeDays: 30 });
+    r.step(now);
+    expect(db.prepare('SELECT count(*) FROM spans').pluck().get()).toBe(2);
+    expect(serviceRollups()).toBe(2);
+    // Once the raw rows age out, their summaries may go too.
+    const later = now + 6 * 3_600_000;
+    new Retention(db, { maxAgeHours: 5, maxSizeBytes: 1e12, rollupMaxAgeDays: 30 }).step(later);
+    expect(db.prepare('SELECT count(*) FROM spans').pluck().get()).toBe(0);
+    expect(serviceRollups()).toBe(0);
+  });
 });
 
 describe('the ingest queue', () => {

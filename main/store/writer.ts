@@ -19,6 +19,7 @@ import { hash53 } from './hash';
 import { EdgeMatcher, type EdgeAgg, type EdgeLookup } from './edges';
 import { ExemplarWriter } from './exemplars';
 import { httpStatusClass } from '../../common/semconv';
+import { InstanceRollup } from './instance-rollup';
 
 export type TableName = 'spans' | 'traces' | 'logs' | 'metrics' | 'services' | 'rollups';
 
@@ -126,6 +127,7 @@ export class StoreWriter {
   private readonly edges = new EdgeMatcher();
   private readonly exemplars: ExemplarWriter;
   private readonly edgeLookup: EdgeLookup;
+  private readonly instances: InstanceRollup;
   private readonly stmt;
   private readonly writeTx: (batches: TelemetryBatch[], receivedMs: number) => WriteResult;
 
@@ -137,6 +139,7 @@ export class StoreWriter {
     private readonly options: { rollups?: boolean } = {},
   ) {
     registerFunctions(db);
+    this.instances = new InstanceRollup(db);
     this.exemplars = new ExemplarWriter(db);
     this.stmt = {
       insertService: db.prepare(
@@ -268,9 +271,18 @@ export class StoreWriter {
       this.stmt.upsertEdge.run(e.source, e.target, e.minute, e.connectionType, e.calls, e.errors, e.writes, histBlob(e.ok), histBlob(e.err));
   }
 
-  /** Writes batches in one transaction. */
+  /** Writes batches in one transaction. When it fails, the identity caches are dropped: they
+   * may name rows the rolled-back transaction had inserted. */
   write(batches: TelemetryBatch[], receivedMs = Date.now()): WriteResult {
-    return this.writeTx(batches, receivedMs);
+    try {
+      return this.writeTx(batches, receivedMs);
+    } catch (e) {
+      this.services.clear();
+      this.resources.clear();
+      this.scopes.clear();
+      this.series.clear();
+      throw e;
+    }
   }
 
   /** Records rejected input: a whole request that could not be decoded (`malformed`), or
@@ -286,6 +298,7 @@ export class StoreWriter {
   }
 
   private writeAll(batches: TelemetryBatch[], receivedMs: number): WriteResult {
+    this.instances.discard();
     const result: WriteResult = {
       spans: 0,
       logs: 0,
@@ -367,6 +380,7 @@ export class StoreWriter {
     if (edgeAggs.size) result.tables.push('rollups');
     result.oldestMinute = oldestMinute([serviceMinutes.values(), st.logMinutes.values(), edgeAggs.values()]);
     for (const l of st.logMinutes.values()) s.upsertLogMinute.run(l.serviceId, l.minute, l.band, l.count);
+    this.instances.flush();
     for (const [id, ms] of seriesSeen) s.touchSeries.run(ms, id);
     for (const [id, t] of touched) {
       s.touchService.run(Number(t.lastNs / 1_000_000n), id);
@@ -435,6 +449,7 @@ export class StoreWriter {
 
   private writeSpans(group: ResourceGroup<SpanRecord>, st: WriteState): void {
     const res = this.resource(group.resource, st.receivedMs);
+    this.instances.identify(res, group.resource);
     const rows: PendingSpan[] = [];
     for (const sg of group.scopes) {
       const scopeId = this.scope(sg.scope);
@@ -500,7 +515,7 @@ export class StoreWriter {
   }
 
   /** Trace summary, rollups and service-map edges for one newly stored span. */
-  private summarize(r: PendingSpan, res: { serviceId: number; serviceName: string; version: string }, st: WriteState): void {
+  private summarize(r: PendingSpan, res: { id: number; serviceId: number; serviceName: string; version: string }, st: WriteState): void {
     const { sp, traceId, isError, durationNs } = r;
     const tkey = traceId.toString('latin1');
     let t = st.traces.get(tkey);
@@ -538,7 +553,9 @@ export class StoreWriter {
     const a = minuteAgg(st.serviceMinutes, `${res.serviceId}:${minute}`, res.serviceId, minute, '');
     a.spans++;
     if (isError) a.spanErrors++;
-    if (isEntrySpan(sp.kind, sp.parentSpanId !== null)) {
+    const isEntry = isEntrySpan(sp.kind, sp.parentSpanId !== null);
+    this.instances.onItem(res.id, sp.startNs, isEntry ? { isError, micros: durationNs / 1000 } : undefined);
+    if (isEntry) {
       const micros = durationNs / 1000;
       const status = sp.hints.httpStatusCode;
       countRequest(a, isError, micros, status);
@@ -551,6 +568,7 @@ export class StoreWriter {
   private writeLogs(group: ResourceGroup<LogRecordRow>, st: WriteState): void {
     const { receivedMs, result, touched } = st;
     const res = this.resource(group.resource, receivedMs);
+    this.instances.identify(res, group.resource);
     const s = this.stmt;
     let lastNs = 0n;
     for (const sg of group.scopes) {
@@ -587,6 +605,7 @@ export class StoreWriter {
           continue;
         }
         s.insertLogFts.run(info.lastInsertRowid, l.body);
+        this.instances.onItem(res.id, l.timeNs);
         result.logs++;
         result.lastLogId = Math.max(result.lastLogId, Number(info.lastInsertRowid));
         const minute = Number(l.timeNs / MINUTE_NS);
@@ -609,6 +628,7 @@ export class StoreWriter {
     seriesSeen: Map<number, number>,
   ): void {
     const res = this.resource(group.resource, receivedMs);
+    this.instances.identify(res, group.resource);
     const s = this.stmt;
     let lastNs = 0n;
     for (const sg of group.scopes) {
@@ -656,6 +676,7 @@ export class StoreWriter {
             continue;
           }
           result.metricPoints++;
+          this.instances.onItem(res.id, p.timeNs);
           if (p.detail) this.exemplars.record(seriesId, p.timeNs, p.detail);
           seriesSeen.set(seriesId, receivedMs);
           if (p.timeNs > lastNs) lastNs = p.timeNs;

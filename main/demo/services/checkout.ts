@@ -1,12 +1,17 @@
 // checkout: turns a cart into an order. It reserves stock, charges the card (balanced across the
-// payment versions), writes the order to the shared "shopdb" and publishes "order placed" to
+// payment instances, retried with a timeout), writes the order to the shared "shopdb" and publishes "order placed" to
 // the orders topic, which fulfillment consumes later.
 import { CURRENCY } from '../catalog';
-import { HttpError } from '../http-service';
+import { HttpError, type RetryPolicy } from '../http-service';
 import { TopicProducer } from '../messaging';
 import { ShopDatabase } from '../datastores';
 import { pick, randomId, work } from '../simulation';
 import { dependencyFailure, internalSpan, requireUser, type ServiceFactory } from './context';
+
+/** Payment is called with a client timeout per attempt and retried on a timeout, a refused
+ * connection or a 503, up to three attempts in all. */
+const PAYMENT_TIMEOUT_MS = 1000;
+const PAYMENT_RETRIES: RetryPolicy = { attempts: 3, backoffMs: 50, retryOnStatus: [503] };
 
 const CARDS = [
   { brand: 'visa', last4: '4242' },
@@ -66,9 +71,14 @@ export const checkout: ServiceFactory = (ctx) => {
             throw new HttpError(502, `inventory answered ${reserved.status}`);
           }
 
+          // The idempotency key makes a resent charge safe: payment would not charge twice.
           const charge = await ctx
             .peer('payment')
-            .call('POST', '/charges', { body: { orderId, amountCents: totalCents, card }, timeoutMs: 2500 })
+            .callWithRetries('POST', '/charges', PAYMENT_RETRIES, {
+              body: { orderId, amountCents: totalCents, card },
+              headers: { 'idempotency-key': orderId },
+              timeoutMs: PAYMENT_TIMEOUT_MS,
+            })
             .catch((err: unknown) => {
               checkouts.add(1, { 'shop.checkout.outcome': 'failed' });
               log.error(`order ${orderId} failed: payment did not answer (${(err as Error).message})`, attributes);

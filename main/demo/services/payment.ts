@@ -1,6 +1,6 @@
-// payment: authorizes card charges. Two versions run side by side; 1.5.0 is a canary that
+// payment: authorizes card charges. Three instances run; one of them is a canary of 1.5.0 that
 // authorizes through a new processor integration that is slower and fails more often, which
-// is what Loupe's version comparison should make obvious.
+// is what Loupe's version comparison and canary judgement should make obvious.
 import { CURRENCY } from '../catalog';
 import { HttpError } from '../http-service';
 import { chance, pickWeighted, randomId, work, type LatencyShape } from '../simulation';

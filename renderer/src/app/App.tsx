@@ -18,6 +18,7 @@ const SloPage = lazy(() => import('../features/slo/SloPage').then((m) => ({ defa
 const ComparePage = lazy(() => import('../features/compare/ComparePage').then((m) => ({ default: m.ComparePage })));
 const MetricsPage = lazy(() => import('../features/metrics/MetricsPage').then((m) => ({ default: m.MetricsPage })));
 const SettingsPage = lazy(() => import('../features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const ReleasesPage = lazy(() => import('../features/releases/ReleasesPage').then((m) => ({ default: m.ReleasesPage })));
 const CatalogSection = lazy(() => import('../features/catalog/CatalogSection').then((m) => ({ default: m.CatalogSection })));
 
 function Page({ children }: { children: ReactNode }) {
@@ -84,6 +85,14 @@ const router = createBrowserRouter([
         element: (
           <Page>
             <MapPage />
+          </Page>
+        ),
+      },
+      {
+        path: '/releases',
+        element: (
+          <Page>
+            <ReleasesPage />
           </Page>
         ),
       },

@@ -7,6 +7,7 @@ import { Drawer } from '../../ui/overlays';
 import { formatDuration, formatPercent, formatRate } from '../../ui/format';
 import { ErrorBanner, SkeletonBlock } from '../../ui/states';
 import { useEdgeSignals, useFailingTraces, useGoldenSignals, useSlowTraces, type TraceScope } from '../service/hooks';
+import { ChartMarkersProvider, useDeployMarkers } from '../releases/ChartMarkers';
 import { CallSignals, MiniSignals } from '../service/SignalCharts';
 import { TraceList } from '../service/TraceList';
 import type { DriftOverlay } from './drift';
@@ -80,15 +81,7 @@ function Red({ r }: { r: Pick<MapNode, 'calls' | 'rps' | 'errorRate' | 'errors' 
   );
 }
 
-export function MapDrawer({
-  selection,
-  map,
-  range,
-  drift,
-  onClose,
-  onSelect,
-  onFocus,
-}: {
+type MapDrawerProps = {
   selection: MapSelection;
   map: ServiceMap;
   range: RangeSpec;
@@ -96,7 +89,29 @@ export function MapDrawer({
   onClose: () => void;
   onSelect: (s: MapSelection) => void;
   onFocus: (id: string) => void;
-}) {
+};
+
+/** The drawer's charts carry the deploys of the selected service (an edge: of the service it calls). */
+export function MapDrawer(props: MapDrawerProps) {
+  const { selection, map } = props;
+  const service = selection.kind === 'node' ? selection.id : (map.edges.find((e) => edgeId(e) === selection.id)?.target ?? '');
+  const { markers } = useDeployMarkers(props.range, service);
+  return (
+    <ChartMarkersProvider markers={markers}>
+      <MapDrawerBody {...props} />
+    </ChartMarkersProvider>
+  );
+}
+
+function MapDrawerBody({
+  selection,
+  map,
+  range,
+  drift,
+  onClose,
+  onSelect,
+  onFocus,
+}: MapDrawerProps) {
   if (selection.kind === 'node') {
     const node = map.nodes.find((n) => n.id === selection.id);
     if (!node) return null;

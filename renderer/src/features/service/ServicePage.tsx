@@ -17,6 +17,10 @@ import { downstreamPeers, OperationsTable, PeersTable, upstreamPeers, VersionsTa
 import { completeBuckets } from './series';
 import { LatencyCharts, SaturationCharts, StatusChart, TrafficChart } from './SignalCharts';
 import { TraceList } from './TraceList';
+import { ChartMarkersProvider, useDeployMarkers } from '../releases/ChartMarkers';
+import { DeployTimeline } from '../releases/DeployTimeline';
+import { InstancesTable } from '../releases/InstancesTable';
+import { useApi } from '../../api/query';
 import './service.css';
 
 const HEALTH_TEXT = {
@@ -49,8 +53,11 @@ export function ServicePage() {
   const g = useMemo(() => (gs.data ? completeBuckets(gs.data) : undefined), [gs.data]);
   const health = g?.totals.health ?? summary?.health;
   const regressed = summary ? isRegressed(summary) : false;
+  const { markers, deploys } = useDeployMarkers(spec, name);
+  const instances = useApi('instances', { name }, { range: spec, tables: ['rollups', 'metrics'], enabled: !!name, extra: { retry: false } });
 
   return (
+    <ChartMarkersProvider markers={markers}>
     <div className="page-pad page-service" data-testid="service-page">
       <Link to={link('/services')} className="back-link">
         ← Services
@@ -173,6 +180,29 @@ export function ServicePage() {
             </section>
           ) : null}
 
+          {instances.data && instances.data.instances.length > 0 ? (
+            <section className="svc-section">
+              <h2>
+                Instances <span className="count">{instances.data.instances.length}</span>
+                <Link className="muted small svc-section-note" to={link('/releases', [['service', name], ['tab', 'instances']])}>
+                  releases view
+                </Link>
+              </h2>
+              <InstancesTable instances={instances.data.instances} />
+            </section>
+          ) : null}
+          {deploys.data && deploys.data.length > 0 ? (
+            <section className="svc-section">
+              <h2>
+                Deploys <span className="count">{deploys.data.length}</span>
+                <Link className="muted small svc-section-note" to={link('/releases', [['service', name], ['tab', 'canary']])}>
+                  judge a canary
+                </Link>
+              </h2>
+              <DeployTimeline deploys={deploys.data} showService={false} limit={8} />
+            </section>
+          ) : null}
+
           <section className="svc-section">
             <h2>
               Operations <span className="count">{g.operations.length}</span>
@@ -237,5 +267,6 @@ export function ServicePage() {
         ) : null}
       </section>
     </div>
+    </ChartMarkersProvider>
   );
 }

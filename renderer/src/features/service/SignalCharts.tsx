@@ -4,6 +4,7 @@ import { Area, Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Too
 import type { GoldenSignals } from '../../../../common/api/schemas';
 import { formatBytes, formatClock, formatCount, formatDuration, formatPercent, formatRate } from '../../ui/format';
 import { timeAxisLabel, timeAxisTicks } from '../../ui/time-axis';
+import { ChartMarkers } from '../releases/ChartMarkers';
 import './service.css';
 
 type Row = GoldenSignals['series'][number];
@@ -124,6 +125,7 @@ export function TimeChart({ title, value, rows, series, from, to, stepMs, format
                 />
               ),
             )}
+            <ChartMarkers from={from} to={to} />
           </ComposedChart>
         </ResponsiveContainer>
       ) : (

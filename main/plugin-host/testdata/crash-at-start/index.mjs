@@ -1,0 +1,2 @@
+// Throws while loading: the plugin never says hello.
+throw new Error('cannot find my configuration');
