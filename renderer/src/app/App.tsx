@@ -17,6 +17,7 @@ const ServicePage = lazy(() => import('../features/service/ServicePage').then((m
 const SloPage = lazy(() => import('../features/slo/SloPage').then((m) => ({ default: m.SloPage })));
 const ComparePage = lazy(() => import('../features/compare/ComparePage').then((m) => ({ default: m.ComparePage })));
 const DemoPage = lazy(() => import('../features/demo/DemoPage').then((m) => ({ default: m.DemoPage })));
+const MetricsPage = lazy(() => import('../features/metrics/MetricsPage').then((m) => ({ default: m.MetricsPage })));
 const SettingsPage = lazy(() => import('../features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const ReleasesPage = lazy(() => import('../features/releases/ReleasesPage').then((m) => ({ default: m.ReleasesPage })));
 const CatalogSection = lazy(() => import('../features/catalog/CatalogSection').then((m) => ({ default: m.CatalogSection })));
@@ -149,6 +150,14 @@ const router = createBrowserRouter([
         element: (
           <Page>
             <DemoPage />
+          </Page>
+        ),
+      },
+      {
+        path: '/metrics',
+        element: (
+          <Page>
+            <MetricsPage />
           </Page>
         ),
       },
