@@ -18,6 +18,8 @@ import { getLog, logHistogram, searchLogs } from '../query/logs';
 import { listMetrics, metricSeries } from '../query/metrics';
 import { VERSION } from '../config/paths';
 import { importUpload } from './import-upload';
+import { importSnapshotUpload, snapshotDownload } from './snapshot-http';
+import { looksLikeZip } from '../snapshot/read-snapshot';
 import { runCanary } from '../canary/canary-run';
 import { listInstances } from '../query/instances';
 import { listDeploys, recordDeploy } from '../query/deploys';
@@ -79,7 +81,11 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     demo: () => d.demo.status(),
     demoStart: () => d.demo.start(),
     demoStop: () => d.demo.stop(),
-    importFile: (input, ctx): Promise<ImportResult> => importUpload(d.pipeline, input.filename, ctx.body ?? Buffer.alloc(0)),
+    importFile: (input, ctx): Promise<ImportResult> => {
+      const body = ctx.body ?? Buffer.alloc(0);
+      return looksLikeZip(body) ? importSnapshotUpload(d, input.filename, body) : importUpload(d.pipeline, input.filename, body);
+    },
+    snapshot: (input) => snapshotDownload(d, input),
     serviceMap: (input) => serviceMap(d.store, input),
     goldenSignals: (input) => goldenSignals(d.store, input),
     edgeSignals: (input) => edgeSignals(d.store, input),
