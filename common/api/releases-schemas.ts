@@ -147,7 +147,73 @@ export const DeployPost = z
   .strict();
 export type DeployPost = z.output<typeof DeployPost>;
 
+// ---- traffic split and resilience per edge -------------------------------------------------
+
+export const EdgeReleasesQuery = z.object({ source: z.string(), target: z.string(), from: TimeParam.optional(), to: TimeParam.optional() });
+
+const Resilience = {
+  source: z.string(),
+  target: z.string(),
+  /** Client spans of the caller to this peer (each retry is one). */
+  calls: z.number(),
+  retries: z.number(),
+  retryRate: z.number(),
+  timeouts: z.number(),
+  timeoutRate: z.number(),
+  /** Calls a circuit breaker, bulkhead or rate limiter refused (short-circuited). */
+  rejected: z.number(),
+  rejectedRate: z.number(),
+  /** At least 10 retries, making up at least 10 % of the calls. */
+  storm: z.boolean(),
+};
+
+export const EdgeReleases = z.object({
+  ...Resilience,
+  from: z.number(),
+  to: z.number(),
+  /** The caller's client spans were more than Loupe reads per request: figures from the newest. */
+  sampled: z.boolean(),
+  /** The callee's versions that answered, by share of the answered calls, with RED as the caller saw it. */
+  versions: z.array(
+    z.object({
+      version: z.string(),
+      calls: z.number(),
+      share: z.number(),
+      errors: z.number(),
+      errorRate: z.number(),
+      rps: z.number(),
+      p50Ms: z.number().nullable(),
+      p95Ms: z.number().nullable(),
+      p99Ms: z.number().nullable(),
+    }),
+  ),
+});
+export type EdgeReleases = z.infer<typeof EdgeReleases>;
+
+export const MapReleases = z.object({
+  from: z.number(),
+  to: z.number(),
+  sampled: z.boolean(),
+  edges: z.array(z.object({ ...Resilience, versions: z.array(z.object({ version: z.string(), share: z.number(), errorRate: z.number() })) })),
+});
+export type MapReleases = z.infer<typeof MapReleases>;
+
 export const releasesApi = {
+  edgeReleases: endpoint({
+    method: 'GET',
+    path: '/api/service-map/edge/releases',
+    input: EdgeReleasesQuery,
+    output: EdgeReleases,
+    summary:
+      "One edge's traffic split by the callee's version (share and RED as the caller saw it) and resilience signals from the caller's client spans: retries, timeouts, calls rejected by circuit breakers; a retry storm is flagged.",
+  }),
+  mapReleases: endpoint({
+    method: 'GET',
+    path: '/api/service-map/releases',
+    input: z.object({ from: TimeParam.optional(), to: TimeParam.optional() }),
+    output: MapReleases,
+    summary: 'Edges of the map with a traffic split across versions or with retries, timeouts or rejected calls, for the map to mark.',
+  }),
   instances: endpoint({
     method: 'GET',
     path: '/api/services/:name/instances',

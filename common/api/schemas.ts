@@ -432,9 +432,12 @@ const Red = z.object({
 
 export const GoldenSignals = z.object({
   service: z.string(),
+  /** The window answered: long windows are clamped to the data stored (see notice). */
   from: z.number(),
   to: z.number(),
   stepMs: z.number(),
+  /** Set when the window was clamped to the data or the step coarsened to bound the points. */
+  notice: z.string().optional(),
   totals: Red.extend({ health: z.enum(['healthy', 'degraded', 'failing', 'idle']) }),
   series: z.array(
     z.object({
@@ -482,6 +485,7 @@ export const EdgeSignals = z.object({
   from: z.number(),
   to: z.number(),
   stepMs: z.number(),
+  notice: z.string().optional(),
   totals: Red,
   /** Edges carry no status classes: failed calls count as otherErrors. */
   series: GoldenSignals.shape.series,

@@ -23,6 +23,7 @@ import { looksLikeZip } from '../snapshot/read-snapshot';
 import { runCanary } from '../canary/canary-run';
 import { listInstances } from '../query/instances';
 import { listDeploys, recordDeploy } from '../query/deploys';
+import { edgeReleases, mapReleases } from '../query/edge-releases';
 import { RawJson, type Handler } from './http-server';
 import { withSources, type SourceDeps, type SourceOwned } from './source-handlers';
 
@@ -92,6 +93,8 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     canary: (input) => runCanary(d.store, d.dataDir, input),
     instances: (input) => listInstances(d.store, input),
     deploys: (input) => listDeploys(d.store, input),
+    edgeReleases: (input) => edgeReleases(d.store, input),
+    mapReleases: (input) => mapReleases(d.store, input),
     deployPost: (input) => recordDeploy(d.store.db, input),
     slos: () => d.slos.list(),
     sloPut: (input) => {

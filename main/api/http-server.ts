@@ -342,9 +342,11 @@ export class ApiServer {
       code = 'body_too_large';
     } else if (isClientError(e)) {
       // A module's own "not found" / "bad request" (the catalog's, plugins'): the client's
-      // mistake, answered as such so the UI neither retries nor reports a fault of ours.
+      // mistake, answered as such so the UI neither retries nor reports a fault of ours; or a
+      // query stopped at its time budget (503).
       status = e.status;
       code = e.code;
+      if (status === 503 && !res.headersSent) res.setHeader('Retry-After', '5');
     } else if (isBusyStore(e)) {
       status = 503;
       code = 'store_busy';
@@ -366,7 +368,7 @@ export class ApiServer {
 /** Any error that says it is the client's: a 4xx status and a code. */
 function isClientError(e: unknown): e is { status: number; code: string; message: string } {
   const x = e as { status?: unknown; code?: unknown } | null;
-  return typeof x?.status === 'number' && x.status >= 400 && x.status < 500 && typeof x.code === 'string';
+  return typeof x?.status === 'number' && ((x.status >= 400 && x.status < 500) || x.status === 503) && typeof x.code === 'string';
 }
 
 /** SQLite could not answer now (locked, full, out of memory): retry later, nothing is wrong with the request. */

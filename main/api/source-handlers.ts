@@ -30,7 +30,7 @@ export function withSources(local: { [K in Routed]: H<K> }, d: SourceDeps): { [K
       if (!remote(input.source)) return local.goldenSignals(input, ctx);
       const { from, to } = windowOf(input);
       // About 60 buckets, whole minutes, like the local store's.
-      const stepMs = input.step ? Math.max(15, input.step) * 1000 : Math.max(60_000, Math.ceil((to - from) / 60 / 60_000) * 60_000);
+      const stepMs = input.step ? Math.max(1, input.step) * 1000 : Math.max(60_000, Math.ceil((to - from) / 60 / 60_000) * 60_000);
       return d.sources.call(input.source, 'serviceGraph.goldenSignals', { service: input.name, from, to, stepMs });
     },
     metrics: (input, ctx) => (remote(input.source) ? remoteMetrics(d.sources, input.source, input) : local.metrics(input, ctx)),

@@ -71,6 +71,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   console.log('loupe: stopping…');
+  // Stopping is bounded: whatever still holds the process after a few seconds (a stuck
+  // client, a writer that will not finish) does not keep it alive, and a second signal ends it now.
+  setTimeout(() => {
+    console.error('loupe: did not stop within 8 s; exiting');
+    process.exit(1);
+  }, 8_000).unref();
+  const now = () => process.exit(130);
+  process.once('SIGINT', now);
+  process.once('SIGTERM', now);
   await core.close();
   return 0;
 }

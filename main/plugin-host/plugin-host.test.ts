@@ -46,7 +46,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'loupe-plugins-'));
   host = new PluginHost({
     dataDir,
-    extraDirs: ['echo', 'crash-at-start', 'crash-mid-query', 'hang', 'memory-hog', 'bad-manifest'].map((d) => join(TESTDATA, d)),
+    extraDirs: ['echo', 'crash-at-start', 'crash-mid-query', 'hang', 'memory-hog', 'bad-manifest', 'dice'].map((d) => join(TESTDATA, d)),
     runtime,
     log: (l) => logs.push(l),
     secrets: () => ['s3cr3t-token'],
@@ -65,7 +65,7 @@ describe('plugin host', () => {
     const bad = host.problems.filter((p) => p.includes('bad-manifest'));
     expect(bad.some((p) => /loupe-plugin\.json:2: \[id\]/.test(p))).toBe(true);
     expect(bad.some((p) => /loupe-plugin\.json:6: \[capabilities\.0\]/.test(p))).toBe(true);
-    expect(host.list().map((p) => p.id)).toEqual(['echo', 'crash-at-start', 'crash-mid-query', 'hang', 'memory-hog']);
+    expect(host.list().map((p) => p.id)).toEqual(['echo', 'crash-at-start', 'crash-mid-query', 'hang', 'memory-hog', 'dice']);
   });
 
   it('starts a plugin lazily, validates its answers and streams large results', async () => {
@@ -87,6 +87,16 @@ describe('plugin host', () => {
     const good = await host.process('echo').call('metrics.query', instance, { ...window, query: 'up', stepSeconds: 15 });
     expect(good.series[0].points).toEqual([[window.from, 1], [window.to, 2]]);
     expect(host.list().find((p) => p.id === 'echo')!.status.state).toBe('ready');
+  });
+
+  it('runs the plugin the SDK README walks through (written from the README alone)', async () => {
+    const dice = host.process('dice');
+    expect(await dice.call('health', { name: 'my-dice', settings: { sides: 20 } }, {})).toEqual({ status: 'ok', message: 'a 20-sided die is ready' });
+    const r = await dice.call('metrics.query', { name: 'my-dice', settings: { sides: 20 } }, { ...window, query: 'dice_roll', stepSeconds: 60 });
+    expect(r.series[0].points).toHaveLength(2);
+    for (const [, v] of r.series[0].points) expect(v).toBeGreaterThanOrEqual(1);
+    const e = await failure(dice.call('metrics.query', { name: 'my-dice', settings: {} }, { ...window, query: 'up', stepSeconds: 60 }));
+    expect(e).toMatchObject({ code: 'bad_query', message: 'unknown metric "up"; try dice_roll' });
   });
 
   it('refuses settings that do not fit the plugin schema, naming the field', async () => {

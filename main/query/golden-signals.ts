@@ -6,7 +6,7 @@ import type { EdgeSignals, GoldenSignals } from '../../common/api/schemas';
 import * as H from '../../common/latency-histogram';
 import { type RedAcc, addRollup, healthOfRed, newRed, redOf } from './red';
 import { type ConnectionType, nodeTypeOf } from '../../common/service-map';
-import { type ReadStore, msToNs, serviceIds, windowOf } from './read-store';
+import { MAX_POINTS, type ReadStore, dataMinutesOf, msToNs, serviceIds, windowOf } from './read-store';
 import { QueryError } from './traces';
 
 
@@ -70,6 +70,7 @@ class SignalSeries {
   }
 
   add(r: RollupRow): void {
+    if (r.minute < this.m0) return;
     const b = this.buckets[Math.min(this.buckets.length - 1, Math.floor((r.minute - this.m0) / this.stepMinutes))];
     b.requests += r.calls;
     b.errors += r.errors;
@@ -105,19 +106,30 @@ class SignalSeries {
   }
 }
 
-/** Minute range and buckets of a window (rollups are per minute). */
-function stepsOf(input: { from?: number; to?: number; step?: number }) {
-  const { from, to } = windowOf(input);
-  const m0 = Math.floor(from / 60_000);
-  const m1 = Math.floor(to / 60_000);
+/**
+ * Minute range and buckets of a window (rollups are per minute). Long windows are clamped to
+ * the minutes holding data and steps coarsened to at most MAX_POINTS buckets; `notice` says
+ * so. Rates stay per second of the window asked for.
+ */
+function stepsOf(store: ReadStore, input: { from?: number; to?: number; step?: number }) {
+  const w = windowOf(input);
+  const seconds = Math.max(1, (w.to - w.from) / 1000);
+  const { m0, m1, clamped } = dataMinutesOf(store, Math.floor(w.from / 60_000), Math.floor(w.to / 60_000));
+  const from = clamped ? m0 * 60_000 : w.from;
+  const to = clamped ? Math.max(from, Math.min(w.to, (m1 + 1) * 60_000 - 1)) : w.to;
   const minutes = m1 - m0 + 1;
-  const stepMinutes = Math.max(1, input.step ? Math.round(input.step / 60) : Math.ceil(minutes / 60));
-  return { from, to, m0, m1, stepMinutes, buckets: Math.ceil(minutes / stepMinutes), seconds: Math.max(1, (to - from) / 1000) };
+  const asked = Math.max(1, input.step ? Math.round(input.step / 60) : Math.ceil(minutes / 60));
+  const stepMinutes = Math.max(asked, Math.ceil(minutes / MAX_POINTS));
+  const notes: string[] = [];
+  if (clamped) notes.push(`the window was clamped to the data stored (${new Date(from).toISOString()} to ${new Date(to).toISOString()})`);
+  if (stepMinutes > asked) notes.push(`the step was coarsened from ${asked * 60} s to ${stepMinutes * 60} s to stay within ${MAX_POINTS} points`);
+  const notice = notes.length ? notes.join('; ') : undefined;
+  return { from, to, m0, m1, stepMinutes, buckets: Math.ceil(minutes / stepMinutes), seconds, notice };
 }
 
 export function goldenSignals(store: ReadStore, input: { name: string; from?: number; to?: number; step?: number }): GoldenSignals {
   if (nodeTypeOf(input.name) !== 'service' || serviceIds(store, input.name).length === 0) return peerSignals(store, input);
-  const { from, to, m0, m1, stepMinutes, buckets, seconds } = stepsOf(input);
+  const { from, to, m0, m1, stepMinutes, buckets, seconds, notice } = stepsOf(store, input);
   const ids = serviceIds(store, input.name);
   const idList = ids.map(() => '?').join(',');
 
@@ -130,6 +142,7 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
          FROM rollup_service_minute WHERE service_id IN (${idList}) AND minute BETWEEN ? AND ?`,
       )
       .all(...ids, m0, m1) as RollupRow[]) {
+      store.check();
       series.add(r);
       addRollup(total, r.calls, r.errors, r.hist_ok, r.hist_err);
     }
@@ -188,6 +201,7 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       from,
       to,
       stepMs: stepMinutes * 60_000,
+      ...(notice ? { notice } : {}),
       totals: { ...redOf(total, seconds), health: healthOfRed(total) },
       series: series.points(),
       saturation: saturation(store, ids, from, to, m0, stepMinutes, buckets),
@@ -261,7 +275,7 @@ function saturation(store: ReadStore, ids: number[], from: number, to: number, m
  * service known only through peer.service): its signals are what its callers saw.
  */
 function peerSignals(store: ReadStore, input: { name: string; from?: number; to?: number; step?: number }): GoldenSignals {
-  const { from, to, m0, m1, stepMinutes, buckets, seconds } = stepsOf(input);
+  const { from, to, m0, m1, stepMinutes, buckets, seconds, notice } = stepsOf(store, input);
   return store.timed('services.peerSignals', () => {
     const rows = store
       .stmt(
@@ -275,6 +289,7 @@ function peerSignals(store: ReadStore, input: { name: string; from?: number; to?
     const total = newRed();
     const callers = new Map<string, RedAcc & { type: string }>();
     for (const r of rows) {
+      store.check();
       series.add(r);
       addRollup(total, r.calls, r.errors, r.hist_ok, r.hist_err);
       let c = callers.get(r.source);
@@ -286,6 +301,7 @@ function peerSignals(store: ReadStore, input: { name: string; from?: number; to?
       from,
       to,
       stepMs: stepMinutes * 60_000,
+      ...(notice ? { notice } : {}),
       totals: { ...redOf(total, seconds), health: healthOfRed(total) },
       series: series.points(),
       saturation: [],
@@ -299,7 +315,7 @@ function peerSignals(store: ReadStore, input: { name: string; from?: number; to?
 
 /** One edge of the map over time: what the caller saw of its calls to the callee. */
 export function edgeSignals(store: ReadStore, input: { source: string; target: string; from?: number; to?: number; step?: number }): EdgeSignals {
-  const { from, to, m0, m1, stepMinutes, buckets, seconds } = stepsOf(input);
+  const { from, to, m0, m1, stepMinutes, buckets, seconds, notice } = stepsOf(store, input);
   return store.timed('map.edge', () => {
     const rows = store
       .stmt(
@@ -310,6 +326,7 @@ export function edgeSignals(store: ReadStore, input: { source: string; target: s
     const series = new SignalSeries(m0, stepMinutes, buckets);
     const total = newRed();
     for (const r of rows) {
+      store.check();
       series.add(r);
       addRollup(total, r.calls, r.errors, r.hist_ok, r.hist_err);
     }
@@ -320,6 +337,7 @@ export function edgeSignals(store: ReadStore, input: { source: string; target: s
       from,
       to,
       stepMs: stepMinutes * 60_000,
+      ...(notice ? { notice } : {}),
       totals: redOf(total, seconds),
       series: series.points(),
     };

@@ -5,6 +5,22 @@ import { openDatabase, type Db } from '../store/database';
 import { registerFunctions } from '../store/writer';
 
 export const SLOW_QUERY_MS = 250;
+/** A query that runs longer is stopped (503, "choose a shorter window"): one request never
+ * holds the thread that serves the UI, and the core can always stop. */
+export const QUERY_BUDGET_MS = 10_000;
+/** Most points a time series answers with: finer steps over longer windows are coarsened. */
+export const MAX_POINTS = 1500;
+/** Windows longer than this are clamped to the minutes that hold data. */
+export const CLAMP_OVER_MINUTES = 7 * 1440;
+
+/** A query stopped at its time budget. */
+export class QueryTimeout extends Error {
+  readonly status = 503;
+  readonly code = 'query_timeout';
+  constructor(name: string, ms: number) {
+    super(`${name} was stopped after ${Math.round(ms / 1000)} s (its time budget); choose a shorter window`);
+  }
+}
 
 export class ReadStore {
   readonly db: Db;
@@ -48,12 +64,49 @@ export class ReadStore {
     return s;
   }
 
-  /** Runs `fn`, logging it as slow (with its name) past SLOW_QUERY_MS. */
+  private deadline = 0;
+  private budgetName = '';
+  private checks = 0;
+  budgetMs = QUERY_BUDGET_MS;
+  private extent: { at: number; value: { first: number; last: number } | null } | null = null;
+
+  /** Throws QueryTimeout once the running query is past its budget (cheap: call per row). */
+  check(): void {
+    if ((++this.checks & 255) === 0 && this.deadline !== 0 && performance.now() > this.deadline)
+      throw new QueryTimeout(this.budgetName, this.budgetMs);
+  }
+
+  /** The first and last minute any rollup describes (cached for a few seconds), or null. */
+  dataMinutes(): { first: number; last: number } | null {
+    const now = Date.now();
+    if (this.extent && now - this.extent.at < 5_000) return this.extent.value;
+    let first = Infinity;
+    let last = -Infinity;
+    // Each of these tables is keyed minute first: min and max are index reads.
+    for (const table of ['rollup_service_minute', 'rollup_edge_minute', 'rollup_log_minute']) {
+      const r = this.stmt(`SELECT min(minute) AS lo, max(minute) AS hi FROM ${table}`).get() as { lo: number | null; hi: number | null };
+      if (r.lo !== null && r.hi !== null) {
+        first = Math.min(first, r.lo);
+        last = Math.max(last, r.hi);
+      }
+    }
+    const value = first <= last ? { first, last } : null;
+    this.extent = { at: now, value };
+    return value;
+  }
+
+  /** Runs `fn`, logging it as slow (with its name) past SLOW_QUERY_MS, within the time budget. */
   timed<T>(name: string, fn: () => T): T {
     const t0 = performance.now();
+    const outer = this.deadline === 0;
+    if (outer) {
+      this.deadline = t0 + this.budgetMs;
+      this.budgetName = name;
+    }
     try {
       return fn();
     } finally {
+      if (outer) this.deadline = 0;
       const ms = performance.now() - t0;
       if (ms > SLOW_QUERY_MS) {
         this.slowQueries++;
@@ -83,6 +136,20 @@ export function windowOf(input: { from?: number; to?: number }, defaultMs = 3_60
   const to = input.to ?? Date.now();
   const from = input.from ?? to - defaultMs;
   return from <= to ? { from, to } : { from: to, to: from };
+}
+
+/**
+ * The minutes [m0, m1] of a window worth reading: a window longer than CLAMP_OVER_MINUTES is
+ * clamped to the minutes that hold data (an all-time query over 15 years reads the months
+ * that exist). `clamped` says whether anything was cut.
+ */
+export function dataMinutesOf(store: ReadStore, m0: number, m1: number): { m0: number; m1: number; clamped: boolean } {
+  if (m1 - m0 <= CLAMP_OVER_MINUTES) return { m0, m1, clamped: false };
+  const extent = store.dataMinutes();
+  if (!extent || extent.first > m1 || extent.last < m0) return { m0: m1, m1, clamped: true };
+  const a = Math.max(m0, extent.first);
+  const b = Math.min(m1, extent.last);
+  return { m0: a, m1: b, clamped: a !== m0 || b !== m1 };
 }
 
 export const msToNs = (ms: number): bigint => BigInt(Math.floor(ms)) * 1_000_000n;

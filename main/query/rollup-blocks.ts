@@ -3,6 +3,7 @@
 // still-open present from SQLite. The writer reports the oldest minute each commit touched; blocks from there on
 // are dropped, so late data and imports are never hidden.
 export const BLOCK_MINUTES = 10;
+const LONG_RANGE_MINUTES = 1440;
 
 export class RollupBlocks<T> {
   private readonly blocks = new Map<number, Map<string, T>>();
@@ -21,6 +22,16 @@ export class RollupBlocks<T> {
    */
   collect(m0: number, m1: number, openFrom: number, visit: (key: string, value: T) => void): void {
     let m = m0;
+    // A window longer than the cache holds would only churn it: its closed part is read in
+    // day-long ranges instead (one query each), and the cache is left to the recent windows.
+    if (m1 - m0 + 1 > this.maxBlocks * BLOCK_MINUTES * 2) {
+      const closedEnd = Math.min(m1, openFrom - 1);
+      while (m <= closedEnd) {
+        const end = Math.min(closedEnd, m + LONG_RANGE_MINUTES - 1);
+        for (const [k, v] of this.load(m, end)) visit(k, v);
+        m = end + 1;
+      }
+    }
     while (m <= m1) {
       const blockStart = Math.floor(m / BLOCK_MINUTES) * BLOCK_MINUTES;
       const blockEnd = blockStart + BLOCK_MINUTES - 1;

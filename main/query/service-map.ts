@@ -2,7 +2,7 @@
 import type { MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
 import { type RedAcc, addRollup, healthOfRed, newRed, redOf } from './red';
 import { type ConnectionType, nodeName, nodeSystem, nodeTypeOf } from '../../common/service-map';
-import { type ReadStore, windowOf } from './read-store';
+import { type ReadStore, dataMinutesOf, windowOf } from './read-store';
 import { RollupBlocks } from './rollup-blocks';
 import * as H from '../../common/latency-histogram';
 
@@ -36,15 +36,19 @@ function loadParts(store: ReadStore, m0: number, m1: number): Map<string, Part> 
       `SELECT s.name, s.namespace, r.calls, r.errors, r.hist_ok, r.hist_err
        FROM rollup_service_minute r JOIN services s ON s.id = r.service_id WHERE r.minute BETWEEN ? AND ?`,
     )
-    .all(m0, m1) as Array<[string, string, bigint, bigint, Buffer | null, Buffer | null]>)
+    .all(m0, m1) as Array<[string, string, bigint, bigint, Buffer | null, Buffer | null]>) {
+    store.check();
     add('s', r[0], '', r[1], 'sync', Number(r[2]), Number(r[3]), 0, r[4], r[5]);
+  }
   for (const r of store
     .rawExact(
       `SELECT source, target, connection_type, calls, errors, writes, hist_ok, hist_err
        FROM rollup_edge_minute WHERE minute BETWEEN ? AND ?`,
     )
-    .all(m0, m1) as Array<[string, string, ConnectionType, bigint, bigint, bigint, Buffer | null, Buffer | null]>)
+    .all(m0, m1) as Array<[string, string, ConnectionType, bigint, bigint, bigint, Buffer | null, Buffer | null]>) {
+    store.check();
     add('e', r[0], r[1], '', r[2], Number(r[3]), Number(r[4]), Number(r[5]), r[6], r[7]);
+  }
   const out = new Map<string, Part>();
   for (const [k, x] of acc)
     out.set(k, { kind: x.kind, a: x.a, b: x.b, calls: x.calls, errors: x.errors, writes: x.writes, hist: H.sparseOf(x.hist), namespace: x.namespace, type: x.type });
@@ -65,14 +69,15 @@ function blocksOf(store: ReadStore): RollupBlocks<Part> {
 
 export function serviceMap(store: ReadStore, input: { from?: number; to?: number }): ServiceMap {
   const { from, to } = windowOf(input);
-  const m0 = Math.floor(from / 60_000);
-  const m1 = Math.floor(to / 60_000);
+  // Long windows read only the minutes holding data; rates stay per second of the window.
+  const { m0, m1 } = dataMinutesOf(store, Math.floor(from / 60_000), Math.floor(to / 60_000));
   const seconds = Math.max(1, (to - from) / 1000);
   return store.timed('map.get', () => {
     const services = new Map<string, RedAcc & { namespace: string }>();
     const edges = new Map<string, RedAcc & { source: string; target: string; type: ConnectionType; writes: number }>();
     // Blocks ending two minutes ago are kept merged; commits that touch them drop them again.
     blocksOf(store).collect(m0, m1, Math.floor(Date.now() / 60_000) - 2, (_key, p) => {
+      store.check();
       let a: RedAcc;
       if (p.kind === 's') {
         let s = services.get(p.a);

@@ -1,7 +1,7 @@
 // Services and their request signals, read from the per-minute rollups (never from spans).
 import type { ServiceSummary } from '../../common/api/schemas';
 import * as H from '../../common/latency-histogram';
-import { type ReadStore, windowOf } from './read-store';
+import { type ReadStore, dataMinutesOf, windowOf } from './read-store';
 import { healthOf } from '../../common/service-map';
 
 interface ServiceRow {
@@ -43,13 +43,16 @@ export function listServices(
   const m1 = Math.floor(to / 60_000);
   return store.timed('services.list', () => {
     // The window just before this one, same length: the baseline for latency regressions.
-    const baseline = p95ByService(store, m0 - (m1 - m0 + 1), m0 - 1);
+    // Long windows read only the minutes holding data (sparklines keep the window's shape).
+    const base = dataMinutesOf(store, m0 - (m1 - m0 + 1), m0 - 1);
+    const baseline = p95ByService(store, base.m0, base.m1);
+    const read = dataMinutesOf(store, m0, m1);
     const rows = store
       .stmt(
         `SELECT minute, service_id, spans, span_errors, calls, errors, hist_ok, hist_err
          FROM rollup_service_minute WHERE minute BETWEEN ? AND ?`,
       )
-      .all(m0, m1) as Array<{
+      .all(read.m0, read.m1) as Array<{
       minute: number;
       service_id: number;
       spans: number;
@@ -80,6 +83,7 @@ export function listServices(
       { spans: number; spanErrors: number; calls: number; errors: number; hist: H.DenseHistogram; spark: number[]; errSpark: number[] }
     >();
     for (const r of rows) {
+      store.check();
       let a = agg.get(r.service_id);
       if (!a) {
         a = { spans: 0, spanErrors: 0, calls: 0, errors: 0, hist: new H.DenseHistogram(), spark: new Array(buckets).fill(0), errSpark: new Array(buckets).fill(0) };

@@ -96,7 +96,7 @@ function serve(plugin: AnyPlugin): void {
         send({ type: 'result', id: msg.id, result: { ...result, [field]: [] } });
       } else send({ type: 'result', id: msg.id, result });
     } catch (e) {
-      if (!abort.signal.aborted || e instanceof PluginError) send({ type: 'error', id: msg.id, error: errorInfo(e) });
+      if (!abort.signal.aborted || typeof (e as { code?: unknown })?.code === 'string') send({ type: 'error', id: msg.id, error: errorInfo(e) });
     } finally {
       clearTimeout(timer);
       inflight.delete(msg.id);
@@ -168,7 +168,11 @@ function serve(plugin: AnyPlugin): void {
 }
 
 function errorInfo(e: unknown): ErrorInfo {
-  if (e instanceof PluginError) return { code: e.code, message: e.message };
+  // By shape, not instanceof: a bundled plugin carries its own copy of the SDK's PluginError.
+  if (e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && (e as PluginError).code !== '') {
+    const code = (e as PluginError).code;
+    if (e instanceof PluginError || /^[a-z_]+$/.test(code)) return { code, message: e.message };
+  }
   if (e instanceof Error) return { code: e.name === 'AbortError' ? 'cancelled' : 'internal', message: e.message };
   return { code: 'internal', message: String(e) };
 }

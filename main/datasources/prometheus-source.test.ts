@@ -1,0 +1,180 @@
+// The built-in prometheus plugin against real servers: Debian's Prometheus and VictoriaMetrics,
+// started here on free loopback ports, scraping an exporter of service-graph and span-metrics
+// series. The map, the Services list and golden signals read through each source equal what
+// the exporter exposed; PromQL errors come back readable; a stopped backend shows as
+// unavailable and recovers; 401s, HTML pages and timeouts are named as such.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../testing/core-harness';
+import { buildPluginRuntime } from '../plugin-host/build-runtime';
+import { startBackend, startExporter, until, type Backend } from '../testing/prom-backends';
+
+const REPO = join(import.meta.dirname, '..', '..');
+let h: Harness;
+let buildDir: string;
+let exporter: Awaited<ReturnType<typeof startExporter>>;
+const backends: Record<string, Backend> = {};
+let fallback: Backend;
+let odd: Server;
+let oddPort = 0;
+
+const put = (name: string, settings: Record<string, unknown>) =>
+  h.api(`/api/datasources/${name}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'prometheus', settings }) });
+
+beforeAll(async () => {
+  buildDir = mkdtempSync(join(REPO, 'dist-plugins-'));
+  const runtime = await buildPluginRuntime(REPO, buildDir);
+  exporter = await startExporter();
+  const target = [{ port: exporter.port, path: '/metrics', job: 'otel-collector' }];
+  [backends.prometheus, backends['victoria-metrics'], fallback] = await Promise.all([
+    startBackend('prometheus', target),
+    startBackend('victoria-metrics', target),
+    startBackend('victoria-metrics', [{ port: exporter.port, path: '/metrics-http', job: 'shop/checkout' }]),
+  ]);
+  // A server that is not Prometheus: 401 with a token it does not like, an HTML login page, or silence.
+  odd = createServer((req, res) => {
+    if (req.url?.startsWith('/silent')) return;
+    if (req.headers.authorization === 'Bearer wrong-token') {
+      res.statusCode = 401;
+      return res.end('unauthorized');
+    }
+    res.setHeader('content-type', 'text/html');
+    res.end('<html><body><form>Sign in</form></body></html>');
+  });
+  await new Promise<void>((r) => odd.listen(0, '127.0.0.1', () => r()));
+  oddPort = (odd.address() as { port: number }).port;
+  h = await startHarness({ pluginRuntime: runtime });
+  for (const [name, b] of Object.entries(backends)) expect((await put(name, { url: b.url })).status).toBe(200);
+  expect((await put('http-only', { url: fallback.url })).status).toBe(200);
+  // Enough scrapes for a 20-second window to be full on every backend.
+  await new Promise((r) => setTimeout(r, 1000));
+  for (const name of [...Object.keys(backends), 'http-only'])
+    await until(`${name} to have 25 s of data`, async () => {
+      const r = await h.api(`/api/metrics/query?source=${name}&query=${encodeURIComponent('count_over_time(up[40s])')}&step=0`);
+      return r.status === 200 && (r.body.series[0]?.points[0]?.[1] ?? 0) >= 25;
+    }, 90_000);
+}, 180_000);
+
+afterAll(async () => {
+  await h?.close();
+  await Promise.all([...Object.values(backends), fallback].map((b) => b?.close()));
+  await exporter?.close();
+  odd?.close();
+  rmSync(buildDir, { recursive: true, force: true });
+});
+
+const windowQs = () => {
+  const to = Date.now() - 2_000;
+  return `from=${to - 20_000}&to=${to}`;
+};
+
+describe.each(['prometheus', 'victoria-metrics'])('a %s source', (name) => {
+  it('draws the map the exporter describes', async () => {
+    const { status, body } = await h.api(`/api/service-map?source=${name}&${windowQs()}`);
+    expect(status).toBe(200);
+    const edge = body.edges.find((e: { source: string; target: string }) => e.source === 'web' && e.target === 'api');
+    expect(edge.connectionType).toBe('sync');
+    expect(edge.errorRate).toBeCloseTo(0.1, 6);
+    expect(edge.p50Ms).toBeCloseTo(50, 3);
+    expect(edge.p95Ms).toBeCloseTo(175, 3);
+    expect(edge.p99Ms).toBeCloseTo(235, 3);
+    expect(edge.rps).toBeGreaterThan(7);
+    expect(edge.rps).toBeLessThan(13);
+    const db = body.nodes.find((n: { id: string }) => n.id === 'postgres');
+    expect(db).toMatchObject({ type: 'database', errors: 0, writers: ['api'] });
+    expect(body.edges.find((e: { target: string }) => e.target === 'postgres').connectionType).toBe('database');
+    // api from the current span-metrics names, web from the older traces_spanmetrics_* ones.
+    const api = body.nodes.find((n: { id: string }) => n.id === 'api');
+    expect(api.errorRate).toBeCloseTo(0.1, 6);
+    expect(api.p95Ms).toBeCloseTo(175, 3);
+    expect(api.health).toBe('degraded');
+    const web = body.nodes.find((n: { id: string }) => n.id === 'web');
+    expect(web).toMatchObject({ errors: 0, health: 'healthy' });
+    expect(web.p50Ms).toBeCloseTo(100, 3);
+    expect(web.rps).toBeGreaterThan(3.5);
+    expect(web.rps).toBeLessThan(6.5);
+  });
+
+  it('lists the services with their signals', async () => {
+    const { status, body } = await h.api(`/api/services?source=${name}&${windowQs()}`);
+    expect(status).toBe(200);
+    expect(body.map((s: { name: string }) => s.name).sort()).toEqual(['api', 'web']);
+    const api = body.find((s: { name: string }) => s.name === 'api');
+    expect(api.errorRate).toBeCloseTo(0.1, 6);
+    expect(api.p95Ms).toBeCloseTo(175, 3);
+  });
+
+  it('gives golden signals of one service', async () => {
+    const to = Date.now() - 2_000;
+    const { status, body } = await h.api(`/api/services/api/golden-signals?source=${name}&from=${to - 20_000}&to=${to}&step=5`);
+    expect(status).toBe(200);
+    expect(body.totals.errorRate).toBeCloseTo(0.1, 6);
+    expect(body.totals.p95Ms).toBeCloseTo(175, 3);
+    const full = body.series.filter((p: { requests: number }) => p.requests > 0);
+    expect(full.length).toBeGreaterThanOrEqual(2);
+    for (const p of full) {
+      expect(p.errorRate).toBeCloseTo(0.1, 6);
+      expect(p.okP95Ms).toBeCloseTo(175, 3);
+      expect(p.errP95Ms).toBeCloseTo(175, 3);
+    }
+    expect(body.operations.map((o: { name: string }) => o.name)).toEqual(['GET /items']);
+    expect(body.upstream.map((u: { service: string }) => u.service)).toEqual(['web']);
+    expect(body.downstream).toMatchObject([{ service: 'postgres', type: 'database', connectionType: 'database' }]);
+  });
+
+  it('passes PromQL through, and returns the server\'s error as it gave it', async () => {
+    const ok = await h.api(`/api/metrics/query?source=${name}&query=${encodeURIComponent('sum(traces_service_graph_request_total)')}&${windowQs()}&step=5`);
+    expect(ok.status).toBe(200);
+    expect(ok.body.resultType).toBe('matrix');
+    expect(ok.body.series[0].points.length).toBeGreaterThanOrEqual(4);
+    const bad = await h.api(`/api/metrics/query?source=${name}&query=${encodeURIComponent('sum(rate(up[1m])')}`);
+    expect([bad.status, bad.body.error.code]).toEqual([400, "bad_query"]);
+    expect(bad.body.error.code).toBe('bad_query');
+    expect(bad.body.error.message).toMatch(/parse|unexpected|cannot|missing/i);
+    const names = await h.api(`/api/metrics?source=${name}&${windowQs()}&q=service_graph`);
+    expect(names.body.map((m: { name: string }) => m.name)).toContain('traces_service_graph_request_total');
+  });
+});
+
+describe('bad backends', () => {
+  it('uses http_server_request_duration_seconds when there are no span metrics', async () => {
+    const { status, body } = await h.api(`/api/service-map?source=http-only&${windowQs()}`);
+    expect(status).toBe(200);
+    expect(body.nodes).toMatchObject([{ id: 'checkout', type: 'service' }]);
+    expect(body.nodes[0].errorRate).toBeCloseTo(0.2, 6);
+  });
+
+  it('a stopped backend shows as unavailable, and recovers', async () => {
+    await backends.prometheus.stop();
+    const test = await h.api('/api/datasources/prometheus/test', { method: 'POST' });
+    expect(test.body.status).toBe("unavailable");
+    expect(test.body.message).toMatch(/cannot reach/);
+    const map = await h.api(`/api/service-map?source=prometheus&${windowQs()}`);
+    expect(map.status).toBe(502);
+    const listed = (await h.api('/api/datasources')).body.datasources.find((d: { name: string }) => d.name === 'prometheus');
+    expect(listed).toMatchObject({ status: 'unavailable' });
+    expect(listed.error).toMatch(/cannot reach/);
+    await backends.prometheus.start();
+    await until('prometheus to be ok again', async () => (await h.api('/api/datasources/prometheus/test', { method: 'POST' })).body.status === 'ok');
+    expect((await h.api('/api/datasources')).body.datasources.find((d: { name: string }) => d.name === 'prometheus')).toMatchObject({ status: 'ok', error: null });
+  });
+
+  it('names a 401, an HTML login page and a timeout', async () => {
+    await put('bad-creds', { url: `http://127.0.0.1:${oddPort}`, auth: 'bearer', token: 'wrong-token' });
+    const r401 = await h.api('/api/datasources/bad-creds/test', { method: 'POST' });
+    expect(r401.body).toMatchObject({ status: 'error' });
+    expect(r401.body.message).toMatch(/401/);
+    await put('login-page', { url: `http://127.0.0.1:${oddPort}` });
+    const html = await h.api('/api/datasources/login-page/test', { method: 'POST' });
+    expect(html.body.status).toBe('error');
+    expect(html.body.message).toMatch(/HTML page .*not the Prometheus API/);
+    await put('silent', { url: `http://127.0.0.1:${oddPort}/silent`, timeoutSeconds: 1 });
+    const silent = await h.api('/api/datasources/silent/test', { method: 'POST' });
+    expect(silent.body.status).toBe('unavailable');
+    expect(silent.body.message).toMatch(/did not answer within 1 s/);
+    // The token never comes back.
+    expect(JSON.stringify((await h.api('/api/datasources')).body)).not.toContain('wrong-token');
+  });
+});

@@ -1,0 +1,259 @@
+// The service map and golden signals from the series the OpenTelemetry Collector's servicegraph
+// and spanmetrics connectors (and Tempo's metrics-generator) write; README.md lists exactly which
+// series and labels are read. Each quantity is one PromQL expression that tries the current
+// names first and falls back (`or`) to older ones, so one query works on either generation.
+import type { GoldenSignals, MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
+import type { PromClient } from './client';
+
+const GRAPH = {
+  total: 'traces_service_graph_request_total',
+  failed: 'traces_service_graph_request_failed_total',
+  serverBucket: 'traces_service_graph_request_server_seconds_bucket',
+};
+
+/** Span-metrics call counters: current Collector name, then Tempo's / older Collector's. */
+const CALLS = ['traces_span_metrics_calls_total', 'traces_spanmetrics_calls_total'];
+/** Duration histograms and the factor to milliseconds. */
+const DURATIONS: Array<[string, number]> = [
+  ['traces_span_metrics_duration_seconds_bucket', 1000],
+  ['traces_span_metrics_duration_milliseconds_bucket', 1],
+  ['traces_spanmetrics_latency_bucket', 1000],
+  ['traces_spanmetrics_duration_seconds_bucket', 1000],
+];
+/** Without span metrics: the OTel HTTP server metric, by job. */
+const HTTP_BUCKET = 'http_server_request_duration_seconds_bucket';
+const HTTP_COUNT = 'http_server_request_duration_seconds_count';
+
+/** Requests into a service: server and consumer spans. */
+const ENTRY = 'span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER|SERVER|CONSUMER"';
+const FAILED = 'status_code="STATUS_CODE_ERROR"';
+const NOT_FAILED = 'status_code!="STATUS_CODE_ERROR"';
+
+const range = (seconds: number) => `${Math.max(1, Math.round(seconds))}s`;
+const quote = (v: string) => JSON.stringify(v);
+
+function orEach(exprs: string[]): string {
+  return exprs.map((e) => `(${e})`).join(' or ');
+}
+
+function callsExpr(by: string, selector: string, window: string): string {
+  return orEach(CALLS.map((m) => `sum by (${by}) (increase(${m}{${selector}}[${window}]))`));
+}
+
+function quantileExpr(q: number, by: string, selector: string, window: string): string {
+  const group = by ? `${by}, le` : 'le';
+  return orEach(DURATIONS.map(([m, toMs]) => `histogram_quantile(${q}, sum by (${group}) (increase(${m}{${selector}}[${window}])))${toMs === 1 ? '' : ` * ${toMs}`}`));
+}
+
+/** Fallback by job when there are no span metrics: `job` is `namespace/name` when the
+ * Prometheus OTLP endpoint wrote it, or a plain scrape job name. */
+function httpCallsExpr(by: string, selector: string, window: string): string {
+  return `sum by (${by}) (increase(${HTTP_COUNT}{${selector}}[${window}]))`;
+}
+
+const serviceOfJob = (job: string) => job.slice(job.lastIndexOf('/') + 1);
+
+function health(errorRate: number, calls: number): MapNode['health'] {
+  if (calls === 0) return 'idle';
+  if (errorRate > 0.1) return 'failing';
+  if (errorRate >= 0.001) return 'degraded';
+  return 'healthy';
+}
+
+const nan = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
+
+type Keyed = Map<string, number>;
+
+async function keyed(prom: PromClient, query: string, at: number, key: (l: Record<string, string>) => string): Promise<Keyed> {
+  const out: Keyed = new Map();
+  for (const s of await prom.instant(query, at)) out.set(key(s.labels), (out.get(key(s.labels)) ?? 0) + s.value);
+  return out;
+}
+
+function nodeType(connectionType: string | undefined): { type: MapNode['type']; conn: MapEdge['connectionType'] } {
+  switch (connectionType) {
+    case 'database':
+      return { type: 'database', conn: 'database' };
+    case 'messaging_system':
+      return { type: 'queue', conn: 'messaging' };
+    case 'virtual_node':
+      return { type: 'external', conn: 'virtual' };
+    default:
+      return { type: 'service', conn: 'sync' };
+  }
+}
+
+export async function serviceMap(prom: PromClient, from: number, to: number): Promise<ServiceMap> {
+  const seconds = Math.max(1, (to - from) / 1000);
+  const w = range(seconds);
+  const edgeKey = (l: Record<string, string>) => `${l.client ?? ''}\u0000${l.server ?? ''}\u0000${l.connection_type ?? ''}`;
+  const svcKey = (l: Record<string, string>) => l.service_name ?? '';
+  const jobKey = (l: Record<string, string>) => serviceOfJob(l.job ?? '');
+  const by = 'client, server, connection_type';
+  const [calls, failed, p50, p95, p99, sCalls, sFailed, s50, s95, s99] = await Promise.all([
+    keyed(prom, `sum by (${by}) (increase(${GRAPH.total}[${w}]))`, to, edgeKey),
+    keyed(prom, `sum by (${by}) (increase(${GRAPH.failed}[${w}]))`, to, edgeKey),
+    ...[0.5, 0.95, 0.99].map((q) => keyed(prom, `histogram_quantile(${q}, sum by (${by}, le) (increase(${GRAPH.serverBucket}[${w}]))) * 1000`, to, edgeKey)),
+    keyed(prom, callsExpr('service_name', ENTRY, w), to, svcKey),
+    keyed(prom, callsExpr('service_name', `${ENTRY}, ${FAILED}`, w), to, svcKey),
+    ...[0.5, 0.95, 0.99].map((q) => keyed(prom, quantileExpr(q, 'service_name', ENTRY, w), to, svcKey)),
+  ]);
+  // No span metrics at all: the HTTP server metric by job.
+  if (sCalls.size === 0) {
+    const [hCalls, hFailed, h50, h95, h99] = await Promise.all([
+      keyed(prom, httpCallsExpr('job', '', w), to, jobKey),
+      keyed(prom, httpCallsExpr('job', 'http_response_status_code=~"5.."', w), to, jobKey),
+      ...[0.5, 0.95, 0.99].map((q) => keyed(prom, `histogram_quantile(${q}, sum by (job, le) (increase(${HTTP_BUCKET}[${w}]))) * 1000`, to, jobKey)),
+    ]);
+    for (const [m, src] of [
+      [sCalls, hCalls],
+      [sFailed, hFailed],
+      [s50, h50],
+      [s95, h95],
+      [s99, h99],
+    ] as const)
+      for (const [k, v] of src) m.set(k, v);
+  }
+
+  const nodes = new Map<string, MapNode>();
+  const node = (name: string, type: MapNode['type']): MapNode => {
+    let n = nodes.get(name);
+    if (!n) {
+      n = { id: name, name, type, namespace: '', calls: 0, errors: 0, rps: 0, errorRate: 0, p50Ms: null, p95Ms: null, p99Ms: null, health: 'idle', shared: false, writers: [], system: '' };
+      nodes.set(name, n);
+    }
+    return n;
+  };
+  const edges: MapEdge[] = [];
+  for (const [key, n] of calls) {
+    const [client, server, connectionType] = key.split('\u0000');
+    const { type, conn } = nodeType(connectionType);
+    const errors = failed.get(key) ?? 0;
+    edges.push({ source: client, target: server, connectionType: conn, calls: n, errors, rps: n / seconds, errorRate: n > 0 ? errors / n : 0, p50Ms: nan(p50.get(key)), p95Ms: nan(p95.get(key)), p99Ms: nan(p99.get(key)) });
+    node(client, 'service');
+    const target = node(server, type);
+    if (type !== 'service') {
+      target.calls += n;
+      target.errors += errors;
+      if (!target.writers.includes(client)) target.writers.push(client);
+      target.p95Ms = nan(p95.get(key)) ?? target.p95Ms;
+      target.p50Ms = nan(p50.get(key)) ?? target.p50Ms;
+      target.p99Ms = nan(p99.get(key)) ?? target.p99Ms;
+    }
+  }
+  for (const name of sCalls.keys()) if (name) node(name, 'service');
+  for (const n of nodes.values()) {
+    if (n.type === 'service') {
+      if (sCalls.has(n.name)) {
+        n.calls = sCalls.get(n.name)!;
+        n.errors = sFailed.get(n.name) ?? 0;
+        n.p50Ms = nan(s50.get(n.name));
+        n.p95Ms = nan(s95.get(n.name));
+        n.p99Ms = nan(s99.get(n.name));
+      } else {
+        // What its callers saw, when the service sends no span metrics of its own.
+        const incoming = edges.filter((e) => e.target === n.name);
+        n.calls = incoming.reduce((a, e) => a + e.calls, 0);
+        n.errors = incoming.reduce((a, e) => a + e.errors, 0);
+        n.p95Ms = incoming.length === 1 ? incoming[0].p95Ms : null;
+      }
+    } else n.shared = n.type === 'database' && n.writers.length > 1;
+    n.rps = n.calls / seconds;
+    n.errorRate = n.calls > 0 ? n.errors / n.calls : 0;
+    n.health = health(n.errorRate, n.calls);
+  }
+  return { nodes: [...nodes.values()], edges };
+}
+
+export async function goldenSignals(prom: PromClient, service: string, from: number, to: number, stepMs: number): Promise<GoldenSignals> {
+  const stepSeconds = Math.max(1, Math.round(stepMs / 1000));
+  const seconds = Math.max(1, (to - from) / 1000);
+  const w = range(seconds);
+  const sw = range(stepSeconds);
+  const sel = `service_name=${quote(service)}, ${ENTRY}`;
+  // Align to whole steps so the buckets are the same from one refresh to the next.
+  const start = Math.ceil(from / stepMs) * stepMs;
+  const end = Math.floor(to / stepMs) * stepMs;
+  const series = async (q: string) => {
+    const r = await prom.range(q, start, Math.max(start, end), stepSeconds);
+    const m = new Map<number, number>();
+    for (const s of r) for (const [t, v] of s.points) if (Number.isFinite(v)) m.set(t, (m.get(t) ?? 0) + v);
+    return m;
+  };
+  const [reqs, errs, ok50, ok95, ok99, er50, er95, er99] = await Promise.all([
+    series(callsExpr('service_name', sel, sw)),
+    series(callsExpr('service_name', `${sel}, ${FAILED}`, sw)),
+    ...[0.5, 0.95, 0.99].map((q) => series(quantileExpr(q, 'service_name', `${sel}, ${NOT_FAILED}`, sw))),
+    ...[0.5, 0.95, 0.99].map((q) => series(quantileExpr(q, 'service_name', `${sel}, ${FAILED}`, sw))),
+  ]);
+  const [[tCalls, tErrs, t50, t95, t99, opCalls, opErrs, op50, op95, op99], map] = await Promise.all([
+    Promise.all([
+    keyed(prom, callsExpr('service_name', sel, w), to, () => ''),
+    keyed(prom, callsExpr('service_name', `${sel}, ${FAILED}`, w), to, () => ''),
+    ...[0.5, 0.95, 0.99].map((q) => keyed(prom, quantileExpr(q, 'service_name', sel, w), to, () => '')),
+    keyed(prom, callsExpr('span_name', sel, w), to, (l) => l.span_name ?? ''),
+    keyed(prom, callsExpr('span_name', `${sel}, ${FAILED}`, w), to, (l) => l.span_name ?? ''),
+    ...[0.5, 0.95, 0.99].map((q) => keyed(prom, quantileExpr(q, 'span_name', sel, w), to, (l) => l.span_name ?? '')),
+    ]),
+    serviceMap(prom, from, to),
+  ]);
+  const calls = tCalls.get('') ?? 0;
+  const errors = tErrs.get('') ?? 0;
+  const points: GoldenSignals['series'] = [];
+  for (let t = start; t <= end; t += stepMs) {
+    const requests = reqs.get(t) ?? 0;
+    const e = errs.get(t) ?? 0;
+    points.push({
+      time: t - stepMs,
+      requests,
+      rps: requests / stepSeconds,
+      errors: e,
+      errorRate: requests > 0 ? e / requests : 0,
+      okP50Ms: nan(ok50.get(t)),
+      okP95Ms: nan(ok95.get(t)),
+      okP99Ms: nan(ok99.get(t)),
+      errP50Ms: nan(er50.get(t)),
+      errP95Ms: nan(er95.get(t)),
+      errP99Ms: nan(er99.get(t)),
+      // Span metrics carry no HTTP status by default: failed requests count as other errors.
+      http2xx: 0,
+      http3xx: 0,
+      http4xx: 0,
+      http5xx: 0,
+      otherErrors: e,
+    });
+  }
+  const red = (c: number, e: number, p50: number | null, p95: number | null, p99: number | null) => ({
+    calls: c,
+    errors: e,
+    rps: c / seconds,
+    errorRate: c > 0 ? e / c : 0,
+    p50Ms: p50,
+    p95Ms: p95,
+    p99Ms: p99,
+  });
+  return {
+    service,
+    from,
+    to,
+    stepMs,
+    totals: { ...red(calls, errors, nan(t50.get('')), nan(t95.get('')), nan(t99.get(''))), health: health(calls > 0 ? errors / calls : 0, calls) },
+    series: points,
+    saturation: [],
+    operations: [...opCalls.entries()]
+      .map(([name, c]) => ({ name, ...red(c, opErrs.get(name) ?? 0, nan(op50.get(name)), nan(op95.get(name)), nan(op99.get(name))), http4xx: 0, http5xx: 0 }))
+      .sort((a, b) => b.calls - a.calls),
+    upstream: map.edges
+      .filter((e) => e.target === service)
+      .map((e) => ({ service: e.source, connectionType: e.connectionType, ...red(e.calls, e.errors, e.p50Ms, e.p95Ms, e.p99Ms) })),
+    downstream: map.edges
+      .filter((e) => e.source === service)
+      .map((e) => ({
+        service: e.target,
+        type: map.nodes.find((n) => n.id === e.target)?.type ?? 'service',
+        connectionType: e.connectionType,
+        ...red(e.calls, e.errors, e.p50Ms, e.p95Ms, e.p99Ms),
+      })),
+    versions: [],
+  };
+}
