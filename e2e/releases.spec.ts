@@ -82,3 +82,46 @@ test('a canary run fails 1.5.0 and says which metrics failed', async ({ page, em
   await expect(errorRate.locator('circle.dot-baseline').first()).toBeVisible();
   await screenshotBothThemes(page, 'releases-canary');
 });
+
+/** checkout → payment calls over the last 10 minutes: 1.5.0 answers a quarter of them, and
+ * every third call is retried twice after failing. */
+async function seedCheckout(loupe: Loupe): Promise<void> {
+  const base = BigInt(Date.now() - 10 * MIN) * 1_000_000n;
+  let n = 10_000_000;
+  const id = (w: number) => (++n).toString(16).padStart(w, '0');
+  const checkout: object[] = [];
+  const payment: Record<string, object[]> = { '1.4.0': [], '1.5.0': [] };
+  for (let i = 0; i < 60; i++) {
+    const trace = id(32);
+    const root = id(16);
+    const t = base + BigInt(i) * 5_000_000_000n;
+    checkout.push({ traceId: trace, spanId: root, name: 'POST /checkout', kind: 2, startTimeUnixNano: String(t), endTimeUnixNano: String(t + 300_000_000n) });
+    const attempts = i % 3 === 0 ? 3 : 1;
+    for (let a = 0; a < attempts; a++) {
+      const client = id(16);
+      const version = i % 4 === 0 ? '1.5.0' : '1.4.0';
+      const fail = a < attempts - 1;
+      const ts = t + BigInt(a) * 60_000_000n;
+      checkout.push({ traceId: trace, spanId: client, parentSpanId: root, name: 'POST /charge', kind: 3, startTimeUnixNano: String(ts), endTimeUnixNano: String(ts + 50_000_000n), status: fail ? { code: 2 } : {} });
+      payment[version].push({ traceId: trace, spanId: id(16), parentSpanId: client, name: 'POST /charge', kind: 2, startTimeUnixNano: String(ts + 1_000_000n), endTimeUnixNano: String(ts + 49_000_000n), status: fail ? { code: 2 } : {} });
+    }
+  }
+  const rs = (service: string, version: string, spans: object[]) => ({ resource: { attributes: [attr('service.name', service), attr('service.version', version)] }, scopeSpans: [{ spans }] });
+  const body = { resourceSpans: [rs('checkout', '2.0.0', checkout), rs('payment', '1.4.0', payment['1.4.0']), rs('payment', '1.5.0', payment['1.5.0'])] };
+  const res = await fetch(`${loupe.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(res.status).toBe(200);
+}
+
+test('the map calls out the retry storm and the edge drawer shows the traffic split', async ({ page, emptyLoupe }) => {
+  await seedCheckout(emptyLoupe);
+  await openUi(page, emptyLoupe, '/map');
+  const chip = page.getByTestId('map-releases').getByRole('button', { name: /retry storm · checkout → payment/ });
+  await expect(chip).toBeVisible();
+  await chip.click();
+  const section = page.getByTestId('edge-releases');
+  await expect(section.getByTestId('retry-storm')).toBeVisible();
+  await expect(section.getByTestId('edge-versions')).toContainText('1.5.0');
+  await expect(section.getByTestId('edge-versions')).toContainText('1.4.0');
+  await section.scrollIntoViewIfNeeded();
+  await screenshotBothThemes(page, 'map-edge-releases');
+});

@@ -8,6 +8,7 @@ import { formatDuration, formatPercent, formatRate } from '../../ui/format';
 import { ErrorBanner, SkeletonBlock } from '../../ui/states';
 import { useEdgeSignals, useFailingTraces, useGoldenSignals, useSlowTraces, type TraceScope } from '../service/hooks';
 import { ChartMarkersProvider, useDeployMarkers } from '../releases/ChartMarkers';
+import { EdgeReleasesSection } from '../releases/EdgeReleasesSection';
 import { CallSignals, MiniSignals } from '../service/SignalCharts';
 import { TraceList } from '../service/TraceList';
 import type { DriftOverlay } from './drift';
@@ -290,6 +291,7 @@ function EdgeDrawer({ edge, map, range, drift, onClose, onSelect }: { edge: MapE
         <SignalsState query={signals} height={300}>
           {(data) => <CallSignals signals={data} testId="edge-signals" />}
         </SignalsState>
+        {edge.connectionType === 'sync' || edge.connectionType === 'virtual' ? <EdgeReleasesSection range={range} source={edge.source} target={edge.target} /> : null}
         <section className="drawer-section">
           <h3>
             Failing traces <Link to={tracesHref(params, service, scope, [['status', 'error']])} className="small">all</Link>

@@ -10,6 +10,7 @@ import { useUpdateParams } from '../../app/url-state';
 import { EmptyHint, ErrorBanner, SkeletonBlock, Spinner } from '../../ui/states';
 import { applyDrift, type DriftOverlay } from './drift';
 import { edgeId, filterGraph, namespacesOf, searchNodes, topologyKey, type MapView, type ServiceMap } from './graph';
+import { MapReleasesBar } from '../releases/MapReleasesBar';
 import type { LayoutInput } from './layout';
 import { MapCanvas, type MapCanvasHandle, type MapSelection } from './MapCanvas';
 import { MapDrawer } from './MapDrawer';
@@ -273,6 +274,7 @@ export function MapPage() {
       {layout.error ? <ErrorBanner error={layout.error} what="Could not lay out the map" /> : null}
       {compare && drift.isError ? <ErrorBanner error={drift.error} what="Could not compare with the catalog" /> : null}
 
+      {!synthetic ? <MapReleasesBar range={spec} onSelect={select} /> : null}
       <div className="map-stage">
         {loading ? (
           <SkeletonBlock height={420} />
