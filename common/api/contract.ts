@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { catalogApi } from './catalog-schemas';
 import { releasesApi } from './releases-schemas';
 import { Settings } from './settings-schemas';
+import { MetricAttributes, MetricAttributesQuery, MetricChart, MetricChartQuery } from './metric-schemas';
 import {
   DataSourceInfo,
   DataSourceList,
@@ -154,9 +155,24 @@ export const api = {
   metricSeries: endpoint({
     method: 'GET',
     path: '/api/metrics/:name/series',
+    input: MetricChartQuery,
+    output: MetricChart,
+    summary:
+      'One metric charted over the window: filtered by attributes (attr=k=v, k!=v, k=~re, k!~re; repeatable), one series per groupBy value, combined with agg (sum, avg, min, max). Gauges and non-monotonic sums as values, monotonic sums as per-second rates (cumulative or delta, resets handled), histograms as percentiles with a bucket heatmap, summaries as quantiles; with exemplars and notes on what could not be shown.',
+  }),
+  metricAttributes: endpoint({
+    method: 'GET',
+    path: '/api/metrics/:name/attributes',
+    input: MetricAttributesQuery,
+    output: MetricAttributes,
+    summary: "Attribute keys of one metric's series (point and resource attributes) with their values, for filters and group-by.",
+  }),
+  metricPoints: endpoint({
+    method: 'GET',
+    path: '/api/metrics/:name/points',
     input: MetricSeriesQuery.extend(SourceParam.shape),
     output: z.array(MetricSeries),
-    summary: 'The series of one metric (one per attribute set and resource) with their points.',
+    summary: 'The stored series of one metric (one per attribute set and resource) with their points as sent (downsampled).',
   }),
   settings: endpoint({
     method: 'GET',

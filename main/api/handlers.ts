@@ -16,6 +16,7 @@ import type { SloFile } from '../slo/slo-file';
 import type { CatalogHost } from '../catalog-host';
 import { getLog, logHistogram, searchLogs } from '../query/logs';
 import { listMetrics, metricSeries } from '../query/metrics';
+import { metricAttributes, metricChart } from '../query/metric-chart';
 import { VERSION } from '../config/paths';
 import { importUpload } from './import-upload';
 import { importSnapshotUpload, snapshotDownload } from './snapshot-http';
@@ -78,7 +79,13 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     log: (input) => getLog(d.store, input.id),
     logHistogram: (input) => logHistogram(d.store, input),
     metrics: (input) => listMetrics(d.store, input),
-    metricSeries: (input) => metricSeries(d.store, input),
+    metricSeries: (input) => {
+      if (input.source && input.source !== 'local')
+        throw new QueryError('not_supported', `charts are built from the local store; query source "${input.source}" with PromQL (GET /api/metrics/query)`);
+      return metricChart(d.store, input);
+    },
+    metricAttributes: (input) => metricAttributes(d.store, input),
+    metricPoints: (input) => metricSeries(d.store, input),
     demo: () => d.demo.status(),
     demoStart: () => d.demo.start(),
     demoStop: () => d.demo.stop(),

@@ -110,7 +110,7 @@ describe('OTLP/HTTP JSON fixtures come back whole through the API', () => {
       'my.gauge:gauge',
       'my.histogram:histogram',
     ]);
-    const hist = await h.api('/api/metrics/my.histogram/series?from=1544712600000&to=1544712700000');
+    const hist = await h.api('/api/metrics/my.histogram/points?from=1544712600000&to=1544712700000');
     expect(hist.body[0].points[0]).toMatchObject({ count: 2, sum: 2, min: 0, max: 2, detail: { bucketCounts: [1, 1], explicitBounds: [1] } });
     expect(hist.body[0].attributes).toEqual({ 'my.histogram.attr': 'some value' });
   });
@@ -147,7 +147,7 @@ describe('OTLP/HTTP JSON fixtures come back whole through the API', () => {
       ],
     };
     expect((await post('/v1/metrics', JSON.stringify(summary), { 'content-type': 'application/json' })).status).toBe(200);
-    const { body } = await h.api('/api/metrics/rpc.latency/series?from=1699999990000&to=1700000010000');
+    const { body } = await h.api('/api/metrics/rpc.latency/points?from=1699999990000&to=1700000010000');
     expect(body[0]).toMatchObject({ kind: 'summary', service: 'legacy' });
     expect(body[0].points[0]).toMatchObject({ count: 10, sum: 4.5, detail: { quantileValues: [{ quantile: 0.5, value: 0.3 }, { quantile: 0.99, value: 1.2 }] } });
   });

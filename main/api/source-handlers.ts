@@ -10,7 +10,7 @@ import { windowOf } from '../query/read-store';
 import { QueryError } from '../query/traces';
 import type { Handler } from './http-server';
 
-type Routed = 'services' | 'serviceMap' | 'goldenSignals' | 'metrics' | 'metricSeries';
+type Routed = 'services' | 'serviceMap' | 'goldenSignals' | 'metrics' | 'metricPoints';
 export type SourceOwned = 'plugins' | 'pluginSettings' | 'datasources' | 'datasourcePut' | 'datasourceDelete' | 'datasourceTest' | 'metricsQuery';
 type H<K extends EndpointName> = (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>>;
 
@@ -34,7 +34,7 @@ export function withSources(local: { [K in Routed]: H<K> }, d: SourceDeps): { [K
       return d.sources.call(input.source, 'serviceGraph.goldenSignals', { service: input.name, from, to, stepMs });
     },
     metrics: (input, ctx) => (remote(input.source) ? remoteMetrics(d.sources, input.source, input) : local.metrics(input, ctx)),
-    metricSeries: (input, ctx) => (remote(input.source) ? remoteSeries(d.sources, input.source, input) : local.metricSeries(input, ctx)),
+    metricPoints: (input, ctx) => (remote(input.source) ? remoteSeries(d.sources, input.source, input) : local.metricPoints(input, ctx)),
     plugins: () => ({ plugins: d.plugins.list(), problems: d.plugins.problems }),
     pluginSettings: async (input) => {
       if (!d.plugins.has(input.id)) throw new QueryError('unknown_plugin', `no plugin "${input.id}" is installed`, 404);

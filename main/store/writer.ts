@@ -17,6 +17,7 @@ import { isEntrySpan, isErrorSpan } from '../../common/semconv';
 import * as H from '../../common/latency-histogram';
 import { hash53 } from './hash';
 import { EdgeMatcher, type EdgeAgg, type EdgeLookup } from './edges';
+import { ExemplarWriter } from './exemplars';
 import { httpStatusClass } from '../../common/semconv';
 import { InstanceRollup } from './instance-rollup';
 
@@ -124,6 +125,7 @@ export class StoreWriter {
   private readonly scopes = new Map<string, number>();
   private readonly series = new Map<string, number>();
   private readonly edges = new EdgeMatcher();
+  private readonly exemplars: ExemplarWriter;
   private readonly edgeLookup: EdgeLookup;
   private readonly instances: InstanceRollup;
   private readonly stmt;
@@ -138,6 +140,7 @@ export class StoreWriter {
   ) {
     registerFunctions(db);
     this.instances = new InstanceRollup(db);
+    this.exemplars = new ExemplarWriter(db);
     this.stmt = {
       insertService: db.prepare(
         'INSERT INTO services (name, namespace, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?) ON CONFLICT (name, namespace) DO NOTHING',
@@ -674,6 +677,7 @@ export class StoreWriter {
           }
           result.metricPoints++;
           this.instances.onItem(res.id, p.timeNs);
+          if (p.detail) this.exemplars.record(seriesId, p.timeNs, p.detail);
           seriesSeen.set(seriesId, receivedMs);
           if (p.timeNs > lastNs) lastNs = p.timeNs;
         }

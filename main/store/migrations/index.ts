@@ -6,6 +6,7 @@ import { sql as m003 } from './003-log-rollups';
 import { sql as m004 } from './004-rollups-by-minute';
 import { sql as m005 } from './005-span-names-in-service-index';
 import { sql as m006 } from './006-instances-and-deploys';
+import { sql as m007 } from './007-metric-exemplars';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 4, name: 'rollups-by-minute', sql: m004 },
   { version: 5, name: 'span-names-in-service-index', sql: m005 },
   { version: 6, name: 'instances-and-deploys', sql: m006 },
+  { version: 7, name: 'metric-exemplars', sql: m007 },
 ];

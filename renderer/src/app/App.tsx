@@ -16,6 +16,7 @@ const MapPage = lazy(() => import('../features/map/MapPage').then((m) => ({ defa
 const ServicePage = lazy(() => import('../features/service/ServicePage').then((m) => ({ default: m.ServicePage })));
 const SloPage = lazy(() => import('../features/slo/SloPage').then((m) => ({ default: m.SloPage })));
 const ComparePage = lazy(() => import('../features/compare/ComparePage').then((m) => ({ default: m.ComparePage })));
+const MetricsPage = lazy(() => import('../features/metrics/MetricsPage').then((m) => ({ default: m.MetricsPage })));
 const SettingsPage = lazy(() => import('../features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const ReleasesPage = lazy(() => import('../features/releases/ReleasesPage').then((m) => ({ default: m.ReleasesPage })));
 const CatalogSection = lazy(() => import('../features/catalog/CatalogSection').then((m) => ({ default: m.CatalogSection })));
@@ -140,6 +141,14 @@ const router = createBrowserRouter([
         element: (
           <Page>
             <CatalogSection />
+          </Page>
+        ),
+      },
+      {
+        path: '/metrics',
+        element: (
+          <Page>
+            <MetricsPage />
           </Page>
         ),
       },

@@ -1,0 +1,171 @@
+// Metrics explorer: pick a metric from the list, build one or more queries (filters, group-by,
+// aggregation, percentiles), read them on one chart with exemplars and, for histograms, a
+// bucket heatmap. Queries, hidden series and the time range live in the URL.
+import { useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { useTimeRange } from '../../app/time-range';
+import { useUpdateParams } from '../../app/url-state';
+import { ErrorBanner, EmptyHint, Spinner } from '../../ui/states';
+import { decodeQuery, emptyQuery, encodeQuery, toPromql, type MetricQuery } from '../../../../common/metrics/query-model';
+import { BucketHeatmap } from './BucketHeatmap';
+import { MetricChartView } from './MetricChartView';
+import { MetricList, kindLabel } from './MetricList';
+import { QUERY_LETTERS, QueryEditor } from './QueryEditor';
+import { useMetricChart, useMetricList } from './hooks';
+import './metrics.css';
+
+const MAX_QUERIES = 4;
+
+function useQueries(): { queries: MetricQuery[]; unreadable: number; setQueries: (q: MetricQuery[]) => void; hidden: Set<string>; toggle: (key: string) => void } {
+  const [params] = useSearchParams();
+  const update = useUpdateParams();
+  const raw = params.getAll('q');
+  const key = raw.join('\n');
+  const { queries, unreadable } = useMemo(() => {
+    const decoded = key ? key.split('\n').map(decodeQuery) : [];
+    return { queries: decoded.filter((q): q is MetricQuery => q !== null), unreadable: decoded.filter((q) => q === null).length };
+  }, [key]);
+  const hiddenText = params.get('hide') ?? '';
+  const hidden = useMemo(() => new Set(hiddenText ? hiddenText.split('|') : []), [hiddenText]);
+  return {
+    queries,
+    unreadable,
+    hidden,
+    setQueries: (next) =>
+      update((p) => {
+        p.delete('q');
+        p.delete('hide');
+        for (const q of next) p.append('q', encodeQuery(q));
+      }),
+    toggle: (k) =>
+      update(
+        (p) => {
+          const next = new Set(hidden);
+          if (next.has(k)) next.delete(k);
+          else next.add(k);
+          if (next.size) p.set('hide', [...next].join('|'));
+          else p.delete('hide');
+        },
+        { replace: true },
+      ),
+  };
+}
+
+export function MetricsPage() {
+  const { spec } = useTimeRange();
+  const metrics = useMetricList(spec);
+  const { queries, unreadable, setQueries, hidden, toggle } = useQueries();
+  const active = queries.length ? queries : [emptyQuery()];
+  // A fixed number of chart hooks (one per possible query), so hooks keep their order.
+  const results = Array.from({ length: MAX_QUERIES }, (_, i) => active[i] ?? emptyQuery());
+  const c0 = useMetricChart(spec, results[0]);
+  const c1 = useMetricChart(spec, results[1]);
+  const c2 = useMetricChart(spec, results[2]);
+  const c3 = useMetricChart(spec, results[3]);
+  const charts = [c0, c1, c2, c3].slice(0, active.length);
+  const chartData = charts.map((c, i) => (active[i].metric && active[i].mode === 'builder' ? c.data : undefined));
+  const first = chartData.find((c) => c !== undefined);
+  const selected = active[0].metric;
+  const info = metrics.data?.find((m) => m.name === selected);
+  const histogram = chartData.find((c) => c?.heatmap);
+
+  const change = (i: number, q: MetricQuery) => setQueries(active.map((x, j) => (j === i ? q : x)));
+  const pick = (name: string) => setQueries(queries.length ? active.map((x, j) => (j === 0 ? { ...emptyQuery(name), source: x.source } : x)) : [emptyQuery(name)]);
+
+  return (
+    <div className="page-pad metrics-page">
+      <div className="page-head">
+        <div>
+          <h1>Metrics</h1>
+          <div className="page-sub">
+            <span>
+              {metrics.data ? (
+                <>
+                  <b>{metrics.data.length}</b> metrics in this window
+                </>
+              ) : (
+                'Metrics sent over OTLP'
+              )}
+            </span>
+          </div>
+        </div>
+      </div>
+      <div className="metrics-layout">
+        <MetricList metrics={metrics} selected={selected} onPick={pick} />
+        <section className="metrics-main" aria-label="Chart">
+          {unreadable ? <div className="banner banner-error">{unreadable} query in the address could not be read and was left out.</div> : null}
+          {!selected && active.length === 1 ? (
+            <EmptyHint title="Pick a metric">
+              Choose one on the left, or type its name. Counters are charted as rates per second, histograms as percentiles with their buckets, gauges as
+              values.
+            </EmptyHint>
+          ) : null}
+          {selected && info ? (
+            <div className="metric-head" data-testid="metric-head">
+              <span className="mono metric-head-name">{info.name}</span>
+              <span className={`metric-kind metric-kind-${info.kind}`}>{kindLabel(info)}</span>
+              {info.unit ? <span className="badge badge-muted mono">{info.unit}</span> : null}
+              {info.kind === 'sum' || info.kind === 'histogram' || info.kind === 'exponential_histogram' ? <span className="muted small">{info.temporality}</span> : null}
+              <span className="muted small">from {info.services.join(', ')}</span>
+              {info.description ? <span className="metric-head-desc">{info.description}</span> : null}
+            </div>
+          ) : null}
+          <div className="query-list">
+            {active.map((q, i) => (
+              <QueryEditor
+                key={i}
+                index={i}
+                query={q}
+                range={spec}
+                metricNames={(metrics.data ?? []).map((m) => m.name)}
+                chart={chartData[i]}
+                onChange={(next) => change(i, next)}
+                onRemove={active.length > 1 ? () => setQueries(active.filter((_, j) => j !== i)) : null}
+              />
+            ))}
+            {active.length < MAX_QUERIES && selected ? (
+              <button type="button" className="btn btn-small" onClick={() => setQueries([...active, { ...emptyQuery(), source: active[0].source }])}>
+                + Add query {QUERY_LETTERS[active.length]}
+              </button>
+            ) : null}
+          </div>
+          {charts.map((c, i) =>
+            c.isError ? <ErrorBanner key={i} error={c.error} what={`Query ${QUERY_LETTERS[i]} could not be charted`} onRetry={() => void c.refetch()} /> : null,
+          )}
+          {selected ? (
+            <div className="metric-chart-panel">
+              {charts.some((c) => c.isFetching) ? (
+                <span className="metric-loading">
+                  <Spinner />
+                </span>
+              ) : null}
+              {first ? <MetricChartView charts={chartData} hidden={hidden} onToggle={toggle} from={first.from} to={first.to} /> : charts[0]?.isLoading ? <div className="skeleton skeleton-block" style={{ height: 320 }} /> : null}
+              {histogram ? <BucketHeatmap chart={histogram} /> : null}
+              {chartData.map((c, i) =>
+                c && c.notes.length ? (
+                  <ul key={i} className="metric-notes" data-testid="metric-notes">
+                    {c.notes.map((n) => (
+                      <li key={n}>
+                        <b>{QUERY_LETTERS[i]}</b> {n}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null,
+              )}
+              {first ? (
+                <details className="metric-promql">
+                  <summary className="muted small">As PromQL</summary>
+                  {active.map((q, i) => (
+                    <code key={i} className="mono small">
+                      {QUERY_LETTERS[i]}: {toPromql(q, chartData[i]?.display)}
+                    </code>
+                  ))}
+                </details>
+              ) : null}
+            </div>
+          ) : null}
+        </section>
+      </div>
+    </div>
+  );
+}
