@@ -187,7 +187,7 @@ ipcMain.handle('loupe:open-file', async () => {
   if (!window) return null;
   const r = await dialog.showOpenDialog(window, {
     properties: ['openFile'],
-    filters: [{ name: 'Telemetry (OTLP, Jaeger, Zipkin JSON)', extensions: ['json', 'jsonl', 'ndjson'] }],
+    filters: [{ name: 'Telemetry (OTLP, Jaeger, Zipkin JSON) or a Loupe snapshot', extensions: ['json', 'jsonl', 'ndjson', 'zip'] }],
   });
   if (r.canceled || r.filePaths.length === 0) return null;
   const path = r.filePaths[0];
