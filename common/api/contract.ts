@@ -42,6 +42,7 @@ import {
   SloDefinition,
   SloList,
   SloStatus,
+  SnapshotQuery,
   TimeRange,
   TraceDetail,
   TraceSearch,
@@ -313,8 +314,17 @@ export const api = {
     path: '/api/import',
     input: z.object({ filename: z.string().default('upload') }),
     output: ImportResult,
-    summary: 'Imports one file sent as the request body: OTLP JSON or JSON lines, Jaeger JSON or Zipkin v2 JSON (?filename= names it in problems).',
+    summary:
+      'Imports one file sent as the request body: OTLP JSON or JSON lines, Jaeger JSON, Zipkin v2 JSON or a Loupe snapshot zip (checked whole first; a refused snapshot stores nothing) (?filename= names it in problems).',
     raw: true,
+  }),
+  snapshot: endpoint({
+    method: 'GET',
+    path: '/api/snapshot',
+    input: SnapshotQuery,
+    output: z.unknown(),
+    summary:
+      'Downloads an incident snapshot of the window as a zip (application/zip): traces, logs and metrics as OTLP JSON lines, SLOs, deploys, catalog entities and manifest.json.',
   }),
 } as const;
 

@@ -341,8 +341,17 @@ export const ImportResult = z.object({
   rejected: z.number(),
   errors: z.array(z.string()),
   traceIds: z.array(z.string()),
+  /** A Loupe snapshot: the window it covers (unix ms), to open the screens at. */
+  window: z.object({ from: z.number(), to: z.number() }).optional(),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
+
+export const SnapshotQuery = z.object({
+  from: z.coerce.number(),
+  to: z.coerce.number(),
+  /** Only these services (repeatable); none: every service. */
+  service: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : [v].flat())),
+});
 
 // ---- live events (SSE) -------------------------------------------------------------------
 

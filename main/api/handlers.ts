@@ -19,6 +19,8 @@ import { listMetrics, metricSeries } from '../query/metrics';
 import { metricAttributes, metricChart } from '../query/metric-chart';
 import { VERSION } from '../config/paths';
 import { importUpload } from './import-upload';
+import { importSnapshotUpload, snapshotDownload } from './snapshot-http';
+import { looksLikeZip } from '../snapshot/read-snapshot';
 import { runCanary } from '../canary/canary-run';
 import { listInstances } from '../query/instances';
 import { listDeploys, recordDeploy } from '../query/deploys';
@@ -87,7 +89,11 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     demo: () => d.demo.status(),
     demoStart: () => d.demo.start(),
     demoStop: () => d.demo.stop(),
-    importFile: (input, ctx): Promise<ImportResult> => importUpload(d.pipeline, input.filename, ctx.body ?? Buffer.alloc(0)),
+    importFile: (input, ctx): Promise<ImportResult> => {
+      const body = ctx.body ?? Buffer.alloc(0);
+      return looksLikeZip(body) ? importSnapshotUpload(d, input.filename, body) : importUpload(d.pipeline, input.filename, body);
+    },
+    snapshot: (input) => snapshotDownload(d, input),
     serviceMap: (input) => serviceMap(d.store, input),
     goldenSignals: (input) => goldenSignals(d.store, input),
     edgeSignals: (input) => edgeSignals(d.store, input),

@@ -19,6 +19,15 @@ export class RawJson {
   constructor(readonly text: string) {}
 }
 
+/** A handler result streamed as a file download rather than JSON. */
+export class FileDownload {
+  constructor(
+    readonly filename: string,
+    readonly contentType: string,
+    readonly write: (out: ServerResponse) => Promise<void>,
+  ) {}
+}
+
 export type Handler = (input: any, ctx: { req: IncomingMessage; body?: Buffer }) => unknown | Promise<unknown>;
 
 export interface ApiServerOptions {
@@ -233,6 +242,15 @@ export class ApiServer {
         const parsed = r.endpoint.input.safeParse(raw);
         if (!parsed.success) throw new ApiError(400, 'bad_input', describeZodError(parsed.error));
         const result = await this.opts.handlers[r.name](parsed.data, { req, body });
+        if (result instanceof FileDownload) {
+          res.statusCode = 200;
+          res.setHeader('Content-Type', result.contentType);
+          res.setHeader('Cache-Control', 'no-store');
+          res.setHeader('Content-Disposition', `attachment; filename="${result.filename.replace(/[^\w.-]/g, '_')}"`);
+          await result.write(res);
+          span.setAttribute('http.response.status_code', 200);
+          return;
+        }
         if (this.validateOutput) {
           const check = r.endpoint.output.safeParse(result instanceof RawJson ? JSON.parse(result.text) : result);
           if (!check.success) throw new ApiError(500, 'bad_output', `${r.name} returned a value outside its contract: ${describeZodError(check.error)}`);

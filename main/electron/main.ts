@@ -1,9 +1,10 @@
 // The desktop shell: one window on the core's URL, with secure defaults. The core runs as
 // `loupe serve` in a child Node process (the same code as headless mode, and native modules
 // built for Node rather than Electron); the window talks to it over HTTP+SSE like a browser.
-import { BrowserWindow, Menu, Notification, app, ipcMain, session, shell, dialog } from 'electron';
+import { BrowserWindow, Menu, Notification, app, ipcMain, safeStorage, session, shell, dialog } from 'electron';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 const DIST = __dirname.endsWith('electron') ? join(__dirname, '..') : __dirname;
@@ -65,6 +66,21 @@ app.on('open-url', (e, url) => {
   openDeepLink(url);
 });
 
+/** The key that seals data-source secrets (tokens, passwords), kept encrypted by the OS keychain
+ * through safeStorage; null where no keychain is available (the 0600 file stays unsealed). */
+function secretsKey(dataDir: string): string | null {
+  try {
+    if (!safeStorage.isEncryptionAvailable()) return null;
+    const file = join(dataDir, 'secrets-key.bin');
+    if (existsSync(file)) return safeStorage.decryptString(readFileSync(file));
+    const key = randomBytes(32).toString('hex');
+    writeFileSync(file, safeStorage.encryptString(key), { mode: 0o600 });
+    return key;
+  } catch {
+    return null;
+  }
+}
+
 async function startCore(dataDir: string): Promise<ServerInfo> {
   const infoFile = join(dataDir, 'server.json');
   rmSync(infoFile, { force: true });
@@ -72,7 +88,7 @@ async function startCore(dataDir: string): Promise<ServerInfo> {
   const node = process.env.LOUPE_NODE || 'node';
   core = spawn(node, [CLI, 'serve', '--data-dir', dataDir, ...(process.env.LOUPE_DEMO ? ['--demo'] : [])], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined },
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined, LOUPE_SECRETS_KEY: secretsKey(dataDir) ?? undefined },
   });
   const exited = new Promise<never>((_, reject) =>
     core!.once('exit', (code) => reject(new Error(`the Loupe core exited (code ${code}); see the terminal for why`))),
@@ -171,7 +187,7 @@ ipcMain.handle('loupe:open-file', async () => {
   if (!window) return null;
   const r = await dialog.showOpenDialog(window, {
     properties: ['openFile'],
-    filters: [{ name: 'Telemetry (OTLP, Jaeger, Zipkin JSON)', extensions: ['json', 'jsonl', 'ndjson'] }],
+    filters: [{ name: 'Telemetry (OTLP, Jaeger, Zipkin JSON) or a Loupe snapshot', extensions: ['json', 'jsonl', 'ndjson', 'zip'] }],
   });
   if (r.canceled || r.filePaths.length === 0) return null;
   const path = r.filePaths[0];

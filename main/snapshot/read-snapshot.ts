@@ -186,6 +186,11 @@ async function readTelemetry(
     const name = TELEMETRY_ENTRIES[signal];
     const entry = entries.get(name)!;
     let items = 0;
+    // A signal the window had none of is an empty entry (the importer calls an empty file a problem).
+    if (entry.uncompressedSize === 0) {
+      if (manifest[signal].items !== 0) throw new SnapshotRefused(file, `${name} is empty but the manifest says ${manifest[signal].items} items`);
+      continue;
+    }
     try {
       for await (const chunk of importStream(`${file}:${name}`, checkedBytes(zip, entry, onBytes), entry.uncompressedSize, { format: 'otlp-jsonl', maxProblems: 1 })) {
         if (chunk.problems.length > 0) {

@@ -6,6 +6,7 @@ import { importFile } from '../api/hooks';
 import type { OutputOf } from '../api/client';
 import { formatBytes, formatCount, shortId } from '../ui/format';
 import { desktopBridge } from '../../../common/desktop-bridge';
+import { useTimeRange } from './time-range';
 
 type ImportState =
   | { phase: 'uploading'; file: string; size: number; progress: number }
@@ -99,7 +100,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
         ref={input}
         type="file"
         hidden
-        accept=".json,.jsonl,.ndjson,application/json"
+        accept=".json,.jsonl,.ndjson,.zip,application/json,application/zip"
         data-testid="import-input"
         onChange={(e) => {
           const f = e.target.files?.[0];
@@ -151,6 +152,8 @@ function ImportPanel({ state, onClose }: { state: ImportState; onClose: () => vo
 }
 
 function ImportSummary({ result, onClose }: { result: OutputOf<'importFile'>; onClose: () => void }) {
+  const { setRange } = useTimeRange();
+  const window = result.window;
   const nothing = result.spans + result.logs + result.metricPoints === 0;
   return (
     <div className="import-summary">
@@ -168,6 +171,18 @@ function ImportSummary({ result, onClose }: { result: OutputOf<'importFile'>; on
         <span className="muted">as {result.format}</span>
       </div>
       {nothing && result.errors.length === 0 ? <div className="muted small">The file held no telemetry.</div> : null}
+      {window ? (
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => {
+            setRange({ from: String(window.from), to: String(window.to) });
+            onClose();
+          }}
+        >
+          Show the snapshot's time range
+        </button>
+      ) : null}
       {result.traceIds.length > 0 ? (
         <div className="import-traces">
           {result.traceIds.slice(0, 5).map((id) => (

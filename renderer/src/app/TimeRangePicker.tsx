@@ -73,6 +73,18 @@ export function TimeRangePicker() {
           <path d="M13 8a5 5 0 1 1-1.5-3.6M13 2.5v3h-3" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" />
         </svg>
       </button>
+      <button
+        type="button"
+        className="btn btn-icon"
+        title="Snapshot this time range (a zip a colleague can open)"
+        aria-label="Snapshot this time range"
+        onClick={() => downloadSnapshot(resolveRange(spec))}
+      >
+        <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden>
+          <path d="M2.5 5.5h2l1.2-2h4.6l1.2 2h2v7.5h-11z" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" />
+          <circle cx="8" cy="9" r="2.2" fill="none" stroke="currentColor" strokeWidth="1.4" />
+        </svg>
+      </button>
       {open ? (
         <div className="popover timepicker-pop" role="dialog" aria-label="Choose a time range">
           <div className="timepicker-presets">
@@ -117,4 +129,14 @@ export function TimeRangePicker() {
       ) : null}
     </div>
   );
+}
+
+/** Downloads the snapshot of a range; the server streams it, the browser shows its progress. */
+function downloadSnapshot(range: { from: number; to: number }): void {
+  const a = document.createElement('a');
+  a.href = `/api/snapshot?from=${range.from}&to=${range.to}`;
+  a.download = '';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
 }
