@@ -13,7 +13,7 @@ import { startDemo, type RunningDemo } from './index';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** The demo runs until what the tests look at has arrived, within this bound. */
-const ENOUGH_DATA_WITHIN_MS = 60_000;
+const ENOUGH_DATA_WITHIN_MS = 100_000;
 const CLIENT = 3;
 const SERVER = 2;
 const PRODUCER = 4;
@@ -23,6 +23,8 @@ let buildDir: string;
 let dataDir: string;
 let db: Database.Database;
 let demo: RunningDemo;
+/** The processes the demo ran, taken before it stopped (the live list empties on stop). */
+let demoProcesses: RunningDemo['processes'] = [];
 const demoLog: string[] = [];
 
 beforeAll(async () => {
@@ -54,12 +56,13 @@ beforeAll(async () => {
     });
     await untilEnoughData(join(dataDir, 'loupe.db'));
   } finally {
+    demoProcesses = demo?.processes ?? [];
     await demo?.stop();
     await receiver.close();
     await pipeline.close();
   }
   db = new Database(join(dataDir, 'loupe.db'), { readonly: true });
-}, 150_000);
+}, 180_000);
 
 afterAll(() => {
   db?.close();
@@ -83,7 +86,7 @@ async function untilEnoughData(file: string): Promise<void> {
         .all() as Array<{ version: string; n: number }>;
       const consumed = (live.prepare(`SELECT COUNT(*) AS n FROM spans WHERE kind = ${CONSUMER}`).get() as { n: number }).n;
       seen = `payment spans ${JSON.stringify(perVersion)}, consumer spans ${consumed}`;
-      if (perVersion.length === 2 && perVersion.every((v) => v.n >= 12) && consumed >= 3) return;
+      if (perVersion.length === 2 && perVersion.every((v) => v.n >= 30) && consumed >= 3) return;
     } catch {
       // the store is not created yet
     } finally {
@@ -181,8 +184,10 @@ describe('the demo shop, as Loupe stores it', () => {
     expect([...new Set(durations.map((d) => d.version))].sort()).toEqual(['1.4.2', '1.5.0']);
     expect(new Set(byVersion('1.4.2').map((d) => d.instance)).size).toBe(2);
     expect(new Set(byVersion('1.5.0').map((d) => d.instance)).size).toBe(1);
-    // Medians, not means: one slow outlier must not decide it either way.
-    expect(median(byVersion('1.5.0').map((d) => d.ms))).toBeGreaterThan(median(byVersion('1.4.2').map((d) => d.ms)) + 40);
+    // Medians, not means: one slow outlier must not decide it either way. The canary is built
+    // 80 ms slower at the median; a loaded machine adds delay to both versions alike, so at least
+    // 30 charges each and a quarter of that difference leave no room for chance.
+    expect(median(byVersion('1.5.0').map((d) => d.ms))).toBeGreaterThan(median(byVersion('1.4.2').map((d) => d.ms)) + 20);
     // The canary takes its share of the calls (2 of 8 by weight), not all and not none.
     const share = byVersion('1.5.0').length / durations.length;
     expect(share).toBeGreaterThan(0.12);
@@ -233,8 +238,9 @@ describe('the demo shop, as Loupe stores it', () => {
   });
 
   it('leaves no demo process running after stop', () => {
-    expect(demo.processes.length).toBeGreaterThanOrEqual(8);
-    const alive = demo.processes.filter((p) => {
+    expect(demoProcesses.length).toBeGreaterThanOrEqual(8);
+    expect(demo.processes).toEqual([]);
+    const alive = demoProcesses.filter((p) => {
       try {
         process.kill(p.pid, 0);
         return true;

@@ -88,7 +88,7 @@ interface Series {
 
 /** Series of a metric from one service with points since `since`. */
 async function series(name: string, service: string, since: number): Promise<Series[]> {
-  const { status, body } = await h.api(`/api/metrics/${encodeURIComponent(name)}/series?service=${service}&from=${since}&to=${Date.now() + 1000}`);
+  const { status, body } = await h.api(`/api/metrics/${encodeURIComponent(name)}/points?service=${service}&from=${since}&to=${Date.now() + 1000}`);
   if (status !== 200) throw new Error(`series ${name}: ${status} ${JSON.stringify(body)}`);
   return (body as Series[]).filter((s) => s.points.some((p) => p.time >= since));
 }
