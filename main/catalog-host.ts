@@ -48,7 +48,7 @@ export class CatalogHost {
   async start(): Promise<void> {
     if (this.allSources().length === 0) return;
     const s = await this.catalog.load();
-    this.catalog.watch();
+    void this.catalog.watch();
     this.log(`loupe: catalog loaded ${s.entities} entities from ${s.files} files (${s.problems} problems) in ${Math.round(s.durationMs)} ms`);
   }
 

@@ -111,16 +111,17 @@ export class Catalog {
     };
   }
 
-  /** Starts watching the sources; each change reloads the catalog and emits `changed`. */
-  watch(): void {
-    if (this.watcher) return;
+  /** Starts watching the sources; each change reloads the catalog and emits `changed`. The
+   * promise settles once the watchers are attached (callers that do not care need not wait). */
+  watch(): Promise<void> {
+    if (this.watcher) return Promise.resolve();
     this.watcher = new SourceWatcher({
       debounceMs: this.options.debounceMs ?? 200,
       pollIntervalMs: this.options.pollIntervalMs ?? 2000,
       poll: this.options.poll ?? false,
       onChange: (paths) => void this.reload(paths),
     });
-    void this.watcher.update(this.watchTargets);
+    return this.watcher.update(this.watchTargets);
   }
 
   on(event: 'changed', listener: (change: CatalogChangeEvent) => void): this {

@@ -43,7 +43,7 @@ function write(path: string, text: string): void {
 }
 
 /** Resolves with the next `changed` event (or fails after a while). */
-function nextChange(c: Catalog, timeoutMs = 10_000): Promise<CatalogChangeEvent> {
+function nextChange(c: Catalog, timeoutMs = 30_000): Promise<CatalogChangeEvent> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no change event')), timeoutMs);
     const listener = (change: CatalogChangeEvent) => {
@@ -60,9 +60,8 @@ for (const mode of ['fs.watch', 'polling'] as const) {
     async function start(sources: string[]): Promise<Catalog> {
       catalog = new Catalog({ sources, debounceMs: 50, poll: mode === 'polling', pollIntervalMs: 100 });
       await catalog.load();
-      catalog.watch();
-      // Let the watchers attach before the test touches files.
-      await new Promise((r) => setTimeout(r, 100));
+      // The watchers are attached before the test touches files.
+      await catalog.watch();
       return catalog;
     }
 
@@ -148,8 +147,7 @@ describe('closing', () => {
     write(join(root, 'catalog-info.yaml'), group('team-a'));
     catalog = new Catalog({ sources: [root], debounceMs: 20 });
     await catalog.load();
-    catalog.watch();
-    await new Promise((r) => setTimeout(r, 50));
+    await catalog.watch();
     catalog.close();
     write(join(root, 'catalog-info.yaml'), group('team-z'));
     await new Promise((r) => setTimeout(r, 200));
