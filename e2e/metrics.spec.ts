@@ -93,15 +93,19 @@ test('each metric kind is charted: gauge, counter as a rate, histograms with a h
 
   if (process.env.LOUPE_E2E_DEMO === '0') return;
   // The demo's gauge and counter (they arrive every few seconds once the demo runs).
+  // The list is filtered by the last search; search for the demo's metric and wait for it.
+  await page.getByLabel('Search metrics').fill('shop.queue.depth');
   await expect(page.locator('.metric-item[data-metric="shop.queue.depth"]')).toBeVisible({ timeout: 60_000 });
   await openMetric(page, 'shop.queue.depth');
-  await expect(chart.locator('.recharts-line-curve').first()).toHaveAttribute('d', /L/);
+  // A line needs two points: the demo exports every few seconds (live mode redraws the chart).
+  await expect(chart.locator('.recharts-line-curve').first()).toHaveAttribute('d', /L/, { timeout: 60_000 });
   await expect(page.locator('.metric-head .metric-kind')).toHaveText('gauge');
+  await page.getByLabel('Search metrics').fill('shop.checkouts');
   await expect(page.locator('.metric-item[data-metric="shop.checkouts"]')).toBeVisible({ timeout: 60_000 });
   await openMetric(page, 'shop.checkouts');
   await expect(page.locator('.metric-head .metric-kind')).toHaveText('counter');
   await expect(chart.locator('.chart-axis-label')).toContainText('per second');
-  await expect(chart.locator('.recharts-line-curve').first()).toHaveAttribute('d', /L/);
+  await expect(chart.locator('.recharts-line-curve').first()).toHaveAttribute('d', /L/, { timeout: 60_000 });
   await screenshotBothThemes(page, 'metrics-counter');
 });
 

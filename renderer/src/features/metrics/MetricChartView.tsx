@@ -8,7 +8,7 @@ import { formatClock } from '../../ui/format';
 import { timeAxisLabel, timeAxisTicks } from '../../ui/time-axis';
 import { QUERY_LETTERS } from './QueryEditor';
 import { seriesColor } from './palette';
-import { formatMetricValue, unitCaption } from './units';
+import { formatAxisTick, formatMetricValue, unitCaption } from './units';
 
 export interface ChartLine {
   key: string;
@@ -104,7 +104,8 @@ export function MetricChartView({
   }, [charts, lines, hidden]);
   const left = lines.find((l) => l.axis === 'left');
   const right = lines.find((l) => l.axis === 'right');
-  const fmt = (l: ChartLine | undefined) => (v: number) => (l ? formatMetricValue(v, l.chart.unit, { rate: l.chart.display === 'rate', name: l.chart.name }) : String(v));
+  const fmt = (l: ChartLine | undefined) => (v: number) => (l ? formatAxisTick(v, l.chart.unit, { rate: l.chart.display === 'rate', name: l.chart.name }) : String(v));
+  const fmtValue = (l: ChartLine) => (v: number) => formatMetricValue(v, l.chart.unit, { rate: l.chart.display === 'rate', name: l.chart.name });
   const caption = (l: ChartLine | undefined) => (l ? unitCaption(l.chart.unit, { rate: l.chart.display === 'rate', name: l.chart.name }) : '');
   const hasData = rows.some((r) => lines.some((l) => r[l.key] !== null && r[l.key] !== undefined));
   const span = to - from;
@@ -166,7 +167,7 @@ export function MetricChartView({
                           <div key={l.key} className="tt-row">
                             <span className="tt-swatch" style={{ background: l.color }} />
                             <span className="tt-label">{l.label}</span>
-                            <b>{fmt(l)(Number(p.value))}</b>
+                            <b>{fmtValue(l)(Number(p.value))}</b>
                           </div>
                         );
                       })}

@@ -74,3 +74,10 @@ export function unitCaption(unit: string, opts: { rate?: boolean; name?: string 
   if (unit === '1' || unit === '') return opts.name && /utilization|ratio/.test(opts.name) ? 'percent' : `count${per}`;
   return `${unit}${per}`;
 }
+
+/** A y-axis tick: counted things ({request}, {checkout}) read as plain numbers, because the
+ * axis caption already names them; durations, bytes and percentages keep their unit. */
+export function formatAxisTick(v: number, unit: string, opts: { rate?: boolean; name?: string } = {}): string {
+  if (Number.isFinite(v) && annotation(unit)) return compact(v);
+  return formatMetricValue(v, unit, opts);
+}
