@@ -42,6 +42,11 @@ test('the Faults panel switches a fault, and the map shows it and its effect', a
     }).toPass({ timeout: 90_000 });
     await screenshotBothThemes(page, 'map-fault');
 
+    // The fault's start is marked on the time charts, next to the deploys.
+    await openUi(page, loupe, '/services/checkout?from=now-15m&to=now');
+    await expect(page.getByTestId('chart-marker').filter({ hasText: 'dependency-timeout on' }).first()).toBeVisible({ timeout: 30_000 });
+    await screenshotBothThemes(page, 'service-fault-marker');
+
     // Switched off from the panel with the keyboard (4 is the fourth fault).
     await page.goto(`${loupe.url}/demo`);
     await expect(timeout).toHaveAttribute('data-active', 'true');

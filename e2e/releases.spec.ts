@@ -1,7 +1,20 @@
 // Releases as the on-call engineer sees them: when payment 1.5.0 was deployed (markers on the
 // service's charts and a timeline), which instance runs it and which one went quiet, and a
 // canary judgement that fails the new version and names the metrics that failed.
-import { expect, openUi, screenshotBothThemes, test, type Loupe } from './fixtures';
+import { expect, openUi, screenshotBothThemes, startLoupe, test as base, type Loupe } from './fixtures';
+
+// A Loupe of this file's own: the shared empty one may already run the demo (started from the
+// first screen by another spec), whose payment instances would mix with the ones seeded here.
+const test = base.extend<{}, { releasesLoupe: Loupe }>({
+  releasesLoupe: [
+    async ({}, use) => {
+      const loupe = await startLoupe({ seed: false });
+      await use(loupe);
+      await loupe.stop();
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+});
 
 const MIN = 60_000;
 const attr = (key: string, v: string | number) => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } });
@@ -42,9 +55,9 @@ async function seedPayment(loupe: Loupe): Promise<number> {
 
 test.describe.configure({ mode: 'serial' });
 
-test('the service page marks the deploy on its charts and lists instances and deploys', async ({ page, emptyLoupe }) => {
-  await seedPayment(emptyLoupe);
-  await openUi(page, emptyLoupe, '/services/payment');
+test('the service page marks the deploy on its charts and lists instances and deploys', async ({ page, releasesLoupe }) => {
+  await seedPayment(releasesLoupe);
+  await openUi(page, releasesLoupe, '/services/payment');
   await expect(page.getByTestId('instances-table').getByTestId('instance-row')).toHaveCount(3);
   // The deploy of 1.5.0 is drawn on every time chart of the page.
   const markers = page.getByTestId('chart-marker');
@@ -56,8 +69,8 @@ test('the service page marks the deploy on its charts and lists instances and de
   await screenshotBothThemes(page, 'service-deploy-markers');
 });
 
-test('the instances view flags the instance that went quiet', async ({ page, emptyLoupe }) => {
-  await openUi(page, emptyLoupe, '/releases?service=payment&tab=instances');
+test('the instances view flags the instance that went quiet', async ({ page, releasesLoupe }) => {
+  await openUi(page, releasesLoupe, '/releases?service=payment&tab=instances');
   const rows = page.getByTestId('instance-row');
   await expect(rows).toHaveCount(3);
   await expect(rows.filter({ hasText: 'pay-2' })).toContainText('stale');
@@ -66,8 +79,8 @@ test('the instances view flags the instance that went quiet', async ({ page, emp
   await screenshotBothThemes(page, 'releases-instances');
 });
 
-test('a canary run fails 1.5.0 and says which metrics failed', async ({ page, emptyLoupe }) => {
-  await openUi(page, emptyLoupe, '/releases?service=payment&tab=canary');
+test('a canary run fails 1.5.0 and says which metrics failed', async ({ page, releasesLoupe }) => {
+  await openUi(page, releasesLoupe, '/releases?service=payment&tab=canary');
   await page.getByTestId('canary-baseline').selectOption('1.4.0');
   await page.getByTestId('canary-canary').selectOption('1.5.0');
   await page.getByTestId('canary-run').click();
@@ -112,9 +125,9 @@ async function seedCheckout(loupe: Loupe): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-test('the map calls out the retry storm and the edge drawer shows the traffic split', async ({ page, emptyLoupe }) => {
-  await seedCheckout(emptyLoupe);
-  await openUi(page, emptyLoupe, '/map');
+test('the map calls out the retry storm and the edge drawer shows the traffic split', async ({ page, releasesLoupe }) => {
+  await seedCheckout(releasesLoupe);
+  await openUi(page, releasesLoupe, '/map');
   const chip = page.getByTestId('map-releases').getByRole('button', { name: /retry storm · checkout → payment/ });
   await expect(chip).toBeVisible();
   await chip.click();

@@ -8,6 +8,7 @@ import { formatClock } from '../../ui/format';
 import { timeAxisLabel, timeAxisTicks } from '../../ui/time-axis';
 import { QUERY_LETTERS } from './QueryEditor';
 import { seriesColor } from './palette';
+import { ChartMarkers } from '../releases/ChartMarkers';
 import { formatAxisTick, formatMetricValue, unitCaption } from './units';
 
 export interface ChartLine {
@@ -228,6 +229,7 @@ export function MetricChartView({
                 }}
               />
             ) : null}
+            <ChartMarkers from={from} to={to} yAxisId="left" />
           </ComposedChart>
         </ResponsiveContainer>
       ) : (

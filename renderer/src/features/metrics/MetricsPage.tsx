@@ -9,6 +9,7 @@ import { ErrorBanner, EmptyHint, Spinner } from '../../ui/states';
 import { decodeQuery, emptyQuery, encodeQuery, toPromql, type MetricQuery } from '../../../../common/metrics/query-model';
 import { BucketHeatmap } from './BucketHeatmap';
 import { MetricChartView } from './MetricChartView';
+import { ChartMarkersProvider, useDeployMarkers } from '../releases/ChartMarkers';
 import { MetricList, kindLabel } from './MetricList';
 import { QUERY_LETTERS, QueryEditor } from './QueryEditor';
 import { useMetricChart, useMetricList } from './hooks';
@@ -68,6 +69,8 @@ export function MetricsPage() {
   const selected = active[0].metric;
   const info = metrics.data?.find((m) => m.name === selected);
   const histogram = chartData.find((c) => c?.heatmap);
+  // Deploys of every service (and demo faults) on the chart: "did it change when X shipped?"
+  const { markers } = useDeployMarkers(spec);
 
   const change = (i: number, q: MetricQuery) => setQueries(active.map((x, j) => (j === i ? q : x)));
   const pick = (name: string) => setQueries(queries.length ? active.map((x, j) => (j === 0 ? { ...emptyQuery(name), source: x.source } : x)) : [emptyQuery(name)]);
@@ -139,7 +142,11 @@ export function MetricsPage() {
                   <Spinner />
                 </span>
               ) : null}
-              {first ? <MetricChartView charts={chartData} hidden={hidden} onToggle={toggle} from={first.from} to={first.to} /> : charts[0]?.isLoading ? <div className="skeleton skeleton-block" style={{ height: 320 }} /> : null}
+              {first ? (
+                <ChartMarkersProvider markers={markers}>
+                  <MetricChartView charts={chartData} hidden={hidden} onToggle={toggle} from={first.from} to={first.to} />
+                </ChartMarkersProvider>
+              ) : charts[0]?.isLoading ? <div className="skeleton skeleton-block" style={{ height: 320 }} /> : null}
               {histogram ? <BucketHeatmap chart={histogram} /> : null}
               {chartData.map((c, i) =>
                 c && c.notes.length ? (
