@@ -3,15 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpHttpReceiver } from '../../collectors/otlp/http-receiver';
 import { IngestPipeline } from '../store/ingest-pipeline';
 import { startDemo, type RunningDemo } from './index';
+import { bundleDemoService, type DemoBundle } from '../testing/demo-bundle';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** The demo runs until what the tests look at has arrived, within this bound. */
 const ENOUGH_DATA_WITHIN_MS = 100_000;
 const CLIENT = 3;
@@ -19,7 +17,7 @@ const SERVER = 2;
 const PRODUCER = 4;
 const CONSUMER = 5;
 
-let buildDir: string;
+let bundle: DemoBundle | undefined;
 let dataDir: string;
 let db: Database.Database;
 let demo: RunningDemo;
@@ -28,20 +26,7 @@ let demoProcesses: RunningDemo['processes'] = [];
 const demoLog: string[] = [];
 
 beforeAll(async () => {
-  // Bundled like build/build.mjs does, into a folder of its own so concurrent builds of dist/
-  // cannot interfere; inside the repository so the external packages resolve.
-  buildDir = mkdtempSync(join(REPO, 'dist-demo-'));
-  await build({
-    absWorkingDir: REPO,
-    entryPoints: { 'demo-service': 'main/demo/service.ts' },
-    outdir: buildDir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  bundle = await bundleDemoService('dist-demo-');
 
   dataDir = mkdtempSync(join(tmpdir(), 'loupe-demo-'));
   const pipeline = await IngestPipeline.start({ dataDir, mode: 'inline' });
@@ -51,7 +36,7 @@ beforeAll(async () => {
     demo = await startDemo({
       otlpEndpoint: `http://127.0.0.1:${port}`,
       rps: 20,
-      serviceScript: join(buildDir, 'demo-service.js'),
+      serviceScript: bundle.script,
       log: (line) => demoLog.push(line),
     });
     await untilEnoughData(join(dataDir, 'loupe.db'));
@@ -66,7 +51,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   db?.close();
-  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+  bundle?.remove();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

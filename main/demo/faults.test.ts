@@ -2,40 +2,25 @@
 // to it, the fault switched through the API. The signal a user would look for appears through
 // Loupe's API while the fault is on and goes away once it is off. Faults that act on different
 // services run side by side (two waves) so the file stays within a couple of minutes.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_NAMES } from '../../common/demo-faults';
 import { startHarness, type Harness } from '../testing/core-harness';
+import { bundleDemoService, type DemoBundle } from '../testing/demo-bundle';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** Bound for a signal to show up or go away (telemetry is exported every 0.5–2 s). */
 const SIGNAL_WITHIN_MS = 60_000;
 
-let buildDir: string;
+let bundle: DemoBundle | undefined;
 let h: Harness;
 
 beforeAll(async () => {
-  buildDir = mkdtempSync(join(REPO, 'dist-faults-'));
-  await build({
-    absWorkingDir: REPO,
-    entryPoints: { 'demo-service': 'main/demo/service.ts' },
-    outdir: buildDir,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  h = await startHarness({ demoServiceScript: join(buildDir, 'demo-service.js') });
+  bundle = await bundleDemoService('dist-faults-');
+  h = await startHarness({ demoServiceScript: bundle.script });
 }, 60_000);
 
 afterAll(async () => {
   await h?.close();
-  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+  bundle?.remove();
 }, 60_000);
 
 const post = (path: string, body: unknown) => h.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
