@@ -1,8 +1,20 @@
 // Breaking the demo on purpose: the Faults panel explains each fault and switches it; a fault
 // that is on is named on the map, and its effect shows there (checkout's calls to payment turn
-// red when payment's processor stops answering). The fault is switched off again at the end so
-// the other specs see the shop as usual.
-import { DEMO_BUILT, expect, openUi, screenshotBothThemes, test, type Loupe } from './fixtures';
+// red when payment's processor stops answering), and its start is marked on the time charts.
+import { DEMO_BUILT, expect, openUi, screenshotBothThemes, startLoupe, test as base, type Loupe } from './fixtures';
+
+// A Loupe and demo of this file's own: a fault leaves its mark on the window's data (payment
+// slow for everyone while its processor hangs), which must not reach the other specs' charts.
+const test = base.extend<{}, { faultsLoupe: Loupe }>({
+  faultsLoupe: [
+    async ({}, use) => {
+      const loupe = await startLoupe({ seed: false, demo: DEMO_BUILT });
+      await use(loupe);
+      await loupe.stop();
+    },
+    { scope: 'worker', timeout: 90_000 },
+  ],
+});
 
 async function setFault(loupe: Loupe, fault: string, active: boolean): Promise<void> {
   await fetch(`${loupe.url}/api/demo/faults`, {
@@ -12,7 +24,7 @@ async function setFault(loupe: Loupe, fault: string, active: boolean): Promise<v
   });
 }
 
-test('the Faults panel switches a fault, and the map shows it and its effect', async ({ page, loupe }) => {
+test('the Faults panel switches a fault, and the map shows it and its effect', async ({ page, faultsLoupe: loupe }) => {
   test.skip(!DEMO_BUILT, 'the demo system is part of this build');
   test.setTimeout(180_000);
   try {

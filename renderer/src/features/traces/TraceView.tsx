@@ -1,7 +1,7 @@
 // One trace: header with the service legend, the overview and waterfall with find, errors,
 // critical path and zoom; span details; per-operation statistics; and the trace's logs.
 // The address is the state: span, tab, find, critical path and zoom are query parameters.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { expandCompactTrace, traceToOtlpJson } from '../../../../common/otlp-export';
 import type { CompactTrace } from '../../../../common/api/schemas';
@@ -112,6 +112,12 @@ function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; t
   const zoom = parseZoom(params.get('zoom'), model.durationMs);
   const view: TimeView = zoom ?? { from: 0, to: model.durationMs };
   const cursor = cursorId ? (model.byId.get(cursorId) ?? null) : null;
+  // The address follows a cursor move in a transition, so keys pressed quickly one after another
+  // (k then [) would act on the previous render's cursor; they read the span last moved to.
+  const movedTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (movedTo.current === cursorId) movedTo.current = null;
+  }, [cursorId]);
   const [detailsOpen, setDetailsOpen] = useState(true);
   const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   const rows = useMemo(() => flattenRows(model, collapsed), [model, collapsed]);
@@ -142,6 +148,7 @@ function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; t
           return n;
         });
       }
+      movedTo.current = node.span.spanId;
       setParam('span', node.span.spanId);
     },
     [collapsed, setParam],
@@ -198,11 +205,15 @@ function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; t
   const onView = useCallback((v: TimeView | null) => setParam('zoom', v ? `${round(v.from)}-${round(v.to)}` : null), [setParam]);
   const setTab = (t: Tab) => setParam('tab', t === 'timeline' ? null : t, false);
 
-  const rowIndex = cursorId ? rows.findIndex((r) => r.node.span.spanId === cursorId) : -1;
+  const liveCursor = () => (movedTo.current ? (model.byId.get(movedTo.current) ?? cursor) : cursor);
+  const liveRowIndex = () => {
+    const id = movedTo.current ?? cursorId;
+    return id ? rows.findIndex((r) => r.node.span.spanId === id) : -1;
+  };
   useShortcuts(
     {
-      j: () => rows.length && onCursor(rows[Math.min(rows.length - 1, rowIndex + 1)].node),
-      k: () => rows.length && onCursor(rows[Math.max(0, rowIndex - 1)].node),
+      j: () => rows.length && onCursor(rows[Math.min(rows.length - 1, liveRowIndex() + 1)].node),
+      k: () => rows.length && onCursor(rows[Math.max(0, liveRowIndex() - 1)].node),
       Enter: () => cursor && setDetailsOpen(true),
       Escape: () => {
         if (cursor && detailsOpen) setDetailsOpen(false);
@@ -214,23 +225,29 @@ function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; t
       E: () => stepError(-1),
       c: () => setCritical(!showCritical),
       '[': () => collapseAtCursor(),
-      ']': () => cursor && setCollapsedOf(cursor, false),
+      ']': () => expandAtCursor(),
       ArrowLeft: () => collapseAtCursor(),
-      ArrowRight: () => cursor && setCollapsedOf(cursor, false),
+      ArrowRight: () => expandAtCursor(),
     },
     tab === 'timeline',
   );
   function onCursor(node: SpanNode) {
+    movedTo.current = node.span.spanId;
     setParam('span', node.span.spanId);
   }
   /** Collapses the span under the cursor; on a leaf or a collapsed span, its parent. */
   function collapseAtCursor() {
-    if (!cursor) return;
-    if (setCollapsedOf(cursor, true)) return;
-    if (cursor.parent) {
-      setCollapsedOf(cursor.parent, true);
-      onCursor(cursor.parent);
+    const at = liveCursor();
+    if (!at) return;
+    if (setCollapsedOf(at, true)) return;
+    if (at.parent) {
+      setCollapsedOf(at.parent, true);
+      onCursor(at.parent);
     }
+  }
+  function expandAtCursor() {
+    const at = liveCursor();
+    if (at) setCollapsedOf(at, false);
   }
 
   // The open-time figure, as a performance measure: from the moment the trace was asked for
