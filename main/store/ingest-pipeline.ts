@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CommitSummary, IngestCoreOptions, IngestJob, IngestOutcome } from './ingest-core';
+import type { CommitSummary, IngestCore, IngestCoreOptions, IngestJob, IngestOutcome } from './ingest-core';
 import { DEFAULT_RETENTION, type RetentionReport } from './retention';
 import { Backpressure } from '../../collectors/otlp/sink';
 
@@ -62,6 +62,9 @@ export class IngestPipeline extends EventEmitter<{
   private readonly log: (line: string) => void;
   private post!: (msg: WorkerRequest) => void;
   private closeInline?: () => void;
+  /** The writer's core when it runs on this thread (inline mode): lets tests reach the write
+   * connection, e.g. to cap its pages and make the disk "full" for real. */
+  inlineCore?: IngestCore;
   private worker: Worker | null = null;
   private ready = false;
   /** Last time the writer answered a job (or the queue was empty). */
@@ -167,6 +170,7 @@ export class IngestPipeline extends EventEmitter<{
     const { IngestCore } = await import('./ingest-core');
     const { runQueue } = await import('./ingest-loop');
     const core = new IngestCore(opts);
+    this.inlineCore = core;
     const loop = runQueue(core, (reply) => this.onReply(reply));
     this.ready = true;
     this.post = (msg) => {
