@@ -85,8 +85,22 @@ export const Health = z.object({
   }),
   recentErrors: z.array(z.object({ time: z.number(), source: z.string(), message: z.string() })),
   demo: z.object({ running: z.boolean() }),
+  /** Set when this Loupe is a read-only view of a snapshot (`loupe serve --snapshot FILE`). */
+  snapshot: z
+    .object({
+      /** The snapshot file's name. */
+      file: z.string(),
+      /** The window the snapshot was taken of, unix ms. */
+      from: z.number(),
+      to: z.number(),
+      services: z.array(z.string()),
+      /** When the snapshot was written (ISO time). */
+      createdAt: z.string(),
+    })
+    .nullable(),
 });
 export type Health = z.infer<typeof Health>;
+export type SnapshotView = NonNullable<Health['snapshot']>;
 
 // ---- services ----------------------------------------------------------------------------
 

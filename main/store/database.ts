@@ -39,6 +39,20 @@ export function openDatabase(dataDir: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
+/**
+ * Keeps the write-ahead log small next to a size cap: the WAL is part of what the store takes
+ * on disk, and by default it may grow to ~16 MB before a checkpoint (and never shrink). It is
+ * checkpointed after ~4 % of the cap (bounded to 0.4–16 MB) and truncated back to that size
+ * after each checkpoint.
+ */
+export function fitWalToCap(db: Db, maxSizeBytes: number): number {
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const limit = Math.min(16 * 1024 * 1024, Math.max(400 * 1024, Math.floor(maxSizeBytes * 0.04)));
+  db.pragma(`wal_autocheckpoint = ${Math.max(100, Math.floor(limit / pageSize))}`);
+  db.pragma(`journal_size_limit = ${limit}`);
+  return limit;
+}
+
 export function checksum(m: Migration): string {
   return createHash('sha256').update(m.sql).digest('hex').slice(0, 16);
 }

@@ -7,7 +7,7 @@ import { decodeOtlpProto } from '../../collectors/otlp/decode-proto';
 import { decodeOtlpJson } from '../../collectors/otlp/decode-json';
 import { DecodeError } from '../../collectors/otlp/proto-reader';
 import type { SinkOutcome } from '../../collectors/otlp/sink';
-import { migrate, openDatabase, type Db } from './database';
+import { fitWalToCap, migrate, openDatabase, type Db } from './database';
 import { DEFAULT_RETENTION, Retention, type RetentionPolicy } from './retention';
 import { MAX_EVENT_TRACE_IDS, StoreWriter, type WriteResult } from './writer';
 
@@ -28,12 +28,20 @@ export class IngestCore {
   readonly db: Db;
   private readonly writer: StoreWriter;
   readonly retention: Retention;
+  /** Payload bytes one transaction takes at most: a small share of the size cap, so a single
+   * commit cannot carry the store far past it before retention runs. */
+  readonly maxTxBytes: number;
 
   constructor(opts: IngestCoreOptions) {
     this.db = openDatabase(opts.dataDir, { cacheMb: 64 });
     migrate(this.db);
+    const policy = { ...DEFAULT_RETENTION, ...opts.retention };
+    // The cap covers the file users see, database and WAL: retention keeps the used pages
+    // under the cap less the WAL's share.
+    const walBytes = fitWalToCap(this.db, policy.maxSizeBytes);
     this.writer = new StoreWriter(this.db);
-    this.retention = new Retention(this.db, { ...DEFAULT_RETENTION, ...opts.retention });
+    this.retention = new Retention(this.db, policy, walBytes);
+    this.maxTxBytes = Math.min(16 * 1024 * 1024, Math.max(128 * 1024, Math.floor(policy.maxSizeBytes / 32)));
   }
 
   /**

@@ -4,10 +4,10 @@
 import type { IngestCore, IngestJob, IngestOutcome } from './ingest-core';
 import type { WorkerReply } from './ingest-pipeline';
 
-/** Jobs and payload bytes committed together at most (more wait for the next transaction):
- * one transaction of many large requests would hold every small one behind it. */
+/** Jobs committed together at most (more wait for the next transaction): one transaction of
+ * many large requests would hold every small one behind it. Bytes per transaction are bounded
+ * by the core (a share of the size cap). */
 const MAX_JOBS_PER_TX = 64;
-const MAX_BYTES_PER_TX = 16 * 1024 * 1024;
 const RETENTION_EVERY_MS = 15_000;
 const TICK_EVERY_MS = 5_000;
 
@@ -22,14 +22,22 @@ export function runQueue(core: IngestCore, reply: (r: WorkerReply) => void) {
   let lastRetention = Date.now();
   let lastTick = Date.now();
 
-  // Over the size cap, retention runs every round instead of every 15 s, so it keeps pace.
-  const retentionEveryMs = () => (core.retention.overCap ? 0 : RETENTION_EVERY_MS);
+  // Over the size cap (checked after every commit; two header reads), retention runs at once
+  // instead of every 15 s, so it keeps pace with ingest.
+  const retentionDue = (used: number) => used > core.retention.maxSizeBytes || core.retention.overCap || Date.now() - lastRetention > RETENTION_EVERY_MS;
+  const usedBytes = () => {
+    try {
+      return core.retention.usedBytes();
+    } catch {
+      return 0;
+    }
+  };
   const flush = () => {
     scheduled = false;
     if (stopped) return;
     let n = 0;
     let bytes = 0;
-    while (n < queue.length && n < MAX_JOBS_PER_TX && (n === 0 || bytes + jobBytes(queue[n].job) <= MAX_BYTES_PER_TX)) bytes += jobBytes(queue[n++].job);
+    while (n < queue.length && n < MAX_JOBS_PER_TX && (n === 0 || bytes + jobBytes(queue[n].job) <= core.maxTxBytes)) bytes += jobBytes(queue[n++].job);
     const take = queue.splice(0, n);
     if (take.length > 0) {
       let results: Array<{ id: number; outcome: IngestOutcome }>;
@@ -42,7 +50,9 @@ export function runQueue(core: IngestCore, reply: (r: WorkerReply) => void) {
         const failed = `the writer failed: ${(e as Error).message}`;
         results = take.map((t) => ({ id: t.id, outcome: { accepted: 0, duplicates: 0, rejected: 0, errors: [], failed } }));
       }
-      reply({ type: 'done', results });
+      // With the store's used size, so the queue refuses new jobs (429) the moment a commit
+      // carried the store well past its cap, before retention has had its turn.
+      reply({ type: 'done', results, usedBytes: usedBytes() });
     }
     if (Date.now() - lastTick > TICK_EVERY_MS) {
       lastTick = Date.now();
@@ -54,10 +64,13 @@ export function runQueue(core: IngestCore, reply: (r: WorkerReply) => void) {
         // Settling map halves is retried on the next tick.
       }
     }
-    if (Date.now() - lastRetention > retentionEveryMs()) {
+    if (retentionDue(usedBytes())) {
       lastRetention = Date.now();
       try {
         const r = core.retention.step();
+        // Deletions go through the WAL too: fold it back and cut the file down now, so the WAL
+        // a retention round leaves behind does not sit on top of the capped store.
+        if (r.deleted.spans + r.deleted.logs + r.deleted.metric_points > 0) core.db.pragma('wal_checkpoint(TRUNCATE)');
         // Sent every round: the queue refuses new jobs (429) while the store is well over its cap.
         reply({ type: 'retention', report: r });
       } catch {

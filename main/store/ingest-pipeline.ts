@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CommitSummary, IngestCoreOptions, IngestJob, IngestOutcome } from './ingest-core';
+import type { CommitSummary, IngestCore, IngestCoreOptions, IngestJob, IngestOutcome } from './ingest-core';
 import { DEFAULT_RETENTION, type RetentionReport } from './retention';
 import { Backpressure } from '../../collectors/otlp/sink';
 
@@ -13,7 +13,7 @@ export type WorkerRequest = { type: 'job'; id: number; job: IngestJob } | { type
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'fatal'; message: string }
-  | { type: 'done'; results: Array<{ id: number; outcome: IngestOutcome }> }
+  | { type: 'done'; results: Array<{ id: number; outcome: IngestOutcome }>; usedBytes?: number }
   | { type: 'committed'; summary: CommitSummary }
   | { type: 'retention'; report: RetentionReport }
   | { type: 'closed' };
@@ -37,7 +37,7 @@ interface Pending {
 }
 
 /** Past this share of the size cap, new jobs are refused until retention catches up. */
-const OVER_CAP_BACKPRESSURE = 1.1;
+const OVER_CAP_BACKPRESSURE = 1.05;
 
 export class IngestPipeline extends EventEmitter<{
   committed: [CommitSummary];
@@ -53,7 +53,7 @@ export class IngestPipeline extends EventEmitter<{
   throttled = 0;
   /** Times the writer thread was restarted. */
   restarts = 0;
-  /** The store's used bytes at the last retention round. */
+  /** The store's used bytes after the last commit or retention round. */
   usedBytes = 0;
   private readonly maxBytes: number;
   private readonly maxJobs: number;
@@ -62,6 +62,9 @@ export class IngestPipeline extends EventEmitter<{
   private readonly log: (line: string) => void;
   private post!: (msg: WorkerRequest) => void;
   private closeInline?: () => void;
+  /** The writer's core when it runs on this thread (inline mode): lets tests reach the write
+   * connection, e.g. to cap its pages and make the disk "full" for real. */
+  inlineCore?: IngestCore;
   private worker: Worker | null = null;
   private ready = false;
   /** Last time the writer answered a job (or the queue was empty). */
@@ -167,6 +170,7 @@ export class IngestPipeline extends EventEmitter<{
     const { IngestCore } = await import('./ingest-core');
     const { runQueue } = await import('./ingest-loop');
     const core = new IngestCore(opts);
+    this.inlineCore = core;
     const loop = runQueue(core, (reply) => this.onReply(reply));
     this.ready = true;
     this.post = (msg) => {
@@ -181,6 +185,7 @@ export class IngestPipeline extends EventEmitter<{
   private onReply(reply: WorkerReply): void {
     if (reply.type === 'done') {
       this.lastProgress = Date.now();
+      if (reply.usedBytes !== undefined) this.usedBytes = reply.usedBytes;
       for (const { id, outcome } of reply.results) {
         const p = this.pending.get(id);
         if (!p) continue;
@@ -212,10 +217,20 @@ export class IngestPipeline extends EventEmitter<{
    * reading a body, so an overloaded core answers 429 without reading or decompressing it.
    */
   refusal(bytes = 0): Backpressure | null {
+    const refused = this.whyRefuse(bytes);
+    // Counted here too: receivers refuse through this before reading a body.
+    if (refused) this.throttled++;
+    return refused;
+  }
+
+  private whyRefuse(bytes: number): Backpressure | null {
     if (this.pending.size >= this.maxJobs || (this.pendingBytes + bytes > this.maxBytes && this.pending.size > 0))
       return new Backpressure(this.pending.size >= this.maxJobs * 2 ? 5 : 1);
     if (this.usedBytes > this.maxSizeBytes * OVER_CAP_BACKPRESSURE)
-      return new Backpressure(5, 'the store is over its size cap and retention is catching up; retry later');
+      return new Backpressure(
+        5,
+        `the store is over its size cap (${mb(this.usedBytes)} used of ${mb(this.maxSizeBytes)}) and retention has not brought it under yet; retry later, or raise --max-size-mb`,
+      );
     return null;
   }
 
@@ -225,10 +240,7 @@ export class IngestPipeline extends EventEmitter<{
     if (!this.ready)
       return Promise.resolve({ accepted: 0, duplicates: 0, rejected: 0, errors: [], failed: 'the writer is restarting; retry shortly' });
     const refused = this.refusal(bytes);
-    if (refused) {
-      this.throttled++;
-      return Promise.reject(refused);
-    }
+    if (refused) return Promise.reject(refused);
     const id = this.nextId++;
     this.pendingBytes += bytes;
     return new Promise((resolve) => {
@@ -255,3 +267,5 @@ export class IngestPipeline extends EventEmitter<{
     await this.worker?.terminate();
   }
 }
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -39,6 +39,8 @@ export class Retention {
   constructor(
     private readonly db: Db,
     private readonly policy: RetentionPolicy,
+    /** Part of the cap kept for the write-ahead log (the cap counts the database and its WAL). */
+    private readonly walReserveBytes = 0,
   ) {
     this.oldest = {
       spans: db.prepare('SELECT id, received_ms FROM spans ORDER BY id LIMIT 1'),
@@ -47,6 +49,15 @@ export class Retention {
     };
   }
 
+  /** What the used pages may take: the cap less the WAL's share. */
+  get maxSizeBytes(): number {
+    return this.policy.maxSizeBytes - this.walReserveBytes;
+  }
+
+  /** The honest "used" figure: pages holding data. Pages freed by deletions stay in the file
+   * (SQLite does not shrink it without VACUUM) but are reused by the next inserts, so the file
+   * itself stays near the highest "used" it reached: keeping this under the cap keeps the file
+   * near it too. */
   usedBytes(): number {
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
     const pages = this.db.pragma('page_count', { simple: true }) as number;
@@ -71,10 +82,11 @@ export class Retention {
     // Size cap: delete from whichever table holds the oldest data until 90% of the cap,
     // sizing each chunk from the average row size so a small store is not emptied at once.
     let used = this.usedBytes();
-    while (budget > 0 && used > this.policy.maxSizeBytes) {
+    const limit = this.maxSizeBytes;
+    while (budget > 0 && used > limit) {
       const rows = this.approximateRows();
       const perRow = rows > 0 ? used / rows : used;
-      const needed = Math.max(100, Math.ceil((used - this.policy.maxSizeBytes * 0.9) / perRow));
+      const needed = Math.max(100, Math.ceil((used - limit * 0.9) / perRow));
       let victim: RawTable | null = null;
       let victimHead: { id: number; received_ms: number } | undefined;
       for (const table of RAW_TABLES) {
@@ -88,9 +100,9 @@ export class Retention {
       const n = this.deleteChunk(victim, victimHead.id + Math.min(CHUNK, needed), Number.MAX_SAFE_INTEGER, report);
       budget -= Math.max(n, 1);
       used = this.usedBytes();
-      if (used < this.policy.maxSizeBytes * 0.9) break;
+      if (used < limit * 0.9) break;
     }
-    this.overCap = used > this.policy.maxSizeBytes;
+    this.overCap = used > limit;
     if (now - this.lastRollupPrune > 3_600_000) {
       this.lastRollupPrune = now;
       // Summaries live at least as long as the raw rows they summarize: raw rows age by when
