@@ -54,7 +54,12 @@ function useQueries(): { queries: MetricQuery[]; unreadable: number; setQueries:
 
 export function MetricsPage() {
   const { spec } = useTimeRange();
-  const metrics = useMetricList(spec);
+  const [params] = useSearchParams();
+  const update = useUpdateParams();
+  // Opened from a service page: the list shows what that service sends, and a metric picked
+  // from it is charted for that service alone.
+  const service = params.get('service') ?? '';
+  const metrics = useMetricList(spec, service);
   const { queries, unreadable, setQueries, hidden, toggle } = useQueries();
   const active = queries.length ? queries : [emptyQuery()];
   // A fixed number of chart hooks (one per possible query), so hooks keep their order.
@@ -73,7 +78,9 @@ export function MetricsPage() {
   const { markers } = useDeployMarkers(spec);
 
   const change = (i: number, q: MetricQuery) => setQueries(active.map((x, j) => (j === i ? q : x)));
-  const pick = (name: string) => setQueries(queries.length ? active.map((x, j) => (j === 0 ? { ...emptyQuery(name), source: x.source } : x)) : [emptyQuery(name)]);
+  const picked = (name: string): MetricQuery => ({ ...emptyQuery(name), filters: service ? [{ key: 'service.name', op: '=', value: service }] : [] });
+  const pick = (name: string) => setQueries(queries.length ? active.map((x, j) => (j === 0 ? { ...picked(name), source: x.source } : x)) : [picked(name)]);
+  const clearService = () => update((p) => p.delete('service'));
 
   return (
     <div className="page-pad metrics-page">
@@ -94,7 +101,7 @@ export function MetricsPage() {
         </div>
       </div>
       <div className="metrics-layout">
-        <MetricList metrics={metrics} selected={selected} onPick={pick} />
+        <MetricList metrics={metrics} selected={selected} onPick={pick} service={service} onClearService={clearService} />
         <section className="metrics-main" aria-label="Chart">
           {unreadable ? <div className="banner banner-error">{unreadable} query in the address could not be read and was left out.</div> : null}
           {!selected && active.length === 1 ? (

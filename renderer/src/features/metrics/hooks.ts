@@ -3,8 +3,9 @@ import type { RangeSpec } from '../../app/time-range';
 import { useApi } from '../../api/query';
 import { seriesInput, type MetricQuery } from '../../../../common/metrics/query-model';
 
-export function useMetricList(range: RangeSpec) {
-  return useApi('metrics', {}, { range, tables: ['metrics'], placeholder: 'keep' });
+/** The metrics sent in the window; with `service`, only those that service sends. */
+export function useMetricList(range: RangeSpec, service = '') {
+  return useApi('metrics', service ? { service } : {}, { range, tables: ['metrics'], placeholder: 'keep' });
 }
 
 export function useMetricChart(range: RangeSpec, query: MetricQuery, stepMs?: number) {
