@@ -56,6 +56,30 @@ export async function startLoupe(opts: { seed: boolean; demo?: boolean }): Promi
   }
 }
 
+/** Starts `loupe serve --snapshot FILE` (a read-only view in a temporary data dir of its own) and waits for the UI URL it prints. */
+export async function startSnapshotView(file: string): Promise<Loupe> {
+  const cli = join(DIST, 'cli.js');
+  const token = `e2e-${Math.random().toString(36).slice(2)}`;
+  const child = spawn(process.execPath, [cli, 'serve', '--snapshot', file, '--port', '0', '--token', token], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const stop = () => stopGroup(child);
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const url = /UI:\s+(http:\/\/[^/\s]+)\//.exec(output)?.[1];
+      if (url) return { url, token, otlpHttp: '', dataDir: '', stop };
+      if (child.exitCode !== null) throw new Error(`loupe serve --snapshot exited with ${child.exitCode}`);
+      if (Date.now() > deadline) throw new Error('loupe serve --snapshot printed no UI URL within 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (e) {
+    await stop();
+    throw new Error(`${(e as Error).message}\n--- loupe output ---\n${output}`);
+  }
+}
+
 async function waitForServerInfo(file: string, child: ChildProcess, output: () => string): Promise<ServerInfo> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {

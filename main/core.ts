@@ -28,6 +28,8 @@ import { PluginHost, type PluginRuntime } from './plugin-host/host';
 import { DataSourceFile } from './datasources/datasource-file';
 import { SecretStore } from './datasources/secrets';
 import { SourceRegistry } from './datasources/registry';
+import type { SnapshotView } from '../common/api/schemas';
+import { readOnlyMessage } from './snapshot/snapshot-view';
 
 export interface CoreOptions {
   dataDir: string;
@@ -56,6 +58,9 @@ export interface CoreOptions {
   /** Folder of the built renderer; defaults to dist/renderer next to the bundle. */
   staticDir?: string | null;
   log?: (line: string) => void;
+  /** Serve the data directory as a read-only view of this snapshot: no receivers, no demo,
+   * every write through the API refused (`loupe serve --snapshot`). */
+  snapshotView?: SnapshotView;
 }
 
 export interface ServerInfo {
@@ -64,7 +69,10 @@ export interface ServerInfo {
   pid: number;
   dataDir: string;
   version: string;
-  ports: { api: number; otlpHttp: number; otlpGrpc: number | null };
+  /** OTLP ports; null when the receiver is off (a snapshot view has none). */
+  ports: { api: number; otlpHttp: number | null; otlpGrpc: number | null };
+  /** The snapshot this Loupe shows read only, if it is a snapshot view. */
+  snapshot?: SnapshotView;
 }
 
 export interface RunningCore {
@@ -93,19 +101,25 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     refusal: (bytes: number) => pipeline.refusal(bytes),
   });
   const closers: Array<() => Promise<void> | void> = [() => pipeline.close()];
+  const view = opts.snapshotView ?? null;
+  if (view && (opts.demo || opts.selfTelemetry)) throw new Error('a snapshot view is read only: it runs neither the demo nor self-telemetry');
   try {
-    const httpReceiver = new OtlpHttpReceiver({
-      host,
-      port: opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp,
-      sink,
-    });
-    const otlpHttpPort = await httpReceiver.listen().catch((e: NodeJS.ErrnoException) => {
-      throw portError('OTLP/HTTP', opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp, '--otlp-http-port', e);
-    });
-    closers.unshift(() => httpReceiver.close());
-    const otlpHttpUrl = `http://${urlHost(host)}:${otlpHttpPort}`;
+    // A snapshot view receives nothing: what it shows is the snapshot, as it was.
+    let otlpHttpPort: number | null = null;
+    if (!view) {
+      const httpReceiver = new OtlpHttpReceiver({
+        host,
+        port: opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp,
+        sink,
+      });
+      otlpHttpPort = await httpReceiver.listen().catch((e: NodeJS.ErrnoException) => {
+        throw portError('OTLP/HTTP', opts.otlpHttpPort ?? DEFAULT_PORTS.otlpHttp, '--otlp-http-port', e);
+      });
+      closers.unshift(() => httpReceiver.close());
+    }
+    const otlpHttpUrl = otlpHttpPort === null ? '' : `http://${urlHost(host)}:${otlpHttpPort}`;
     let otlpGrpcPort: number | null = null;
-    if (opts.otlpGrpcPort !== -1) {
+    if (opts.otlpGrpcPort !== -1 && !view) {
       const grpcReceiver = new OtlpGrpcReceiver({
         host,
         port: opts.otlpGrpcPort ?? DEFAULT_PORTS.otlpGrpc,
@@ -170,6 +184,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       retention,
       demo,
       token,
+      snapshotView: view,
       endpoints: () => ({
         otlpHttp: otlpHttpUrl,
         otlpGrpc: otlpGrpcPort === null ? null : `${urlHost(host)}:${otlpGrpcPort}`,
@@ -184,6 +199,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       endpoints: api,
       handlers,
       log,
+      readOnly: view ? readOnlyMessage(view) : undefined,
     });
     const apiPort = await apiServer.listen().catch((e: NodeJS.ErrnoException) => {
       throw portError('UI/API', opts.apiPort ?? DEFAULT_PORTS.api, '--port', e);
@@ -244,6 +260,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       dataDir: opts.dataDir,
       version: VERSION,
       ports: { api: apiPort, otlpHttp: otlpHttpPort, otlpGrpc: otlpGrpcPort },
+      ...(view ? { snapshot: view } : {}),
     };
     const infoFile = join(opts.dataDir, SERVER_INFO_FILE);
     writeFileSync(infoFile, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });

@@ -1,6 +1,6 @@
 // One handler per API method of the contract; each is a thin call into a query module.
 import { statSync } from 'node:fs';
-import type { Health, ImportResult } from '../../common/api/schemas';
+import type { Health, ImportResult, SnapshotView } from '../../common/api/schemas';
 import type { ParsedInputOf, OutputOf, EndpointName } from '../../common/api/contract';
 import { dbPath } from '../store/database';
 import type { IngestPipeline } from '../store/ingest-pipeline';
@@ -42,6 +42,8 @@ export interface HandlerDeps extends SourceDeps {
   endpoints: () => { otlpHttp: string; otlpGrpc: string | null; ui: string };
   /** The session token, shown on the Settings page to whoever already holds it. */
   token: string;
+  /** The snapshot this core shows read only (`loupe serve --snapshot`), else null. */
+  snapshotView?: SnapshotView | null;
 }
 
 type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>> };
@@ -162,5 +164,6 @@ function health(d: HandlerDeps): Health {
     recentErrors: recent,
     demo: { running: d.demo.status().running },
     queries: d.queries.stats(),
+    snapshot: d.snapshotView ?? null,
   };
 }

@@ -43,6 +43,8 @@ export interface ApiServerOptions {
   handlers: Record<string, Handler>;
   /** Largest request body (uploads), bytes. */
   maxBodyBytes?: number;
+  /** When set, the API is read only: every method but GET is refused (403 read_only) with this message. */
+  readOnly?: string;
   log?: (line: string) => void;
 }
 
@@ -213,6 +215,8 @@ export class ApiServer {
       throw pathMatched
         ? new ApiError(405, 'method_not_allowed', `${method} is not supported on ${url.pathname}`)
         : new ApiError(404, 'not_found', `no API method at ${url.pathname}`);
+    // Refused before the body is read: a read-only view neither stores nor changes anything.
+    if (this.opts.readOnly && method !== 'GET') throw new ApiError(403, 'read_only', this.opts.readOnly);
     const r = route;
     const m = match;
     await tracer.startActiveSpan(`${method} ${r.endpoint.path}`, { kind: 1 }, async (span) => {

@@ -24,6 +24,9 @@ Usage:
       --max-size-mb N              store size cap (default 4096)
       --max-age-hours N            keep raw data this long (default 168)
       --plugin DIR                 also load the plugin in DIR (repeatable)
+  loupe serve --snapshot FILE [--port N] [--token T] [--open]
+                                   open a snapshot as a read-only view (in a temporary data dir,
+                                   receivers off, changes refused), starting at its time range
   loupe import FILE… [--data-dir DIR]
                                    import OTLP JSON / JSON-lines, Jaeger JSON, Zipkin v2 JSON files or Loupe snapshots
   loupe snapshot --from T --to T [--service S…] --out FILE [--data-dir DIR]
@@ -87,8 +90,9 @@ async function demoCommand(argv: string[]): Promise<number> {
   if (!target) {
     try {
       const info = JSON.parse(readFileSync(join(values['data-dir'] ?? defaultDataDir(), SERVER_INFO_FILE), 'utf8')) as {
-        ports: { otlpHttp: number };
+        ports: { otlpHttp: number | null };
       };
+      if (info.ports.otlpHttp === null) throw new Error('the Loupe running there is a read-only snapshot view and receives nothing');
       target = `http://127.0.0.1:${info.ports.otlpHttp}`;
     } catch {
       target = `http://127.0.0.1:${DEFAULT_PORTS.otlpHttp}`;

@@ -4,6 +4,7 @@ import { DEFAULT_PORTS, defaultDataDir } from '../config/paths';
 import { parseFaultList } from '../../common/demo-faults';
 import { startCore } from '../core';
 import { openInBrowser } from './open-browser';
+import { prepareSnapshotView, type PreparedSnapshotView } from '../snapshot/snapshot-view';
 
 function port(v: string | undefined, flag: string, def: number): number {
   if (v === undefined) return def;
@@ -39,15 +40,24 @@ export async function serveCommand(argv: string[]): Promise<number> {
       catalog: { type: 'string', multiple: true },
       plugin: { type: 'string', multiple: true },
       'ingest-queue-jobs': { type: 'string' },
+      snapshot: { type: 'string' },
     },
   });
-  const dataDir = values['data-dir'] ?? defaultDataDir();
+  let prepared: PreparedSnapshotView | null = null;
+  if (values.snapshot !== undefined) {
+    // A read-only view has no data dir of its own to choose, and nothing to receive or run.
+    for (const flag of ['data-dir', 'demo', 'fault', 'self-telemetry', 'otlp-http-port', 'otlp-grpc-port', 'max-size-mb', 'max-age-hours', 'ingest-queue-jobs'] as const)
+      if (values[flag] !== undefined) throw new Error(`--snapshot opens a read-only view and cannot be combined with --${flag}`);
+    prepared = await openSnapshot(values.snapshot);
+  }
+  const dataDir = prepared?.dataDir ?? values['data-dir'] ?? defaultDataDir();
   if (values.fault !== undefined && !values.demo) throw new Error('--fault needs --demo: faults are broken into the demo shop');
   const demoFaults = values.fault === undefined ? [] : parseFaultList(values.fault);
   const maxSizeMb = positive(values['max-size-mb'], '--max-size-mb');
   const maxAgeHours = positive(values['max-age-hours'], '--max-age-hours');
   const core = await startCore({
     dataDir,
+    snapshotView: prepared?.view,
     host: values.host ?? '127.0.0.1',
     apiPort: port(values.port, '--port', DEFAULT_PORTS.api),
     otlpHttpPort: port(values['otlp-http-port'], '--otlp-http-port', DEFAULT_PORTS.otlpHttp),
@@ -63,12 +73,22 @@ export async function serveCommand(argv: string[]): Promise<number> {
       ...(maxSizeMb ? { maxSizeBytes: maxSizeMb * 1024 * 1024 } : {}),
       ...(maxAgeHours ? { maxAgeHours } : {}),
     },
+  }).catch((e: unknown) => {
+    prepared?.remove();
+    throw e;
   });
   const { info } = core;
-  console.log(`Loupe ${info.version} — data in ${info.dataDir}`);
-  console.log(`  UI:        ${core.openUrl}`);
-  console.log(`  OTLP/HTTP: http://127.0.0.1:${info.ports.otlpHttp}  (OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:${info.ports.otlpHttp})`);
-  if (info.ports.otlpGrpc !== null) console.log(`  OTLP/gRPC: 127.0.0.1:${info.ports.otlpGrpc}`);
+  if (prepared) {
+    const w = prepared.view;
+    console.log(`Loupe ${info.version} — read-only view of ${values.snapshot} (${new Date(w.from).toISOString()} → ${new Date(w.to).toISOString()})`);
+    console.log(`  UI:        ${core.openUrl}`);
+    console.log(`  ${prepared.spans} spans, ${prepared.logs} log records, ${prepared.metricPoints} metric points of ${w.services.length} services; receivers are off`);
+  } else {
+    console.log(`Loupe ${info.version} — data in ${info.dataDir}`);
+    console.log(`  UI:        ${core.openUrl}`);
+    console.log(`  OTLP/HTTP: http://127.0.0.1:${info.ports.otlpHttp}  (OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:${info.ports.otlpHttp})`);
+    if (info.ports.otlpGrpc !== null) console.log(`  OTLP/gRPC: 127.0.0.1:${info.ports.otlpGrpc}`);
+  }
   if (values.open) openInBrowser(core.openUrl);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -86,5 +106,23 @@ export async function serveCommand(argv: string[]): Promise<number> {
   process.once('SIGINT', now);
   process.once('SIGTERM', now);
   await core.close();
+  prepared?.remove();
   return 0;
+}
+
+/** Imports the snapshot into a temporary data dir, showing progress; refusals say why. */
+async function openSnapshot(file: string): Promise<PreparedSnapshotView> {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  try {
+    return await prepareSnapshotView(file, (p) => {
+      const now = Date.now();
+      if (!tty && now - last < 2000) return;
+      last = now;
+      const line = `${file}: ${p.phase} ${((100 * p.bytesRead) / Math.max(1, p.totalBytes)).toFixed(0)}%`;
+      process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+    });
+  } finally {
+    if (tty) process.stderr.write('\r\x1b[K');
+  }
 }

@@ -78,7 +78,7 @@ export function HealthIndicator() {
                   {formatBytes(h.store.sizeBytes)} of {formatBytes(h.store.maxSizeBytes)} · keeps {h.store.maxAgeHours} h
                 </dd>
                 <dt>OTLP/HTTP</dt>
-                <dd className="mono">{h.endpoints.otlpHttp}</dd>
+                <dd className="mono">{h.endpoints.otlpHttp || 'off (read-only snapshot view)'}</dd>
                 {h.endpoints.otlpGrpc ? (
                   <>
                     <dt>OTLP/gRPC</dt>

@@ -14,6 +14,7 @@ import { LiveToggle } from './LiveToggle';
 import { NAV } from './nav';
 import { ShortcutProvider, focusSearchBox, useShortcuts } from './shortcuts';
 import { ShortcutsDialog } from './ShortcutsDialog';
+import { SnapshotBanner } from './SnapshotBanner';
 import { ThemeSwitch } from './ThemeSwitch';
 import { TimeRangePicker } from './TimeRangePicker';
 import { useTheme } from './theme';
@@ -82,6 +83,7 @@ function Frame({ children, onHelp }: { children: ReactNode; onHelp: () => void }
             <ThemeSwitch pref={pref} setPref={setPref} />
           </div>
         </header>
+        <SnapshotBanner />
         <main className="page">{children}</main>
       </div>
     </div>

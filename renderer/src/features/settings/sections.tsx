@@ -3,6 +3,7 @@
 // table of contents).
 import type { ComponentType } from 'react';
 import { SourcesPanel } from '../catalog/SourcesPanel';
+import { DataSourcesSection } from '../datasources/DataSourcesSection';
 import { AppearanceSection, ListenersSection, RetentionSection, StorageSection, TokenSection } from './CoreSections';
 
 export interface SettingsSection {
@@ -20,5 +21,6 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'retention', title: 'Retention', about: 'How much raw data is kept before the oldest is deleted.', component: RetentionSection },
   { id: 'listeners', title: 'Ports', about: 'Where Loupe receives telemetry and serves this UI.', component: ListenersSection },
   { id: 'token', title: 'Session token', about: 'Authenticates scripts calling the API (changes on every start).', component: TokenSection },
+  { id: 'datasources', title: 'Data sources', about: 'Backends read where the data lives (Prometheus and compatible), beside this Loupe\'s own store.', component: DataSourcesSection },
   { id: 'catalog', title: 'Catalog sources', about: 'Folders and files holding Backstage descriptors.', component: () => <SourcesPanel /> },
 ];
