@@ -121,12 +121,16 @@ export function ServicePage() {
         <div className="red-kpis red-kpis-large" data-testid="service-kpis">
           <div className="red-kpi">
             <span className="red-kpi-label">Traffic</span>
-            <span className="red-kpi-value">{formatRate(g.totals.rps)}</span>
+            <span className="red-kpi-value" data-testid="kpi-traffic" title="Requests per second over the part of the window the service's data covers">
+              {formatRate(g.totals.rps)}
+            </span>
             <span className="muted small">{g.totals.calls.toLocaleString()} requests</span>
           </div>
           <div className="red-kpi">
             <span className="red-kpi-label">Errors</span>
-            <span className={`red-kpi-value err-${health ?? 'idle'}`}>{g.totals.calls ? formatPercent(g.totals.errorRate) : '—'}</span>
+            <span className={`red-kpi-value err-${health ?? 'idle'}`} data-testid="kpi-errors">
+              {g.totals.calls ? formatPercent(g.totals.errorRate) : '—'}
+            </span>
             <span className="muted small">{g.totals.errors.toLocaleString()} failed</span>
           </div>
           <div className="red-kpi">

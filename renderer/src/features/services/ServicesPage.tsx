@@ -244,10 +244,10 @@ export function ServicesPage() {
                       {s.versions.length > 3 ? <Chip tone="muted">+{s.versions.length - 3}</Chip> : null}
                     </span>
                   </td>
-                  <td className="num" title={`${s.requests.toLocaleString()} requests`}>
+                  <td className="num" data-col="rps" title={`${s.requests.toLocaleString()} requests, per second of the part of the window the service's data covers`}>
                     {formatRate(s.rps)}
                   </td>
-                  <td className={`num err-${health}`} title={`${s.requestErrors.toLocaleString()} failed of ${s.requests.toLocaleString()}`}>
+                  <td className={`num err-${health}`} data-col="errors" title={`${s.requestErrors.toLocaleString()} failed of ${s.requests.toLocaleString()}`}>
                     {s.requests > 0 ? formatPercent(s.errorRate) : '—'}
                   </td>
                   <td className="num mono">{formatDuration(s.p50Ms)}</td>
