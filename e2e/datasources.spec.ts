@@ -87,3 +87,69 @@ test('a Prometheus is added, tested and edited from Settings; a wrong URL says w
   await expect(bad).toHaveCount(0);
   await expect(section.getByTestId('datasource-row')).toHaveCount(2);
 });
+
+test('the Services list, the map and the service page switch to the Prometheus source and show its services', async ({ dsLoupe: loupe, prometheus, page }) => {
+  await addSource(loupe, 'team-prom', prometheus.url);
+  await openUi(page, loupe, '/services');
+  const table = page.getByTestId('services-table');
+  await expect(table.locator('tr[data-service="storefront"]')).toBeVisible(); // this Loupe's own (seeded) services
+  await page.getByLabel('Data source').selectOption('team-prom');
+  await expect(page).toHaveURL(/source=team-prom/);
+  await expect(table.locator('tr[data-service]')).toHaveCount(2);
+  await expect(table.locator('tr[data-service="api"]')).toContainText('10.0%');
+  await expect(table.locator('tr[data-service="web"]')).toBeVisible();
+  await screenshotBothThemes(page, 'datasources-services');
+
+  // The service page reads the same source; traces and logs say they are this store's only.
+  await table.locator('tr[data-service="api"]').click();
+  await expect(page).toHaveURL(/\/services\/api\?.*source=team-prom/);
+  await expect(page.getByTestId('service-kpis')).toContainText('10.0%');
+  await expect(page.getByTestId('upstream-table')).toContainText('web');
+  await expect(page.getByTestId('local-only-note')).toContainText('SLOs, traces and logs');
+  await screenshotBothThemes(page, 'datasources-service');
+
+  await page.getByRole('link', { name: 'On the map' }).click();
+  await expect(page).toHaveURL(/\/map\?.*source=team-prom/);
+  const canvas = page.getByTestId('map-canvas');
+  for (const id of ['web', 'api', 'postgres']) await expect(canvas.locator(`[data-node-id="${id}"]`)).toBeVisible();
+  await expect(canvas.locator('[data-node-id="storefront"]')).toHaveCount(0);
+  await expect(canvas.locator('[data-node-id="api"]')).toHaveAttribute('data-health', 'degraded');
+  const drawer = page.getByTestId('map-drawer');
+  await expect(drawer.getByTestId('local-only-note')).toContainText('Traces');
+  await screenshotBothThemes(page, 'datasources-map');
+  // Back to this Loupe's own map.
+  await page.getByLabel('Data source').selectOption('local');
+  await expect(canvas.locator('[data-node-id="storefront"]')).toBeVisible();
+});
+
+test('a PromQL query against the source is charted in the metrics explorer; its error is shown as the server gave it', async ({ dsLoupe: loupe, prometheus, page }) => {
+  await addSource(loupe, 'team-prom', prometheus.url);
+  await openUi(page, loupe, '/metrics?from=now-5m&to=now&source=team-prom');
+  await expect(page.locator('.metric-item[data-metric="traces_service_graph_request_total"]')).toBeVisible();
+  const promql = page.getByLabel('PromQL of query A');
+  await promql.fill('sum by (client, server) (rate(traces_service_graph_request_total[30s]))');
+  await promql.press('Enter');
+  await expect(page).toHaveURL(/promql/);
+  const chart = page.getByTestId('metric-chart');
+  await expect(chart.locator('.metric-legend-item')).toHaveCount(2);
+  await expect(chart.locator('.metric-legend')).toContainText('client=web, server=api');
+  await expect(chart.locator('.recharts-line-curve').first()).toHaveAttribute('d', /L/);
+  await screenshotBothThemes(page, 'datasources-promql');
+  // Reloaded from its address, the chart comes back.
+  await page.reload();
+  await expect(page.getByTestId('metric-chart').locator('.metric-legend-item')).toHaveCount(2);
+
+  await promql.fill('sum(rate(up[1m])');
+  await promql.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'Query A could not be charted' })).toContainText(/parse error|unclosed|expected/i);
+});
+
+/** Adds a source through the API when a test runs alone (the first test adds it through the UI). */
+async function addSource(loupe: Loupe, name: string, url: string): Promise<void> {
+  const res = await fetch(`${loupe.url}/api/datasources/${name}`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${loupe.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ type: 'prometheus', settings: { url } }),
+  });
+  expect(res.status).toBe(200);
+}

@@ -7,6 +7,7 @@ import type { Capability } from '../../../../common/plugin-protocol';
 import { useSetParam } from '../../app/url-state';
 import { useDataSources } from './hooks';
 import { statusLabel } from './SourceStatus';
+import './source-picker.css';
 
 /** The source named in the URL (`local` when none). */
 export function useSource(): string {

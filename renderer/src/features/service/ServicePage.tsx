@@ -23,6 +23,7 @@ import { ChartMarkersProvider, useDeployMarkers } from '../releases/ChartMarkers
 import { DeployTimeline } from '../releases/DeployTimeline';
 import { InstancesTable } from '../releases/InstancesTable';
 import { useApi } from '../../api/query';
+import { LocalOnlyNote, SourcePicker, useSource } from '../datasources/SourcePicker';
 import './service.css';
 
 const HEALTH_TEXT = {
@@ -43,25 +44,31 @@ export function ServicePage() {
   const { spec } = useTimeRange();
   const [params] = useSearchParams();
   const carry = rangeParams(params);
-  const gs = useGoldenSignals(spec, name);
-  const services = useServices(spec);
+  // A data source answers the golden signals, operations and peers; traces, logs, instances,
+  // deploys and SLOs are this store's only.
+  const source = useSource();
+  const remote = source !== 'local';
+  const gs = useGoldenSignals(spec, name, true, undefined, source);
+  const services = useServices(spec, 0, source);
   const summary = services.data?.find((s) => s.name === name);
-  const failing = useFailingTraces(spec, name, {}, 8);
-  const slow = useSlowTraces(spec, name, gs.data?.totals.p95Ms ?? null, {}, 40);
-  const logs = useErrorLogs(spec, name, 10);
+  const failing = useFailingTraces(spec, name, {}, 8, !remote);
+  const slow = useSlowTraces(spec, name, gs.data?.totals.p95Ms ?? null, {}, 40, !remote);
+  const logs = useErrorLogs(spec, name, 10, !remote);
   const link = (path: string, extra: Array<[string, string]> = []) => `${path}?${new URLSearchParams([...carry, ...extra])}`;
+  /** Links to screens that read the same source (Services, the map). */
+  const sourced = (path: string, extra: Array<[string, string]> = []) => link(path, remote ? [...extra, ['source', source]] : extra);
   const allServices = useMemo(() => (services.data ?? []).map((s) => s.name), [services.data]);
 
   const g = useMemo(() => (gs.data ? completeBuckets(gs.data) : undefined), [gs.data]);
   const health = g?.totals.health ?? summary?.health;
   const regressed = summary ? isRegressed(summary) : false;
   const { markers, deploys } = useDeployMarkers(spec, name);
-  const instances = useApi('instances', { name }, { range: spec, tables: ['rollups', 'metrics'], enabled: !!name, extra: { retry: false } });
+  const instances = useApi('instances', { name }, { range: spec, tables: ['rollups', 'metrics'], enabled: !!name && !remote, extra: { retry: false } });
 
   return (
     <ChartMarkersProvider markers={markers}>
     <div className="page-pad page-service" data-testid="service-page">
-      <Link to={link('/services')} className="back-link">
+      <Link to={sourced('/services')} className="back-link">
         ← Services
       </Link>
       <header className="svc-head">
@@ -97,16 +104,17 @@ export function ServicePage() {
           </span>
         </div>
         <div className="svc-head-links">
-          <Link className="btn btn-small" to={link('/traces', [['service', name]])}>
+          <SourcePicker capability="serviceGraph" />
+          <Link className="btn btn-small" to={link('/traces', [['service', name]])} title={remote ? "Traces in this Loupe's own store" : undefined}>
             Traces
           </Link>
-          <Link className="btn btn-small" to={link('/logs', [['service', name]])}>
+          <Link className="btn btn-small" to={link('/logs', [['service', name]])} title={remote ? "Logs in this Loupe's own store" : undefined}>
             Logs
           </Link>
           <Link className="btn btn-small" to={metricsHref(carry, name)} title={`The metrics ${name} sends, in the metrics explorer`}>
             Metrics
           </Link>
-          <Link className="btn btn-small" to={link('/map', [['focus', name], ['sel', name]])}>
+          <Link className="btn btn-small" to={sourced('/map', [['focus', name], ['sel', name]])}>
             On the map
           </Link>
         </div>
@@ -202,7 +210,7 @@ export function ServicePage() {
               <InstancesTable instances={instances.data.instances} />
             </section>
           ) : null}
-          {deploys.data && deploys.data.length > 0 ? (
+          {!remote && deploys.data && deploys.data.length > 0 ? (
             <section className="svc-section">
               <h2>
                 Deploys <span className="count">{deploys.data.length}</span>
@@ -230,8 +238,11 @@ export function ServicePage() {
         <SkeletonBlock height={360} />
       ) : null}
 
-      <ServiceSlos service={name} services={allServices} />
+      {remote ? <LocalOnlyNote source={source} what="SLOs, traces and logs" /> : null}
+      {remote ? null : <ServiceSlos service={name} services={allServices} />}
 
+      {remote ? null : (
+      <>
       <div className="svc-columns">
         <section className="svc-section">
           <h2>
@@ -277,6 +288,8 @@ export function ServicePage() {
           </ul>
         ) : null}
       </section>
+      </>
+      )}
     </div>
     </ChartMarkersProvider>
   );
