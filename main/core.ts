@@ -17,6 +17,7 @@ import { IngestPipeline } from './store/ingest-pipeline';
 import { MAX_EVENT_TRACE_IDS } from './store/writer';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './store/retention';
 import { ReadStore } from './query/read-store';
+import { QueryPool } from './query/query-pool';
 import { DemoController } from './demo-controller';
 import type { FaultName } from '../common/demo-faults';
 import { SloFile } from './slo/slo-file';
@@ -134,6 +135,8 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
 
     const store = new ReadStore(opts.dataDir, log);
     closers.push(() => store.close());
+    const queries = new QueryPool(opts.dataDir, store, log);
+    closers.unshift(() => queries.close());
     const startedAt = Date.now();
     const demo = new DemoController(otlpHttpUrl, log, undefined, opts.demoServiceScript);
     closers.unshift(async () => void (await demo.stop()));
@@ -176,6 +179,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       sloFile,
       catalog,
       store,
+      queries,
       pipeline,
       dataDir: opts.dataDir,
       startedAt,
@@ -210,7 +214,10 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     let pendingEvent: IngestEvent | null = null;
     let flushTimer: NodeJS.Timeout | null = null;
     pipeline.on('committed', (s) => {
-      if (s.oldestMinute !== null) store.invalidateRollups(s.oldestMinute);
+      if (s.oldestMinute !== null) {
+        store.invalidateRollups(s.oldestMinute);
+        queries.invalidateRollups(s.oldestMinute);
+      }
       const e = (pendingEvent ??= { spans: 0, logs: 0, metricPoints: 0, services: [], tables: [], traceIds: [], traceIdsTruncated: false, lastLogId: 0 });
       e.spans += s.spans;
       e.logs += s.logs;

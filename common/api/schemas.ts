@@ -85,6 +85,13 @@ export const Health = z.object({
   }),
   recentErrors: z.array(z.object({ time: z.number(), source: z.string(), message: z.string() })),
   demo: z.object({ running: z.boolean() }),
+  /** Heavy queries (searches, the map, signals) in the query worker. */
+  queries: z.object({
+    running: z.number(),
+    queued: z.number(),
+    /** Stopped or dropped because their client went away, since start. */
+    cancelled: z.number(),
+  }),
   /** Set when this Loupe is a read-only view of a snapshot (`loupe serve --snapshot FILE`). */
   snapshot: z
     .object({
@@ -119,6 +126,8 @@ export const ServiceSummary = z.object({
   requests: z.number(),
   requestErrors: z.number(),
   errorRate: z.number(),
+  /** Requests per second over the part of the window the service's data covers (a service
+   * that started 4 minutes into an hour is rated over 56 minutes). */
   rps: z.number(),
   p50Ms: z.number().nullable(),
   p95Ms: z.number().nullable(),
@@ -126,6 +135,8 @@ export const ServiceSummary = z.object({
   /** Unix ms of the newest data from the service (any signal, any window). */
   lastSeen: z.number(),
   versions: z.array(z.string()),
+  /** Requests (and failed requests) per second in each of `sparkline` equal parts of the window,
+   * over the part of each the service's data covers. */
   sparkline: z.array(z.number()).optional(),
   errorSparkline: z.array(z.number()).optional(),
   /** Kiali's thresholds on errorRate: ≥0.1% degraded, >10% failing. */

@@ -16,6 +16,8 @@
 import type { EdgeReleases, MapReleases } from '../../common/api/releases-schemas';
 import * as H from '../../common/latency-histogram';
 import { type ReadStore, msToNs, serviceIds, windowOf } from './read-store';
+import { type Coverage, coverageByName, widestCoverage } from './coverage';
+import { rateOver } from './red';
 
 /** Client spans read per request at most (newest first, shared among the services, at least
  * 1000 each); past it the figures say `sampled`. */
@@ -127,7 +129,8 @@ function byEdge(calls: ClientCall[]): Map<string, EdgeAcc> {
   return edges;
 }
 
-function summarize(e: EdgeAcc, seconds: number) {
+/** `covers`: the part of the window each caller's data covers, which its calls are rated over. */
+function summarize(e: EdgeAcc, covers: (source: string) => Coverage) {
   const groups = new Map<string, ClientCall[]>();
   for (const c of e.calls) {
     if (!c.parent) continue;
@@ -158,7 +161,7 @@ function summarize(e: EdgeAcc, seconds: number) {
       share: answered ? v.calls / answered : 0,
       errors: v.errors,
       errorRate: v.calls ? v.errors / v.calls : 0,
-      rps: v.calls / seconds,
+      rps: rateOver(v.calls, covers(e.source)),
       p50Ms: H.quantileMs(v.hist, 0.5),
       p95Ms: H.quantileMs(v.hist, 0.95),
       p99Ms: H.quantileMs(v.hist, 0.99),
@@ -182,23 +185,25 @@ function summarize(e: EdgeAcc, seconds: number) {
 /** One edge: traffic split by the callee's version and resilience signals. */
 export function edgeReleases(store: ReadStore, input: { source: string; target: string; from?: number; to?: number }): EdgeReleases {
   const { from, to } = windowOf(input);
-  const seconds = Math.max(1, (to - from) / 1000);
+  const byName = coverageByName(store, from, to);
+  const covers = (source: string) => byName.get(source) ?? widestCoverage([], from, to);
   return store.timed('edge.releases', () => {
     const ids = serviceIds(store, input.source);
     const { calls, sampled } = ids.length ? readCalls(store, ids, from, to) : { calls: [], sampled: false };
     const edge = byEdge(calls).get(`${input.source}\u0000${input.target}`) ?? { source: input.source, target: input.target, calls: [] };
-    return { ...summarize(edge, seconds), from, to, sampled };
+    return { ...summarize(edge, covers), from, to, sampled };
   });
 }
 
 /** Every edge with a traffic split (a callee answering in several versions) or resilience signals, for the map. */
 export function mapReleases(store: ReadStore, input: { from?: number; to?: number }): MapReleases {
   const { from, to } = windowOf(input);
-  const seconds = Math.max(1, (to - from) / 1000);
+  const byName = coverageByName(store, from, to);
+  const covers = (source: string) => byName.get(source) ?? widestCoverage([], from, to);
   return store.timed('map.releases', () => {
     const { calls, sampled } = readCalls(store, null, from, to);
     const edges = [...byEdge(calls).values()]
-      .map((e) => summarize(e, seconds))
+      .map((e) => summarize(e, covers))
       .filter((e) => e.versions.length > 1 || e.retries > 0 || e.timeouts > 0 || e.rejected > 0)
       .map((e) => ({ ...e, versions: e.versions.map((v) => ({ version: v.version, share: v.share, errorRate: v.errorRate })) }));
     return { from, to, sampled, edges };

@@ -4,7 +4,8 @@
 // and versions, each with rate/errors/duration.
 import type { EdgeSignals, GoldenSignals } from '../../common/api/schemas';
 import * as H from '../../common/latency-histogram';
-import { type RedAcc, addRollup, healthOfRed, newRed, redOf } from './red';
+import { type Coverage, type RedAcc, addRollup, newRed, redOf, serviceSignals } from './red';
+import { coverageByName, coverageByService, widestCoverage } from './coverage';
 import { type ConnectionType, nodeTypeOf } from '../../common/service-map';
 import { MAX_POINTS, type ReadStore, dataMinutesOf, msToNs, serviceIds, windowOf } from './read-store';
 import { QueryError } from './traces';
@@ -109,11 +110,10 @@ class SignalSeries {
 /**
  * Minute range and buckets of a window (rollups are per minute). Long windows are clamped to
  * the minutes holding data and steps coarsened to at most MAX_POINTS buckets; `notice` says
- * so. Rates stay per second of the window asked for.
+ * so. Rates are per second of the part of the window the data covers (./coverage).
  */
 function stepsOf(store: ReadStore, input: { from?: number; to?: number; step?: number }) {
   const w = windowOf(input);
-  const seconds = Math.max(1, (w.to - w.from) / 1000);
   const { m0, m1, clamped } = dataMinutesOf(store, Math.floor(w.from / 60_000), Math.floor(w.to / 60_000));
   const from = clamped ? m0 * 60_000 : w.from;
   const to = clamped ? Math.max(from, Math.min(w.to, (m1 + 1) * 60_000 - 1)) : w.to;
@@ -124,16 +124,18 @@ function stepsOf(store: ReadStore, input: { from?: number; to?: number; step?: n
   if (clamped) notes.push(`the window was clamped to the data stored (${new Date(from).toISOString()} to ${new Date(to).toISOString()})`);
   if (stepMinutes > asked) notes.push(`the step was coarsened from ${asked * 60} s to ${stepMinutes * 60} s to stay within ${MAX_POINTS} points`);
   const notice = notes.length ? notes.join('; ') : undefined;
-  return { from, to, m0, m1, stepMinutes, buckets: Math.ceil(minutes / stepMinutes), seconds, notice };
+  return { window: w, from, to, m0, m1, stepMinutes, buckets: Math.ceil(minutes / stepMinutes), notice };
 }
 
 export function goldenSignals(store: ReadStore, input: { name: string; from?: number; to?: number; step?: number }): GoldenSignals {
   if (nodeTypeOf(input.name) !== 'service' || serviceIds(store, input.name).length === 0) return peerSignals(store, input);
-  const { from, to, m0, m1, stepMinutes, buckets, seconds, notice } = stepsOf(store, input);
+  const { window: w, from, to, m0, m1, stepMinutes, buckets, notice } = stepsOf(store, input);
   const ids = serviceIds(store, input.name);
   const idList = ids.map(() => '?').join(',');
 
   return store.timed('services.goldenSignals', () => {
+    const covers = coverageByService(store, w.from, w.to);
+    const cover = widestCoverage(ids.map((id) => covers.get(id)), w.from, w.to);
     const series = new SignalSeries(m0, stepMinutes, buckets);
     const total = newRed();
     for (const r of store
@@ -178,6 +180,7 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
     };
 
     const versions = new Map<string, RedAcc & { firstSeen: number; lastSeen: number }>();
+    const firstMinute = new Map<string, number>();
     for (const r of store
       .stmt(
         `SELECT service_version AS version, min(first_seen_ms) AS first_seen, max(last_seen_ms) AS last_seen FROM resources
@@ -187,14 +190,22 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       versions.set(r.version, { ...newRed(), firstSeen: r.first_seen, lastSeen: r.last_seen });
     for (const r of store
       .stmt(
-        `SELECT version, calls, errors, hist_ok, hist_err FROM rollup_version_minute
+        `SELECT version, minute, calls, errors, hist_ok, hist_err FROM rollup_version_minute
          WHERE service_id IN (${idList}) AND minute BETWEEN ? AND ?`,
       )
-      .all(...ids, m0, m1) as Array<{ version: string; calls: number; errors: number; hist_ok: Buffer | null; hist_err: Buffer | null }>) {
+      .all(...ids, m0, m1) as Array<{ version: string; minute: number; calls: number; errors: number; hist_ok: Buffer | null; hist_err: Buffer | null }>) {
       let v = versions.get(r.version);
       if (!v) versions.set(r.version, (v = { ...newRed(), firstSeen: 0, lastSeen: 0 }));
       addRollup(v, r.calls, r.errors, r.hist_ok, r.hist_err);
+      firstMinute.set(r.version, Math.min(firstMinute.get(r.version) ?? Infinity, r.minute));
     }
+    // A version rolled out mid-window is rated from its first minute in the window (a canary that
+    // began 10 minutes ago is not divided by the whole hour); the others over the service's span.
+    const versionCover = (version: string): Coverage => {
+      const first = firstMinute.get(version);
+      if (first === undefined || first <= m0) return cover;
+      return { fromMs: Math.min(cover.toMs, Math.max(cover.fromMs, first * 60_000)), toMs: cover.toMs };
+    };
 
     return {
       service: input.name,
@@ -202,20 +213,20 @@ export function goldenSignals(store: ReadStore, input: { name: string; from?: nu
       to,
       stepMs: stepMinutes * 60_000,
       ...(notice ? { notice } : {}),
-      totals: { ...redOf(total, seconds), health: healthOfRed(total) },
+      totals: serviceSignals(total, cover),
       series: series.points(),
       saturation: saturation(store, ids, from, to, m0, stepMinutes, buckets),
       operations: [...ops]
-        .map(([name, o]) => ({ name, ...redOf(o, seconds), http4xx: o.http4xx, http5xx: o.http5xx }))
+        .map(([name, o]) => ({ name, ...redOf(o, cover), http4xx: o.http4xx, http5xx: o.http5xx }))
         .sort((a, b) => b.calls - a.calls),
       upstream: [...peers('target')]
-        .map(([service, p]) => ({ service, connectionType: p.type, ...redOf(p, seconds) }))
+        .map(([service, p]) => ({ service, connectionType: p.type, ...redOf(p, cover) }))
         .sort((a, b) => b.calls - a.calls),
       downstream: [...peers('source')]
-        .map(([service, p]) => ({ service, type: nodeTypeOf(service), connectionType: p.type, ...redOf(p, seconds) }))
+        .map(([service, p]) => ({ service, type: nodeTypeOf(service), connectionType: p.type, ...redOf(p, cover) }))
         .sort((a, b) => b.calls - a.calls),
       versions: [...versions]
-        .map(([version, v]) => ({ version, firstSeen: v.firstSeen, lastSeen: v.lastSeen, ...redOf(v, seconds) }))
+        .map(([version, v]) => ({ version, firstSeen: v.firstSeen, lastSeen: v.lastSeen, ...redOf(v, versionCover(version)) }))
         .sort((a, b) => b.lastSeen - a.lastSeen || a.version.localeCompare(b.version)),
     };
   });
@@ -275,8 +286,9 @@ function saturation(store: ReadStore, ids: number[], from: number, to: number, m
  * service known only through peer.service): its signals are what its callers saw.
  */
 function peerSignals(store: ReadStore, input: { name: string; from?: number; to?: number; step?: number }): GoldenSignals {
-  const { from, to, m0, m1, stepMinutes, buckets, seconds, notice } = stepsOf(store, input);
+  const { window: w, from, to, m0, m1, stepMinutes, buckets, notice } = stepsOf(store, input);
   return store.timed('services.peerSignals', () => {
+    const covers = coverageByName(store, w.from, w.to);
     const rows = store
       .stmt(
         `SELECT source, connection_type AS type, minute, calls, errors, hist_ok, hist_err FROM rollup_edge_minute
@@ -296,17 +308,21 @@ function peerSignals(store: ReadStore, input: { name: string; from?: number; to?
       if (!c) callers.set(r.source, (c = { ...newRed(), type: r.type }));
       addRollup(c, r.calls, r.errors, r.hist_ok, r.hist_err);
     }
+    // A peer is rated over the span its callers' data covers.
+    const cover = widestCoverage([...callers.keys()].map((c) => covers.get(c)), w.from, w.to);
     return {
       service: input.name,
       from,
       to,
       stepMs: stepMinutes * 60_000,
       ...(notice ? { notice } : {}),
-      totals: { ...redOf(total, seconds), health: healthOfRed(total) },
+      totals: serviceSignals(total, cover),
       series: series.points(),
       saturation: [],
       operations: [],
-      upstream: [...callers].map(([service, c]) => ({ service, connectionType: c.type, ...redOf(c, seconds) })).sort((a, b) => b.calls - a.calls),
+      upstream: [...callers]
+        .map(([service, c]) => ({ service, connectionType: c.type, ...redOf(c, covers.get(service) ?? cover) }))
+        .sort((a, b) => b.calls - a.calls),
       downstream: [],
       versions: [],
     };
@@ -315,8 +331,10 @@ function peerSignals(store: ReadStore, input: { name: string; from?: number; to?
 
 /** One edge of the map over time: what the caller saw of its calls to the callee. */
 export function edgeSignals(store: ReadStore, input: { source: string; target: string; from?: number; to?: number; step?: number }): EdgeSignals {
-  const { from, to, m0, m1, stepMinutes, buckets, seconds, notice } = stepsOf(store, input);
+  const { window: w, from, to, m0, m1, stepMinutes, buckets, notice } = stepsOf(store, input);
   return store.timed('map.edge', () => {
+    // What the caller saw: rated over the span the caller's data covers.
+    const cover = coverageByName(store, w.from, w.to).get(input.source) ?? widestCoverage([], w.from, w.to);
     const rows = store
       .stmt(
         `SELECT connection_type AS type, minute, calls, errors, hist_ok, hist_err FROM rollup_edge_minute
@@ -338,7 +356,7 @@ export function edgeSignals(store: ReadStore, input: { source: string; target: s
       to,
       stepMs: stepMinutes * 60_000,
       ...(notice ? { notice } : {}),
-      totals: redOf(total, seconds),
+      totals: redOf(total, cover),
       series: series.points(),
     };
   });

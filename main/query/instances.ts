@@ -60,11 +60,14 @@ export function listInstances(store: ReadStore, input: { name: string; from?: nu
       addRollup(acc, r.calls, r.errors, r.hist_ok, r.hist_err);
     }
     const saturation = saturationByInstance(store, ids, from, to);
-    const seconds = Math.max(1, (to - from) / 1000);
     const end = Math.min(to, nowMs);
     const instances = rows.map((r) => {
       const k = key(r.instance, r.version);
       const lastSeen = Math.floor(r.last_seen_ns / 1e6);
+      // Rated over the part of the window the instance lived in (a replaced one, or one started
+      // mid-window, is not divided by the whole window).
+      const alive = Math.min(end, Math.max(from, Math.floor(r.first_seen_ns / 1e6)));
+      const cover = { fromMs: alive, toMs: Math.max(alive, Math.min(end, lastSeen)) };
       const usual = usualIntervalMs(active.get(k) ?? []);
       const silentMs = Math.max(0, end - lastSeen);
       const allowed = Math.max(MIN_STALE_MS, STALE_INTERVALS * usual);
@@ -79,7 +82,7 @@ export function listInstances(store: ReadStore, input: { name: string; from?: nu
         silentMs,
         stale: silentMs > allowed,
         replacedBy,
-        ...redOf(red.get(k) ?? newRed(), seconds),
+        ...redOf(red.get(k) ?? newRed(), cover),
         saturation: saturation.get(k) ?? { cpu: null, memoryBytes: null, heapBytes: null },
       };
     });

@@ -1,6 +1,7 @@
 // The service map for a window, from the service and edge rollups only (never spans).
 import type { MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
-import { type RedAcc, addRollup, healthOfRed, newRed, redOf } from './red';
+import { type RedAcc, addRollup, newRed, redOf, serviceSignals } from './red';
+import { coverageByName, widestCoverage } from './coverage';
 import { type ConnectionType, nodeName, nodeSystem, nodeTypeOf } from '../../common/service-map';
 import { type ReadStore, dataMinutesOf, windowOf } from './read-store';
 import { RollupBlocks } from './rollup-blocks';
@@ -69,10 +70,12 @@ function blocksOf(store: ReadStore): RollupBlocks<Part> {
 
 export function serviceMap(store: ReadStore, input: { from?: number; to?: number }): ServiceMap {
   const { from, to } = windowOf(input);
-  // Long windows read only the minutes holding data; rates stay per second of the window.
+  // Long windows read only the minutes holding data; rates are per second of the part of the
+  // window each service's data covers (a caller's, for the edges and peers it calls).
   const { m0, m1 } = dataMinutesOf(store, Math.floor(from / 60_000), Math.floor(to / 60_000));
-  const seconds = Math.max(1, (to - from) / 1000);
   return store.timed('map.get', () => {
+    const covers = coverageByName(store, from, to);
+    const coverOf = (names: Iterable<string>) => widestCoverage([...names].map((n) => covers.get(n)), from, to);
     const services = new Map<string, RedAcc & { namespace: string }>();
     const edges = new Map<string, RedAcc & { source: string; target: string; type: ConnectionType; writes: number }>();
     // Blocks ending two minutes ago are kept merged; commits that touch them drop them again.
@@ -108,7 +111,7 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
           name: nodeName(id),
           type,
           namespace: type === 'service' ? (namespaces.get(id) ?? '') : '',
-          ...redOf(newRed(), seconds),
+          ...redOf(newRed(), coverOf([])),
           health: 'idle',
           shared: false,
           writers: [],
@@ -120,7 +123,7 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
     };
     for (const [name, a] of services) {
       const n = ensure(name);
-      Object.assign(n, redOf(a, seconds), { health: healthOfRed(a), namespace: a.namespace });
+      Object.assign(n, serviceSignals(a, coverOf([name])), { namespace: a.namespace });
     }
     // Peers send no telemetry: what they served is what their callers saw.
     const incoming = new Map<string, RedAcc & { writers: Set<string>; callers: Set<string> }>();
@@ -128,7 +131,7 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
     for (const e of edges.values()) {
       ensure(e.source);
       ensure(e.target);
-      outEdges.push({ source: e.source, target: e.target, connectionType: e.type, ...redOf(e, seconds) });
+      outEdges.push({ source: e.source, target: e.target, connectionType: e.type, ...redOf(e, coverOf([e.source])) });
       if (nodeTypeOf(e.target) !== 'service' || !services.has(e.target)) {
         let i = incoming.get(e.target);
         if (!i) incoming.set(e.target, (i = { ...newRed(), writers: new Set(), callers: new Set() }));
@@ -143,8 +146,7 @@ export function serviceMap(store: ReadStore, input: { from?: number; to?: number
       const n = ensure(id);
       // A datastore more than one service writes to couples them ("shared database").
       const writers = n.type === 'database' ? i.writers : i.callers;
-      Object.assign(n, redOf(i, seconds), {
-        health: healthOfRed(i),
+      Object.assign(n, serviceSignals(i, coverOf(i.callers)), {
         writers: [...writers].sort(),
         shared: n.type === 'database' && i.writers.size > 1,
       });

@@ -2,7 +2,8 @@
 import type { ServiceSummary } from '../../common/api/schemas';
 import * as H from '../../common/latency-histogram';
 import { type ReadStore, dataMinutesOf, windowOf } from './read-store';
-import { healthOf } from '../../common/service-map';
+import { coverageByService, widestCoverage } from './coverage';
+import { type RedAcc, addRollup, newRed, rateOver, serviceSignals } from './red';
 
 interface ServiceRow {
   id: number;
@@ -76,51 +77,58 @@ export function listServices(
       list.push(v.service_version);
       versions.set(v.service_id, list);
     }
-    const buckets = Math.max(0, Math.min(input.sparkline ?? 0, m1 - m0 + 1));
-    const perBucket = buckets > 0 ? (m1 - m0 + 1) / buckets : 1;
-    const agg = new Map<
-      number,
-      { spans: number; spanErrors: number; calls: number; errors: number; hist: H.DenseHistogram; spark: number[]; errSpark: number[] }
-    >();
+    // The minutes the window touches (a window ending on a minute boundary does not touch the next).
+    const mLast = Math.max(m0, Math.ceil(to / 60_000) - 1);
+    const buckets = Math.max(0, Math.min(input.sparkline ?? 0, mLast - m0 + 1));
+    const perBucket = buckets > 0 ? (mLast - m0 + 1) / buckets : 1;
+    const bucketOf = (minute: number) => Math.min(buckets - 1, Math.floor((minute - m0) / perBucket));
+    // Each bucket's time span: buckets hold one or two minutes when the window does not divide
+    // evenly, so sparklines are rates per bucket (not counts) to keep the window's shape.
+    const spans = Array.from({ length: buckets }, () => ({ from: Infinity, to: -Infinity }));
+    for (let m = m0; m <= mLast && buckets > 0; m++) {
+      const b = spans[bucketOf(m)];
+      b.from = Math.min(b.from, Math.max(from, m * 60_000));
+      b.to = Math.max(b.to, Math.min(to, (m + 1) * 60_000));
+    }
+    const covers = coverageByService(store, from, to);
+    const agg = new Map<number, RedAcc & { spans: number; spanErrors: number; spark: number[]; errSpark: number[] }>();
     for (const r of rows) {
       store.check();
       let a = agg.get(r.service_id);
       if (!a) {
-        a = { spans: 0, spanErrors: 0, calls: 0, errors: 0, hist: new H.DenseHistogram(), spark: new Array(buckets).fill(0), errSpark: new Array(buckets).fill(0) };
+        a = { ...newRed(), spans: 0, spanErrors: 0, spark: new Array(buckets).fill(0), errSpark: new Array(buckets).fill(0) };
         agg.set(r.service_id, a);
       }
       a.spans += r.spans;
       a.spanErrors += r.span_errors;
-      a.calls += r.calls;
-      a.errors += r.errors;
-      a.hist.addEncoded(r.hist_ok);
-      a.hist.addEncoded(r.hist_err);
-      if (buckets > 0) {
-        const b = Math.min(buckets - 1, Math.floor((r.minute - m0) / perBucket));
+      addRollup(a, r.calls, r.errors, r.hist_ok, r.hist_err);
+      if (buckets > 0 && r.minute <= mLast) {
+        const b = bucketOf(r.minute);
         a.spark[b] += r.calls;
         a.errSpark[b] += r.errors;
       }
     }
-    const seconds = Math.max(1, (to - from) / 1000);
     const out: ServiceSummary[] = [];
     for (const s of services) {
       const a = agg.get(s.id);
       if (!a && s.last_seen_ms < from) continue;
+      const cover = covers.get(s.id) ?? widestCoverage([], from, to);
+      const signals = serviceSignals(a ?? newRed(), cover);
       const summary: ServiceSummary = {
         name: s.name,
         namespace: s.namespace,
         spanCount: a?.spans ?? 0,
         errorCount: a?.spanErrors ?? 0,
-        requests: a?.calls ?? 0,
-        requestErrors: a?.errors ?? 0,
-        errorRate: a && a.calls > 0 ? a.errors / a.calls : 0,
-        rps: (a?.calls ?? 0) / seconds,
-        p50Ms: a ? a.hist.quantileMs(0.5) : null,
-        p95Ms: a ? a.hist.quantileMs(0.95) : null,
-        p99Ms: a ? a.hist.quantileMs(0.99) : null,
+        requests: signals.calls,
+        requestErrors: signals.errors,
+        errorRate: signals.errorRate,
+        rps: signals.rps,
+        p50Ms: signals.p50Ms,
+        p95Ms: signals.p95Ms,
+        p99Ms: signals.p99Ms,
         lastSeen: s.last_seen_ms,
         versions: versions.get(s.id) ?? [],
-        health: healthOf(a && a.calls > 0 ? a.errors / a.calls : 0, a?.calls ?? 0),
+        health: signals.health,
         p95BaselineMs: baseline.get(s.id) ?? null,
         latencyRatio: null,
         sloBurn: slos.get(s.name)?.burn ?? null,
@@ -131,8 +139,15 @@ export function listServices(
       if (summary.p95Ms !== null && summary.p95BaselineMs && summary.requests >= MIN_REQUESTS_FOR_BASELINE)
         summary.latencyRatio = summary.p95Ms / summary.p95BaselineMs;
       if (buckets > 0) {
-        summary.sparkline = a?.spark ?? new Array(buckets).fill(0);
-        summary.errorSparkline = a?.errSpark ?? new Array(buckets).fill(0);
+        // Per second over the part of each bucket the service's data covers.
+        const perSecond = (counts: number[]) =>
+          counts.map((n, b) => {
+            const lo = Math.max(spans[b].from, cover.fromMs);
+            const hi = Math.min(spans[b].to, cover.toMs);
+            return hi > lo && n > 0 ? rateOver(n, { fromMs: lo, toMs: hi }) : 0;
+          });
+        summary.sparkline = perSecond(a?.spark ?? new Array(buckets).fill(0));
+        summary.errorSparkline = perSecond(a?.errSpark ?? new Array(buckets).fill(0));
       }
       out.push(summary);
     }

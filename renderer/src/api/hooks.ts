@@ -21,8 +21,11 @@ export function useStartDemo() {
 
 // ---- services --------------------------------------------------------------------------------
 
-export function useServices(range: RangeSpec, sparkline = 0) {
-  const services = useApi('services', { sparkline }, { range, tables: ['rollups', 'services'], placeholder: 'keep' });
+/** The Services list from this store (`local`) or a data source; a data source's list is
+ * polled, since no live event says it changed. */
+export function useServices(range: RangeSpec, sparkline = 0, source = 'local') {
+  const remote = source !== 'local';
+  const services = useApi('services', { sparkline, ...(remote ? { source } : {}) }, { range, tables: remote ? [] : ['rollups', 'services'], placeholder: 'keep', refetchInterval: remote ? 30_000 : undefined });
   // Known services take their colours in name order, before rows render them.
   if (services.data) registerServiceColors(services.data.map((s) => s.name));
   return services;

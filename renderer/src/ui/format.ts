@@ -27,11 +27,17 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${ms < 0 ? '-' : ''}${h}h ${String(m).padStart(2, '0')}m`;
 }
 
-/** Requests per second with its unit; slow services show per minute. */
+/**
+ * Requests per second, always per second: one unit for every row of a column, every axis and
+ * every headline (a slow service reads 0.013 req/s, not 0.80 req/min beside a chart in /s).
+ * Three significant digits from 1 up, two below.
+ */
 export function formatRate(rps: number): string {
   if (!Number.isFinite(rps) || rps === 0) return '0 req/s';
-  if (rps < 0.1) return `${sig3(rps * 60)} req/min`;
-  return `${sig3(rps)} req/s`;
+  const abs = Math.abs(rps);
+  if (abs < 0.0001) return `<0.0001 req/s`;
+  if (abs >= 1) return `${sig3(rps)} req/s`;
+  return `${Number(rps.toPrecision(2))} req/s`;
 }
 
 export function formatPercent(fraction: number): string {

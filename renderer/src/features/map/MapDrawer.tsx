@@ -15,6 +15,7 @@ import type { DriftOverlay } from './drift';
 import { edgeHealth, edgeId, nodeTitle, type MapEdge, type MapNode, type ServiceMap } from './graph';
 import type { MapSelection } from './MapCanvas';
 import { NodeGlyph } from './shapes';
+import { LocalOnlyNote, useSource } from '../datasources/SourcePicker';
 
 const TYPE_LABEL: Record<MapNode['type'], string> = { service: 'service', database: 'database', queue: 'queue', external: 'external peer' };
 const CONNECTION_LABEL: Record<MapEdge['connectionType'], string> = { sync: 'request', messaging: 'messaging (async)', database: 'database call', virtual: 'call to an uninstrumented peer' };
@@ -123,16 +124,26 @@ function MapDrawerBody({
   return <EdgeDrawer edge={edge} map={map} range={range} drift={drift} onClose={onClose} onSelect={onSelect} />;
 }
 
+/** The range (and the data source, when not local) carried to pages linked from the drawer. */
+function carryParams(params: URLSearchParams, source: string): string {
+  const p = rangeParams(params);
+  if (source !== 'local') p.set('source', source);
+  return p.toString();
+}
+
 function NodeDrawer({ node, map, range, drift, onClose, onSelect, onFocus }: { node: MapNode; map: ServiceMap; range: RangeSpec; drift: DriftOverlay | null; onClose: () => void; onSelect: (s: MapSelection) => void; onFocus: (id: string) => void }) {
   const [params] = useSearchParams();
-  const carry = rangeParams(params).toString();
+  const source = useSource();
+  const remote = source !== 'local';
+  const carry = carryParams(params, source);
   const isService = node.type === 'service';
   const attr = peerAttributes(node);
-  // Databases, queues and peers send nothing themselves: their signals are what their callers saw.
-  const gs = useGoldenSignals(range, isService ? node.name : node.id);
+  // Databases, queues and peers send nothing themselves: their signals are what their callers
+  // saw. A data source answers golden signals of services only.
+  const gs = useGoldenSignals(range, isService ? node.name : node.id, isService || !remote, undefined, source);
   const traceService = isService ? node.name : '';
-  const failing = useFailingTraces(range, traceService, { attr }, 6, isService || attr.length > 0);
-  const slow = useSlowTraces(range, traceService, node.p95Ms, { attr }, 40, isService || attr.length > 0);
+  const failing = useFailingTraces(range, traceService, { attr }, 6, !remote && (isService || attr.length > 0));
+  const slow = useSlowTraces(range, traceService, node.p95Ms, { attr }, 40, !remote && (isService || attr.length > 0));
   const callers = map.edges.filter((e) => e.target === node.id);
   const callees = map.edges.filter((e) => e.source === node.id);
   const tracesLink = tracesHref(params, traceService, { attr });
@@ -180,7 +191,7 @@ function NodeDrawer({ node, map, range, drift, onClose, onSelect, onFocus }: { n
           <SignalsState query={gs} height={200}>
             {(data) => <MiniSignals gs={data} />}
           </SignalsState>
-        ) : (
+        ) : remote ? null : (
           <>
             <div className="muted small">Calls to it, as its callers saw them</div>
             <SignalsState query={gs} height={300}>
@@ -189,24 +200,32 @@ function NodeDrawer({ node, map, range, drift, onClose, onSelect, onFocus }: { n
           </>
         )}
 
-        <section className="drawer-section">
-          <h3>
-            Failing traces <Link to={tracesHref(params, traceService, { attr }, [['status', 'error']])} className="small">all</Link>
-          </h3>
-          <TraceList traces={failing.data} loading={failing.isPending} empty="No failing traces in this window." testId="drawer-failing-traces" />
-        </section>
-        <section className="drawer-section">
-          <h3>
-            Slowest traces{node.p95Ms !== null ? <span className="muted small"> · at least its p95, {formatDuration(node.p95Ms)}</span> : null}
-          </h3>
-          <TraceList traces={slow.data} loading={slow.isPending && node.p95Ms !== null} order="slowest" empty="No slow traces in this window." testId="drawer-slow-traces" />
-        </section>
+        {remote ? (
+          <LocalOnlyNote source={source} what="Traces" />
+        ) : (
+          <>
+            <section className="drawer-section">
+              <h3>
+                Failing traces <Link to={tracesHref(params, traceService, { attr }, [['status', 'error']])} className="small">all</Link>
+              </h3>
+              <TraceList traces={failing.data} loading={failing.isPending} empty="No failing traces in this window." testId="drawer-failing-traces" />
+            </section>
+            <section className="drawer-section">
+              <h3>
+                Slowest traces{node.p95Ms !== null ? <span className="muted small"> · at least its p95, {formatDuration(node.p95Ms)}</span> : null}
+              </h3>
+              <TraceList traces={slow.data} loading={slow.isPending && node.p95Ms !== null} order="slowest" empty="No slow traces in this window." testId="drawer-slow-traces" />
+            </section>
+          </>
+        )}
 
         <Neighbours title="Called by" edges={callers} side="source" map={map} onSelect={onSelect} />
         <Neighbours title={node.type === 'database' ? 'Uses' : 'Calls'} edges={callees} side="target" map={map} onSelect={onSelect} />
-        <p className="muted small">
-          <Link to={tracesLink}>Search traces{isService ? ` of ${node.name}` : ' touching this node'}</Link>
-        </p>
+        {remote ? null : (
+          <p className="muted small">
+            <Link to={tracesLink}>Search traces{isService ? ` of ${node.name}` : ' touching this node'}</Link>
+          </p>
+        )}
       </div>
     </Drawer>
   );
@@ -251,13 +270,15 @@ function Neighbours({ title, edges, side, map, onSelect }: { title: string; edge
 
 function EdgeDrawer({ edge, map, range, drift, onClose, onSelect }: { edge: MapEdge; map: ServiceMap; range: RangeSpec; drift: DriftOverlay | null; onClose: () => void; onSelect: (s: MapSelection) => void }) {
   const [params] = useSearchParams();
-  const carry = rangeParams(params).toString();
+  const dataSource = useSource();
+  const remote = dataSource !== 'local';
+  const carry = carryParams(params, dataSource);
   const source = map.nodes.find((n) => n.id === edge.source);
   const target = map.nodes.find((n) => n.id === edge.target);
-  const signals = useEdgeSignals(range, edge.source, edge.target);
+  const signals = useEdgeSignals(range, edge.source, edge.target, !remote);
   const { service, scope } = edgeTraceScope(edge, source);
-  const failing = useFailingTraces(range, service, scope, 6);
-  const slow = useSlowTraces(range, service, edge.p95Ms, scope, 40);
+  const failing = useFailingTraces(range, service, scope, 6, !remote);
+  const slow = useSlowTraces(range, service, edge.p95Ms, scope, 40, !remote);
   const state = drift?.edges.get(edgeId(edge));
   const name = (n: MapNode | undefined, id: string) => (n ? nodeTitle(n) : id);
 
@@ -288,26 +309,34 @@ function EdgeDrawer({ edge, map, range, drift, onClose, onSelect }: { edge: MapE
         <div className="muted small">
           Calls from <b>{name(source, edge.source)}</b> to <b>{name(target, edge.target)}</b>, as the caller saw them
         </div>
-        <SignalsState query={signals} height={300}>
-          {(data) => <CallSignals signals={data} testId="edge-signals" />}
-        </SignalsState>
-        {edge.connectionType === 'sync' || edge.connectionType === 'virtual' ? <EdgeReleasesSection range={range} source={edge.source} target={edge.target} /> : null}
-        <section className="drawer-section">
-          <h3>
-            Failing traces <Link to={tracesHref(params, service, scope, [['status', 'error']])} className="small">all</Link>
-          </h3>
-          <TraceList traces={failing.data} loading={failing.isPending} empty="No failing traces in this window." testId="drawer-failing-traces" />
-        </section>
-        <section className="drawer-section">
-          <h3>
-            Slowest traces{edge.p95Ms !== null ? <span className="muted small"> · at least the edge's p95, {formatDuration(edge.p95Ms)}</span> : null}
-          </h3>
-          <TraceList traces={slow.data} loading={slow.isPending && edge.p95Ms !== null} order="slowest" empty="No slow traces in this window." testId="drawer-slow-traces" />
-        </section>
+        {remote ? (
+          <LocalOnlyNote source={dataSource} what="Charts of an edge over time, its releases and its traces" />
+        ) : (
+          <>
+            <SignalsState query={signals} height={300}>
+              {(data) => <CallSignals signals={data} testId="edge-signals" />}
+            </SignalsState>
+            {edge.connectionType === 'sync' || edge.connectionType === 'virtual' ? <EdgeReleasesSection range={range} source={edge.source} target={edge.target} /> : null}
+            <section className="drawer-section">
+              <h3>
+                Failing traces <Link to={tracesHref(params, service, scope, [['status', 'error']])} className="small">all</Link>
+              </h3>
+              <TraceList traces={failing.data} loading={failing.isPending} empty="No failing traces in this window." testId="drawer-failing-traces" />
+            </section>
+            <section className="drawer-section">
+              <h3>
+                Slowest traces{edge.p95Ms !== null ? <span className="muted small"> · at least the edge's p95, {formatDuration(edge.p95Ms)}</span> : null}
+              </h3>
+              <TraceList traces={slow.data} loading={slow.isPending && edge.p95Ms !== null} order="slowest" empty="No slow traces in this window." testId="drawer-slow-traces" />
+            </section>
+          </>
+        )}
         <p className="small">
-          <Link to={tracesHref(params, service, scope)} className="drawer-link">
-            Search traces through this edge
-          </Link>
+          {remote ? null : (
+            <Link to={tracesHref(params, service, scope)} className="drawer-link">
+              Search traces through this edge
+            </Link>
+          )}
           {[source, target]
             .filter((n): n is MapNode => n?.type === 'service')
             .map((n) => (

@@ -12,6 +12,7 @@ import { ActiveFaultsBanner } from '../demo/ActiveFaultsBanner';
 import { applyDrift, type DriftOverlay } from './drift';
 import { edgeId, filterGraph, namespacesOf, searchNodes, topologyKey, type MapView, type ServiceMap } from './graph';
 import { MapReleasesBar } from '../releases/MapReleasesBar';
+import { SourcePicker, sourceInput, useSource } from '../datasources/SourcePicker';
 import type { LayoutInput } from './layout';
 import { MapCanvas, type MapCanvasHandle, type MapSelection } from './MapCanvas';
 import { MapDrawer } from './MapDrawer';
@@ -47,9 +48,13 @@ export function MapPage() {
   const query = params.get('q') ?? '';
   const selection: MapSelection | null = params.get('sel') ? { kind: 'node', id: params.get('sel')! } : params.get('edge') ? { kind: 'edge', id: params.get('edge')! } : null;
 
-  const live = useApi('serviceMap', {}, { range: spec, tables: ['rollups'], placeholder: 'keep', enabled: !synthetic });
+  // The map of this store, or of a data source's service-graph series (polled: no live event
+  // says those changed). The catalog comparison and releases are about this store only.
+  const source = useSource();
+  const remote = source !== 'local';
+  const live = useApi('serviceMap', sourceInput(source), { range: spec, tables: remote ? [] : ['rollups'], placeholder: 'keep', enabled: !synthetic, refetchInterval: remote ? 30_000 : undefined });
   const sources = useApi('catalogSources', {}, { tables: [] });
-  const catalogLoaded = (sources.data?.sources.length ?? 0) > 0;
+  const catalogLoaded = (sources.data?.sources.length ?? 0) > 0 && !remote;
   const drift = useApi('catalogDrift', {}, { range: spec, tables: ['rollups'], placeholder: 'keep', enabled: compare && catalogLoaded && !synthetic });
 
   const generated = useMemo(() => (synthetic > 0 ? syntheticMap(Math.min(2000, synthetic), syntheticSeed) : null), [synthetic, syntheticSeed]);
@@ -188,6 +193,7 @@ export function MapPage() {
 
       <ActiveFaultsBanner />
       <div className="map-toolbar" role="toolbar" aria-label="Map view">
+        <SourcePicker capability="serviceGraph" onChange={() => select(null)} />
         <div className="map-search">
           <input
             className="input"
@@ -233,7 +239,7 @@ export function MapPage() {
           <input type="checkbox" checked={labels} onChange={(e) => set((p) => (e.target.checked ? p.delete('labels') : p.set('labels', 'off')))} />
           Edge labels
         </label>
-        <label className={`check${catalogLoaded ? '' : ' disabled'}`} title={catalogLoaded ? 'Colour edges by whether the catalog declares them' : 'No catalog is loaded: add catalog-info.yaml sources to compare declared dependencies with what the traces show'}>
+        <label className={`check${catalogLoaded ? '' : ' disabled'}`} title={catalogLoaded ? 'Colour edges by whether the catalog declares them' : remote ? 'The catalog is compared with this Loupe\'s own traces: switch the source to local' : 'No catalog is loaded: add catalog-info.yaml sources to compare declared dependencies with what the traces show'}>
           <input type="checkbox" disabled={!catalogLoaded} checked={compare && catalogLoaded} onChange={(e) => set((p) => (e.target.checked ? p.set('compare', 'catalog') : p.delete('compare')))} />
           Compare with catalog
         </label>
@@ -276,10 +282,17 @@ export function MapPage() {
       {layout.error ? <ErrorBanner error={layout.error} what="Could not lay out the map" /> : null}
       {compare && drift.isError ? <ErrorBanner error={drift.error} what="Could not compare with the catalog" /> : null}
 
-      {!synthetic ? <MapReleasesBar range={spec} onSelect={select} /> : null}
+      {!synthetic && !remote ? <MapReleasesBar range={spec} onSelect={select} /> : null}
       <div className="map-stage">
         {loading ? (
           <SkeletonBlock height={420} />
+        ) : map.nodes.length === 0 && remote ? (
+          <EmptyHint title={`${source} has no service-graph series in the ${rangeLabel(spec).toLowerCase()}`}>
+            <span>
+              The map of a data source is drawn from <span className="mono">traces_service_graph_request_total</span> (the OpenTelemetry Collector&apos;s servicegraph
+              connector, Tempo&apos;s metrics-generator), span metrics, or <span className="mono">http_server_request_duration_seconds</span>.
+            </span>
+          </EmptyHint>
         ) : map.nodes.length === 0 ? (
           <EmptyHint title={`No service talked to another in the ${rangeLabel(spec).toLowerCase()}`}>
             <span>The map is drawn from client and server spans that call each other, and from database and messaging spans.</span>

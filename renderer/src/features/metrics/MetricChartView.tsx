@@ -49,7 +49,7 @@ export function chartLines(charts: Array<MetricChart | undefined>): ChartLine[] 
       const group = Object.entries(s.group)
         .map(([k, v]) => `${k}=${v || '(none)'}`)
         .join(', ');
-      const label = `${QUERY_LETTERS[q]} ${chart.name}${group ? ` {${group}}` : ''} ${statLabel(chart, s.stat)}`;
+      const label = [QUERY_LETTERS[q], chart.name, group ? `{${group}}` : '', statLabel(chart, s.stat)].filter(Boolean).join(' ');
       lines.push({ key: `${QUERY_LETTERS[q]}:${s.id}`, label, color: seriesColor(lines.length), axis, query: q, chart });
     }
   });

@@ -1,6 +1,8 @@
 // Metrics explorer: pick a metric from the list, build one or more queries (filters, group-by,
 // aggregation, percentiles), read them on one chart with exemplars and, for histograms, a
-// bucket heatmap. Queries, hidden series and the time range live in the URL.
+// bucket heatmap. Queries, hidden series and the time range live in the URL. With a data
+// source picked (?source=), the list is that source's metrics and queries are PromQL it answers.
+
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useTimeRange } from '../../app/time-range';
@@ -12,7 +14,9 @@ import { MetricChartView } from './MetricChartView';
 import { ChartMarkersProvider, useDeployMarkers } from '../releases/ChartMarkers';
 import { MetricList, kindLabel } from './MetricList';
 import { QUERY_LETTERS, QueryEditor } from './QueryEditor';
-import { useMetricChart, useMetricList } from './hooks';
+import { useMetricChart, useMetricList, usePromqlChart } from './hooks';
+import { promqlFor } from './promql-chart';
+import { SourcePicker, useSource } from '../datasources/SourcePicker';
 import './metrics.css';
 
 const MAX_QUERIES = 4;
@@ -54,26 +58,41 @@ function useQueries(): { queries: MetricQuery[]; unreadable: number; setQueries:
 
 export function MetricsPage() {
   const { spec } = useTimeRange();
-  const metrics = useMetricList(spec);
+  const source = useSource();
+  const remote = source !== 'local';
+  const metrics = useMetricList(spec, source);
   const { queries, unreadable, setQueries, hidden, toggle } = useQueries();
-  const active = queries.length ? queries : [emptyQuery()];
+  // Every query reads the picked source; a data source answers PromQL only.
+  const fresh = (metric = ''): MetricQuery => ({ ...emptyQuery(metric), source, mode: remote ? 'promql' : 'builder' });
+  const active = (queries.length ? queries : [fresh()]).map((q) => (q.source === source ? q : { ...q, source, mode: remote ? 'promql' : q.mode }));
   // A fixed number of chart hooks (one per possible query), so hooks keep their order.
   const results = Array.from({ length: MAX_QUERIES }, (_, i) => active[i] ?? emptyQuery());
   const c0 = useMetricChart(spec, results[0]);
   const c1 = useMetricChart(spec, results[1]);
   const c2 = useMetricChart(spec, results[2]);
   const c3 = useMetricChart(spec, results[3]);
-  const charts = [c0, c1, c2, c3].slice(0, active.length);
-  const chartData = charts.map((c, i) => (active[i].metric && active[i].mode === 'builder' ? c.data : undefined));
+  const p0 = usePromqlChart(spec, results[0], source);
+  const p1 = usePromqlChart(spec, results[1], source);
+  const p2 = usePromqlChart(spec, results[2], source);
+  const p3 = usePromqlChart(spec, results[3], source);
+  const charts = (remote ? [p0, p1, p2, p3] : [c0, c1, c2, c3]).slice(0, active.length);
+  const chartData = remote
+    ? [p0, p1, p2, p3].slice(0, active.length).map((p) => p.chart)
+    : [c0, c1, c2, c3].slice(0, active.length).map((c, i) => (active[i].metric && active[i].mode === 'builder' ? c.data : undefined));
   const first = chartData.find((c) => c !== undefined);
   const selected = active[0].metric;
+  const hasQuery = remote ? active.some((q) => q.promql.trim()) : !!selected;
   const info = metrics.data?.find((m) => m.name === selected);
   const histogram = chartData.find((c) => c?.heatmap);
   // Deploys of every service (and demo faults) on the chart: "did it change when X shipped?"
   const { markers } = useDeployMarkers(spec);
 
   const change = (i: number, q: MetricQuery) => setQueries(active.map((x, j) => (j === i ? q : x)));
-  const pick = (name: string) => setQueries(queries.length ? active.map((x, j) => (j === 0 ? { ...emptyQuery(name), source: x.source } : x)) : [emptyQuery(name)]);
+  const pick = (name: string) => {
+    const info = metrics.data?.find((m) => m.name === name);
+    const q = remote ? { ...fresh(name), promql: promqlFor(info ?? { name, kind: 'gauge' }) } : fresh(name);
+    setQueries(queries.length ? active.map((x, j) => (j === 0 ? q : x)) : [q]);
+  };
 
   return (
     <div className="page-pad metrics-page">
@@ -92,18 +111,25 @@ export function MetricsPage() {
             </span>
           </div>
         </div>
+        <SourcePicker capability="metrics" onChange={(next) => setQueries(queries.map((q) => ({ ...q, source: next, mode: next === 'local' ? 'builder' : 'promql' })))} />
       </div>
       <div className="metrics-layout">
         <MetricList metrics={metrics} selected={selected} onPick={pick} />
         <section className="metrics-main" aria-label="Chart">
           {unreadable ? <div className="banner banner-error">{unreadable} query in the address could not be read and was left out.</div> : null}
-          {!selected && active.length === 1 ? (
+          {!hasQuery && active.length === 1 && remote ? (
+            <EmptyHint title={`Write PromQL for ${source}, or pick a metric`}>
+              The query is sent to {source} as written and charted here; its own error is shown if it refuses it. Picking a metric on the left starts a query for it
+              (counters as rates, histograms as their p95).
+            </EmptyHint>
+          ) : null}
+          {!hasQuery && active.length === 1 && !remote ? (
             <EmptyHint title="Pick a metric">
               Choose one on the left, or type its name. Counters are charted as rates per second, histograms as percentiles with their buckets, gauges as
               values.
             </EmptyHint>
           ) : null}
-          {selected && info ? (
+          {selected && info && !remote ? (
             <div className="metric-head" data-testid="metric-head">
               <span className="mono metric-head-name">{info.name}</span>
               <span className={`metric-kind metric-kind-${info.kind}`}>{kindLabel(info)}</span>
@@ -119,6 +145,7 @@ export function MetricsPage() {
                 key={i}
                 index={i}
                 query={q}
+                remote={remote}
                 range={spec}
                 metricNames={(metrics.data ?? []).map((m) => m.name)}
                 chart={chartData[i]}
@@ -126,8 +153,8 @@ export function MetricsPage() {
                 onRemove={active.length > 1 ? () => setQueries(active.filter((_, j) => j !== i)) : null}
               />
             ))}
-            {active.length < MAX_QUERIES && selected ? (
-              <button type="button" className="btn btn-small" onClick={() => setQueries([...active, { ...emptyQuery(), source: active[0].source }])}>
+            {active.length < MAX_QUERIES && hasQuery ? (
+              <button type="button" className="btn btn-small" onClick={() => setQueries([...active, fresh()])}>
                 + Add query {QUERY_LETTERS[active.length]}
               </button>
             ) : null}
@@ -135,7 +162,7 @@ export function MetricsPage() {
           {charts.map((c, i) =>
             c.isError ? <ErrorBanner key={i} error={c.error} what={`Query ${QUERY_LETTERS[i]} could not be charted`} onRetry={() => void c.refetch()} /> : null,
           )}
-          {selected ? (
+          {hasQuery ? (
             <div className="metric-chart-panel">
               {charts.some((c) => c.isFetching) ? (
                 <span className="metric-loading">
@@ -159,7 +186,7 @@ export function MetricsPage() {
                   </ul>
                 ) : null,
               )}
-              {first ? (
+              {first && !remote ? (
                 <details className="metric-promql">
                   <summary className="muted small">As PromQL</summary>
                   {active.map((q, i) => (

@@ -1,6 +1,7 @@
 // One query of the explorer, built from parts: metric, attribute filters (=, !=, =~, !~) and
-// group-by with key and value suggestions, aggregation, percentiles for histograms. The
-// source is this Loupe (`local`); PromQL mode shows the query a Prometheus source would get.
+// group-by with key and value suggestions, aggregation, percentiles for histograms; or, against
+// a data source that speaks it, PromQL sent as written (run with Enter, kept in the URL). For
+// this Loupe's own store, PromQL mode shows the query a Prometheus source would get.
 import { useEffect, useState } from 'react';
 import type { RangeSpec } from '../../app/time-range';
 import { Combobox } from '../../ui/Combobox';
@@ -13,6 +14,7 @@ export const QUERY_LETTERS = 'ABCDEFGH';
 export function QueryEditor({
   index,
   query,
+  remote = false,
   range,
   metricNames,
   chart,
@@ -21,13 +23,18 @@ export function QueryEditor({
 }: {
   index: number;
   query: MetricQuery;
+  /** The query goes to a data source (PromQL only). */
+  remote?: boolean;
   range: RangeSpec;
   metricNames: string[];
   chart: MetricChart | undefined;
   onChange: (q: MetricQuery) => void;
   onRemove: (() => void) | null;
 }) {
-  const attrs = useMetricAttributes(range, query.metric);
+  const attrs = useMetricAttributes(range, query.mode === 'builder' && !remote ? query.metric : '');
+  const [promql, setPromql] = useState(query.promql);
+  useEffect(() => setPromql(query.promql), [query.promql]);
+  const runPromql = () => promql.trim() !== query.promql && onChange({ ...query, promql: promql.trim() });
   const keys = attrs.data ?? [];
   const [metric, setMetric] = useState(query.metric);
   const [key, setKey] = useState('');
@@ -58,11 +65,19 @@ export function QueryEditor({
     <div className="query-editor" data-testid={`query-${letter}`}>
       <div className="query-row">
         <span className={`query-letter query-letter-${index}`}>{letter}</span>
-        <span className="badge badge-muted" title="Where this query is answered: this Loupe's own store">
+        <span className="badge badge-muted" title={remote ? `Where this query is answered: the data source ${query.source}` : "Where this query is answered: this Loupe's own store"}>
           {query.source}
         </span>
         <div className="segmented" role="radiogroup" aria-label={`Mode of query ${letter}`}>
-          <button type="button" role="radio" aria-checked={query.mode === 'builder'} className={`seg seg-text${query.mode === 'builder' ? ' seg-active' : ''}`} onClick={() => onChange({ ...query, mode: 'builder' })}>
+          <button
+            type="button"
+            role="radio"
+            aria-checked={query.mode === 'builder'}
+            className={`seg seg-text${query.mode === 'builder' ? ' seg-active' : ''}`}
+            onClick={() => onChange({ ...query, mode: 'builder' })}
+            disabled={remote}
+            title={remote ? 'A data source is queried with PromQL' : undefined}
+          >
             Builder
           </button>
           <button
@@ -87,12 +102,22 @@ export function QueryEditor({
             suggestions={metricNames.map((n) => ({ value: n }))}
           />
         ) : (
-          <input
-            className="input mono query-promql"
-            aria-label={`PromQL of query ${letter}`}
-            value={query.promql}
-            onChange={(e) => onChange({ ...query, promql: e.target.value })}
-          />
+          <>
+            <input
+              className="input mono query-promql"
+              aria-label={`PromQL of query ${letter}`}
+              placeholder={remote ? 'sum by (service_name) (rate(traces_span_metrics_calls_total[5m]))' : undefined}
+              value={promql}
+              onChange={(e) => setPromql(e.target.value)}
+              onKeyDown={(e) => e.key === 'Enter' && runPromql()}
+              onBlur={runPromql}
+            />
+            {remote ? (
+              <button type="button" className="btn btn-small btn-primary" onClick={runPromql} disabled={!promql.trim()} title="Run the query (Enter)">
+                Run
+              </button>
+            ) : null}
+          </>
         )}
         {query.mode === 'builder' ? (
           <label className="field-inline">
@@ -128,7 +153,7 @@ export function QueryEditor({
           </button>
         ) : null}
       </div>
-      {query.mode === 'promql' ? (
+      {query.mode === 'promql' && remote ? null : query.mode === 'promql' ? (
         <p className="muted small query-hint">
           PromQL is answered by Prometheus-compatible data sources; this Loupe&apos;s own store is queried with the builder. Switch back to Builder to chart it here.
         </p>

@@ -21,6 +21,7 @@ import { ChartMarkersProvider, useDeployMarkers } from '../releases/ChartMarkers
 import { DeployTimeline } from '../releases/DeployTimeline';
 import { InstancesTable } from '../releases/InstancesTable';
 import { useApi } from '../../api/query';
+import { LocalOnlyNote, SourcePicker, useSource } from '../datasources/SourcePicker';
 import './service.css';
 
 const HEALTH_TEXT = {
@@ -41,25 +42,31 @@ export function ServicePage() {
   const { spec } = useTimeRange();
   const [params] = useSearchParams();
   const carry = rangeParams(params);
-  const gs = useGoldenSignals(spec, name);
-  const services = useServices(spec);
+  // A data source answers the golden signals, operations and peers; traces, logs, instances,
+  // deploys and SLOs are this store's only.
+  const source = useSource();
+  const remote = source !== 'local';
+  const gs = useGoldenSignals(spec, name, true, undefined, source);
+  const services = useServices(spec, 0, source);
   const summary = services.data?.find((s) => s.name === name);
-  const failing = useFailingTraces(spec, name, {}, 8);
-  const slow = useSlowTraces(spec, name, gs.data?.totals.p95Ms ?? null, {}, 40);
-  const logs = useErrorLogs(spec, name, 10);
+  const failing = useFailingTraces(spec, name, {}, 8, !remote);
+  const slow = useSlowTraces(spec, name, gs.data?.totals.p95Ms ?? null, {}, 40, !remote);
+  const logs = useErrorLogs(spec, name, 10, !remote);
   const link = (path: string, extra: Array<[string, string]> = []) => `${path}?${new URLSearchParams([...carry, ...extra])}`;
+  /** Links to screens that read the same source (Services, the map). */
+  const sourced = (path: string, extra: Array<[string, string]> = []) => link(path, remote ? [...extra, ['source', source]] : extra);
   const allServices = useMemo(() => (services.data ?? []).map((s) => s.name), [services.data]);
 
   const g = useMemo(() => (gs.data ? completeBuckets(gs.data) : undefined), [gs.data]);
   const health = g?.totals.health ?? summary?.health;
   const regressed = summary ? isRegressed(summary) : false;
   const { markers, deploys } = useDeployMarkers(spec, name);
-  const instances = useApi('instances', { name }, { range: spec, tables: ['rollups', 'metrics'], enabled: !!name, extra: { retry: false } });
+  const instances = useApi('instances', { name }, { range: spec, tables: ['rollups', 'metrics'], enabled: !!name && !remote, extra: { retry: false } });
 
   return (
     <ChartMarkersProvider markers={markers}>
     <div className="page-pad page-service" data-testid="service-page">
-      <Link to={link('/services')} className="back-link">
+      <Link to={sourced('/services')} className="back-link">
         ← Services
       </Link>
       <header className="svc-head">
@@ -95,13 +102,14 @@ export function ServicePage() {
           </span>
         </div>
         <div className="svc-head-links">
-          <Link className="btn btn-small" to={link('/traces', [['service', name]])}>
+          <SourcePicker capability="serviceGraph" />
+          <Link className="btn btn-small" to={link('/traces', [['service', name]])} title={remote ? "Traces in this Loupe's own store" : undefined}>
             Traces
           </Link>
-          <Link className="btn btn-small" to={link('/logs', [['service', name]])}>
+          <Link className="btn btn-small" to={link('/logs', [['service', name]])} title={remote ? "Logs in this Loupe's own store" : undefined}>
             Logs
           </Link>
-          <Link className="btn btn-small" to={link('/map', [['focus', name], ['sel', name]])}>
+          <Link className="btn btn-small" to={sourced('/map', [['focus', name], ['sel', name]])}>
             On the map
           </Link>
         </div>
@@ -113,12 +121,16 @@ export function ServicePage() {
         <div className="red-kpis red-kpis-large" data-testid="service-kpis">
           <div className="red-kpi">
             <span className="red-kpi-label">Traffic</span>
-            <span className="red-kpi-value">{formatRate(g.totals.rps)}</span>
+            <span className="red-kpi-value" data-testid="kpi-traffic" title="Requests per second over the part of the window the service's data covers">
+              {formatRate(g.totals.rps)}
+            </span>
             <span className="muted small">{g.totals.calls.toLocaleString()} requests</span>
           </div>
           <div className="red-kpi">
             <span className="red-kpi-label">Errors</span>
-            <span className={`red-kpi-value err-${health ?? 'idle'}`}>{g.totals.calls ? formatPercent(g.totals.errorRate) : '—'}</span>
+            <span className={`red-kpi-value err-${health ?? 'idle'}`} data-testid="kpi-errors">
+              {g.totals.calls ? formatPercent(g.totals.errorRate) : '—'}
+            </span>
             <span className="muted small">{g.totals.errors.toLocaleString()} failed</span>
           </div>
           <div className="red-kpi">
@@ -191,7 +203,7 @@ export function ServicePage() {
               <InstancesTable instances={instances.data.instances} />
             </section>
           ) : null}
-          {deploys.data && deploys.data.length > 0 ? (
+          {!remote && deploys.data && deploys.data.length > 0 ? (
             <section className="svc-section">
               <h2>
                 Deploys <span className="count">{deploys.data.length}</span>
@@ -219,8 +231,11 @@ export function ServicePage() {
         <SkeletonBlock height={360} />
       ) : null}
 
-      <ServiceSlos service={name} services={allServices} />
+      {remote ? <LocalOnlyNote source={source} what="SLOs, traces and logs" /> : null}
+      {remote ? null : <ServiceSlos service={name} services={allServices} />}
 
+      {remote ? null : (
+      <>
       <div className="svc-columns">
         <section className="svc-section">
           <h2>
@@ -266,6 +281,8 @@ export function ServicePage() {
           </ul>
         ) : null}
       </section>
+      </>
+      )}
     </div>
     </ChartMarkersProvider>
   );

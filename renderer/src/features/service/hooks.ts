@@ -2,13 +2,15 @@
 import type { RangeSpec } from '../../app/time-range';
 import { useApi } from '../../api/query';
 
-export function useGoldenSignals(range: RangeSpec, name: string, enabled = true, step?: number) {
-  return useApi('goldenSignals', { name, step }, { range, tables: ['rollups', 'metrics'], enabled: enabled && !!name });
+/** Golden signals of one service, from this store (`local`) or a data source's series. */
+export function useGoldenSignals(range: RangeSpec, name: string, enabled = true, step?: number, source = 'local') {
+  const remote = source !== 'local';
+  return useApi('goldenSignals', { name, step, ...(remote ? { source } : {}) }, { range, tables: remote ? [] : ['rollups', 'metrics'], enabled: enabled && !!name, refetchInterval: remote ? 30_000 : undefined });
 }
 
 /** One edge of the service map over time, as its caller saw it. */
-export function useEdgeSignals(range: RangeSpec, source: string, target: string) {
-  return useApi('edgeSignals', { source, target }, { range, tables: ['rollups'], enabled: !!source && !!target });
+export function useEdgeSignals(range: RangeSpec, source: string, target: string, enabled = true) {
+  return useApi('edgeSignals', { source, target }, { range, tables: ['rollups'], enabled: enabled && !!source && !!target });
 }
 
 /** Which spans a trace needs: attribute filters, and/or a call from the service to a map node
@@ -55,6 +57,6 @@ export function useSlowTraces(range: RangeSpec, service: string, minDurationMs: 
   });
 }
 
-export function useErrorLogs(range: RangeSpec, service: string, limit = 12) {
-  return useApi('logs', { service, minSeverity: 17, limit }, { range, tables: ['logs'], enabled: !!service });
+export function useErrorLogs(range: RangeSpec, service: string, limit = 12, enabled = true) {
+  return useApi('logs', { service, minSeverity: 17, limit }, { range, tables: ['logs'], enabled: enabled && !!service });
 }

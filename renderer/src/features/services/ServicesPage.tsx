@@ -18,6 +18,7 @@ import { Sparkline } from '../../ui/Sparkline';
 import { EmptyHint, ErrorBanner, SkeletonRows } from '../../ui/states';
 import { RelativeTime } from '../../ui/time';
 import { problemReasons, RANKING_VALUE, type Ranking } from './problems';
+import { SourcePicker, useSource } from '../datasources/SourcePicker';
 import './services.css';
 
 type SortKey = 'name' | 'rps' | 'errorRate' | 'p50' | 'p95' | 'p99' | 'spans' | 'lastSeen' | 'owner' | 'problems' | 'regression' | 'slo';
@@ -56,7 +57,9 @@ export function ServicesPage() {
   const [params] = useSearchParams();
   const update = useUpdateParams();
   const filter = params.get('q') ?? '';
-  const services = useServices(spec, 40);
+  const source = useSource();
+  const remote = source !== 'local';
+  const services = useServices(spec, 40, source);
   const navigate = useNavigate();
   const [selected, setSelected] = useState(0);
 
@@ -72,6 +75,7 @@ export function ServicesPage() {
     const p = new URLSearchParams();
     p.set('from', spec.from);
     p.set('to', spec.to);
+    if (remote) p.set('source', source);
     return `/services/${encodeURIComponent(s.name)}?${p}`;
   };
   const open = (s: ServiceSummary) => navigate(pageOf(s));
@@ -126,15 +130,18 @@ export function ServicesPage() {
             )}
           </div>
         </div>
-        <input
-          className="input filter-input"
-          type="search"
-          placeholder="Filter services…   /"
-          aria-label="Filter services"
-          value={filter}
-          data-search-box
-          onChange={(e) => setFilter(e.target.value)}
-        />
+        <div className="page-head-tools">
+          <SourcePicker capability="serviceGraph" />
+          <input
+            className="input filter-input"
+            type="search"
+            placeholder="Filter services…   /"
+            aria-label="Filter services"
+            value={filter}
+            data-search-box
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        </div>
       </div>
       <SilentCallout onOpen={(name) => navigate(`/services/${encodeURIComponent(name)}?${new URLSearchParams({ from: spec.from, to: spec.to })}`)} />
       <div className="services-rank" role="group" aria-label="Rank services by">
@@ -242,10 +249,10 @@ export function ServicesPage() {
                       {s.versions.length > 3 ? <Chip tone="muted">+{s.versions.length - 3}</Chip> : null}
                     </span>
                   </td>
-                  <td className="num" title={`${s.requests.toLocaleString()} requests`}>
+                  <td className="num" data-col="rps" title={`${s.requests.toLocaleString()} requests, per second of the part of the window the service's data covers`}>
                     {formatRate(s.rps)}
                   </td>
-                  <td className={`num err-${health}`} title={`${s.requestErrors.toLocaleString()} failed of ${s.requests.toLocaleString()}`}>
+                  <td className={`num err-${health}`} data-col="errors" title={`${s.requestErrors.toLocaleString()} failed of ${s.requests.toLocaleString()}`}>
                     {s.requests > 0 ? formatPercent(s.errorRate) : '—'}
                   </td>
                   <td className="num mono">{formatDuration(s.p50Ms)}</td>
@@ -274,9 +281,7 @@ export function ServicesPage() {
                     </td>
                   ) : null}
                   {withOwners ? null : <td className="num">{formatCount(s.spanCount)}</td>}
-                  <td className="num">
-                    <RelativeTime ms={s.lastSeen} />
-                  </td>
+                  <td className="num">{s.lastSeen ? <RelativeTime ms={s.lastSeen} /> : <span className="faint" title={`${source} does not say when a service was last seen`}>—</span>}</td>
                 </tr>
               );
             })}
@@ -288,6 +293,13 @@ export function ServicesPage() {
               <button type="button" className="btn btn-small" onClick={() => setFilter('')}>
                 Clear the filter
               </button>
+            </EmptyHint>
+          ) : remote ? (
+            <EmptyHint title={`${source} has no service signals in the ${rangeLabel(spec).toLowerCase()}`}>
+              <span>
+                A data source&apos;s services come from its service-graph and span-metrics series (<span className="mono">traces_service_graph_request_total</span>,{' '}
+                <span className="mono">traces_span_metrics_calls_total</span>) or <span className="mono">http_server_request_duration_seconds</span>.
+              </span>
             </EmptyHint>
           ) : (
             <EmptyHint title={`No service sent data in the ${rangeLabel(spec).toLowerCase()}`}>

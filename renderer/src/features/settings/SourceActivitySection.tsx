@@ -1,4 +1,4 @@
-// Settings › Sources: every source that sent data, per service — when it last arrived, its usual
+// Settings › Telemetry sources: every source that sent data, per service — when it last arrived, its usual
 // interval, whether it went silent, and data that arrived late.
 import { formatDuration, formatRelative } from '../../ui/format';
 import { ErrorBanner } from '../../ui/states';
