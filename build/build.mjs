@@ -28,6 +28,7 @@ if (want('core')) {
     entryPoints: present({
       cli: 'main/cli/index.ts',
       'ingest-worker': 'main/store/ingest-worker.ts',
+      'query-worker': 'main/query/query-worker.ts',
       'demo-service': 'main/demo/service.ts',
       'bench/run': 'bench/run.ts',
       // Plugins: the runner each plugin process starts, the SDK third-party plugins import as

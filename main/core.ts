@@ -17,6 +17,7 @@ import { IngestPipeline } from './store/ingest-pipeline';
 import { MAX_EVENT_TRACE_IDS } from './store/writer';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './store/retention';
 import { ReadStore } from './query/read-store';
+import { QueryPool } from './query/query-pool';
 import { DemoController } from './demo-controller';
 import type { FaultName } from '../common/demo-faults';
 import { SloFile } from './slo/slo-file';
@@ -60,6 +61,8 @@ export interface CoreOptions {
   /** Serve the data directory as a read-only view of this snapshot: no receivers, no demo,
    * every write through the API refused (`loupe serve --snapshot`). */
   snapshotView?: SnapshotView;
+  /** A source is never called silent after less quiet than this, ms (`--silent-after`). */
+  silentAfterMinMs?: number;
 }
 
 export interface ServerInfo {
@@ -132,6 +135,8 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
 
     const store = new ReadStore(opts.dataDir, log);
     closers.push(() => store.close());
+    const queries = new QueryPool(opts.dataDir, store, log);
+    closers.unshift(() => queries.close());
     const startedAt = Date.now();
     const demo = new DemoController(otlpHttpUrl, log, undefined, opts.demoServiceScript);
     closers.unshift(async () => void (await demo.stop()));
@@ -174,6 +179,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       sloFile,
       catalog,
       store,
+      queries,
       pipeline,
       dataDir: opts.dataDir,
       startedAt,
@@ -181,6 +187,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       demo,
       token,
       snapshotView: view,
+      silentAfterMinMs: opts.silentAfterMinMs,
       endpoints: () => ({
         otlpHttp: otlpHttpUrl,
         otlpGrpc: otlpGrpcPort === null ? null : `${urlHost(host)}:${otlpGrpcPort}`,
@@ -207,7 +214,10 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     let pendingEvent: IngestEvent | null = null;
     let flushTimer: NodeJS.Timeout | null = null;
     pipeline.on('committed', (s) => {
-      if (s.oldestMinute !== null) store.invalidateRollups(s.oldestMinute);
+      if (s.oldestMinute !== null) {
+        store.invalidateRollups(s.oldestMinute);
+        queries.invalidateRollups(s.oldestMinute);
+      }
       const e = (pendingEvent ??= { spans: 0, logs: 0, metricPoints: 0, services: [], tables: [], traceIds: [], traceIdsTruncated: false, lastLogId: 0 });
       e.spans += s.spans;
       e.logs += s.logs;

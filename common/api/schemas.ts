@@ -85,6 +85,13 @@ export const Health = z.object({
   }),
   recentErrors: z.array(z.object({ time: z.number(), source: z.string(), message: z.string() })),
   demo: z.object({ running: z.boolean() }),
+  /** Heavy queries (searches, the map, signals) in the query worker. */
+  queries: z.object({
+    running: z.number(),
+    queued: z.number(),
+    /** Stopped or dropped because their client went away, since start. */
+    cancelled: z.number(),
+  }),
   /** Set when this Loupe is a read-only view of a snapshot (`loupe serve --snapshot FILE`). */
   snapshot: z
     .object({

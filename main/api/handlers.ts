@@ -7,14 +7,13 @@ import type { IngestPipeline } from '../store/ingest-pipeline';
 import type { RetentionPolicy } from '../store/retention';
 import type { DemoController } from '../demo-controller';
 import { type ReadStore } from '../query/read-store';
+import type { QueryPool } from '../query/query-pool';
 import { listOperations, listServices } from '../query/services';
-import { QueryError, getTraceCompactJson, getTraceJson, sampleAttributes, searchTraces } from '../query/traces';
-import { serviceMap } from '../query/service-map';
-import { edgeSignals, goldenSignals } from '../query/golden-signals';
+import { QueryError, getTraceCompactJson, getTraceJson, sampleAttributes } from '../query/traces';
 import type { SloEvaluator } from '../slo/slo-evaluator';
 import type { SloFile } from '../slo/slo-file';
 import type { CatalogHost } from '../catalog-host';
-import { getLog, logHistogram, searchLogs } from '../query/logs';
+import { getLog } from '../query/logs';
 import { listMetrics, metricSeries } from '../query/metrics';
 import { metricAttributes, metricChart } from '../query/metric-chart';
 import { VERSION } from '../config/paths';
@@ -26,10 +25,13 @@ import { listInstances } from '../query/instances';
 import { listDeploys, recordDeploy } from '../query/deploys';
 import { edgeReleases, mapReleases } from '../query/edge-releases';
 import { RawJson, type Handler } from './http-server';
+import { sourceActivity } from '../query/source-activity';
 import { withSources, type SourceDeps, type SourceOwned } from './source-handlers';
 
 export interface HandlerDeps extends SourceDeps {
   store: ReadStore;
+  /** Where heavy queries run (a worker; stopped when their client goes away). */
+  queries: QueryPool;
   pipeline: IngestPipeline;
   dataDir: string;
   startedAt: number;
@@ -43,6 +45,8 @@ export interface HandlerDeps extends SourceDeps {
   token: string;
   /** The snapshot this core shows read only (`loupe serve --snapshot`), else null. */
   snapshotView?: SnapshotView | null;
+  /** A source is never called silent after less quiet than this, ms. */
+  silentAfterMinMs?: number;
 }
 
 type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>> };
@@ -50,6 +54,7 @@ type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters
 export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
   const handlers: Omit<Handlers, SourceOwned> = {
     health: () => health(d),
+    sourceActivity: () => sourceActivity(d.store, { silentAfterMinMs: d.silentAfterMinMs }),
     settings: () => {
       const e = d.endpoints();
       return {
@@ -73,13 +78,13 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     operations: (input) => listOperations(d.store, input),
     attributeKeys: (input) => sampleAttributes(d.store, input) as Array<{ key: string; count: number }>,
     attributeValues: (input) => sampleAttributes(d.store, input) as Array<{ value: string; count: number }>,
-    traces: (input) => searchTraces(d.store, input),
+    traces: (input, ctx) => d.queries.run('traces', input, ctx.signal) as Promise<OutputOf<'traces'>>,
     // Served as the stored JSON text (see getTraceJson); the contract still describes it.
     trace: (input) => new RawJson(getTraceJson(d.store, input.traceId)) as unknown as OutputOf<'trace'>,
     traceCompact: (input) => new RawJson(getTraceCompactJson(d.store, input.traceId)) as unknown as OutputOf<'traceCompact'>,
-    logs: (input) => searchLogs(d.store, input),
+    logs: (input, ctx) => d.queries.run('logs', input, ctx.signal) as Promise<OutputOf<'logs'>>,
     log: (input) => getLog(d.store, input.id),
-    logHistogram: (input) => logHistogram(d.store, input),
+    logHistogram: (input, ctx) => d.queries.run('logHistogram', input, ctx.signal) as Promise<OutputOf<'logHistogram'>>,
     metrics: (input) => listMetrics(d.store, input),
     metricSeries: (input) => {
       if (input.source && input.source !== 'local')
@@ -98,9 +103,9 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
       return looksLikeZip(body) ? importSnapshotUpload(d, input.filename, body) : importUpload(d.pipeline, input.filename, body);
     },
     snapshot: (input) => snapshotDownload(d, input),
-    serviceMap: (input) => serviceMap(d.store, input),
-    goldenSignals: (input) => goldenSignals(d.store, input),
-    edgeSignals: (input) => edgeSignals(d.store, input),
+    serviceMap: (input, ctx) => d.queries.run('serviceMap', input, ctx.signal) as Promise<OutputOf<'serviceMap'>>,
+    goldenSignals: (input, ctx) => d.queries.run('goldenSignals', input, ctx.signal) as Promise<OutputOf<'goldenSignals'>>,
+    edgeSignals: (input, ctx) => d.queries.run('edgeSignals', input, ctx.signal) as Promise<OutputOf<'edgeSignals'>>,
     canary: (input) => runCanary(d.store, d.dataDir, input),
     instances: (input) => listInstances(d.store, input),
     deploys: (input) => listDeploys(d.store, input),
@@ -162,6 +167,7 @@ function health(d: HandlerDeps): Health {
     endpoints: d.endpoints(),
     recentErrors: recent,
     demo: { running: d.demo.status().running },
+    queries: d.queries.stats(),
     snapshot: d.snapshotView ?? null,
   };
 }

@@ -28,7 +28,8 @@ export class FileDownload {
   ) {}
 }
 
-export type Handler = (input: any, ctx: { req: IncomingMessage; body?: Buffer }) => unknown | Promise<unknown>;
+/** `signal` fires when the client goes away before its answer was sent. */
+export type Handler = (input: any, ctx: { req: IncomingMessage; body?: Buffer; signal?: AbortSignal }) => unknown | Promise<unknown>;
 
 export interface ApiServerOptions {
   host: string;
@@ -245,7 +246,18 @@ export class ApiServer {
         if (unknown.length) throw new ApiError(400, 'unknown_parameter', `${r.endpoint.path} does not take ${unknown.map((k) => `"${k}"`).join(', ')}`);
         const parsed = r.endpoint.input.safeParse(raw);
         if (!parsed.success) throw new ApiError(400, 'bad_input', describeZodError(parsed.error));
-        const result = await this.opts.handlers[r.name](parsed.data, { req, body });
+        // A client that goes away (closed tab, aborted fetch) stops its query.
+        const gone = new AbortController();
+        const onClose = () => {
+          if (!res.writableFinished) gone.abort();
+        };
+        res.once('close', onClose);
+        let result: unknown;
+        try {
+          result = await this.opts.handlers[r.name](parsed.data, { req, body, signal: gone.signal });
+        } finally {
+          res.off('close', onClose);
+        }
         if (result instanceof FileDownload) {
           res.statusCode = 200;
           res.setHeader('Content-Type', result.contentType);

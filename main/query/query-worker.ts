@@ -1,0 +1,25 @@
+// The query worker: its own read connection, running one heavy query at a time. The main
+// thread ends it (and starts another) when the client of the running query goes away.
+import { parentPort, workerData } from 'node:worker_threads';
+import { ReadStore } from './read-store';
+import { runHeavyQuery, type QueryReply, type QueryRequest } from './heavy-queries';
+
+const port = parentPort!;
+const store = new ReadStore((workerData as { dataDir: string }).dataDir, (line) => console.warn(line));
+port.postMessage({ type: 'ready' } satisfies QueryReply);
+
+port.on('message', (msg: QueryRequest) => {
+  if (msg.type === 'invalidate') return store.invalidateRollups(msg.minute);
+  try {
+    port.postMessage({ type: 'result', id: msg.id, value: runHeavyQuery(store, msg.name, msg.input) } satisfies QueryReply);
+  } catch (e) {
+    const err = e as Error & { status?: unknown; code?: unknown };
+    port.postMessage({
+      type: 'error',
+      id: msg.id,
+      message: err.message,
+      status: typeof err.status === 'number' ? err.status : undefined,
+      code: typeof err.code === 'string' ? err.code : undefined,
+    } satisfies QueryReply);
+  }
+});
