@@ -61,6 +61,8 @@ export interface CoreOptions {
   /** Serve the data directory as a read-only view of this snapshot: no receivers, no demo,
    * every write through the API refused (`loupe serve --snapshot`). */
   snapshotView?: SnapshotView;
+  /** A source is never called silent after less quiet than this, ms (`--silent-after`). */
+  silentAfterMinMs?: number;
 }
 
 export interface ServerInfo {
@@ -185,6 +187,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       demo,
       token,
       snapshotView: view,
+      silentAfterMinMs: opts.silentAfterMinMs,
       endpoints: () => ({
         otlpHttp: otlpHttpUrl,
         otlpGrpc: otlpGrpcPort === null ? null : `${urlHost(host)}:${otlpGrpcPort}`,

@@ -25,6 +25,7 @@ import { listInstances } from '../query/instances';
 import { listDeploys, recordDeploy } from '../query/deploys';
 import { edgeReleases, mapReleases } from '../query/edge-releases';
 import { RawJson, type Handler } from './http-server';
+import { sourceActivity } from '../query/source-activity';
 import { withSources, type SourceDeps, type SourceOwned } from './source-handlers';
 
 export interface HandlerDeps extends SourceDeps {
@@ -44,6 +45,8 @@ export interface HandlerDeps extends SourceDeps {
   token: string;
   /** The snapshot this core shows read only (`loupe serve --snapshot`), else null. */
   snapshotView?: SnapshotView | null;
+  /** A source is never called silent after less quiet than this, ms. */
+  silentAfterMinMs?: number;
 }
 
 type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>> };
@@ -51,6 +54,7 @@ type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters
 export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
   const handlers: Omit<Handlers, SourceOwned> = {
     health: () => health(d),
+    sourceActivity: () => sourceActivity(d.store, { silentAfterMinMs: d.silentAfterMinMs }),
     settings: () => {
       const e = d.endpoints();
       return {

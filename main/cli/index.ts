@@ -24,6 +24,8 @@ Usage:
       --max-size-mb N              store size cap (default 4096)
       --max-age-hours N            keep raw data this long (default 168)
       --plugin DIR                 also load the plugin in DIR (repeatable)
+      --silent-after S             call a source silent after at least S seconds of quiet (default 60;
+                                   longer when its usual interval says so: 5 of them)
   loupe serve --snapshot FILE [--port N] [--token T] [--open]
                                    open a snapshot as a read-only view (in a temporary data dir,
                                    receivers off, changes refused), starting at its time range

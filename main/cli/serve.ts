@@ -41,6 +41,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       plugin: { type: 'string', multiple: true },
       'ingest-queue-jobs': { type: 'string' },
       snapshot: { type: 'string' },
+      'silent-after': { type: 'string' },
     },
   });
   let prepared: PreparedSnapshotView | null = null;
@@ -58,6 +59,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const core = await startCore({
     dataDir,
     snapshotView: prepared?.view,
+    silentAfterMinMs: (positive(values['silent-after'], '--silent-after') ?? 60) * 1000,
     host: values.host ?? '127.0.0.1',
     apiPort: port(values.port, '--port', DEFAULT_PORTS.api),
     otlpHttpPort: port(values['otlp-http-port'], '--otlp-http-port', DEFAULT_PORTS.otlpHttp),
