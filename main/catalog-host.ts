@@ -41,8 +41,23 @@ export class CatalogHost {
     return catalog;
   }
 
+  /** Sources added while running and not kept (the demo's catalog). */
+  private runSources: string[] = [];
+
   private allSources(): string[] {
-    return [...new Set([...this.cliSources, ...this.uiSources].map((p) => resolve(p)))];
+    return [...new Set([...this.cliSources, ...this.uiSources, ...this.runSources].map((p) => resolve(p)))];
+  }
+
+  /** Adds a source for this run only (the demo's catalog when the demo starts) and reloads. */
+  async addRunSource(path: string): Promise<void> {
+    if (this.allSources().includes(resolve(path))) return;
+    this.runSources.push(path);
+    const old = this.catalog;
+    this.catalog = this.create();
+    await old.close();
+    await this.start();
+    const snap = this.catalog.snapshot;
+    this.onChange({ entities: snap.entries.size, problems: snap.problems.length, added: [], removed: [], updated: [], files: [] });
   }
 
   async start(): Promise<void> {
@@ -54,7 +69,8 @@ export class CatalogHost {
 
   sources(): CatalogSource[] {
     const cli = new Set(this.cliSources.map((p) => resolve(p)));
-    return this.allSources().map((path) => ({ path, origin: cli.has(path) ? 'command-line' : 'ui', exists: existsSync(path) }));
+    const ui = new Set(this.uiSources.map((p) => resolve(p)));
+    return this.allSources().map((path) => ({ path, origin: cli.has(path) || !ui.has(path) ? 'command-line' : 'ui', exists: existsSync(path) }));
   }
 
   /** Replaces the sources added in the UI and reloads everything. */

@@ -1,5 +1,6 @@
 // The core: ingest queue + writer, OTLP receivers, read store, API server. `loupe serve`, the
 // Electron window and the tests all start it the same way.
+import { loadDemoCatalog } from './demo/backstage-catalog';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -271,7 +272,10 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
 
     // Fault events reach open UIs at once (charts mark them, the Faults panel updates).
     demo.onFaultEvent((e) => server.broadcast('demoFault', e));
-    if (opts.demo) await demo.start(opts.demoFaults);
+    if (opts.demo) {
+      await loadDemoCatalog(catalog, opts.dataDir, log);
+      await demo.start(opts.demoFaults);
+    }
 
     let closed = false;
     return {

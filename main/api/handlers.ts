@@ -1,4 +1,5 @@
 // One handler per API method of the contract; each is a thin call into a query module.
+import { loadDemoCatalog } from '../demo/backstage-catalog';
 import { statSync } from 'node:fs';
 import type { Health, ImportResult, SnapshotView } from '../../common/api/schemas';
 import type { ParsedInputOf, OutputOf, EndpointName } from '../../common/api/contract';
@@ -94,7 +95,10 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     metricAttributes: (input) => metricAttributes(d.store, input),
     metricPoints: (input) => metricSeries(d.store, input),
     demo: () => d.demo.status(),
-    demoStart: () => d.demo.start(),
+    demoStart: async () => {
+      await loadDemoCatalog(d.catalog, d.dataDir, () => undefined);
+      return d.demo.start();
+    },
     demoStop: () => d.demo.stop(),
     demoFaults: () => d.demo.faults(),
     demoFaultSet: (input) => d.demo.setFault(input.fault, input.active),
