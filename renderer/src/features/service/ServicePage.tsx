@@ -18,6 +18,8 @@ import { downstreamPeers, OperationsTable, PeersTable, upstreamPeers, VersionsTa
 import { completeBuckets } from './series';
 import { LatencyCharts, SaturationCharts, StatusChart, TrafficChart } from './SignalCharts';
 import { TraceList } from './TraceList';
+import { ServiceMetrics } from './ServiceMetrics';
+import { metricsHref } from '../metrics/links';
 import { ChartMarkersProvider, useDeployMarkers } from '../releases/ChartMarkers';
 import { DeployTimeline } from '../releases/DeployTimeline';
 import { InstancesTable } from '../releases/InstancesTable';
@@ -111,6 +113,9 @@ export function ServicePage() {
           <Link className="btn btn-small" to={link('/logs', [['service', name]])} title={remote ? "Logs in this Loupe's own store" : undefined}>
             Logs
           </Link>
+          <Link className="btn btn-small" to={metricsHref(carry, name)} title={`The metrics ${name} sends, in the metrics explorer`}>
+            Metrics
+          </Link>
           <Link className="btn btn-small" to={sourced('/map', [['focus', name], ['sel', name]])}>
             On the map
           </Link>
@@ -193,6 +198,8 @@ export function ServicePage() {
               </div>
             </section>
           ) : null}
+
+          <ServiceMetrics service={name} range={spec} carry={carry} />
 
           {instances.data && instances.data.instances.length > 0 ? (
             <section className="svc-section">
