@@ -1,6 +1,7 @@
 // One service's golden signals: latency of successful and failed requests, traffic, errors by
 // status class and saturation; its operations, callers and callees, versions side by side, SLOs,
 // and the recent slow and failing traces and error logs.
+import { OwnershipLinks } from '../catalog/Ownership';
 import { useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useServices } from '../../api/hooks';
@@ -102,6 +103,7 @@ export function ServicePage() {
               </span>
             )}
           </span>
+          <OwnershipLinks component={summary?.component} />
         </div>
         <div className="svc-head-links">
           <SourcePicker capability="serviceGraph" />
