@@ -280,7 +280,9 @@ export function ServicesPage() {
                       {s.owner ? refName(s.owner) : <span className="faint">no owner</span>}
                     </td>
                   ) : null}
-                  {withOwners ? null : <td className="num">{formatCount(s.spanCount)}</td>}
+                  {withOwners ? null : (
+                    <td className="num">{remote ? <span className="faint" title={`${source} counts requests, not spans`}>—</span> : formatCount(s.spanCount)}</td>
+                  )}
                   <td className="num">{s.lastSeen ? <RelativeTime ms={s.lastSeen} /> : <span className="faint" title={`${source} does not say when a service was last seen`}>—</span>}</td>
                 </tr>
               );
