@@ -44,6 +44,9 @@ export interface CoreOptions {
   catalog?: string[];
   token?: string;
   demo?: boolean;
+  /** false: the demo leaves the catalog alone (`--no-demo-catalog`); by default it brings its
+   * own when the catalog has no sources. */
+  demoCatalog?: boolean;
   /** Faults to start with the demo (`--fault`). */
   demoFaults?: FaultName[];
   /** The demo's bundled service script, when not dist/demo-service.js (tests). */
@@ -149,7 +152,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       slos.stop();
       sloFile.close();
     });
-    const catalog = new CatalogHost(opts.dataDir, opts.catalog ?? [], store, (e) => apiServer?.broadcast('catalog', e), log);
+    const catalog = new CatalogHost(opts.dataDir, opts.catalog ?? [], store, (e) => apiServer?.broadcast('catalog', e), log, opts.demoCatalog !== false);
     closers.unshift(() => catalog.close());
     await catalog.start();
 

@@ -18,6 +18,8 @@ Usage:
       --host H                     address to bind (default 127.0.0.1; others expose Loupe to your network)
       --token T                    session token for the UI/API (default: random per start)
       --demo                       also run the built-in demo system
+      --no-demo-catalog            with --demo: leave the catalog empty instead of loading the demo's
+                                   (it is loaded only when you have no catalog of your own)
       --fault NAME[,NAME]          with --demo: start these demo faults (see below)
       --open                       open the UI in the default browser
       --self-telemetry             export Loupe's own spans and metrics into itself as service "loupe"

@@ -32,6 +32,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       host: { type: 'string' },
       token: { type: 'string' },
       demo: { type: 'boolean' },
+      'no-demo-catalog': { type: 'boolean' },
       fault: { type: 'string' },
       open: { type: 'boolean' },
       'self-telemetry': { type: 'boolean' },
@@ -47,7 +48,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   let prepared: PreparedSnapshotView | null = null;
   if (values.snapshot !== undefined) {
     // A read-only view has no data dir of its own to choose, and nothing to receive or run.
-    for (const flag of ['data-dir', 'demo', 'fault', 'self-telemetry', 'otlp-http-port', 'otlp-grpc-port', 'max-size-mb', 'max-age-hours', 'ingest-queue-jobs'] as const)
+    for (const flag of ['data-dir', 'demo', 'no-demo-catalog', 'fault', 'self-telemetry', 'otlp-http-port', 'otlp-grpc-port', 'max-size-mb', 'max-age-hours', 'ingest-queue-jobs'] as const)
       if (values[flag] !== undefined) throw new Error(`--snapshot opens a read-only view and cannot be combined with --${flag}`);
     prepared = await openSnapshot(values.snapshot);
   }
@@ -66,6 +67,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     otlpGrpcPort: port(values['otlp-grpc-port'], '--otlp-grpc-port', DEFAULT_PORTS.otlpGrpc),
     token: values.token,
     demo: values.demo ?? false,
+    demoCatalog: !values['no-demo-catalog'],
     demoFaults,
     selfTelemetry: values['self-telemetry'] ?? false,
     catalog: values.catalog ?? [],

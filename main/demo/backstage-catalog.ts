@@ -202,8 +202,9 @@ export function writeDemoCatalog(dataDir: string): string {
   return file;
 }
 
-/** Writes the demo's catalog and loads it for this run (the demo runs without it if that fails). */
-export async function loadDemoCatalog(catalog: { addRunSource(path: string): Promise<void> }, dataDir: string, log: (line: string) => void): Promise<void> {
+/** Writes the demo's catalog and loads it for this run, unless the catalog has sources of its
+ * own (the demo runs without it if that fails). */
+export async function loadDemoCatalog(catalog: { addRunSource(path: string): Promise<boolean> }, dataDir: string, log: (line: string) => void): Promise<void> {
   try {
     await catalog.addRunSource(writeDemoCatalog(dataDir));
   } catch (e) {

@@ -10,6 +10,7 @@ import type { LayoutResult } from './layout';
 import { placeLabels } from './labels';
 import { EdgeMarkers, NAME_CHARS, NODE_H, NodeGlyph, edgePath, markerId, nodeWidth, type EdgeHead, type EdgeTone } from './shapes';
 import { centreOn, fitView, wheelFactor, zoomAt, type Viewport } from './viewport';
+import { healthOf } from '../../../../common/service-map';
 
 export interface MapSelection {
   kind: 'node' | 'edge';
@@ -521,7 +522,7 @@ function RedLine({ r }: { r: Pick<MapNode, 'rps' | 'errorRate' | 'errors' | 'p50
       <dt>rate</dt>
       <dd>{formatRate(r.rps)}</dd>
       <dt>errors</dt>
-      <dd className={r.errors > 0 ? `err-${r.errorRate > 0.1 ? 'failing' : r.errorRate >= 0.001 ? 'degraded' : 'healthy'}` : ''}>{formatPercent(r.errorRate)}</dd>
+      <dd className={r.errors > 0 ? `err-${healthOf(r.errorRate, 1)}` : ''}>{formatPercent(r.errorRate)}</dd>
       <dt>p50 / p95 / p99</dt>
       <dd className="mono">
         {formatDuration(r.p50Ms)} / {formatDuration(r.p95Ms)} / {formatDuration(r.p99Ms)}
