@@ -2,7 +2,7 @@
 // Electron window and the tests all start it the same way.
 import { loadDemoCatalog } from './demo/backstage-catalog';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
@@ -270,7 +270,9 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       ...(view ? { snapshot: view } : {}),
     };
     const infoFile = join(opts.dataDir, SERVER_INFO_FILE);
-    writeFileSync(infoFile, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+    // Written whole or not at all: whoever waits for the file never reads half of it.
+    writeFileSync(`${infoFile}.tmp`, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+    renameSync(`${infoFile}.tmp`, infoFile);
     closers.push(() => rmSync(infoFile, { force: true }));
 
     // Fault events reach open UIs at once (charts mark them, the Faults panel updates).

@@ -37,8 +37,11 @@ async function serve(dataDir: string, extra: string[] = []): Promise<Server> {
   let output = '';
   proc.stdout!.on('data', (d) => (output += d));
   proc.stderr!.on('data', (d) => (output += d));
-  for (let i = 0; i < 300 && !existsSync(info); i++) {
+  // A loaded machine can take a while to start the core; the file appears whole (renamed into place).
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(info)) {
     if (proc.exitCode !== null) throw new Error(`loupe serve exited: ${output}`);
+    if (Date.now() > deadline) throw new Error(`loupe serve wrote no server.json within 60 s: ${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const s = JSON.parse(readFileSync(info, 'utf8'));
@@ -63,7 +66,7 @@ async function spanCount(s: Server): Promise<number> {
   return (await res.json()).ingest.spans;
 }
 
-describe('loupe serve', () => {
+describe('loupe serve', { timeout: 180_000 }, () => {
   it('answers 429 with Retry-After under backpressure and keeps serving', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'loupe-serve-'));
     dirs.push(dataDir);
