@@ -75,10 +75,13 @@ export function isDatabaseWrite(operation: string | undefined, query: string | u
   return false;
 }
 
-/** Kiali's default health thresholds on error rate: ≥0.1% degraded, >10% failing. */
+/** Kiali's default health thresholds on error rate: ≥0.1% degraded, >10% failing. A rate is
+ * compared as the percentage people read (to 1e-6 %): 0.3/3 computes as 0.10000000000000002 and a
+ * backend's rate ratio can land a hair above or below, but 10 % is not over the line. */
 export function healthOf(errorRate: number, calls: number): 'healthy' | 'degraded' | 'failing' | 'idle' {
   if (calls === 0) return 'idle';
-  if (errorRate > 0.1) return 'failing';
-  if (errorRate >= 0.001) return 'degraded';
+  const rate = Math.round(errorRate * 1e8) / 1e8;
+  if (rate > 0.1) return 'failing';
+  if (rate >= 0.001) return 'degraded';
   return 'healthy';
 }

@@ -271,7 +271,8 @@ interface Catalog {
 const test = base.extend<{}, { catalog: Catalog }>({
   catalog: [
     async ({}, use) => {
-      const loupe = await startLoupe({ seed: true, demo: DEMO_BUILT });
+      // The demo's traffic, judged against this file's catalog only (not the one the demo brings).
+      const loupe = await startLoupe({ seed: true, demo: DEMO_BUILT, args: ['--no-demo-catalog'] });
       const dir = mkdtempSync(join(tmpdir(), 'loupe-catalog-'));
       writeFileSync(join(dir, 'catalog-info.yaml'), CATALOG);
       writeFileSync(join(dir, 'org.yaml'), ORG);

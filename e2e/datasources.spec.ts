@@ -90,7 +90,8 @@ test('a Prometheus is added, tested and edited from Settings; a wrong URL says w
 
 test('the Services list, the map and the service page switch to the Prometheus source and show its services', async ({ dsLoupe: loupe, prometheus, page }) => {
   await addSource(loupe, 'team-prom', prometheus.url);
-  await openUi(page, loupe, '/services');
+  // The last 5 minutes: the Prometheus started for this test holds only a minute or two.
+  await openUi(page, loupe, '/services?from=now-5m&to=now');
   const table = page.getByTestId('services-table');
   await expect(table.locator('tr[data-service="storefront"]')).toBeVisible(); // this Loupe's own (seeded) services
   await page.getByLabel('Data source').selectOption('team-prom');

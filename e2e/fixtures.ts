@@ -29,13 +29,14 @@ interface ServerInfo {
   ports: { api: number; otlpHttp: number };
 }
 
-export async function startLoupe(opts: { seed: boolean; demo?: boolean }): Promise<Loupe> {
+export async function startLoupe(opts: { seed: boolean; demo?: boolean; args?: string[] }): Promise<Loupe> {
   const cli = join(DIST, 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: build first with \`node build/build.mjs\``);
   const dataDir = mkdtempSync(join(tmpdir(), 'loupe-e2e-'));
   const token = `e2e-${Math.random().toString(36).slice(2)}`;
   const args = [cli, 'serve', '--data-dir', dataDir, '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--token', token];
   if (opts.demo) args.push('--demo');
+  if (opts.args) args.push(...opts.args);
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

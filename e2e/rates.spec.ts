@@ -72,3 +72,31 @@ test('a service started mid-window shows its real rate, in one unit, the same on
   await expect(page.getByTestId('chart-traffic')).toContainText('2.00 req/s');
   await screenshotBothThemes(page, 'service-rates');
 });
+
+test('the service page lists the metrics the service sends, each opening the explorer charted for that service', async ({ page, ratesLoupe }) => {
+  const points = [10, 20, 30].map((m, i) => ({ timeUnixNano: String(BigInt(W0 + m * 60_000) * 1_000_000n), asInt: String(4 + i) }));
+  const res = await fetch(`${ratesLoupe.otlpHttp}/v1/metrics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      resourceMetrics: [
+        { resource: { attributes: [attr('service.name', 'ledger')] }, scopeMetrics: [{ metrics: [{ name: 'ledger.queue.depth', unit: '{entry}', gauge: { dataPoints: points } }] }] },
+      ],
+    }),
+  });
+  expect(res.status).toBe(200);
+
+  await openUi(page, ratesLoupe, `/services/ledger?from=${W0}&to=${W1}`);
+  const section = page.getByTestId('service-metrics');
+  await expect(section.locator('a[data-metric="ledger.queue.depth"]')).toBeVisible();
+  await section.scrollIntoViewIfNeeded();
+  await screenshotBothThemes(page, 'service-metrics');
+  await section.locator('a[data-metric="ledger.queue.depth"]').click();
+  await expect(page).toHaveURL(/\/metrics\?.*service=ledger/);
+  await expect(page.getByTestId('metric-list-service')).toContainText('ledger');
+  await expect(page.getByTestId('metric-head')).toContainText('ledger.queue.depth');
+  // Charted for ledger alone: the query carries its service.name filter.
+  expect(decodeURIComponent(page.url())).toContain('service.name=ledger');
+  await expect(page.locator('.recharts-surface').first()).toBeVisible();
+  await screenshotBothThemes(page, 'metrics-for-service');
+});

@@ -14,7 +14,7 @@ const SNAPSHOT_RELATIONS = new Set(['ownedBy', 'partOf', 'providesApi', 'consume
 
 export interface CatalogSource {
   path: string;
-  origin: 'command-line' | 'ui';
+  origin: 'command-line' | 'ui' | 'demo';
   exists: boolean;
 }
 
@@ -29,6 +29,8 @@ export class CatalogHost {
     private readonly store: ReadStore,
     private readonly onChange: (e: CatalogChangeEvent) => void,
     private readonly log: (line: string) => void,
+    /** false: the demo never brings its catalog (`--no-demo-catalog`). */
+    private readonly runSourcesAllowed = true,
   ) {
     this.file = join(dataDir, CATALOG_SOURCES_FILE);
     this.uiSources = readSources(this.file);
@@ -41,8 +43,40 @@ export class CatalogHost {
     return catalog;
   }
 
+  /** Sources added while running and not kept (the demo's catalog). */
+  private runSources: string[] = [];
+
   private allSources(): string[] {
-    return [...new Set([...this.cliSources, ...this.uiSources].map((p) => resolve(p)))];
+    return [...new Set([...this.cliSources, ...this.uiSources, ...this.runSources].map((p) => resolve(p)))];
+  }
+
+  /** Whether the user has a catalog of their own (from --catalog or added in the UI). */
+  private hasOwnSources(): boolean {
+    return this.cliSources.length + this.uiSources.length > 0;
+  }
+
+  /** Adds a source for this run only (the demo's catalog when the demo starts) and reloads.
+   * A catalog of the user's own wins: with one, the run source is left out (and a source added
+   * in the UI later replaces it), so the demo never mixes its entities into a team's catalog. */
+  async addRunSource(path: string): Promise<boolean> {
+    if (!this.runSourcesAllowed) return false;
+    if (this.hasOwnSources()) {
+      this.log(`loupe: ${path} not loaded: the catalog has sources of its own`);
+      return false;
+    }
+    if (this.allSources().includes(resolve(path))) return true;
+    this.runSources.push(path);
+    await this.reload();
+    return true;
+  }
+
+  private async reload(): Promise<void> {
+    const old = this.catalog;
+    this.catalog = this.create();
+    await old.close();
+    await this.start();
+    const snap = this.catalog.snapshot;
+    this.onChange({ entities: snap.entries.size, problems: snap.problems.length, added: [], removed: [], updated: [], files: [] });
   }
 
   async start(): Promise<void> {
@@ -54,7 +88,9 @@ export class CatalogHost {
 
   sources(): CatalogSource[] {
     const cli = new Set(this.cliSources.map((p) => resolve(p)));
-    return this.allSources().map((path) => ({ path, origin: cli.has(path) ? 'command-line' : 'ui', exists: existsSync(path) }));
+    const ui = new Set(this.uiSources.map((p) => resolve(p)));
+    const origin = (path: string): CatalogSource['origin'] => (cli.has(path) ? 'command-line' : ui.has(path) ? 'ui' : 'demo');
+    return this.allSources().map((path) => ({ path, origin: origin(path), exists: existsSync(path) }));
   }
 
   /** Replaces the sources added in the UI and reloads everything. */
@@ -63,12 +99,9 @@ export class CatalogHost {
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, JSON.stringify({ sources: this.uiSources }, null, 2) + '\n');
     renameSync(tmp, this.file);
-    const old = this.catalog;
-    this.catalog = this.create();
-    await old.close();
-    await this.start();
-    const snap = this.catalog.snapshot;
-    this.onChange({ entities: snap.entries.size, problems: snap.problems.length, added: [], removed: [], updated: [], files: [] });
+    // The user's own catalog replaces the demo's.
+    if (this.hasOwnSources()) this.runSources = [];
+    await this.reload();
     return this.sources();
   }
 

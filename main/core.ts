@@ -1,5 +1,6 @@
 // The core: ingest queue + writer, OTLP receivers, read store, API server. `loupe serve`, the
 // Electron window and the tests all start it the same way.
+import { loadDemoCatalog } from './demo/backstage-catalog';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -43,6 +44,9 @@ export interface CoreOptions {
   catalog?: string[];
   token?: string;
   demo?: boolean;
+  /** false: the demo leaves the catalog alone (`--no-demo-catalog`); by default it brings its
+   * own when the catalog has no sources. */
+  demoCatalog?: boolean;
   /** Faults to start with the demo (`--fault`). */
   demoFaults?: FaultName[];
   /** The demo's bundled service script, when not dist/demo-service.js (tests). */
@@ -61,6 +65,8 @@ export interface CoreOptions {
   /** Serve the data directory as a read-only view of this snapshot: no receivers, no demo,
    * every write through the API refused (`loupe serve --snapshot`). */
   snapshotView?: SnapshotView;
+  /** A source is never called silent after less quiet than this, ms (`--silent-after`). */
+  silentAfterMinMs?: number;
 }
 
 export interface ServerInfo {
@@ -146,7 +152,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       slos.stop();
       sloFile.close();
     });
-    const catalog = new CatalogHost(opts.dataDir, opts.catalog ?? [], store, (e) => apiServer?.broadcast('catalog', e), log);
+    const catalog = new CatalogHost(opts.dataDir, opts.catalog ?? [], store, (e) => apiServer?.broadcast('catalog', e), log, opts.demoCatalog !== false);
     closers.unshift(() => catalog.close());
     await catalog.start();
 
@@ -185,6 +191,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       demo,
       token,
       snapshotView: view,
+      silentAfterMinMs: opts.silentAfterMinMs,
       endpoints: () => ({
         otlpHttp: otlpHttpUrl,
         otlpGrpc: otlpGrpcPort === null ? null : `${urlHost(host)}:${otlpGrpcPort}`,
@@ -268,7 +275,10 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
 
     // Fault events reach open UIs at once (charts mark them, the Faults panel updates).
     demo.onFaultEvent((e) => server.broadcast('demoFault', e));
-    if (opts.demo) await demo.start(opts.demoFaults);
+    if (opts.demo) {
+      await loadDemoCatalog(catalog, opts.dataDir, log);
+      await demo.start(opts.demoFaults);
+    }
 
     let closed = false;
     return {

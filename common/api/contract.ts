@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { catalogApi } from './catalog-schemas';
 import { releasesApi } from './releases-schemas';
 import { Settings } from './settings-schemas';
+import { SourceActivityList } from './source-activity-schemas';
 import { MetricAttributes, MetricAttributesQuery, MetricChart, MetricChartQuery } from './metric-schemas';
 import {
   DataSourceInfo,
@@ -76,6 +77,14 @@ export const api = {
     input: z.object({}),
     output: Health,
     summary: 'Version, data directory, ingest counters, store size and recent ingest errors.',
+  }),
+  sourceActivity: endpoint({
+    method: 'GET',
+    path: '/api/ingest/sources',
+    input: z.object({}),
+    output: SourceActivityList,
+    summary:
+      'Per service and per source (otlp-http, otlp-grpc, import, snapshot, plugin:<id>): last seen, usual interval (median gap between recent arrivals), silent (quiet for 5 usual intervals and at least the minimum), and late data (items more than 2 minutes behind their arrival) with the lag.',
   }),
   services: endpoint({
     method: 'GET',

@@ -622,6 +622,6 @@ export type SloAlertEvent = z.infer<typeof SloAlertEvent>;
 // ---- catalog sources ---------------------------------------------------------------------
 
 export const CatalogSources = z.object({
-  sources: z.array(z.object({ path: z.string(), origin: z.enum(['command-line', 'ui']), exists: z.boolean() })),
+  sources: z.array(z.object({ path: z.string(), origin: z.enum(['command-line', 'ui', 'demo']), exists: z.boolean() })),
 });
 export type CatalogSources = z.infer<typeof CatalogSources>;

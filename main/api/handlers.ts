@@ -1,4 +1,5 @@
 // One handler per API method of the contract; each is a thin call into a query module.
+import { loadDemoCatalog } from '../demo/backstage-catalog';
 import { statSync } from 'node:fs';
 import type { Health, ImportResult, SnapshotView } from '../../common/api/schemas';
 import type { ParsedInputOf, OutputOf, EndpointName } from '../../common/api/contract';
@@ -25,6 +26,7 @@ import { listInstances } from '../query/instances';
 import { listDeploys, recordDeploy } from '../query/deploys';
 import { edgeReleases, mapReleases } from '../query/edge-releases';
 import { RawJson, type Handler } from './http-server';
+import { sourceActivity } from '../query/source-activity';
 import { withSources, type SourceDeps, type SourceOwned } from './source-handlers';
 
 export interface HandlerDeps extends SourceDeps {
@@ -44,6 +46,8 @@ export interface HandlerDeps extends SourceDeps {
   token: string;
   /** The snapshot this core shows read only (`loupe serve --snapshot`), else null. */
   snapshotView?: SnapshotView | null;
+  /** A source is never called silent after less quiet than this, ms. */
+  silentAfterMinMs?: number;
 }
 
 type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>> };
@@ -51,6 +55,7 @@ type Handlers = { [K in EndpointName]: (input: ParsedInputOf<K>, ctx: Parameters
 export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
   const handlers: Omit<Handlers, SourceOwned> = {
     health: () => health(d),
+    sourceActivity: () => sourceActivity(d.store, { silentAfterMinMs: d.silentAfterMinMs }),
     settings: () => {
       const e = d.endpoints();
       return {
@@ -90,7 +95,10 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     metricAttributes: (input) => metricAttributes(d.store, input),
     metricPoints: (input) => metricSeries(d.store, input),
     demo: () => d.demo.status(),
-    demoStart: () => d.demo.start(),
+    demoStart: async () => {
+      await loadDemoCatalog(d.catalog, d.dataDir, () => undefined);
+      return d.demo.start();
+    },
     demoStop: () => d.demo.stop(),
     demoFaults: () => d.demo.faults(),
     demoFaultSet: (input) => d.demo.setFault(input.fault, input.active),

@@ -18,12 +18,16 @@ Usage:
       --host H                     address to bind (default 127.0.0.1; others expose Loupe to your network)
       --token T                    session token for the UI/API (default: random per start)
       --demo                       also run the built-in demo system
+      --no-demo-catalog            with --demo: leave the catalog empty instead of loading the demo's
+                                   (it is loaded only when you have no catalog of your own)
       --fault NAME[,NAME]          with --demo: start these demo faults (see below)
       --open                       open the UI in the default browser
       --self-telemetry             export Loupe's own spans and metrics into itself as service "loupe"
       --max-size-mb N              store size cap (default 4096)
       --max-age-hours N            keep raw data this long (default 168)
       --plugin DIR                 also load the plugin in DIR (repeatable)
+      --silent-after S             call a source silent after at least S seconds of quiet (default 60;
+                                   longer when its usual interval says so: 5 of them)
   loupe serve --snapshot FILE [--port N] [--token T] [--open]
                                    open a snapshot as a read-only view (in a temporary data dir,
                                    receivers off, changes refused), starting at its time range

@@ -32,6 +32,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       host: { type: 'string' },
       token: { type: 'string' },
       demo: { type: 'boolean' },
+      'no-demo-catalog': { type: 'boolean' },
       fault: { type: 'string' },
       open: { type: 'boolean' },
       'self-telemetry': { type: 'boolean' },
@@ -41,12 +42,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
       plugin: { type: 'string', multiple: true },
       'ingest-queue-jobs': { type: 'string' },
       snapshot: { type: 'string' },
+      'silent-after': { type: 'string' },
     },
   });
   let prepared: PreparedSnapshotView | null = null;
   if (values.snapshot !== undefined) {
     // A read-only view has no data dir of its own to choose, and nothing to receive or run.
-    for (const flag of ['data-dir', 'demo', 'fault', 'self-telemetry', 'otlp-http-port', 'otlp-grpc-port', 'max-size-mb', 'max-age-hours', 'ingest-queue-jobs'] as const)
+    for (const flag of ['data-dir', 'demo', 'no-demo-catalog', 'fault', 'self-telemetry', 'otlp-http-port', 'otlp-grpc-port', 'max-size-mb', 'max-age-hours', 'ingest-queue-jobs'] as const)
       if (values[flag] !== undefined) throw new Error(`--snapshot opens a read-only view and cannot be combined with --${flag}`);
     prepared = await openSnapshot(values.snapshot);
   }
@@ -58,12 +60,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const core = await startCore({
     dataDir,
     snapshotView: prepared?.view,
+    silentAfterMinMs: (positive(values['silent-after'], '--silent-after') ?? 60) * 1000,
     host: values.host ?? '127.0.0.1',
     apiPort: port(values.port, '--port', DEFAULT_PORTS.api),
     otlpHttpPort: port(values['otlp-http-port'], '--otlp-http-port', DEFAULT_PORTS.otlpHttp),
     otlpGrpcPort: port(values['otlp-grpc-port'], '--otlp-grpc-port', DEFAULT_PORTS.otlpGrpc),
     token: values.token,
     demo: values.demo ?? false,
+    demoCatalog: !values['no-demo-catalog'],
     demoFaults,
     selfTelemetry: values['self-telemetry'] ?? false,
     catalog: values.catalog ?? [],

@@ -3,6 +3,7 @@
 // Loupe's API while the fault is on and goes away once it is off. Faults that act on different
 // services run side by side (two waves) so the file stays within a couple of minutes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { FAULT_NAMES } from '../../common/demo-faults';
 import { startHarness, type Harness } from '../testing/core-harness';
 import { bundleDemoService, type DemoBundle } from '../testing/demo-bundle';
@@ -107,7 +108,23 @@ describe('demo faults: bad input', () => {
     expect(status).toBe(200);
     expect(body.running).toBe(true);
     await until('all three payment instances reporting', async () => ((await paymentInstances(Date.now() - 5000)).length === 3 ? true : undefined));
+    // It brings its own catalog, for this run, when there is none.
+    const { body: catalog } = await h.api('/api/catalog/sources');
+    expect(catalog.sources).toEqual([{ path: join(h.dataDir, 'demo-catalog', 'catalog-info.yaml'), origin: 'demo', exists: true }]);
+    const { body: owned } = await h.api('/api/catalog/entities?kind=component&owner=payments-team');
+    expect(owned.map((e: { name: string }) => e.name)).toContain('payment');
   }, 90_000);
+
+  it("replaces the demo's catalog with one of the user's own, and does not bring it back", async () => {
+    const fixture = new URL('../../../shared/fixtures/backstage/team-a-group.yaml', import.meta.url).pathname;
+    const put = await h.api('/api/catalog/sources', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sources: [fixture] }) });
+    expect(put.status).toBe(200);
+    expect(put.body.sources).toEqual([{ path: fixture, origin: 'ui', exists: true }]);
+    const { body: components } = await h.api('/api/catalog/entities?kind=component');
+    expect(components.map((e: { name: string }) => e.name)).not.toContain('payment');
+    const cleared = await h.api('/api/catalog/sources', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sources: [] }) });
+    expect(cleared.body.sources).toEqual([]);
+  });
 });
 
 // Wave 1: faults on one payment instance, the queue consumer and one checkout instance.

@@ -5,6 +5,7 @@ import type { InstanceList } from '../../common/api/releases-schemas';
 import { type ReadStore, msToNs, serviceIds, windowOf } from './read-store';
 import { QueryError } from './traces';
 import { addRollup, newRed, redOf, type RedAcc } from './red';
+import { coverageByService, widestCoverage } from './coverage';
 import { instanceOf } from '../store/instance-rollup';
 
 /** Runtime saturation read per instance: the newest point of each in the window. */
@@ -61,12 +62,15 @@ export function listInstances(store: ReadStore, input: { name: string; from?: nu
     }
     const saturation = saturationByInstance(store, ids, from, to);
     const end = Math.min(to, nowMs);
+    // Never before the service's own data began in the window (as on the service page).
+    const covers = coverageByService(store, from, to, nowMs);
+    const serviceCover = widestCoverage(ids.map((id) => covers.get(id)), from, to, nowMs);
     const instances = rows.map((r) => {
       const k = key(r.instance, r.version);
       const lastSeen = Math.floor(r.last_seen_ns / 1e6);
       // Rated over the part of the window the instance lived in (a replaced one, or one started
       // mid-window, is not divided by the whole window).
-      const alive = Math.min(end, Math.max(from, Math.floor(r.first_seen_ns / 1e6)));
+      const alive = Math.min(end, Math.max(from, serviceCover.fromMs, Math.floor(r.first_seen_ns / 1e6)));
       const cover = { fromMs: alive, toMs: Math.max(alive, Math.min(end, lastSeen)) };
       const usual = usualIntervalMs(active.get(k) ?? []);
       const silentMs = Math.max(0, end - lastSeen);

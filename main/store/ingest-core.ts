@@ -10,6 +10,7 @@ import type { SinkOutcome } from '../../collectors/otlp/sink';
 import { fitWalToCap, migrate, openDatabase, type Db } from './database';
 import { DEFAULT_RETENTION, Retention, type RetentionPolicy } from './retention';
 import { MAX_EVENT_TRACE_IDS, StoreWriter, type WriteResult } from './writer';
+import { SourceActivityWriter } from './source-activity';
 
 export type IngestJob =
   | { kind: 'otlp'; signal: Signal; encoding: 'protobuf' | 'json'; body: Uint8Array; source: string }
@@ -27,6 +28,7 @@ export interface IngestCoreOptions {
 export class IngestCore {
   readonly db: Db;
   private readonly writer: StoreWriter;
+  private readonly activity: SourceActivityWriter;
   readonly retention: Retention;
   /** Payload bytes one transaction takes at most: a small share of the size cap, so a single
    * commit cannot carry the store far past it before retention runs. */
@@ -40,6 +42,7 @@ export class IngestCore {
     // under the cap less the WAL's share.
     const walBytes = fitWalToCap(this.db, policy.maxSizeBytes);
     this.writer = new StoreWriter(this.db);
+    this.activity = new SourceActivityWriter(this.db);
     this.retention = new Retention(this.db, policy, walBytes);
     this.maxTxBytes = Math.min(16 * 1024 * 1024, Math.max(128 * 1024, Math.floor(policy.maxSizeBytes / 32)));
   }
@@ -79,6 +82,7 @@ export class IngestCore {
         outcomes[i].accepted = result.perBatch[k].stored;
         outcomes[i].duplicates = result.perBatch[k].duplicates;
       });
+      this.recordActivity(owners.map((i, k) => ({ source: jobs[i].source, batch: batches[k] })));
       return { outcomes, summary: summaryOf(result) };
     } catch (e) {
       if (batches.length === 1) {
@@ -94,12 +98,23 @@ export class IngestCore {
         outcome.accepted = result.perBatch[0].stored;
         outcome.duplicates = result.perBatch[0].duplicates;
         summary = mergeSummaries(summary, summaryOf(result));
+        this.recordActivity([{ source: jobs[owners[k]].source, batch }]);
       } catch (e) {
         failJob(outcome, e);
         if (outcome.malformed) this.recordErrors(jobs[owners[k]].source, [outcome.malformed], 0, true);
       }
     });
     return { outcomes, summary };
+  }
+
+  /** Which source sent for which service (silent and late sources); like error bookkeeping,
+   * it must never fail a job that is already committed. */
+  private recordActivity(entries: Array<{ source: string; batch: TelemetryBatch }>): void {
+    try {
+      this.activity.record(entries, Date.now());
+    } catch {
+      // The data is stored; only its arrival goes unrecorded.
+    }
   }
 
   /** Error bookkeeping must never fail a job (the disk may be full). */

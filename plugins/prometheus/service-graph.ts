@@ -4,6 +4,7 @@
 // names first and falls back (`or`) to older ones, so one query works on either generation.
 import type { GoldenSignals, MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
 import type { PromClient } from './client';
+import { healthOf } from '../../common/service-map';
 
 const GRAPH = {
   total: 'traces_service_graph_request_total',
@@ -53,12 +54,6 @@ function httpCallsExpr(by: string, selector: string, window: string): string {
 
 const serviceOfJob = (job: string) => job.slice(job.lastIndexOf('/') + 1);
 
-function health(errorRate: number, calls: number): MapNode['health'] {
-  if (calls === 0) return 'idle';
-  if (errorRate > 0.1) return 'failing';
-  if (errorRate >= 0.001) return 'degraded';
-  return 'healthy';
-}
 
 const nan = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
 
@@ -160,7 +155,7 @@ export async function serviceMap(prom: PromClient, from: number, to: number): Pr
     } else n.shared = n.type === 'database' && n.writers.length > 1;
     n.rps = n.calls / seconds;
     n.errorRate = n.calls > 0 ? n.errors / n.calls : 0;
-    n.health = health(n.errorRate, n.calls);
+    n.health = healthOf(n.errorRate, n.calls);
   }
   return { nodes: [...nodes.values()], edges };
 }
@@ -237,7 +232,7 @@ export async function goldenSignals(prom: PromClient, service: string, from: num
     from,
     to,
     stepMs,
-    totals: { ...red(calls, errors, nan(t50.get('')), nan(t95.get('')), nan(t99.get(''))), health: health(calls > 0 ? errors / calls : 0, calls) },
+    totals: { ...red(calls, errors, nan(t50.get('')), nan(t95.get('')), nan(t99.get(''))), health: healthOf(calls > 0 ? errors / calls : 0, calls) },
     series: points,
     saturation: [],
     operations: [...opCalls.entries()]

@@ -7,6 +7,7 @@ import { sql as m004 } from './004-rollups-by-minute';
 import { sql as m005 } from './005-span-names-in-service-index';
 import { sql as m006 } from './006-instances-and-deploys';
 import { sql as m007 } from './007-metric-exemplars';
+import { sql as m008 } from './008-source-activity';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 5, name: 'span-names-in-service-index', sql: m005 },
   { version: 6, name: 'instances-and-deploys', sql: m006 },
   { version: 7, name: 'metric-exemplars', sql: m007 },
+  { version: 8, name: 'source-activity', sql: m008 },
 ];

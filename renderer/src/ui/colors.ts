@@ -46,13 +46,9 @@ export function registerServiceColors(names: string[]): void {
   for (const n of [...names].sort()) serviceColor(n);
 }
 
-/** Kiali's default health thresholds: ≥0.1% degraded, >10% failing. */
-export function healthOf(errorRate: number, requests = 1): 'healthy' | 'degraded' | 'failing' | 'idle' {
-  if (requests === 0) return 'idle';
-  if (errorRate > 0.1) return 'failing';
-  if (errorRate >= 0.001) return 'degraded';
-  return 'healthy';
-}
+/** Kiali's default health thresholds: ≥0.1% degraded, >10% failing (one definition for the
+ * core, the plugins and the UI). */
+export { healthOf } from '../../../common/service-map';
 
 export const SEVERITY_BANDS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'UNSPECIFIED'] as const;
 

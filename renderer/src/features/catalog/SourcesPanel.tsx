@@ -36,7 +36,11 @@ export function SourcesPanel({ compact = false }: { compact?: boolean }) {
                 {s.path}
               </span>
               {!s.exists ? <span className="badge badge-error">missing</span> : null}
-              {s.origin === 'command-line' ? (
+              {s.origin === 'demo' ? (
+                <span className="badge badge-muted" title="Brought by the demo shop for this run; a folder of your own replaces it">
+                  demo
+                </span>
+              ) : s.origin === 'command-line' ? (
                 <span className="badge badge-muted" title="Given with --catalog when Loupe started; change it on the command line">
                   command line
                 </span>

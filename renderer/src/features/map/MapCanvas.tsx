@@ -4,11 +4,13 @@
 import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from 'react';
 import { formatDuration, formatPercent, formatRate } from '../../ui/format';
 import type { DriftOverlay } from './drift';
+import { silenceText, useSourceActivity } from '../services/silence';
 import { edgeHealth, edgeId, edgeWidth, nodeTitle, type MapEdge, type MapNode, type VisibleGraph } from './graph';
 import type { LayoutResult } from './layout';
 import { placeLabels } from './labels';
 import { EdgeMarkers, NAME_CHARS, NODE_H, NodeGlyph, edgePath, markerId, nodeWidth, type EdgeHead, type EdgeTone } from './shapes';
 import { centreOn, fitView, wheelFactor, zoomAt, type Viewport } from './viewport';
+import { healthOf } from '../../../../common/service-map';
 
 export interface MapSelection {
   kind: 'node' | 'edge';
@@ -413,9 +415,12 @@ function NodeShape({
   ownerless: boolean;
 }) {
   const title = nodeTitle(node);
-  const cls = ['map-node', `type-${node.type}`, `health-${node.health}`, selected && 'selected', dim && 'dim', match && 'match', ghost && 'ghost', node.shared && 'shared'].filter(Boolean).join(' ');
+  // A service that stopped sending is marked on its node (a silent node otherwise just looks idle).
+  const activity = useSourceActivity().data?.services.find((s) => s.service === node.name && node.type === 'service');
+  const silent = activity?.silent ? activity : null;
+  const cls = ['map-node', `type-${node.type}`, `health-${node.health}`, selected && 'selected', dim && 'dim', match && 'match', ghost && 'ghost', node.shared && 'shared', silent && 'silent'].filter(Boolean).join(' ');
   return (
-    <g className={cls} transform={`translate(${x - w / 2},${y - NODE_H / 2})`} data-node-id={node.id} data-type={node.type} data-health={node.health} data-shared={node.shared || undefined}>
+    <g className={cls} transform={`translate(${x - w / 2},${y - NODE_H / 2})`} data-node-id={node.id} data-type={node.type} data-health={node.health} data-shared={node.shared || undefined} data-silent={silent ? true : undefined}>
       <rect className="node-card" width={w} height={NODE_H} rx={8} />
       <g transform={`translate(8,${(NODE_H - 30) / 2})`}>
         <NodeGlyph type={node.type} />
@@ -432,6 +437,15 @@ function NodeShape({
           <rect width={62} height={18} rx={9} />
           <text x={31} y={12.5} textAnchor="middle">
             shared ×{node.writers.length}
+          </text>
+        </g>
+      ) : null}
+      {silent ? (
+        <g className="silent-badge" transform={`translate(8,-9)`} data-testid="map-silent-badge">
+          <title>{`Silent: ${silenceText(silent)}`}</title>
+          <rect width={52} height={18} rx={9} />
+          <text x={26} y={12.5} textAnchor="middle">
+            silent
           </text>
         </g>
       ) : null}
@@ -508,7 +522,7 @@ function RedLine({ r }: { r: Pick<MapNode, 'rps' | 'errorRate' | 'errors' | 'p50
       <dt>rate</dt>
       <dd>{formatRate(r.rps)}</dd>
       <dt>errors</dt>
-      <dd className={r.errors > 0 ? `err-${r.errorRate > 0.1 ? 'failing' : r.errorRate >= 0.001 ? 'degraded' : 'healthy'}` : ''}>{formatPercent(r.errorRate)}</dd>
+      <dd className={r.errors > 0 ? `err-${healthOf(r.errorRate, 1)}` : ''}>{formatPercent(r.errorRate)}</dd>
       <dt>p50 / p95 / p99</dt>
       <dd className="mono">
         {formatDuration(r.p50Ms)} / {formatDuration(r.p95Ms)} / {formatDuration(r.p99Ms)}

@@ -15,6 +15,8 @@ import type { DriftOverlay } from './drift';
 import { edgeHealth, edgeId, nodeTitle, type MapEdge, type MapNode, type ServiceMap } from './graph';
 import type { MapSelection } from './MapCanvas';
 import { NodeGlyph } from './shapes';
+import { Ownership } from '../catalog/Ownership';
+import { useApi } from '../../api/query';
 import { LocalOnlyNote, useSource } from '../datasources/SourcePicker';
 
 const TYPE_LABEL: Record<MapNode['type'], string> = { service: 'service', database: 'database', queue: 'queue', external: 'external peer' };
@@ -147,6 +149,9 @@ function NodeDrawer({ node, map, range, drift, onClose, onSelect, onFocus }: { n
   const callers = map.edges.filter((e) => e.target === node.id);
   const callees = map.edges.filter((e) => e.source === node.id);
   const tracesLink = tracesHref(params, traceService, { attr });
+  // Owner and incident links from the catalog (the services list carries the match).
+  const services = useApi('services', { sparkline: 0 }, { range, tables: ['rollups', 'services'], enabled: isService, placeholder: 'keep' });
+  const summary = isService ? services.data?.find((s) => s.name === node.name) : undefined;
 
   return (
     <Drawer
@@ -180,6 +185,11 @@ function NodeDrawer({ node, map, range, drift, onClose, onSelect, onFocus }: { n
           {node.system ? ` · ${node.system}` : ''}
           {node.namespace ? ` · namespace ${node.namespace}` : ''}
         </div>
+        {isService && summary ? (
+          <div className="map-drawer-owner small">
+            <Ownership owner={summary.owner} component={summary.component} />
+          </div>
+        ) : null}
         {node.shared ? (
           <div className="notice notice-warn" data-testid="shared-callout">
             <b>Shared {node.type === 'database' ? 'database' : 'datastore'}.</b> Written by {node.writers.length} services: {node.writers.join(', ')}. A schema change here can break all of them, and none of them owns the data alone.

@@ -2,6 +2,7 @@
 // nodes with counts of what the cap left out (Grafana's node graph does the same), and the
 // topology key that decides when a new layout is needed.
 import type { MapEdge, MapNode, ServiceMap } from '../../../../common/api/schemas';
+import { healthOf } from '../../../../common/service-map';
 
 export type { MapEdge, MapNode, ServiceMap };
 
@@ -183,10 +184,7 @@ export type Health = MapNode['health'];
 
 /** Kiali's thresholds on an edge's error rate. */
 export function edgeHealth(e: Pick<MapEdge, 'calls' | 'errorRate'>): Health {
-  if (e.calls === 0) return 'idle';
-  if (e.errorRate > 0.1) return 'failing';
-  if (e.errorRate >= 0.001) return 'degraded';
-  return 'healthy';
+  return healthOf(e.errorRate, e.calls);
 }
 
 /** Stroke width by request rate, on a log scale so one busy edge does not flatten the rest. */

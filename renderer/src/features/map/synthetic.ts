@@ -3,6 +3,7 @@
 // next tier), for measuring layout and drawing at scale: open the map with `?synthetic=300`.
 import type { MapEdge, MapNode, ServiceMap } from './graph';
 import { mulberry32 as random } from '../../../../common/random';
+import { healthOf } from '../../../../common/service-map';
 
 
 const NAMESPACES = ['web', 'orders', 'payments', 'catalog', 'identity', 'logistics'];
@@ -78,7 +79,7 @@ export function syntheticMap(nodeCount = 300, seed = 1): ServiceMap {
     n.p50Ms = 5 + rand() * 50;
     n.p95Ms = n.p50Ms * 3;
     n.p99Ms = n.p50Ms * 6;
-    n.health = n.errorRate > 0.1 ? 'failing' : n.errorRate >= 0.001 ? 'degraded' : 'healthy';
+    n.health = healthOf(n.errorRate, calls);
     if (n.type === 'database') {
       n.writers = [...new Set(ins.map((e) => e.source))].sort();
       n.shared = n.writers.length > 1;

@@ -23,10 +23,15 @@ export function MetricList({
   metrics,
   selected,
   onPick,
+  service = '',
+  onClearService,
 }: {
   metrics: ReturnType<typeof useMetricList>;
   selected: string;
   onPick: (name: string) => void;
+  /** Only the metrics this service sends are listed (cleared with onClearService). */
+  service?: string;
+  onClearService?: () => void;
 }) {
   const [q, setQ] = useState('');
   const shown = useMemo(() => {
@@ -48,9 +53,19 @@ export function MetricList({
         value={q}
         onChange={(e) => setQ(e.target.value)}
       />
+      {service ? (
+        <div className="metric-list-scope" data-testid="metric-list-service">
+          <span className="muted small">sent by</span> <b>{service}</b>
+          {onClearService ? (
+            <button type="button" className="btn btn-icon" onClick={onClearService} title="List the metrics of every service" aria-label={`Stop listing only ${service}'s metrics`}>
+              ×
+            </button>
+          ) : null}
+        </div>
+      ) : null}
       {metrics.isError ? <ErrorBanner error={metrics.error} what="Could not list metrics" onRetry={() => void metrics.refetch()} /> : null}
       {!metrics.data && !metrics.isError ? <SkeletonBlock height={240} /> : null}
-      {metrics.data && shown.length === 0 ? <p className="muted small">{metrics.data.length ? 'No metric matches.' : 'No metric was received in this window.'}</p> : null}
+      {metrics.data && shown.length === 0 ? <p className="muted small">{metrics.data.length ? 'No metric matches.' : service ? `${service} sent no metric in this window.` : 'No metric was received in this window.'}</p> : null}
       <ul className="metric-items">
         {shown.map((m) => (
           <li key={`${m.name}\u0000${m.kind}\u0000${m.unit}`}>

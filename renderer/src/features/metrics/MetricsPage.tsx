@@ -58,9 +58,14 @@ function useQueries(): { queries: MetricQuery[]; unreadable: number; setQueries:
 
 export function MetricsPage() {
   const { spec } = useTimeRange();
+  const [params] = useSearchParams();
+  const update = useUpdateParams();
   const source = useSource();
   const remote = source !== 'local';
-  const metrics = useMetricList(spec, source);
+  // Opened from a service page: the list shows what that service sends, and a metric picked
+  // from it is charted for that service alone.
+  const service = params.get('service') ?? '';
+  const metrics = useMetricList(spec, source, service);
   const { queries, unreadable, setQueries, hidden, toggle } = useQueries();
   // Every query reads the picked source; a data source answers PromQL only.
   const fresh = (metric = ''): MetricQuery => ({ ...emptyQuery(metric), source, mode: remote ? 'promql' : 'builder' });
@@ -90,9 +95,11 @@ export function MetricsPage() {
   const change = (i: number, q: MetricQuery) => setQueries(active.map((x, j) => (j === i ? q : x)));
   const pick = (name: string) => {
     const info = metrics.data?.find((m) => m.name === name);
-    const q = remote ? { ...fresh(name), promql: promqlFor(info ?? { name, kind: 'gauge' }) } : fresh(name);
+    const scoped = service ? [{ key: 'service.name', op: '=' as const, value: service }] : [];
+    const q = remote ? { ...fresh(name), promql: promqlFor(info ?? { name, kind: 'gauge' }) } : { ...fresh(name), filters: scoped };
     setQueries(queries.length ? active.map((x, j) => (j === 0 ? q : x)) : [q]);
   };
+  const clearService = () => update((p) => p.delete('service'));
 
   return (
     <div className="page-pad metrics-page">
@@ -114,7 +121,7 @@ export function MetricsPage() {
         <SourcePicker capability="metrics" onChange={(next) => setQueries(queries.map((q) => ({ ...q, source: next, mode: next === 'local' ? 'builder' : 'promql' })))} />
       </div>
       <div className="metrics-layout">
-        <MetricList metrics={metrics} selected={selected} onPick={pick} />
+        <MetricList metrics={metrics} selected={selected} onPick={pick} service={service} onClearService={clearService} />
         <section className="metrics-main" aria-label="Chart">
           {unreadable ? <div className="banner banner-error">{unreadable} query in the address could not be read and was left out.</div> : null}
           {!hasQuery && active.length === 1 && remote ? (

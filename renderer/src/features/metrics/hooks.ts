@@ -5,10 +5,12 @@ import { useApi } from '../../api/query';
 import { seriesInput, type MetricQuery } from '../../../../common/metrics/query-model';
 import { promqlChart } from './promql-chart';
 
-/** Metric names of this store (`local`) or of a data source (polled: no live event for those). */
-export function useMetricList(range: RangeSpec, source = 'local') {
+/** Metric names of this store (`local`) or of a data source (polled: no live event for those);
+ * with `service`, only those that service sends. */
+export function useMetricList(range: RangeSpec, source = 'local', service = '') {
   const remote = source !== 'local';
-  return useApi('metrics', remote ? { source } : {}, { range, tables: remote ? [] : ['metrics'], placeholder: 'keep', refetchInterval: remote ? 60_000 : undefined });
+  const input = { ...(remote ? { source } : {}), ...(service ? { service } : {}) };
+  return useApi('metrics', input, { range, tables: remote ? [] : ['metrics'], placeholder: 'keep', refetchInterval: remote ? 60_000 : undefined });
 }
 
 export function useMetricChart(range: RangeSpec, query: MetricQuery, stepMs?: number) {

@@ -1,6 +1,7 @@
 // One service's golden signals: latency of successful and failed requests, traffic, errors by
 // status class and saturation; its operations, callers and callees, versions side by side, SLOs,
 // and the recent slow and failing traces and error logs.
+import { OwnershipLinks } from '../catalog/Ownership';
 import { useMemo } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useServices } from '../../api/hooks';
@@ -17,6 +18,8 @@ import { downstreamPeers, OperationsTable, PeersTable, upstreamPeers, VersionsTa
 import { completeBuckets } from './series';
 import { LatencyCharts, SaturationCharts, StatusChart, TrafficChart } from './SignalCharts';
 import { TraceList } from './TraceList';
+import { ServiceMetrics } from './ServiceMetrics';
+import { metricsHref } from '../metrics/links';
 import { ChartMarkersProvider, useDeployMarkers } from '../releases/ChartMarkers';
 import { DeployTimeline } from '../releases/DeployTimeline';
 import { InstancesTable } from '../releases/InstancesTable';
@@ -100,6 +103,7 @@ export function ServicePage() {
               </span>
             )}
           </span>
+          <OwnershipLinks component={summary?.component} />
         </div>
         <div className="svc-head-links">
           <SourcePicker capability="serviceGraph" />
@@ -108,6 +112,9 @@ export function ServicePage() {
           </Link>
           <Link className="btn btn-small" to={link('/logs', [['service', name]])} title={remote ? "Logs in this Loupe's own store" : undefined}>
             Logs
+          </Link>
+          <Link className="btn btn-small" to={metricsHref(carry, name)} title={`The metrics ${name} sends, in the metrics explorer`}>
+            Metrics
           </Link>
           <Link className="btn btn-small" to={sourced('/map', [['focus', name], ['sel', name]])}>
             On the map
@@ -191,6 +198,8 @@ export function ServicePage() {
               </div>
             </section>
           ) : null}
+
+          <ServiceMetrics service={name} range={spec} carry={carry} />
 
           {instances.data && instances.data.instances.length > 0 ? (
             <section className="svc-section">

@@ -9,6 +9,7 @@ import { useUpdateParams } from '../../app/url-state';
 import { rangeLabel, useTimeRange } from '../../app/time-range';
 import { refName } from './owner';
 import { Chip } from '../../ui/Chip';
+import { LateBadge, SilentBadge, SilentCallout, useActivityByService } from './silence';
 import { healthOf, serviceColor } from '../../ui/colors';
 import { formatCount, formatDuration, formatPercent, formatRate } from '../../ui/format';
 import { SortHeader } from '../../ui/SortHeader';
@@ -78,6 +79,7 @@ export function ServicesPage() {
     return `/services/${encodeURIComponent(s.name)}?${p}`;
   };
   const open = (s: ServiceSummary) => navigate(pageOf(s));
+  const activity = useActivityByService();
   const setFilter = (v: string) =>
     update(
       (p) => {
@@ -141,6 +143,7 @@ export function ServicesPage() {
           />
         </div>
       </div>
+      <SilentCallout onOpen={(name) => navigate(`/services/${encodeURIComponent(name)}?${new URLSearchParams({ from: spec.from, to: spec.to })}`)} />
       <div className="services-rank" role="group" aria-label="Rank services by">
         <span className="muted small">Rank by</span>
         <div className="segmented segmented-text">
@@ -231,6 +234,8 @@ export function ServicesPage() {
                       {s.namespace ? <span className="muted small"> {s.namespace}</span> : null}
                     </span>
                     <span className="chips">
+                      {activity.get(s.name)?.silent ? <SilentBadge activity={activity.get(s.name)!} /> : null}
+                      {activity.get(s.name) ? <LateBadge activity={activity.get(s.name)!} /> : null}
                       {problemReasons(s).map((r) => (
                         <span key={r.text} className={`reason reason-${r.tone}`} title={r.title} data-testid="problem-reason">
                           {r.text}
@@ -275,7 +280,9 @@ export function ServicesPage() {
                       {s.owner ? refName(s.owner) : <span className="faint">no owner</span>}
                     </td>
                   ) : null}
-                  {withOwners ? null : <td className="num">{formatCount(s.spanCount)}</td>}
+                  {withOwners ? null : (
+                    <td className="num">{remote ? <span className="faint" title={`${source} counts requests, not spans`}>—</span> : formatCount(s.spanCount)}</td>
+                  )}
                   <td className="num">{s.lastSeen ? <RelativeTime ms={s.lastSeen} /> : <span className="faint" title={`${source} does not say when a service was last seen`}>—</span>}</td>
                 </tr>
               );
