@@ -31,6 +31,7 @@ if (want('core')) {
       'query-worker': 'main/query/query-worker.ts',
       'demo-service': 'main/demo/service.ts',
       'bench/run': 'bench/run.ts',
+      'bench/soak': 'bench/soak.ts',
       // Plugins: the runner each plugin process starts, the SDK third-party plugins import as
       // '@loupe/plugin-sdk', and the built-in plugins (each with its loupe-plugin.json).
       'plugin-runner': 'plugins/sdk/serve.ts',
