@@ -176,9 +176,13 @@ describe.concurrent('demo faults, wave 1', { timeout: 200_000 }, () => {
     const orders = (version: string, from: number, status?: string) =>
       traces({ service: 'checkout', operation: 'POST /orders', from, attr: [`service.version=${version}`], limit: 1000, ...(status ? { status } : {}) });
     const on = await setFault('bad-version', true);
+    let seen = 'no answer yet';
     const failing = await until('failed checkouts on 2.8.0', async () => {
       const failed = await orders('2.8.0', on, 'error');
+      seen = `${failed.length} failed of ${(await orders('2.8.0', on)).length} orders on 2.8.0, ${(await orders('2.7.0', on)).length} on 2.7.0 since the rollout`;
       return failed.length >= 4 ? failed : undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}: ${seen}`);
     });
     // The new version's own failure, a TypeError from its pricing code, is in its traces...
     const exceptionTypes = async (traceId: string) => {
