@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { CatalogSources } from '../../../../common/api/schemas';
 import { ErrorBanner, Spinner } from '../../ui/states';
 import { useCatalogSources, useSetCatalogSources } from './hooks';
+import './sources-panel.css';
 
 type Source = CatalogSources['sources'][number];
 
