@@ -6,6 +6,7 @@ import type { LateData, ServiceActivity, SourceActivity, SourceActivityList } fr
 import type { z } from 'zod';
 import { isLiveSource, LATE_AFTER_MS } from '../store/source-activity';
 import type { ReadStore } from './read-store';
+import type { SourceActivityRow } from '../store/source-activity';
 
 /** Quiet for this many usual intervals is silent. */
 export const SILENT_AFTER_INTERVALS = 5;
@@ -14,18 +15,7 @@ export const DEFAULT_SILENT_AFTER_MIN_MS = 60_000;
 /** Gaps needed before a rhythm is claimed. */
 const MIN_GAPS = 3;
 
-interface Row {
-  service: string;
-  source: string;
-  first_seen_ms: number;
-  last_seen_ms: number;
-  arrivals: number;
-  recent: string;
-  late_items: number;
-  late_max_lag_ms: number;
-  late_last_lag_ms: number;
-  late_last_ms: number | null;
-}
+type Row = SourceActivityRow & { service: string; source: string };
 
 /** The median gap between arrival times, or null with too few of them. */
 export function usualInterval(arrivals: readonly number[]): number | null {

@@ -36,7 +36,8 @@ interface Seen {
   lastLagMs: number;
 }
 
-interface Row {
+/** A `source_activity` row as stored (its key, service and source, aside). */
+export interface SourceActivityRow {
   first_seen_ms: number;
   last_seen_ms: number;
   arrivals: number;
@@ -87,7 +88,7 @@ export class SourceActivityWriter {
     this.db.transaction(() => {
       for (const [kind, bySource] of seen)
         for (const [service, s] of bySource) {
-          const row = this.get.get(service, kind) as Row | undefined;
+          const row = this.get.get(service, kind) as SourceActivityRow | undefined;
           let recent: number[] = [];
           try {
             recent = row ? (JSON.parse(row.recent) as number[]) : [];

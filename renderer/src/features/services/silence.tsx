@@ -57,7 +57,7 @@ export function SilentCallout({ onOpen }: { onOpen: (service: string) => void })
   if (silent.length === 0) return null;
   return (
     <div className="silent-callout" role="alert" data-testid="silent-callout">
-      <span className="silent-callout-mark" aria-hidden>
+      <span className="banner-icon" aria-hidden>
         !
       </span>
       <span>
