@@ -2,7 +2,8 @@
 
 function sig3(n: number): string {
   if (n === 0) return '0';
-  const abs = Math.abs(n);
+  // Decimals by the magnitude after rounding: 9.9999 is "10.0", not "10.00".
+  const abs = Math.abs(Number(n.toPrecision(3)));
   if (abs >= 100) return n.toFixed(0);
   if (abs >= 10) return n.toFixed(1);
   return n.toFixed(2);
