@@ -24,6 +24,9 @@ import type { FaultName } from '../common/demo-faults';
 import { SloFile } from './slo/slo-file';
 import { SloEvaluator } from './slo/slo-evaluator';
 import { CatalogHost } from './catalog-host';
+import { AlertFile } from './alerts/alert-file';
+import { AlertEvaluator } from './alerts/alert-evaluator';
+import { RULE_ALERT_EVENT, RULE_ALERT_RESOLVED_EVENT } from '../common/api/alert-schemas';
 import { startSelfTelemetry, type SelfTelemetry } from './telemetry/self-telemetry';
 import { PluginHost, type PluginRuntime } from './plugin-host/host';
 import { DataSourceFile } from './datasources/datasource-file';
@@ -67,6 +70,8 @@ export interface CoreOptions {
   snapshotView?: SnapshotView;
   /** A source is never called silent after less quiet than this, ms (`--silent-after`). */
   silentAfterMinMs?: number;
+  /** How often alert rules are evaluated, ms (15 s by default; `--alert-every`). */
+  alertEveryMs?: number;
 }
 
 export interface ServerInfo {
@@ -156,6 +161,23 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
     closers.unshift(() => catalog.close());
     await catalog.start();
 
+    const alertFile = new AlertFile(opts.dataDir, () => alerts.invalidate());
+    const alerts = new AlertEvaluator(
+      store,
+      alertFile,
+      (service) => {
+        const o = catalog.owners([service]).get(service);
+        return { owner: o?.owner ?? null, component: o?.component ?? null };
+      },
+      opts.alertEveryMs,
+      log,
+    );
+    closers.unshift(() => {
+      alerts.stop();
+      alertFile.close();
+    });
+    for (const p of alertFile.problems) log(`loupe: alert rule problem: ${p}`);
+
     // Plugins and data sources: plugins push through the same ingest queue as the receivers.
     const secrets = new SecretStore(opts.dataDir);
     const plugins = new PluginHost({
@@ -181,6 +203,8 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       plugins,
       slos,
       sloFile,
+      alerts,
+      alertFile,
       catalog,
       store,
       queries,
@@ -252,6 +276,16 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       },
       (alert) => server.broadcast('alertResolved', alert),
     );
+    // Alert rules (alerts.yaml): evaluated in the background; a snapshot view shows its history
+    // as it was and evaluates nothing.
+    if (!view)
+      alerts.start({
+        onFire: (alert) => {
+          log(`loupe: alert (${alert.severity}) ${alert.name}: ${alert.summary}`);
+          server.broadcast(RULE_ALERT_EVENT, alert);
+        },
+        onResolved: (alert) => server.broadcast(RULE_ALERT_RESOLVED_EVENT, alert),
+      });
 
     let selfTelemetry: SelfTelemetry | null = null;
     if (opts.selfTelemetry) {

@@ -1,6 +1,7 @@
 // Every API method, declared once: path, input and output. The server's routes, the
 // renderer's typed client and the API reference (docs/api.md) are all derived from this table.
 import { z } from 'zod';
+import { alertsApi } from './alert-schemas';
 import { catalogApi } from './catalog-schemas';
 import { releasesApi } from './releases-schemas';
 import { Settings } from './settings-schemas';
@@ -269,6 +270,7 @@ export const api = {
     output: z.object({ deleted: z.boolean() }),
     summary: 'Removes one SLO from slos.yaml.',
   }),
+  ...alertsApi,
   catalogSources: endpoint({
     method: 'GET',
     path: '/api/catalog/sources',
@@ -360,8 +362,9 @@ export type ParsedInputOf<K extends EndpointName> = z.output<Api[K]['input']>;
 export type OutputOf<K extends EndpointName> = z.output<Api[K]['output']>;
 
 /** Server-Sent Events stream of live updates: `ingest` events carry an IngestEvent, `alert`
- * events an SloAlertEvent (an SLO alert started firing), `demoFault` events a DemoFaultEvent
- * (a demo fault started or stopped). */
+ * events an SloAlertEvent (an SLO alert started firing), `ruleAlert` and `ruleAlertResolved`
+ * events an AlertInstance (an alert rule started firing, or resolved), `demoFault` events a
+ * DemoFaultEvent (a demo fault started or stopped). */
 export const EVENTS_PATH = '/api/events';
 
 /** Fills `:params` of a path from an input object; returns the path and the rest. */

@@ -14,10 +14,13 @@ import { QueryError, getTraceCompactJson, getTraceJson, sampleAttributes } from 
 import type { SloEvaluator } from '../slo/slo-evaluator';
 import type { SloFile } from '../slo/slo-file';
 import type { CatalogHost } from '../catalog-host';
+import type { AlertEvaluator } from '../alerts/alert-evaluator';
+import type { AlertFile } from '../alerts/alert-file';
 import { getLog } from '../query/logs';
 import { listMetrics, metricSeries } from '../query/metrics';
 import { metricAttributes, metricChart } from '../query/metric-chart';
 import { VERSION } from '../config/paths';
+import { alertRuleProblem } from '../../common/alert-rules';
 import { importUpload } from './import-upload';
 import { importSnapshotUpload, snapshotDownload } from './snapshot-http';
 import { looksLikeZip } from '../snapshot/read-snapshot';
@@ -41,6 +44,8 @@ export interface HandlerDeps extends SourceDeps {
   slos: SloEvaluator;
   sloFile: SloFile;
   catalog: CatalogHost;
+  alerts: AlertEvaluator;
+  alertFile: AlertFile;
   endpoints: () => { otlpHttp: string; otlpGrpc: string | null; ui: string };
   /** The session token, shown on the Settings page to whoever already holds it. */
   token: string;
@@ -127,6 +132,29 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
       const slo = d.sloFile.slos.find((s) => s.id === input.id);
       if (!slo) throw new QueryError('bad_slo', d.sloFile.problems.join('; ') || `SLO ${input.id} was not saved`);
       return d.slos.status(slo);
+    },
+    alerts: () => d.alerts.list(),
+    alertHistory: (input) => d.alerts.history(input),
+    alertPreview: (input) => {
+      const problem = alertRuleProblem(input);
+      if (problem) throw new QueryError('bad_alert_rule', problem);
+      return d.alerts.preview(input);
+    },
+    alertRulePut: (input) => {
+      try {
+        d.alertFile.upsert(input);
+      } catch (e) {
+        throw new QueryError('bad_alert_rule', (e as Error).message);
+      }
+      const rule = d.alertFile.rules.find((r) => r.id === input.id);
+      if (!rule) throw new QueryError('bad_alert_rule', d.alertFile.problems.join('; ') || `alert rule ${input.id} was not saved`);
+      d.alerts.invalidate();
+      return d.alerts.status(rule);
+    },
+    alertRuleDelete: (input) => {
+      const deleted = d.alertFile.remove(input.id);
+      d.alerts.invalidate();
+      return { deleted };
     },
     sloDelete: (input) => {
       const deleted = d.sloFile.remove(input.id);

@@ -28,6 +28,7 @@ Usage:
       --plugin DIR                 also load the plugin in DIR (repeatable)
       --silent-after S             call a source silent after at least S seconds of quiet (default 60;
                                    longer when its usual interval says so: 5 of them)
+      --alert-every S              evaluate the alert rules of alerts.yaml every S seconds (default 15)
   loupe serve --snapshot FILE [--port N] [--token T] [--open]
                                    open a snapshot as a read-only view (in a temporary data dir,
                                    receivers off, changes refused), starting at its time range

@@ -43,6 +43,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'ingest-queue-jobs': { type: 'string' },
       snapshot: { type: 'string' },
       'silent-after': { type: 'string' },
+      'alert-every': { type: 'string' },
     },
   });
   let prepared: PreparedSnapshotView | null = null;
@@ -61,6 +62,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     dataDir,
     snapshotView: prepared?.view,
     silentAfterMinMs: (positive(values['silent-after'], '--silent-after') ?? 60) * 1000,
+    alertEveryMs: values['alert-every'] === undefined ? undefined : positive(values['alert-every'], '--alert-every')! * 1000,
     host: values.host ?? '127.0.0.1',
     apiPort: port(values.port, '--port', DEFAULT_PORTS.api),
     otlpHttpPort: port(values['otlp-http-port'], '--otlp-http-port', DEFAULT_PORTS.otlpHttp),

@@ -1,9 +1,10 @@
 // SLOs live in `slos.yaml` next to the data, so they can be edited in the UI, by hand, or kept
 // in a repository. The file is re-read when it changes; invalid entries are reported with
 // their line and do not stop the valid ones.
-import { existsSync, readFileSync, renameSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, type YAMLSeq, isMap, isSeq, parseDocument, stringify } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { editYamlList } from '../config/yaml-list';
 import { SloDefinition } from '../../common/api/schemas';
 import { parseWindow } from '../../common/slo';
 
@@ -65,30 +66,7 @@ export function sloProblem(slo: SloDefinition): string | null {
  * this version cannot read (even invalid ones) survive an edit made in the UI.
  */
 export function editSloFile(path: string, id: string, next: SloDefinition | null): boolean {
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : HEADER + stringify({ slos: [] });
-  const doc = parseDocument(text);
-  if (doc.errors.length) throw new Error(`${path} cannot be parsed (${doc.errors[0].message}); fix it by hand first`);
-  if (!isSeq(doc.get('slos'))) doc.set('slos', doc.createNode([]));
-  const seq = doc.get('slos') as YAMLSeq;
-  const index = seq.items.findIndex((item) => isMap(item) && item.get('id') === id);
-  let changed = false;
-  if (next === null) {
-    if (index >= 0) {
-      seq.items.splice(index, 1);
-      changed = true;
-    }
-  } else {
-    const node = doc.createNode(next);
-    if (index >= 0) seq.items[index] = node;
-    else seq.items.push(node);
-    changed = true;
-  }
-  if (changed) {
-    const tmp = `${path}.tmp`;
-    writeFileSync(tmp, doc.toString({ lineWidth: 0 }));
-    renameSync(tmp, path);
-  }
-  return changed;
+  return editYamlList(path, 'slos', HEADER, id, next);
 }
 
 /** Keeps the parsed file current; `onChange` runs after every reload. */
