@@ -222,10 +222,10 @@ export class AlertEvaluator {
   history(input: { ruleId?: string; service?: string; limit: number }): AlertInstance[] {
     const rows = this.store
       .stmt(
-        `SELECT * FROM alert_history WHERE (?1 IS NULL OR rule_id = ?1) AND (?2 IS NULL OR service = ?2 OR target = ?2)
-         ORDER BY started_ms DESC, id DESC LIMIT ?3`,
+        `SELECT * FROM alert_history WHERE (@rule IS NULL OR rule_id = @rule) AND (@service IS NULL OR service = @service OR target = @service)
+         ORDER BY started_ms DESC, id DESC LIMIT @limit`,
       )
-      .all(input.ruleId ?? null, input.service ?? null, input.limit) as HistoryRow[];
+      .all({ rule: input.ruleId ?? null, service: input.service ?? null, limit: input.limit }) as HistoryRow[];
     return rows.map((r) => this.instanceOf(r));
   }
 

@@ -43,6 +43,8 @@ export function editYamlList(path: string, key: string, header: string, id: stri
   if (doc.errors.length) throw new Error(`${path} cannot be parsed (${doc.errors[0].message}); fix it by hand first`);
   if (!isSeq(doc.get(key))) doc.set(key, doc.createNode([]));
   const seq = doc.get(key) as YAMLSeq;
+  // `rules: []` (a new file, or emptied by hand) would keep every entry on one line.
+  if (seq.flow && seq.items.length === 0) seq.flow = false;
   const index = seq.items.findIndex((item) => isMap(item) && item.get('id') === id);
   let changed = false;
   if (next === null) {
