@@ -15,6 +15,7 @@ const LogsPage = lazy(() => import('../features/logs/LogsPage').then((m) => ({ d
 const MapPage = lazy(() => import('../features/map/MapPage').then((m) => ({ default: m.MapPage })));
 const ServicePage = lazy(() => import('../features/service/ServicePage').then((m) => ({ default: m.ServicePage })));
 const SloPage = lazy(() => import('../features/slo/SloPage').then((m) => ({ default: m.SloPage })));
+const AlertsPage = lazy(() => import('../features/alerts/AlertsPage').then((m) => ({ default: m.AlertsPage })));
 const ComparePage = lazy(() => import('../features/compare/ComparePage').then((m) => ({ default: m.ComparePage })));
 const DemoPage = lazy(() => import('../features/demo/DemoPage').then((m) => ({ default: m.DemoPage })));
 const MetricsPage = lazy(() => import('../features/metrics/MetricsPage').then((m) => ({ default: m.MetricsPage })));
@@ -94,6 +95,14 @@ const router = createBrowserRouter([
         element: (
           <Page>
             <ReleasesPage />
+          </Page>
+        ),
+      },
+      {
+        path: '/alerts',
+        element: (
+          <Page>
+            <AlertsPage />
           </Page>
         ),
       },

@@ -1,6 +1,7 @@
 // The pages in the left navigation. New pages (service map, catalog) add an entry here and a
 // route in App.tsx.
 import type { ComponentType, ReactNode } from 'react';
+import { AlertsNavBadge } from '../features/alerts/AlertsNavBadge';
 import { CatalogNavBadge } from '../features/catalog/CatalogNavBadge';
 
 export interface NavEntry {
@@ -25,6 +26,14 @@ export const NAV: NavEntry[] = [
   { path: '/logs', label: 'Logs', shortcut: 'g l', icon: icon('M3 4h12M3 7.5h12M3 11h8M3 14.5h10') },
   { path: '/metrics', label: 'Metrics', shortcut: 'g m', icon: icon('M2.5 15.5h13M3.5 12l3.5-4.5 3 2.5 4.5-6.5M14.5 3.5v2h-2') },
   { path: '/releases', label: 'Releases', shortcut: 'g r', icon: icon('M3 14.5h12M5 14.5V9M9 14.5V4M13 14.5V7M7 6.5 9 4l2 2.5') },
+  // A bell, with the number of alerts firing.
+  {
+    path: '/alerts',
+    label: 'Alerts',
+    shortcut: 'g e',
+    icon: icon('M9 2.5a4.5 4.5 0 0 0-4.5 4.5v3L3 12.5h12L13.5 10V7A4.5 4.5 0 0 0 9 2.5zM7.3 14.5a1.8 1.8 0 0 0 3.4 0'),
+    badge: AlertsNavBadge,
+  },
   { path: '/slos', label: 'SLOs', shortcut: 'g o', icon: icon('M9 2.5a6.5 6.5 0 1 0 6.5 6.5M9 5.5a3.5 3.5 0 1 0 3.5 3.5M9 9l5-5M12 4h2v2') },
   { path: '/catalog', label: 'Catalog', shortcut: 'g c', icon: icon('M3 2.5h9.5a1 1 0 0 1 1 1v11H4a1 1 0 0 1-1-1zM3 12.5a1 1 0 0 1 1-1h9.5M6 5.5h5M6 8h3'), badge: CatalogNavBadge },
   // A flask: where the demo shop is run and broken on purpose.

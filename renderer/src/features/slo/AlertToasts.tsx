@@ -1,6 +1,7 @@
-// SLO alerts as they start firing (the `alert` events of the live stream): an in-app toast for
-// every alert, and a desktop notification for paging ones. Its own stream, so alerts arrive even
-// with live updates paused.
+// Alerts as they start firing: SLO alerts (the `alert` events of the live stream) as an in-app
+// toast for every alert and a desktop notification for paging ones; alert rules (`ruleAlert`
+// events) as a toast and a desktop notification each, the toast going away when the alert
+// resolves (`ruleAlertResolved`). Its own stream, so alerts arrive even with live updates paused.
 import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
@@ -9,6 +10,8 @@ import { SloAlertEvent } from '../../../../common/api/schemas';
 import { mergeAlert, type AlertToast } from './alerts';
 import { formatBurn } from './slo-model';
 import { notifyDesktop } from './notify';
+import { RULE_ALERT_EVENT, RULE_ALERT_RESOLVED_EVENT, type AlertInstance } from '../../../../common/api/alert-schemas';
+import { RuleAlertToast, notifyRuleAlert, parseRuleAlert } from '../alerts/RuleAlertToast';
 import './slo.css';
 
 const MAX_TOASTS = 4;
@@ -16,6 +19,7 @@ const TICKET_TOAST_MS = 20_000;
 
 export function AlertToasts() {
   const [toasts, setToasts] = useState<AlertToast[]>([]);
+  const [ruleToasts, setRuleToasts] = useState<AlertInstance[]>([]);
   const notified = useRef(new Set<string>());
   const client = useQueryClient();
 
@@ -41,16 +45,34 @@ export function AlertToasts() {
         window.setTimeout(() => setToasts((list) => list.filter((t) => t.key !== alert.sloId || t.alert.severity === 'page')), TICKET_TOAST_MS);
       }
     });
+    source.addEventListener(RULE_ALERT_EVENT, (ev) => {
+      const alert = parseRuleAlert((ev as MessageEvent<string>).data);
+      if (!alert) return;
+      setRuleToasts((list) => [alert, ...list.filter((a) => a.id !== alert.id)].slice(0, MAX_TOASTS));
+      void client.invalidateQueries({ queryKey: ['alerts'] });
+      void client.invalidateQueries({ queryKey: ['alertHistory'] });
+      notifyRuleAlert(alert);
+    });
+    source.addEventListener(RULE_ALERT_RESOLVED_EVENT, (ev) => {
+      const alert = parseRuleAlert((ev as MessageEvent<string>).data);
+      if (!alert) return;
+      setRuleToasts((list) => list.filter((a) => a.id !== alert.id));
+      void client.invalidateQueries({ queryKey: ['alerts'] });
+      void client.invalidateQueries({ queryKey: ['alertHistory'] });
+    });
     return () => source.close();
   }, [client]);
 
-  if (toasts.length === 0) return null;
+  if (toasts.length === 0 && ruleToasts.length === 0) return null;
   const dismiss = (key: string) => {
     notified.current.delete(key);
     setToasts((list) => list.filter((t) => t.key !== key));
   };
   return (
-    <div className="alert-toasts" role="region" aria-label="SLO alerts">
+    <div className="alert-toasts" role="region" aria-label="Alerts">
+      {ruleToasts.map((a) => (
+        <RuleAlertToast key={`rule-${a.id}`} alert={a} onDismiss={() => setRuleToasts((list) => list.filter((x) => x.id !== a.id))} />
+      ))}
       {toasts.map(({ key, alert, rules }) => (
         <div key={key} className={`alert-toast alert-${alert.severity}`} role="alert" data-testid="slo-alert-toast">
           <div className="alert-toast-head">
