@@ -2,7 +2,8 @@
 // present in the desktop app, absent in a browser.
 export interface DesktopBridge {
   platform: string;
-  notify(title: string, body: string): Promise<boolean>;
+  /** `path`: the page of the UI a click on the notification opens (e.g. /alerts?rule=…). */
+  notify(title: string, body: string, path?: string): Promise<boolean>;
   openFile(): Promise<{ name: string; data: Uint8Array } | null>;
   onMenu(callback: (action: string) => void): () => void;
 }

@@ -28,7 +28,7 @@ app.setName('Loupe');
 if (process.defaultApp) app.setAsDefaultProtocolClient(PROTOCOL, process.execPath, [process.argv[1] ?? '.']);
 else app.setAsDefaultProtocolClient(PROTOCOL);
 
-/** loupe://trace/<id> → /traces/<id>; loupe://logs?q=… → /logs?q=… */
+/** loupe://trace/<id> → /traces/<id>; loupe://logs?q=… → /logs?q=…; loupe://alerts → /alerts */
 function deepLinkPath(link: string): string | null {
   try {
     const u = new URL(link);
@@ -38,6 +38,7 @@ function deepLinkPath(link: string): string | null {
       return `/traces/${parts[1].toLowerCase()}${parts[2] ? `?span=${encodeURIComponent(parts[2])}` : ''}`;
     if (parts[0] === 'logs') return `/logs${u.search}`;
     if (parts[0] === 'services') return '/services';
+    if (parts[0] === 'alerts') return '/alerts';
     return null;
   } catch {
     return null;
@@ -178,9 +179,20 @@ function buildMenu(): void {
 }
 
 // The preload bridge's allow-listed calls.
-ipcMain.handle('loupe:notify', (_e, title: unknown, body: unknown) => {
+ipcMain.handle('loupe:notify', (_e, title: unknown, body: unknown, path: unknown) => {
   if (typeof title !== 'string' || typeof body !== 'string' || !Notification.isSupported()) return false;
-  new Notification({ title: title.slice(0, 200), body: body.slice(0, 1000) }).show();
+  const notification = new Notification({ title: title.slice(0, 200), body: body.slice(0, 1000) });
+  // Clicking an alert's notification opens it in the window: a page of the UI, nothing else.
+  const target = typeof path === 'string' && /^\/[a-z]/.test(path) && !path.startsWith('//') && path.length <= 2000 ? path : null;
+  if (target)
+    notification.on('click', () => {
+      if (!window || !server) return;
+      void window.loadURL(server.url + target);
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.focus();
+    });
+  notification.show();
   return true;
 });
 ipcMain.handle('loupe:open-file', async () => {

@@ -6,7 +6,8 @@ const MENU_ACTIONS = new Set(['import']);
 
 contextBridge.exposeInMainWorld('loupeDesktop', {
   platform: process.platform,
-  notify: (title: string, body: string): Promise<boolean> => ipcRenderer.invoke('loupe:notify', String(title), String(body)),
+  notify: (title: string, body: string, path?: string): Promise<boolean> =>
+    ipcRenderer.invoke('loupe:notify', String(title), String(body), path === undefined ? undefined : String(path)),
   openFile: (): Promise<{ name: string; data: Uint8Array } | null> => ipcRenderer.invoke('loupe:open-file'),
   onMenu: (callback: (action: string) => void): (() => void) => {
     const listener = (_e: unknown, action: unknown) => {

@@ -46,7 +46,11 @@ export function AlertRuleDialog({
   const name = nameTouched ? form.name : suggestedName(form);
   const id = idTouched ? form.id : ruleIdFrom(name);
   const full = { ...form, name, id };
-  const set = <K extends keyof RuleForm>(k: K, v: RuleForm[K]) => setForm((f) => ({ ...f, [k]: v, ...(k === 'service' ? { target: '' } : {}) }));
+  const set = <K extends keyof RuleForm>(k: K, v: RuleForm[K]) => {
+    setForm((f) => ({ ...f, [k]: v, ...(k === 'service' ? { target: '' } : {}) }));
+    // A field's complaint goes once it is edited; the next submit checks again.
+    if (errors[k]) setErrors(({ [k]: _gone, ...rest }) => rest);
+  };
 
   // Callees of the chosen service, from the map of the page's time range.
   const { spec } = useTimeRange();

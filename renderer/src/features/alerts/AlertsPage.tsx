@@ -65,7 +65,7 @@ export function AlertsPage() {
                   <span>nothing firing</span>
                 )}
                 <span title="Loupe keeps alert rules in this file; edit it by hand or here">
-                  in <code>{alerts.data.file}</code>, evaluated every {formatDuration(alerts.data.evaluateEveryMs)}
+                  in <code>{alerts.data.file}</code>, evaluated every {Number((alerts.data.evaluateEveryMs / 1000).toPrecision(3))} s
                 </span>
               </>
             ) : (

@@ -24,7 +24,7 @@ export function notificationText(alert: AlertInstance): { title: string; body: s
 
 export function notifyRuleAlert(alert: AlertInstance): void {
   const { title, body } = notificationText(alert);
-  void notifyDesktop(title, body, `alert-${alert.id}`);
+  void notifyDesktop(title, body, `alert-${alert.id}`, `/alerts?rule=${encodeURIComponent(alert.ruleId)}`);
 }
 
 export function RuleAlertToast({ alert, onDismiss }: { alert: AlertInstance; onDismiss: () => void }) {

@@ -25,18 +25,23 @@ export function useNotificationPermission(): { state: NotificationState; request
 }
 
 /** Shows a desktop notification if the platform allows one; returns whether it did. */
-export async function notifyDesktop(title: string, body: string, tag?: string): Promise<boolean> {
+export async function notifyDesktop(title: string, body: string, tag?: string, path?: string): Promise<boolean> {
   const bridge = desktopBridge();
   if (bridge) {
     try {
-      return await bridge.notify(title, body);
+      return await bridge.notify(title, body, path);
     } catch {
       return false;
     }
   }
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return false;
   try {
-    new Notification(title, { body, tag });
+    const n = new Notification(title, { body, tag });
+    if (path)
+      n.onclick = () => {
+        window.focus();
+        window.location.assign(path);
+      };
     return true;
   } catch {
     return false;
