@@ -122,6 +122,19 @@ describe('alert rules through the real OTLP path', () => {
     expect(history[0].resolvedAt).toBeGreaterThanOrEqual(history[0].startedAt);
   }, 60_000);
 
+  it('a rule with `for` waits as pending before it fires', async () => {
+    // payment's error rate is still 8.6 %: over 5 %, but it must hold for a minute first.
+    expect((await put({ id: 'pay-held', name: 'Payment errors held', kind: 'error_rate', service: 'payment', threshold: 5, window: '2m', for: '1m', minRequests: 5 })).status).toBe(200);
+    const pending = await until('the rule to be pending', () => ruleState('pay-held'), (s) => s?.state === 'pending');
+    expect(pending!.since).not.toBeNull();
+    expect(pending!.firing).toEqual([]);
+    // Several passes later it still waits (evaluated every 300 ms here).
+    const evaluated = pending!.lastEvaluated!;
+    await until('more passes', () => ruleState('pay-held'), (s) => (s?.lastEvaluated ?? 0) > evaluated + 1_000);
+    expect((await ruleState('pay-held'))!.state).toBe('pending');
+    expect((await h.api('/api/alerts/rules/pay-held', { method: 'DELETE' })).body).toEqual({ deleted: true });
+  }, 30_000);
+
   it('a latency rise on an edge against the previous window fires', async () => {
     // checkout → payment: each call a CLIENT span of checkout parenting payment's SERVER span.
     const call = (atMs: number, ms: number) => {
@@ -202,4 +215,50 @@ describe('alert rules through the real OTLP path', () => {
     expect(l.rules.map((r) => r.rule.id)).toEqual(['pay-errors', 'edge-p95']);
     expect((await h.api('/api/health')).status).toBe(200);
   }, 20_000);
+});
+
+describe('alerts across a restart', () => {
+  it('a firing alert is read back, not announced again, and resolves later', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dataDir = mkdtempSync(join(tmpdir(), 'loupe-alerts-restart-'));
+    const send = async (core: Harness, failed: number, count: number) => {
+      const p = new BasicTracerProvider({
+        resource: resourceFromAttributes({ 'service.name': 'cart' }),
+        spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${core.otlp}/v1/traces` }), { maxQueueSize: 10_000, maxExportBatchSize: 10_000, scheduledDelayMillis: 3_600_000 })],
+      });
+      for (let i = 0; i < count; i++) {
+        const span = p.getTracer('t').startSpan('GET /cart', { kind: SpanKind.SERVER });
+        if (i < failed) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      }
+      await p.shutdown();
+    };
+    const rules = async (core: Harness) => (await core.api<AlertList>('/api/alerts')).body.rules.find((r) => r.rule.id === 'cart-errors');
+    try {
+      let core = await startHarness({ dataDir, alertEveryMs: 300 });
+      await core.api('/api/alerts/rules/cart-errors', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'cart-errors', name: 'Cart errors', kind: 'error_rate', service: 'cart', threshold: 10, window: '2m', minRequests: 5 }),
+      });
+      await send(core, 10, 20);
+      await until('cart-errors to fire', () => rules(core), (s) => s?.state === 'firing');
+      const first = (await rules(core))!.firing[0];
+      await core.close();
+
+      core = await startHarness({ dataDir, alertEveryMs: 300 });
+      const back = await until('cart-errors evaluated after the restart', () => rules(core), (s) => (s?.lastEvaluated ?? null) !== null);
+      expect(back!.state).toBe('firing');
+      expect(back!.firing.map((a) => a.id)).toEqual([first.id]);
+      expect((await core.api<AlertInstance[]>('/api/alerts/history?ruleId=cart-errors')).body).toHaveLength(1);
+      await send(core, 0, 300);
+      await until('cart-errors to resolve', () => rules(core), (s) => s?.state === 'ok');
+      const history = (await core.api<AlertInstance[]>('/api/alerts/history?ruleId=cart-errors')).body;
+      expect(history.map((a) => [a.id, a.state])).toEqual([[first.id, 'resolved']]);
+      await core.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
