@@ -122,12 +122,20 @@ test('a rule created in the form fires on an error spike, links to its traces an
     'Alert: payment error rate high | payment: error rate 50.0 % > 20 % over 2m. Owner: team-payments.',
   ]);
   await screenshotBothThemes(page, 'alerts-firing');
+  await page.getByRole('button', { name: 'Dismiss' }).first().click();
+
+  // The service page says it too, with a rule to add for the service.
+  await page.goto(`${alertLoupe.url}/services/payment?from=now-15m&to=now`);
+  const section = page.getByTestId('service-alerts');
+  await expect(section.getByTestId('firing-alert')).toContainText('error rate 50.0 % > 20 % over 2m', { timeout: 15_000 });
+  await section.scrollIntoViewIfNeeded();
+  await screenshotBothThemes(page, 'service-alerts');
+  await page.goBack();
 
   // The evidence: the window's failed traces of payment.
   const href = await card.getByTestId('alert-traces-link').getAttribute('href');
   expect(href).toMatch(/^\/traces\?from=\d+&to=now&service=payment&status=error$/);
   expect(await card.getByTestId('alert-logs-link').getAttribute('href')).toMatch(/^\/logs\?from=\d+&to=now&service=payment&sev=17$/);
-  await page.getByRole('button', { name: 'Dismiss' }).first().click();
   await card.getByTestId('alert-traces-link').click();
   await expect(page).toHaveURL(/\/traces\?/);
   await expect(page.locator('tr[data-trace-id]').first()).toBeVisible({ timeout: 15_000 });

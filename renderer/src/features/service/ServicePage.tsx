@@ -11,6 +11,7 @@ import { formatClock, formatDuration, formatPercent, formatRate } from '../../ui
 import { EmptyHint, ErrorBanner, SkeletonBlock } from '../../ui/states';
 import { RelativeTime } from '../../ui/time';
 import { ServiceSlos } from '../slo/ServiceSlos';
+import { ServiceAlerts } from '../alerts/ServiceAlerts';
 import { refName } from '../services/owner';
 import { isRegressed } from '../services/problems';
 import { useErrorLogs, useFailingTraces, useGoldenSignals, useSlowTraces } from './hooks';
@@ -242,6 +243,7 @@ export function ServicePage() {
 
       {remote ? <LocalOnlyNote source={source} what="SLOs, traces and logs" /> : null}
       {remote ? null : <ServiceSlos service={name} services={allServices} />}
+      {remote ? null : <ServiceAlerts service={name} services={allServices} />}
 
       {remote ? null : (
       <>
