@@ -150,3 +150,45 @@ test('a rule created in the form fires on an error spike, links to its traces an
   await expect(page.getByTestId('alert-history')).toContainText('error rate 50.0 % > 20 % over 2m');
   await screenshotBothThemes(page, 'alerts-resolved');
 });
+
+test('a rule made from the map edge drawer watches the edge, previews it and fires', async ({ page, alertLoupe }) => {
+  test.setTimeout(90_000);
+  // checkout calls payment 30 times, each call 250 ms as checkout saw it.
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const resourceSpans = [
+    { service: 'checkout', kind: 3, name: 'POST payment', ms: 250n },
+    { service: 'payment', kind: 2, name: 'POST /pay', ms: 240n },
+  ].map((side) => ({ ...side, spans: [] as object[] }));
+  for (let i = 0; i < 30; i++) {
+    const traceId = hex(32);
+    const clientId = hex(16);
+    const end = now - BigInt(i) * 1_000_000n;
+    resourceSpans[0].spans.push({ traceId, spanId: clientId, name: 'POST payment', kind: 3, startTimeUnixNano: String(end - 250_000_000n), endTimeUnixNano: String(end), status: {}, attributes: [{ key: 'peer.service', value: { stringValue: 'payment' } }] });
+    resourceSpans[1].spans.push({ traceId, spanId: hex(16), parentSpanId: clientId, name: 'POST /pay', kind: 2, startTimeUnixNano: String(end - 245_000_000n), endTimeUnixNano: String(end - 5_000_000n), status: {} });
+  }
+  const body = { resourceSpans: resourceSpans.map((r) => ({ resource: { attributes: [{ key: 'service.name', value: { stringValue: r.service } }] }, scopeSpans: [{ scope: { name: 'e2e' }, spans: r.spans }] })) };
+  expect((await fetch(`${alertLoupe.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(200);
+
+  await openUi(page, alertLoupe, `/map?from=now-15m&to=now&edge=${encodeURIComponent('checkout→payment')}`);
+  await page.getByTestId('edge-alert-button').click({ timeout: 30_000 });
+  const dialog = page.getByRole('dialog', { name: 'New alert rule' });
+  await expect(dialog.getByLabel('Service')).toHaveValue('checkout');
+  await expect(dialog.getByLabel('Edge to')).toHaveValue('payment');
+  await dialog.getByText('Latency', { exact: true }).click();
+  await dialog.getByLabel('Threshold').fill('200');
+  const preview = dialog.getByTestId('alert-preview');
+  await expect(preview).toContainText('p95 latency > 200 ms over 5m');
+  await expect(preview).toContainText('would fire');
+  await expect(dialog.getByLabel('Name')).toHaveValue('checkout → payment p95 latency high');
+  await screenshotBothThemes(page, 'alerts-edge-rule-form');
+  await dialog.getByRole('button', { name: 'Create rule' }).click();
+  await expect(dialog).toHaveCount(0);
+
+  await page.keyboard.press('g');
+  await page.keyboard.press('e');
+  const row = page.getByTestId('alert-rule-row').filter({ hasText: 'checkout → payment p95 latency high' });
+  await expect(row).toContainText('Firing', { timeout: 20_000 });
+  await expect(page.getByTestId('firing-alert').filter({ hasText: 'checkout → payment' })).toContainText(/p95 latency \d+ ms > 200 ms over 5m/);
+  const traces = await page.getByTestId('firing-alert').filter({ hasText: 'checkout → payment' }).getByTestId('alert-traces-link').getAttribute('href');
+  expect(traces).toMatch(/service=checkout&peer=payment$/);
+});

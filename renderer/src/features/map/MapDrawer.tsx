@@ -1,5 +1,6 @@
 // Details of the selected node or edge: its golden signals, who it talks to, and the failing and
 // slowest traces through it, with links onwards.
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { RangeSpec } from '../../app/time-range';
 import { rangeParams } from '../../app/time-range';
@@ -18,6 +19,7 @@ import { NodeGlyph } from './shapes';
 import { Ownership } from '../catalog/Ownership';
 import { useApi } from '../../api/query';
 import { LocalOnlyNote, useSource } from '../datasources/SourcePicker';
+import { AlertRuleDialog } from '../alerts/AlertRuleDialog';
 
 const TYPE_LABEL: Record<MapNode['type'], string> = { service: 'service', database: 'database', queue: 'queue', external: 'external peer' };
 const CONNECTION_LABEL: Record<MapEdge['connectionType'], string> = { sync: 'request', messaging: 'messaging (async)', database: 'database call', virtual: 'call to an uninstrumented peer' };
@@ -319,6 +321,7 @@ function EdgeDrawer({ edge, map, range, drift, onClose, onSelect }: { edge: MapE
         <div className="muted small">
           Calls from <b>{name(source, edge.source)}</b> to <b>{name(target, edge.target)}</b>, as the caller saw them
         </div>
+        {remote || source?.type !== 'service' ? null : <EdgeAlertButton map={map} source={edge.source} target={edge.target} />}
         {remote ? (
           <LocalOnlyNote source={dataSource} what="Charts of an edge over time, its releases and its traces" />
         ) : (
@@ -357,5 +360,19 @@ function EdgeDrawer({ edge, map, range, drift, onClose, onSelect }: { edge: MapE
         </p>
       </div>
     </Drawer>
+  );
+}
+
+/** A rule on this edge's error rate, latency or throughput, with caller and callee filled in. */
+function EdgeAlertButton({ map, source, target }: { map: ServiceMap; source: string; target: string }) {
+  const [open, setOpen] = useState(false);
+  const services = map.nodes.filter((n) => n.type === 'service').map((n) => n.id);
+  return (
+    <div>
+      <button type="button" className="btn btn-small" onClick={() => setOpen(true)} data-testid="edge-alert-button">
+        Alert on this edge…
+      </button>
+      {open ? <AlertRuleDialog initial={null} service={source} target={target} services={services} takenIds={[]} onClose={() => setOpen(false)} onSaved={() => setOpen(false)} /> : null}
+    </div>
   );
 }
