@@ -162,20 +162,20 @@ export function DeleteSlo({ slo, file, onClose }: { slo: SloDefinition; file: st
   );
 }
 
-/** Desktop notifications for paging alerts: always on in the desktop app; a browser asks once. */
+/** Desktop notifications for paging SLO alerts and alert rules: always on in the desktop app; a browser asks once, from a click. */
 export function NotificationControl() {
   const { state, request } = useNotificationPermission();
-  if (state === 'desktop') return <span className="muted small" title="Paging alerts show as desktop notifications">Notifications on</span>;
+  if (state === 'desktop') return <span className="muted small" title="Paging SLO alerts and firing alert rules show as desktop notifications">Notifications on</span>;
   if (state === 'granted')
     return (
-      <span className="muted small" data-testid="notifications-state" title="Paging alerts show as desktop notifications">
+      <span className="muted small" data-testid="notifications-state" title="Paging SLO alerts and firing alert rules show as desktop notifications">
         ● Notifications on
       </span>
     );
   if (state === 'denied') return <span className="muted small" title="The browser blocks notifications for this site; allow them in its site settings">Notifications blocked</span>;
   if (state === 'unsupported') return null;
   return (
-    <button type="button" className="btn" onClick={() => void request()} title="Show a desktop notification when an SLO starts paging">
+    <button type="button" className="btn" onClick={() => void request()} title="Show a desktop notification when an SLO starts paging or an alert rule fires">
       Enable notifications
     </button>
   );
