@@ -2,6 +2,7 @@
 // renderer's typed client and the API reference (docs/api.md) are all derived from this table.
 import { z } from 'zod';
 import { catalogApi } from './catalog-schemas';
+import { flowApi } from './flow-schemas';
 import { releasesApi } from './releases-schemas';
 import { Settings } from './settings-schemas';
 import { SourceActivityList } from './source-activity-schemas';
@@ -334,6 +335,7 @@ export const api = {
     summary: 'Checks a data source now (its plugin\'s health check against the backend) and says what is wrong.',
   }),
   ...releasesApi,
+  ...flowApi,
   importFile: endpoint({
     method: 'POST',
     path: '/api/import',
