@@ -11,15 +11,10 @@ import { EmptyHint, ErrorBanner, SkeletonBlock } from '../../ui/states';
 import { destinationLabel, useFlow } from './flow-query';
 import './flows.css';
 
-const ROW_H = 60;
-const BAR_TOP = 25;
+const ROW_H = 56;
+const BAR_TOP = 23;
 const BAR_H = 10;
-/** Labels past this share of the axis are anchored by their right edge, so they stay inside. */
-const RIGHT_ANCHOR = 0.6;
 
-/** Places a label at x% of the axis: from its left edge, or near the end from its right edge. */
-const anchored = (percent: number, rightPercent = percent) =>
-  percent > RIGHT_ANCHOR * 100 ? { right: `${Math.max(0, 100 - rightPercent)}%` } : { left: `${percent}%` };
 
 export function FlowPage() {
   const { traceId = '' } = useParams();
@@ -156,6 +151,9 @@ function FlowTimeline({ flow, onOpen }: { flow: Flow; onOpen: (traceId: string) 
                 <span className="flow-label-top">
                   <ServiceChip name={t.trace.rootService} />
                   {t.trace.errorCount ? <span className="chip chip-error">{t.trace.errorCount} err</span> : null}
+                  <span className="flow-label-facts mono" title={`${t.trace.spanCount} spans in ${t.trace.services.join(', ')}`}>
+                    {formatDuration(t.trace.durationMs)} · {t.trace.spanCount} spans
+                  </span>
                 </span>
                 <span className="flow-label-name">{t.trace.rootName}</span>
               </span>
@@ -180,9 +178,6 @@ function FlowTimeline({ flow, onOpen }: { flow: Flow; onOpen: (traceId: string) 
                 }}
                 title={`${t.trace.rootService}: ${t.trace.rootName} — ${formatDuration(t.trace.durationMs)}, ${t.trace.spanCount} spans`}
               />
-              <span className="flow-bar-label mono" style={{ top: BAR_TOP + BAR_H + 5, ...anchored(x(t.trace.start), x(t.trace.start + t.trace.durationMs)) }}>
-                {formatDuration(t.trace.durationMs)} · {t.trace.spanCount} spans · {t.trace.services.length} service{t.trace.services.length === 1 ? '' : 's'}
-              </span>
             </div>
           ) : null,
         )}
@@ -212,16 +207,15 @@ function FlowTimeline({ flow, onOpen }: { flow: Flow; onOpen: (traceId: string) 
           })}
         </svg>
         {flow.hops.map((h) => {
+          const a = rowOf.get(h.from.traceId);
           const b = rowOf.get(h.to.traceId);
-          if (b === undefined || h.to.start === null) return null;
+          if (a === undefined || b === undefined || h.from.start === null || h.to.start === null) return null;
           const via = destinationLabel(h);
+          // On the connector's middle, over it (the label's background hides the line beneath).
+          const top = (a * ROW_H + BAR_TOP + BAR_H + b * ROW_H + BAR_TOP) / 2;
+          const left = (x(h.from.start) + x(h.to.start)) / 2;
           return (
-            <span
-              key={`label-${h.from.spanId}-${h.to.spanId}`}
-              className="flow-hop-label small"
-              style={{ top: b * ROW_H + 3, ...anchored(x(h.to.start)) }}
-              data-testid="flow-hop"
-            >
+            <span key={`label-${h.from.spanId}-${h.to.spanId}`} className="flow-hop-label small" style={{ top, left: `${left}%` }} data-testid="flow-hop">
               {via ? <span className="linked-via">{via}</span> : null}
               {h.lagMs !== null ? <span className="mono">lag {formatDuration(h.lagMs)}</span> : null}
             </span>
