@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { alertsApi } from './alert-schemas';
 import { catalogApi } from './catalog-schemas';
+import { flowApi } from './flow-schemas';
 import { releasesApi } from './releases-schemas';
 import { Settings } from './settings-schemas';
 import { SourceActivityList } from './source-activity-schemas';
@@ -336,6 +337,7 @@ export const api = {
     summary: 'Checks a data source now (its plugin\'s health check against the backend) and says what is wrong.',
   }),
   ...releasesApi,
+  ...flowApi,
   importFile: endpoint({
     method: 'POST',
     path: '/api/import',

@@ -30,6 +30,7 @@ import { listDeploys, recordDeploy } from '../query/deploys';
 import { edgeReleases, mapReleases } from '../query/edge-releases';
 import { RawJson, type Handler } from './http-server';
 import { sourceActivity } from '../query/source-activity';
+import { assembleFlow, linkedTraces } from '../query/flows';
 import { withSources, type SourceDeps, type SourceOwned } from './source-handlers';
 
 export interface HandlerDeps extends SourceDeps {
@@ -88,6 +89,8 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     // Served as the stored JSON text (see getTraceJson); the contract still describes it.
     trace: (input) => new RawJson(getTraceJson(d.store, input.traceId)) as unknown as OutputOf<'trace'>,
     traceCompact: (input) => new RawJson(getTraceCompactJson(d.store, input.traceId)) as unknown as OutputOf<'traceCompact'>,
+    traceLinks: (input) => linkedTraces(d.store, input),
+    flow: (input) => assembleFlow(d.store, input),
     logs: (input, ctx) => d.queries.run('logs', input, ctx.signal) as Promise<OutputOf<'logs'>>,
     log: (input) => getLog(d.store, input.id),
     logHistogram: (input, ctx) => d.queries.run('logHistogram', input, ctx.signal) as Promise<OutputOf<'logHistogram'>>,

@@ -26,6 +26,7 @@ const SHOP_EDGES = [
   ['checkout', 'queue:kafka/orders'],
   ['frontend', 'gateway'],
   ['fulfillment', 'db:postgresql/shopdb'],
+  ['fulfillment', 'queue:kafka/shipments'],
   ['gateway', 'cart'],
   ['gateway', 'checkout'],
   ['gateway', 'inventory'],
@@ -41,7 +42,7 @@ describe('the demo catalog', () => {
   it('is valid for the catalog loader: owners, the shop system, APIs and resources, no problem', async () => {
     const { entities, problems } = await validateCatalog([file]);
     expect(problems).toEqual([]);
-    expect(entities).toBe(28); // 5 groups, 6 users, the system, 5 APIs, 2 resources, 9 components
+    expect(entities).toBe(29); // 5 groups, 6 users, the system, 5 APIs, 3 resources, 9 components
   });
 
   it('names an owner, runbook or on-call for the shop services, and drifts in exactly two places', async () => {

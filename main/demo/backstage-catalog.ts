@@ -121,6 +121,7 @@ spec:
     api('recommendation-api', 'storefront-team', 'Products to suggest'),
     resource('shopdb', 'database', 'stock-team', 'PostgreSQL database of the shop'),
     resource('orders', 'kafka-topic', 'orders-team', 'Placed orders, for fulfillment'),
+    resource('shipments', 'kafka-topic', 'orders-team', 'Shipped orders, for inventory to settle their reservations'),
     component({
       name: 'frontend',
       owner: 'storefront-team',
@@ -181,7 +182,7 @@ spec:
       owner: 'orders-team',
       description: 'Ships placed orders',
       // Written down, never called: Drift shows it as declared but not seen.
-      dependsOn: ['resource:default/shopdb', 'component:default/shipping-quotes'],
+      dependsOn: ['resource:default/shopdb', 'resource:default/shipments', 'component:default/shipping-quotes'],
       annotations: { 'loupe.dev/runbook': runbook('fulfillment') },
     }),
     component({

@@ -9,6 +9,8 @@ import { OtlpHttpReceiver } from '../../collectors/otlp/http-receiver';
 import { IngestPipeline } from '../store/ingest-pipeline';
 import { startDemo, type RunningDemo } from './index';
 import { bundleDemoService, type DemoBundle } from '../testing/demo-bundle';
+import { ReadStore } from '../query/read-store';
+import { assembleFlow } from '../query/flows';
 
 /** The demo runs until what the tests look at has arrived, within this bound. */
 const ENOUGH_DATA_WITHIN_MS = 100_000;
@@ -70,8 +72,10 @@ async function untilEnoughData(file: string): Promise<void> {
                   WHERE sv.name = 'payment' AND s.kind = ${SERVER} GROUP BY 1`)
         .all() as Array<{ version: string; n: number }>;
       const consumed = (live.prepare(`SELECT COUNT(*) AS n FROM spans WHERE kind = ${CONSUMER}`).get() as { n: number }).n;
-      seen = `payment spans ${JSON.stringify(perVersion)}, consumer spans ${consumed}`;
-      if (perVersion.length === 2 && perVersion.every((v) => v.n >= 30) && consumed >= 3) return;
+      // Shipments are the last hop of an order's flow (checkout → orders → fulfillment → shipments → inventory).
+      const settled = (live.prepare(`SELECT COUNT(*) AS n FROM spans WHERE kind = ${CONSUMER} AND ${attr('messaging.destination.name', 'spans')} = 'shipments'`).get() as { n: number }).n;
+      seen = `payment spans ${JSON.stringify(perVersion)}, consumer spans ${consumed}, shipments consumed ${settled}`;
+      if (perVersion.length === 2 && perVersion.every((v) => v.n >= 30) && consumed >= 3 && settled >= 2) return;
     } catch {
       // the store is not created yet
     } finally {
@@ -136,13 +140,17 @@ describe('the demo shop, as Loupe stores it', () => {
       FROM spans c JOIN services cs ON cs.id = c.service_id
       WHERE c.kind = ${CONSUMER} AND ${attr('messaging.system', 'c')} = 'kafka'`);
     expect(consumers.length).toBeGreaterThan(0);
+    // Placed orders go to fulfillment, and shipped ones from there to inventory.
+    const producerOf: Record<string, string> = { orders: 'checkout', shipments: 'fulfillment' };
+    const consumerOf: Record<string, string> = { orders: 'fulfillment', shipments: 'inventory' };
+    expect([...new Set(consumers.map((c) => c.destination))].sort()).toEqual(['orders', 'shipments']);
     for (const c of consumers) {
-      expect(c).toMatchObject({ consumer: 'fulfillment', destination: 'orders', operation: 'process' });
+      expect(c).toMatchObject({ consumer: consumerOf[c.destination], operation: 'process' });
       // A root span of its own trace...
       expect(c.parent).toBeNull();
       const links = JSON.parse(c.links) as Array<{ traceId: string; spanId: string }>;
       expect(links).toHaveLength(1);
-      // ...linked to the producer's span, in checkout's trace.
+      // ...linked to the producer's span, in the sender's trace.
       const producer = one<{ service: string; traceId: string; kind: number } | undefined>(
         `SELECT sv.name AS service, hex(p.trace_id) AS traceId, p.kind FROM spans p JOIN services sv ON sv.id = p.service_id
          WHERE p.trace_id = unhex(?) AND p.span_id = unhex(?)`,
@@ -150,7 +158,7 @@ describe('the demo shop, as Loupe stores it', () => {
         links[0].spanId,
       );
       if (!producer) continue; // produced before the store saw it, or still in flight
-      expect(producer).toMatchObject({ service: 'checkout', kind: PRODUCER });
+      expect(producer).toMatchObject({ service: producerOf[c.destination], kind: PRODUCER });
       expect(producer.traceId).not.toBe(c.traceId);
     }
     const found = one<{ n: number }>(`
@@ -158,6 +166,28 @@ describe('the demo shop, as Loupe stores it', () => {
         ON p.trace_id = unhex(json_extract(c.links, '$[0].traceId')) AND p.span_id = unhex(json_extract(c.links, '$[0].spanId'))
       WHERE c.kind = ${CONSUMER} AND p.kind = ${PRODUCER}`);
     expect(found.n).toBeGreaterThan(0);
+  });
+
+  it('follows an order across its three traces: placed in checkout, shipped by fulfillment, settled by inventory', () => {
+    const store = new ReadStore(dataDir, () => undefined);
+    try {
+      const settling = rows<{ traceId: string }>(`
+        SELECT lower(hex(c.trace_id)) AS traceId FROM spans c
+        WHERE c.kind = ${CONSUMER} AND ${attr('messaging.destination.name', 'c')} = 'shipments' ORDER BY c.start_ns LIMIT 20`);
+      const flows = settling.map((t) => assembleFlow(store, { traceId: t.traceId, maxTraces: 50, maxDepth: 10 }));
+      const whole = flows.find((f) => f.traces.length === 3);
+      expect(whole, `flows seen: ${flows.map((f) => f.traces.length).join(', ')}`).toBeDefined();
+      expect(whole!.traces[0].trace?.services).toContain('checkout');
+      expect(whole!.traces.slice(1).map((t) => t.trace?.rootService)).toEqual(['fulfillment', 'inventory']);
+      expect(whole!.hops.map((h) => [h.from.service, h.destination, h.to.service])).toEqual([
+        ['checkout', 'orders', 'fulfillment'],
+        ['fulfillment', 'shipments', 'inventory'],
+      ]);
+      for (const hop of whole!.hops) expect(hop.lagMs).toBeGreaterThanOrEqual(0);
+      expect(whole!.services).toEqual(expect.arrayContaining(['checkout', 'payment', 'fulfillment', 'inventory']));
+    } finally {
+      store.close();
+    }
   });
 
   it('runs payment on three instances, the canary version 1.5.0 on one of them, slower', () => {

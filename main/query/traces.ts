@@ -29,7 +29,7 @@ export interface TraceSearchInput {
   limit: number;
 }
 
-interface TraceRow {
+export interface TraceRow {
   trace_id: Buffer;
   start_ns: number;
   end_ns: number;
@@ -40,7 +40,7 @@ interface TraceRow {
   services: string;
 }
 
-function summaryOf(r: TraceRow): TraceSummary {
+export function summaryOf(r: TraceRow): TraceSummary {
   return {
     traceId: r.trace_id.toString('hex'),
     rootService: r.root_service,

@@ -4,7 +4,10 @@
 // (each service exports on its own), so unpaired halves wait in memory for a while; when they
 // expire, the store is asked once, and a client nobody answered becomes a call to a virtual
 // node (peer.service or server.address). Database and messaging calls need no pairing: their
-// peer is named by the span itself (db.*, messaging.*).
+// peer is named by the span itself (db.*, messaging.*). A consumer that starts a new trace per
+// message links to the producer's span instead of being its child (the messaging conventions'
+// recommended shape): it pairs through that link, so the hop is counted across the two traces,
+// once, whether the consumer is linked, a child, or both.
 import type { SpanHints, SpanRecord } from '../../common/model';
 import { SpanKind } from '../../common/model';
 import { type ConnectionType, databaseNode, isDatabaseWrite, peerNode, queueNode } from '../../common/service-map';
@@ -31,6 +34,8 @@ interface Half {
   seenMs: number;
   traceId: Buffer;
   spanId: Buffer;
+  /** The queue node a producer named (its edge to the queue is already counted). */
+  queue?: string;
 }
 
 /** How the store is asked about halves that expired unpaired. */
@@ -80,28 +85,37 @@ export class EdgeMatcher {
         const writes = isDatabaseWrite(hints.dbOperation, hints.dbQueryStart) ? 1 : 0;
         return add(out, service, db.id, minute, 'database', isError, micros, writes);
       }
-      const queue = queueNode(hints);
-      if (queue && kind === SpanKind.PRODUCER) return add(out, service, queue.id, minute, 'messaging', isError, micros, 0);
+      const queue = kind === SpanKind.PRODUCER ? queueNode(hints) : null;
+      // A producer that names its destination is an edge to the queue by itself; it still waits
+      // for a consumer that does not name one, to carry the hop on from the queue.
+      if (queue) add(out, service, queue.id, minute, 'messaging', isError, micros, 0);
       const key = traceId.toString('latin1') + spanId.toString('latin1');
       const server = this.servers.get(key);
       if (server) {
         this.servers.delete(key);
+        if (queue) return add(out, queue.id, server.service, server.minute, 'messaging', server.isError, server.micros, 0);
         const type: ConnectionType = kind === SpanKind.PRODUCER || server.kind === SpanKind.CONSUMER ? 'messaging' : 'sync';
         return add(out, service, server.service, minute, type, isError || server.isError, micros, 0);
       }
-      this.clients.set(key, { service, minute, micros, isError, hints, seenMs: nowMs, traceId, spanId });
+      this.clients.set(key, { service, minute, micros, isError, hints, seenMs: nowMs, traceId, spanId, queue: queue?.id });
     } else {
       const queue = queueNode(hints);
       if (queue && kind === SpanKind.CONSUMER) return add(out, queue.id, service, minute, 'messaging', isError, micros, 0);
-      if (!parent) return; // a root server span: its caller sends no telemetry
-      const key = traceId.toString('latin1') + parent.toString('latin1');
+      // A consumer pairs with the producer span it links to (the same one as its parent when it
+      // is both); other server spans with their parent.
+      const link = kind === SpanKind.CONSUMER ? firstLink(sp.links) : null;
+      const pairTrace = link ? link.traceId : traceId;
+      const pairSpan = link ? link.spanId : parent;
+      if (!pairSpan) return; // a root server span: its caller sends no telemetry
+      const key = pairTrace.toString('latin1') + pairSpan.toString('latin1');
       const client = this.clients.get(key);
       if (client) {
         this.clients.delete(key);
+        if (client.queue) return add(out, client.queue, service, minute, 'messaging', isError, micros, 0);
         const type: ConnectionType = kind === SpanKind.CONSUMER ? 'messaging' : 'sync';
         return add(out, client.service, service, client.minute, type, client.isError || isError, client.micros, 0);
       }
-      this.servers.set(key, { service, minute, micros, isError, hints, seenMs: nowMs, traceId, spanId, parentId: parent, kind });
+      this.servers.set(key, { service, minute, micros, isError, hints, seenMs: nowMs, traceId: pairTrace, spanId, parentId: pairSpan, kind });
     }
     if (this.pending > this.maxPending) this.expire(Number.MAX_SAFE_INTEGER, null, out, this.pending - this.maxPending);
   }
@@ -117,6 +131,7 @@ export class EdgeMatcher {
       if (n >= limit || (c.seenMs > cutoff && nowMs !== Number.MAX_SAFE_INTEGER)) break;
       this.clients.delete(key);
       n++;
+      if (c.queue) continue; // its edge to the queue is counted; no consumer carried the hop on
       const child = lookup?.serverChildOf(c.traceId, c.spanId) ?? null;
       if (child) add(out, c.service, child.service, c.minute, 'sync', c.isError || child.isError, c.micros, 0);
       else {
@@ -136,6 +151,15 @@ export class EdgeMatcher {
     }
     return n;
   }
+}
+
+const LINK = /"traceId":"([0-9a-f]{32})","spanId":"([0-9a-f]{16})"/;
+
+/** The first link of a span's stored links JSON (the decoders write traceId then spanId). */
+function firstLink(links: string): { traceId: Buffer; spanId: Buffer } | null {
+  if (links.length < 3) return null;
+  const m = LINK.exec(links);
+  return m ? { traceId: Buffer.from(m[1], 'hex'), spanId: Buffer.from(m[2], 'hex') } : null;
 }
 
 function add(

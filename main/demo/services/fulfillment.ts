@@ -1,7 +1,9 @@
 // fulfillment: consumes "order placed" messages from the orders topic, some time after checkout
-// published them, and creates shipments in the shared "shopdb".
+// published them, creates shipments in the shared "shopdb" and announces each on the shipments
+// topic (inventory settles the order's stock reservation from there). Each message is processed
+// in a new trace linked to the one that sent it, so an order is a flow of three traces.
 import { ShopDatabase } from '../datastores';
-import { TopicConsumer } from '../messaging';
+import { TopicConsumer, TopicProducer } from '../messaging';
 import { chance, pick, work } from '../simulation';
 import { internalSpan, type ServiceFactory } from './context';
 
@@ -12,12 +14,14 @@ export const fulfillment: ServiceFactory = (ctx) => {
   const { tracer, meter, log } = ctx.telemetry;
   const db = new ShopDatabase(tracer, meter, 4, ctx.faults);
   let consumer: TopicConsumer | undefined;
+  let shipments: TopicProducer | undefined;
 
   return {
     // Health and readiness would live here; the work arrives through the topic.
     routes: [{ method: 'GET', path: '/healthz', handle: async () => ({ status: 200, body: { ok: true } }) }],
     start() {
       consumer = new TopicConsumer(ctx.telemetry, ctx.endpoint('kafka'), 'orders', 'fulfillment');
+      shipments = new TopicProducer(ctx.telemetry, ctx.endpoint('kafka'), 'shipments');
       // A stuck consumer says nothing about it; only the backlog it reads keeps growing.
       const orders = consumer;
       ctx.faults.watch((active) => (orders.paused = active.has('stop-consumer')));
@@ -53,6 +57,7 @@ export const fulfillment: ServiceFactory = (ctx) => {
           text: 'INSERT INTO shipments (order_id, warehouse, carrier, status) VALUES ($1, $2, $3, $4)',
         });
         log.info(`shipment for order ${orderId} booked with ${carrier} from ${warehouse}`, { ...attributes, 'shop.carrier': carrier, 'shop.warehouse': warehouse });
+        await shipments!.send(orderId, { orderId, carrier, warehouse });
       });
     },
     async stop() {

@@ -1,8 +1,11 @@
 // inventory: the product catalogue and stock levels, kept in the shared "shopdb". Stock really
 // runs down as orders reserve it (the rarely bought spotting scope starts nearly sold out) and
 // is restocked every few seconds, so "insufficient stock" answers come and go as in a real shop.
+// Shipped orders arrive on the shipments topic: their reservations are settled (each in a new
+// trace linked to fulfillment's send).
 import { DatabaseError, ShopDatabase } from '../datastores';
 import { HttpError, type Route } from '../http-service';
+import { TopicConsumer } from '../messaging';
 import { PRODUCTS, productBySku } from '../catalog';
 import { internalSpan, type ServiceFactory } from './context';
 
@@ -15,6 +18,7 @@ export const inventory: ServiceFactory = (ctx) => {
   const db = new ShopDatabase(tracer, meter, 10, ctx.faults);
   const stock = new Map(PRODUCTS.map((p) => [p.sku, p.sku === 'SKU-1007' ? 2 : 60 + p.popularity * 10]));
   let restocking: NodeJS.Timeout | undefined;
+  let shipped: TopicConsumer | undefined;
 
   const routes: Route[] = [
     {
@@ -108,9 +112,17 @@ export const inventory: ServiceFactory = (ctx) => {
           log.info(`restocked ${low.map((p) => p.sku).join(', ')}`, { 'shop.restock.count': low.length });
         });
       }, RESTOCK_EVERY_MS);
+      shipped = new TopicConsumer(ctx.telemetry, ctx.endpoint('kafka'), 'shipments', 'inventory');
+      shipped.start(async (message) => {
+        const { orderId } = message.value as { orderId: string };
+        // The stock left the warehouse: the reservation is settled, not released.
+        await db.query({ operation: 'DELETE', table: 'reservations', text: 'DELETE FROM reservations WHERE order_id = $1' });
+        log.info(`reservation of order ${orderId} settled: shipped`, { 'shop.order.id': orderId });
+      });
     },
     async stop() {
       clearInterval(restocking);
+      await shipped?.stop();
     },
   };
 };

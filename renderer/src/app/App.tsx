@@ -21,6 +21,7 @@ const DemoPage = lazy(() => import('../features/demo/DemoPage').then((m) => ({ d
 const MetricsPage = lazy(() => import('../features/metrics/MetricsPage').then((m) => ({ default: m.MetricsPage })));
 const SettingsPage = lazy(() => import('../features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const ReleasesPage = lazy(() => import('../features/releases/ReleasesPage').then((m) => ({ default: m.ReleasesPage })));
+const FlowPage = lazy(() => import('../features/flows/FlowPage').then((m) => ({ default: m.FlowPage })));
 const CatalogSection = lazy(() => import('../features/catalog/CatalogSection').then((m) => ({ default: m.CatalogSection })));
 
 function Page({ children }: { children: ReactNode }) {
@@ -127,6 +128,14 @@ const router = createBrowserRouter([
         element: (
           <Page>
             <TraceView />
+          </Page>
+        ),
+      },
+      {
+        path: '/flows/:traceId',
+        element: (
+          <Page>
+            <FlowPage />
           </Page>
         ),
       },

@@ -25,6 +25,7 @@ import { TraceMinimap } from './TraceMinimap';
 import { TraceStatsTable } from './TraceStatsTable';
 import { TraceToolbar } from './TraceToolbar';
 import { Waterfall, type TimeView } from './Waterfall';
+import { LinkedTraces } from '../flows/LinkedTraces';
 
 type Tab = 'timeline' | 'stats' | 'logs';
 
@@ -398,6 +399,7 @@ function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; t
           ))}
         </div>
       </header>
+      <LinkedTraces traceId={model.traceId} />
       <div className="trace-tabs">
         <Tabs<Tab>
           tabs={[
