@@ -151,6 +151,12 @@ export class DenseHistogram {
     }
   }
 
+  /** Empties it for reuse: one scratch histogram serves many merges without allocating. */
+  clear(): void {
+    this.counts.fill(0);
+    this.total = 0;
+  }
+
   add(other: DenseHistogram): void {
     for (let i = 0; i < BUCKET_COUNT; i++) this.counts[i] += other.counts[i];
     this.total += other.total;
