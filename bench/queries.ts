@@ -20,9 +20,14 @@ const r2 = (n: number) => Math.round(n * 100) / 100;
 
 const FTS_QUERIES = ['payment declined', 'deadlock', 'connection reset', 'cache miss', 'timeout retry', 'refund', 'pool exhausted', 'coupon applied'];
 
-/** p50/p95 over the calls, and the first call alone (a cold cache, as a user's first look finds it). */
-async function timeGets(t: Target, paths: string[]): Promise<{ p50Ms: number; p95Ms: number; firstMs: number; n: number }> {
+/**
+ * p50/p95 over the calls, the first call alone (a cold cache, as a user's first look finds it),
+ * and the core's CPU time per call (all its threads, from /proc): wall times on a loaded machine
+ * include waiting for a core, CPU time much less so.
+ */
+async function timeGets(t: Target, paths: string[]): Promise<{ p50Ms: number; p95Ms: number; firstMs: number; cpuMsPerCall: number | null; n: number }> {
   const samples: number[] = [];
+  const cpu0 = cpuMsOfServer(t.storeDir);
   for (const p of paths) {
     const t0 = performance.now();
     const res = await fetch(t.url + p, { headers: { authorization: `Bearer ${t.token}` } });
@@ -30,7 +35,9 @@ async function timeGets(t: Target, paths: string[]): Promise<{ p50Ms: number; p9
     samples.push(performance.now() - t0);
     if (res.status !== 200) throw new Error(`${p} answered ${res.status}`);
   }
-  return { p50Ms: r2(percentile(samples, 50)), p95Ms: r2(percentile(samples, 95)), firstMs: r2(samples[0] ?? 0), n: samples.length };
+  const cpu1 = cpuMsOfServer(t.storeDir);
+  const cpuMsPerCall = cpu0 !== null && cpu1 !== null && samples.length > 0 ? r2((cpu1 - cpu0) / samples.length) : null;
+  return { p50Ms: r2(percentile(samples, 50)), p95Ms: r2(percentile(samples, 95)), firstMs: r2(samples[0] ?? 0), cpuMsPerCall, n: samples.length };
 }
 
 async function get<T>(t: Target, path: string): Promise<T> {
@@ -71,6 +78,22 @@ export async function benchQueries(t: Target): Promise<Record<string, unknown>> 
   out.coreRssMb = rssOfServer(t.storeDir);
   return out;
 }
+
+/** CPU time (user + system, every thread) the server process has used so far, from /proc (Linux). */
+function cpuMsOfServer(storeDir: string): number | null {
+  try {
+    const pid = JSON.parse(readFileSync(`${storeDir}/server.json`, 'utf8')).pid as number;
+    // Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: /proc counts CPU time in these (100 on Linux builds). */
+const CLOCK_TICKS = 100;
 
 /** Resident memory of the server process, from /proc (Linux). */
 function rssOfServer(storeDir: string): number | null {

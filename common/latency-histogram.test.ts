@@ -26,4 +26,19 @@ describe('latency histogram', () => {
     expect(H.countAtMostEncoded(H.encode(sparse), 20_000)).toBe(20);
     expect(new H.DenseHistogram().quantileMs(0.5)).toBeNull();
   });
+
+  it('gives several quantiles in one pass, the same as one at a time', () => {
+    const d = new H.DenseHistogram();
+    expect(d.quantilesMs([0.5, 0.95, 0.99])).toEqual([null, null, null]);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 20; round++) {
+      d.clear();
+      const h: H.Histogram = new Map();
+      for (let i = 0; i < 1 + round * 37; i++) H.record(h, Math.floor(rand() ** 3 * 5_000_000), 1 + Math.floor(rand() * 3));
+      d.addEncoded(H.encode(h));
+      const qs = [0, 0.5, 0.9, 0.95, 0.99, 1];
+      expect(d.quantilesMs(qs)).toEqual(qs.map((q) => d.quantileMs(q)));
+    }
+  });
 });

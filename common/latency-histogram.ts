@@ -151,9 +151,32 @@ export class DenseHistogram {
     }
   }
 
+  /** Empties it for reuse: one scratch histogram serves many merges without allocating. */
+  clear(): void {
+    this.counts.fill(0);
+    this.total = 0;
+  }
+
   add(other: DenseHistogram): void {
     for (let i = 0; i < BUCKET_COUNT; i++) this.counts[i] += other.counts[i];
     this.total += other.total;
+  }
+
+  /** Quantiles (ascending, each in [0,1]) in milliseconds, in one pass; nulls when empty. */
+  quantilesMs(qs: readonly number[]): Array<number | null> {
+    const out: Array<number | null> = qs.map(() => null);
+    if (this.total === 0) return out;
+    let next = 0;
+    let rank = Math.max(1, Math.ceil(qs[0] * this.total));
+    let seen = 0;
+    for (let i = 0; i < BUCKET_COUNT && next < qs.length; i++) {
+      seen += this.counts[i];
+      while (next < qs.length && seen >= rank) {
+        out[next++] = bucketMid(i) / 1000;
+        if (next < qs.length) rank = Math.max(1, Math.ceil(qs[next] * this.total));
+      }
+    }
+    return out;
   }
 
   /** Quantile q in [0,1] in milliseconds; null when empty. */

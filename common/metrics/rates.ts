@@ -106,6 +106,20 @@ export function ratePerStep(increases: readonly Increase[], startMs: number, ste
 
 /** Per-second rate over a whole window: total increase inside it over the time it covers. */
 export function windowRate(increases: readonly Increase[], fromMs: number, toMs: number): number | null {
-  const [rate] = ratePerStep(increases, fromMs, toMs - fromMs, 1);
-  return rate;
+  // ratePerStep with one step, without its arrays: every rate on the Services list and the map
+  // comes through here, thousands per call (sparklines).
+  const stepMs = toMs - fromMs;
+  let amount = 0;
+  let covered = 0;
+  for (const inc of increases) {
+    const span = inc.toMs - inc.fromMs;
+    if (span <= 0) continue;
+    if (Math.floor((inc.fromMs - fromMs) / stepMs) > 0 || Math.floor((inc.toMs - fromMs - 1e-9) / stepMs) < 0) continue;
+    const lo = Math.max(inc.fromMs, fromMs);
+    const hi = Math.min(inc.toMs, fromMs + stepMs);
+    if (hi <= lo) continue;
+    amount += (inc.amount / span) * (hi - lo);
+    covered += hi - lo;
+  }
+  return covered > 0 ? (amount / covered) * 1000 : null;
 }

@@ -178,6 +178,25 @@ describe('log histogram', () => {
     // a filter the rollup cannot answer falls back to counting records
     const text = (await h.api(`/api/logs/histogram?from=${from}&to=${to}&buckets=30&q=failed`)).body;
     expect(text.total).toBe(all.filter((r) => r.severityNumber >= 17).length);
+    // Full text: every match in its bucket and band, with service and severity filters too.
+    type Match = { timeUnixNano: string; severityNumber: number; service: string };
+    const matches = (await h.api(`/api/logs?from=${from}&to=${to}&limit=5000&q=failed`)).body as Match[];
+    const filters: Array<[string, (r: Match) => boolean]> = [
+      ['', () => true],
+      ['&service=beta&minSeverity=17', (r) => r.service === 'beta' && r.severityNumber >= 17],
+      ['&service=alpha', (r) => r.service === 'alpha'],
+    ];
+    for (const [extra, keep] of filters) {
+      const got = (await h.api(`/api/logs/histogram?from=${from}&to=${to}&buckets=30&q=failed${extra}`)).body;
+      const want = got.counts.map((row: number[]) => row.map(() => 0));
+      for (const r of matches.filter(keep)) {
+        const bucket = Number((BigInt(r.timeUnixNano) - BigInt(got.start) * 1_000_000n) / (BigInt(got.stepMs) * 1_000_000n));
+        want[band(r.severityNumber)][Math.min(want[0].length - 1, bucket)]++;
+      }
+      expect(got.counts).toEqual(want);
+      expect(got.total).toBe(matches.filter(keep).length);
+    }
+    expect(matches.some((r) => r.service === 'beta' && r.severityNumber >= 17)).toBe(true);
   });
 });
 

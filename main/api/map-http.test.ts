@@ -70,7 +70,7 @@ describe('golden signals API', () => {
 });
 
 describe('merged rollups stay current', () => {
-  it('shows data that arrives late for minutes the map already merged', async () => {
+  it('shows data that arrives late for minutes the map and the services list already merged', async () => {
     const old = BigInt(Date.now() - 40 * 60_000) * 1_000_000n;
     const send = (id: number) =>
       fetch(`${h.otlp}/v1/traces`, {
@@ -87,11 +87,14 @@ describe('merged rollups stay current', () => {
       });
     await send(1);
     const calls = async () => (await h.api('/api/service-map')).body.nodes.find((n: { id: string }) => n.id === 'late')?.calls;
+    const listed = async () => (await h.api('/api/services?sparkline=30')).body.find((s: { name: string }) => s.name === 'late')?.requests;
     for (let i = 0; i < 50 && (await calls()) !== 1; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await calls()).toBe(1);
+    expect(await listed()).toBe(1);
     await send(2);
     for (let i = 0; i < 50 && (await calls()) !== 2; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await calls()).toBe(2);
+    expect(await listed()).toBe(2);
   });
 });
 

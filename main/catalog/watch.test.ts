@@ -1,5 +1,5 @@
 // Live reload: edit, add and remove descriptor files under a watched catalog and get `changed`.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,20 +26,34 @@ spec:
 `;
 
 let root: string;
+let staging: string;
 let catalog: Catalog | null = null;
+let witness: Catalog | null = null;
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'loupe-catalog-watch-'));
+  staging = mkdtempSync(join(tmpdir(), 'loupe-catalog-staging-'));
 });
 afterEach(() => {
   catalog?.close();
+  witness?.close();
   catalog = null;
+  witness = null;
   rmSync(root, { recursive: true, force: true });
+  rmSync(staging, { recursive: true, force: true });
 });
 
+/**
+ * Writes a whole file at once (written beside, then renamed into place). An in-place write
+ * truncates first; on a loaded machine the debounced reload can run between the truncation and
+ * the write and report the half-written file as a change of its own.
+ */
+let staged = 0;
 function write(path: string, text: string): void {
   mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, text);
+  const temp = join(staging, `file-${staged++}`);
+  writeFileSync(temp, text);
+  renameSync(temp, path);
 }
 
 /** Resolves with the next `changed` event (or fails after a while). */
@@ -131,13 +145,18 @@ spec:
     it('ignores changes under node_modules', async () => {
       write(join(root, 'catalog-info.yaml'), group('team-a'));
       const c = await start([root]);
-      let fired = false;
-      c.on('changed', () => (fired = true));
+      const changes: CatalogChangeEvent[] = [];
+      c.on('changed', (change) => changes.push(change));
       write(join(root, 'node_modules/pkg/catalog-info.yaml'), component('vendored'));
-      await new Promise((r) => setTimeout(r, 400));
+      // A descriptor written after it is picked up: by then the vendored one had its chance.
+      const changed = nextChange(c);
+      write(join(root, 'real/catalog-info.yaml'), component('witness'));
+      await changed;
       await c.settled();
-      expect(fired).toBe(false);
+      expect(c.snapshot.get('component:default/witness')).toBeDefined();
       expect(c.snapshot.get('component:default/vendored')).toBeUndefined();
+      expect(changes.flatMap((x) => x.added)).toEqual(['component:default/witness']);
+      expect(changes.flatMap((x) => x.files)).toEqual([join(root, 'real/catalog-info.yaml')]);
     });
   });
 }
@@ -148,9 +167,18 @@ describe('closing', () => {
     catalog = new Catalog({ sources: [root], debounceMs: 20 });
     await catalog.load();
     await catalog.watch();
+    // A second catalog on the same folder, still open: once it has reloaded the edit, the
+    // closed one would have too.
+    witness = new Catalog({ sources: [root], debounceMs: 20 });
+    await witness.load();
+    await witness.watch();
     catalog.close();
+    const changed = nextChange(witness);
     write(join(root, 'catalog-info.yaml'), group('team-z'));
-    await new Promise((r) => setTimeout(r, 200));
+    await changed;
+    await catalog.settled();
+    expect(witness.snapshot.get('group:default/team-z')).toBeDefined();
     expect(catalog.snapshot.get('group:default/team-a')).toBeDefined();
+    expect(catalog.snapshot.get('group:default/team-z')).toBeUndefined();
   });
 });

@@ -215,7 +215,23 @@ export function logHistogram(store: ReadStore, input: LogSearchInput & { buckets
   const bandCase = `CASE WHEN l.severity_number = 0 THEN 6 ${SEVERITY_BANDS.map((b, i) => `WHEN l.severity_number < ${SEVERITY_BANDS[i + 1]?.min ?? 25} THEN ${i}`).join(' ')} ELSE 5 END`;
   const scan = (fts: string | null, nsRange?: [bigint, bigint]) => {
     if (nsRange && nsRange[0] > nsRange[1]) return;
-    const w = buildWhere(store, { ...input, after: undefined, before: undefined, afterCursor: undefined, beforeCursor: undefined }, fts, false, nsRange);
+    const filters = { ...input, after: undefined, before: undefined, afterCursor: undefined, beforeCursor: undefined };
+    if (fts !== null && !input.traceId && !input.spanId && input.attr.length === 0) {
+      // Each match's time, severity and service from the logs_marks index (migration 010), not
+      // from its row; counted by `counts` (read-store.ts) under one integer key per bucket and band.
+      const w = buildWhere(store, filters, fts, true, nsRange);
+      if (!w) return;
+      const blob = store
+        .pluck(
+          `SELECT counts(((l.time_ns - ?) / ?) * 8 + ${bandCase})
+           FROM logs_fts JOIN logs l INDEXED BY logs_marks ON l.id = logs_fts.rowid WHERE ${w.sql}`,
+        )
+        .get(msToNs(from), BigInt(stepMs) * 1_000_000n, ...w.params) as Buffer;
+      const keyed = new Float64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.length));
+      for (let k = 0; k < keyed.length; k++) if (keyed[k] > 0) add(from + Math.floor(k / 8) * stepMs, k % 8, keyed[k]);
+      return;
+    }
+    const w = buildWhere(store, filters, fts, false, nsRange);
     if (!w) return;
     const rows = store
       .stmt(

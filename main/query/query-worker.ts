@@ -1,11 +1,11 @@
 // The query worker: its own read connection, running one heavy query at a time. The main
 // thread ends it (and starts another) when the client of the running query goes away.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ReadStore } from './read-store';
+import { READ_CACHE_MB, ReadStore } from './read-store';
 import { runHeavyQuery, type QueryReply, type QueryRequest } from './heavy-queries';
 
 const port = parentPort!;
-const store = new ReadStore((workerData as { dataDir: string }).dataDir, (line) => console.warn(line));
+const store = new ReadStore((workerData as { dataDir: string }).dataDir, (line) => console.warn(line), READ_CACHE_MB.worker);
 port.postMessage({ type: 'ready' } satisfies QueryReply);
 
 port.on('message', (msg: QueryRequest) => {

@@ -13,6 +13,17 @@ export const MAX_POINTS = 1500;
 /** Windows longer than this are clamped to the minutes that hold data. */
 export const CLAMP_OVER_MINUTES = 7 * 1440;
 
+/**
+ * Page caches of the read connections in MiB. SQLite's caches are most of the core's memory
+ * (RSS target: 300 MB at 10M spans, with the writer's 64 MB): the main thread's connection
+ * serves lookups (a trace, a log record, lists from rollups) that touch few pages; the query
+ * worker's serves searches and the full-text histogram, whose covering indexes it keeps hot.
+ * Pages beyond them come from the OS's file cache, which does not count towards the core's RSS.
+ */
+export const READ_CACHE_MB = { main: 24, worker: 48 };
+/** Prepared statements a read connection keeps (least recently used go first). */
+export const MAX_STATEMENTS = 200;
+
 /** A query stopped at its time budget. */
 export class QueryTimeout extends Error {
   readonly status = 503;
@@ -29,9 +40,15 @@ export class ReadStore {
   /** Caches of merged rollups, told when a commit touched older minutes. */
   readonly rollupCaches = new Set<{ invalidateFrom(minute: number): void }>();
 
-  constructor(dataDir: string, private readonly log: (line: string) => void = (l) => console.warn(l)) {
-    this.db = openDatabase(dataDir, { cacheMb: 96 });
+  constructor(
+    dataDir: string,
+    private readonly log: (line: string) => void = (l) => console.warn(l),
+    /** Page cache of this connection (see READ_CACHE_MB). */
+    cacheMb = READ_CACHE_MB.main,
+  ) {
+    this.db = openDatabase(dataDir, { cacheMb });
     registerFunctions(this.db);
+    registerCounts(this.db);
   }
 
   /** A prepared statement, cached by its SQL text (rows as objects). */
@@ -59,8 +76,13 @@ export class ReadStore {
     let s = this.statements.get(key);
     if (s === undefined) {
       s = init(this.db.prepare(sql));
-      this.statements.set(key, s);
+      // Searches build their SQL from the filters they get (IN lists, attribute conditions):
+      // the cache keeps the most recently used, not every shape ever asked.
+      if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value!);
+    } else {
+      this.statements.delete(key);
     }
+    this.statements.set(key, s);
     return s;
   }
 
@@ -129,6 +151,29 @@ export class ReadStore {
     }
     this.db.close();
   }
+}
+
+/**
+ * `counts(k)`: how many rows had each small non-negative integer k, as a blob of float64
+ * counts indexed by k. A histogram over many matches adds into an array here instead of
+ * sorting every row for a GROUP BY.
+ */
+function registerCounts(db: Db): void {
+  db.aggregate('counts', {
+    start: () => ({ counts: new Float64Array(256), top: -1 }),
+    step: (acc: { counts: Float64Array; top: number }, key: unknown) => {
+      const k = Number(key);
+      if (!(k >= 0)) return;
+      if (k >= acc.counts.length) {
+        const grown = new Float64Array(Math.max(k + 1, acc.counts.length * 2));
+        grown.set(acc.counts);
+        acc.counts = grown;
+      }
+      acc.counts[k]++;
+      if (k > acc.top) acc.top = k;
+    },
+    result: (acc: { counts: Float64Array; top: number }) => Buffer.from(acc.counts.buffer, 0, (acc.top + 1) * 8),
+  });
 }
 
 /** The query window in unix ms; defaults to the last hour, `to` defaulting to now. */

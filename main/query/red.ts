@@ -33,15 +33,18 @@ export function rateOver(count: number, cover: Coverage): number {
   return windowRate([{ fromMs: cover.fromMs, toMs, amount: count }], cover.fromMs, toMs) ?? 0;
 }
 
+const QUANTILES = [0.5, 0.95, 0.99];
+
 export function redOf(a: RedAcc, cover: Coverage) {
+  const [p50Ms, p95Ms, p99Ms] = a.hist.quantilesMs(QUANTILES);
   return {
     calls: a.calls,
     errors: a.errors,
     rps: rateOver(a.calls, cover),
     errorRate: a.calls > 0 ? a.errors / a.calls : 0,
-    p50Ms: a.hist.quantileMs(0.5),
-    p95Ms: a.hist.quantileMs(0.95),
-    p99Ms: a.hist.quantileMs(0.99),
+    p50Ms,
+    p95Ms,
+    p99Ms,
   };
 }
 

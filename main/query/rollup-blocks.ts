@@ -5,13 +5,13 @@
 export const BLOCK_MINUTES = 10;
 const LONG_RANGE_MINUTES = 1440;
 
-export class RollupBlocks<T> {
-  private readonly blocks = new Map<number, Map<string, T>>();
-  private readonly minutes = new Map<number, Map<string, T>>();
+export class RollupBlocks<T, K = string> {
+  private readonly blocks = new Map<number, Map<K, T>>();
+  private readonly minutes = new Map<number, Map<K, T>>();
 
   constructor(
     /** Aggregates of minutes [m0, m1] by key. */
-    private readonly load: (m0: number, m1: number) => Map<string, T>,
+    private readonly load: (m0: number, m1: number) => Map<K, T>,
     private readonly maxBlocks = 48,
     private readonly maxMinutes = 4 * BLOCK_MINUTES,
   ) {}
@@ -20,7 +20,7 @@ export class RollupBlocks<T> {
    * Visits the aggregates covering minutes [m0, m1]; blocks that ended before `openFrom`
    * (the minute still receiving data) come from memory.
    */
-  collect(m0: number, m1: number, openFrom: number, visit: (key: string, value: T) => void): void {
+  collect(m0: number, m1: number, openFrom: number, visit: (key: K, value: T) => void): void {
     let m = m0;
     // A window longer than the cache holds would only churn it: its closed part is read in
     // day-long ranges instead (one query each), and the cache is left to the recent windows.
@@ -51,7 +51,7 @@ export class RollupBlocks<T> {
   }
 
   /** Minutes [start, end] from `cache` (keyed by start), loaded and kept (oldest out first) when missing. */
-  private kept(cache: Map<number, Map<string, T>>, max: number, start: number, end: number): Map<string, T> {
+  private kept(cache: Map<number, Map<K, T>>, max: number, start: number, end: number): Map<K, T> {
     let got = cache.get(start);
     if (!got) {
       got = this.load(start, end);

@@ -1,9 +1,9 @@
 // Services and their request signals, read from the per-minute rollups (never from spans).
 import type { ServiceSummary } from '../../common/api/schemas';
-import * as H from '../../common/latency-histogram';
 import { type ReadStore, dataMinutesOf, windowOf } from './read-store';
 import { coverageByService, widestCoverage } from './coverage';
-import { type RedAcc, addRollup, newRed, rateOver, serviceSignals } from './red';
+import { rateOver } from './red';
+import { type PartSum, addPart, histOf, newPartSum, openFromNow, partsOf, signalsOfSum } from './rollup-parts';
 
 interface ServiceRow {
   id: number;
@@ -21,17 +21,19 @@ export interface SloSummary {
 export const MIN_REQUESTS_FOR_BASELINE = 50;
 
 /** p95 per service over minutes [m0, m1] from the service rollups (null on thin traffic). */
-function p95ByService(store: ReadStore, m0: number, m1: number): Map<number, number | null> {
-  const hists = new Map<number, H.DenseHistogram>();
-  for (const r of store
-    .stmt('SELECT service_id, hist_ok, hist_err FROM rollup_service_minute WHERE minute BETWEEN ? AND ?')
-    .all(m0, m1) as Array<{ service_id: number; hist_ok: Buffer | null; hist_err: Buffer | null }>) {
-    let h = hists.get(r.service_id);
-    if (!h) hists.set(r.service_id, (h = new H.DenseHistogram()));
-    h.addEncoded(r.hist_ok);
-    h.addEncoded(r.hist_err);
+function p95ByService(store: ReadStore, m0: number, m1: number, openFrom: number): Map<number, number | null> {
+  const sums = new Map<number, PartSum>();
+  partsOf(store).services.collect(m0, m1, openFrom, (id, p) => {
+    let sum = sums.get(id);
+    if (!sum) sums.set(id, (sum = newPartSum()));
+    addPart(sum, p);
+  });
+  const out = new Map<number, number | null>();
+  for (const [id, sum] of sums) {
+    const h = histOf(sum);
+    out.set(id, h.total >= MIN_REQUESTS_FOR_BASELINE ? h.quantileMs(0.95) : null);
   }
-  return new Map([...hists].map(([id, h]) => [id, h.total >= MIN_REQUESTS_FOR_BASELINE ? h.quantileMs(0.95) : null]));
+  return out;
 }
 
 export function listServices(
@@ -43,26 +45,14 @@ export function listServices(
   const m0 = Math.floor(from / 60_000);
   const m1 = Math.floor(to / 60_000);
   return store.timed('services.list', () => {
+    // Closed minutes come from kept blocks of merged rollups (rollup-parts.ts), the open ones
+    // from SQLite: the same parts the map reads.
+    const openFrom = openFromNow();
     // The window just before this one, same length: the baseline for latency regressions.
     // Long windows read only the minutes holding data (sparklines keep the window's shape).
     const base = dataMinutesOf(store, m0 - (m1 - m0 + 1), m0 - 1);
-    const baseline = p95ByService(store, base.m0, base.m1);
+    const baseline = p95ByService(store, base.m0, base.m1, openFrom);
     const read = dataMinutesOf(store, m0, m1);
-    const rows = store
-      .stmt(
-        `SELECT minute, service_id, spans, span_errors, calls, errors, hist_ok, hist_err
-         FROM rollup_service_minute WHERE minute BETWEEN ? AND ?`,
-      )
-      .all(read.m0, read.m1) as Array<{
-      minute: number;
-      service_id: number;
-      spans: number;
-      span_errors: number;
-      calls: number;
-      errors: number;
-      hist_ok: Buffer | null;
-      hist_err: Buffer | null;
-    }>;
     const services = store
       .stmt('SELECT id, name, namespace, last_seen_ms FROM services')
       .all() as ServiceRow[];
@@ -90,30 +80,34 @@ export function listServices(
       b.from = Math.min(b.from, Math.max(from, m * 60_000));
       b.to = Math.max(b.to, Math.min(to, (m + 1) * 60_000));
     }
-    const covers = coverageByService(store, from, to);
-    const agg = new Map<number, RedAcc & { spans: number; spanErrors: number; spark: number[]; errSpark: number[] }>();
-    for (const r of rows) {
+    const agg = new Map<number, PartSum & { spans: number; spanErrors: number; spark: number[]; errSpark: number[]; first: number }>();
+    partsOf(store).services.collect(read.m0, read.m1, openFrom, (id, p) => {
       store.check();
-      let a = agg.get(r.service_id);
+      let a = agg.get(id);
       if (!a) {
-        a = { ...newRed(), spans: 0, spanErrors: 0, spark: new Array(buckets).fill(0), errSpark: new Array(buckets).fill(0) };
-        agg.set(r.service_id, a);
+        a = { ...newPartSum(), spans: 0, spanErrors: 0, spark: new Array(buckets).fill(0), errSpark: new Array(buckets).fill(0), first: p.start };
+        agg.set(id, a);
       }
-      a.spans += r.spans;
-      a.spanErrors += r.span_errors;
-      addRollup(a, r.calls, r.errors, r.hist_ok, r.hist_err);
-      if (buckets > 0 && r.minute <= mLast) {
-        const b = bucketOf(r.minute);
-        a.spark[b] += r.calls;
-        a.errSpark[b] += r.errors;
-      }
-    }
+      a.spans += p.spans;
+      a.spanErrors += p.spanErrors;
+      a.first = Math.min(a.first, p.start);
+      addPart(a, p);
+      if (buckets > 0)
+        for (let i = 0; i < p.minuteCalls.length; i++) {
+          const minute = p.start + i;
+          if (minute < m0 || minute > mLast) continue;
+          const b = bucketOf(minute);
+          a.spark[b] += p.minuteCalls[i];
+          a.errSpark[b] += p.minuteErrors[i];
+        }
+    });
+    const covers = coverageByService(store, from, to, Date.now(), new Map([...agg].map(([id, a]) => [id, a.first])));
     const out: ServiceSummary[] = [];
     for (const s of services) {
       const a = agg.get(s.id);
       if (!a && s.last_seen_ms < from) continue;
       const cover = covers.get(s.id) ?? widestCoverage([], from, to);
-      const signals = serviceSignals(a ?? newRed(), cover);
+      const signals = signalsOfSum(a ?? newPartSum(), cover);
       const summary: ServiceSummary = {
         name: s.name,
         namespace: s.namespace,

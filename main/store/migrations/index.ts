@@ -8,6 +8,7 @@ import { sql as m005 } from './005-span-names-in-service-index';
 import { sql as m006 } from './006-instances-and-deploys';
 import { sql as m007 } from './007-metric-exemplars';
 import { sql as m008 } from './008-source-activity';
+import { sql as m010 } from './010-log-marks-index';
 import { sql as m012 } from './012-alerts';
 import { sql as m013 } from './013-span-links';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: Migration[] = [
   { version: 6, name: 'instances-and-deploys', sql: m006 },
   { version: 7, name: 'metric-exemplars', sql: m007 },
   { version: 8, name: 'source-activity', sql: m008 },
+  { version: 10, name: 'log-marks-index', sql: m010 },
   { version: 12, name: 'alerts', sql: m012 },
   { version: 13, name: 'span-links', sql: m013 },
 ];

@@ -1,0 +1,178 @@
+// Service and edge rollups merged over runs of minutes ("parts"), kept in blocks by
+// rollup-blocks.ts: the Services list and the map read a window as a handful of cached parts
+// plus the still-open minutes, instead of every rollup row of the window. Parts hold their
+// latency histogram as sparse buckets; merging and quantiles go through one scratch dense
+// histogram per thread, so reading a window allocates no 5 KB histogram per service or edge
+// (at a few hundred keys per call that garbage cost more than the SQL).
+import * as H from '../../common/latency-histogram';
+import type { ConnectionType } from '../../common/service-map';
+import type { ReadStore } from './read-store';
+import { RollupBlocks } from './rollup-blocks';
+import { type Coverage, serviceSignals } from './red';
+
+/** One service's rollups over some minutes. */
+export interface ServicePart {
+  spans: number;
+  spanErrors: number;
+  calls: number;
+  errors: number;
+  hist: H.SparseBuckets;
+  /** Minute of index 0 of the per-minute arrays: the first minute with a rollup row. */
+  start: number;
+  minuteCalls: Float64Array;
+  minuteErrors: Float64Array;
+}
+
+/** One edge's rollups over some minutes. */
+export interface EdgePart {
+  source: string;
+  target: string;
+  type: ConnectionType;
+  calls: number;
+  errors: number;
+  writes: number;
+  hist: H.SparseBuckets;
+}
+
+const scratch = new H.DenseHistogram();
+const EMPTY: H.SparseBuckets = { index: new Uint16Array(0), count: new Float64Array(0) };
+
+/** Sparse buckets of the encoded histograms in `blobs` (merged in the scratch histogram). */
+function sparseOfEncoded(blobs: Array<Buffer | null>): H.SparseBuckets {
+  scratch.clear();
+  for (const b of blobs) scratch.addEncoded(b);
+  return H.sparseOf(scratch);
+}
+
+/** Service rollups of minutes [m0, m1], by service id. */
+export function loadServiceParts(store: ReadStore, m0: number, m1: number): Map<number, ServicePart> {
+  // Minute first (the table's key): each service's rows come minutes ascending.
+  const rows = store
+    .raw(
+      `SELECT service_id, minute, spans, span_errors, calls, errors, hist_ok, hist_err
+       FROM rollup_service_minute WHERE minute BETWEEN ? AND ?`,
+    )
+    .all(m0, m1) as Array<[number, number, number, number, number, number, Buffer | null, Buffer | null]>;
+  const byService = new Map<number, Array<(typeof rows)[number]>>();
+  for (const r of rows) {
+    const list = byService.get(r[0]);
+    if (list) list.push(r);
+    else byService.set(r[0], [r]);
+  }
+  const out = new Map<number, ServicePart>();
+  const blobs: Array<Buffer | null> = [];
+  for (const [id, list] of byService) {
+    store.check();
+    const start = list[0][1];
+    const minutes = list[list.length - 1][1] - start + 1;
+    const part: ServicePart = {
+      spans: 0,
+      spanErrors: 0,
+      calls: 0,
+      errors: 0,
+      hist: EMPTY,
+      start,
+      minuteCalls: new Float64Array(minutes),
+      minuteErrors: new Float64Array(minutes),
+    };
+    blobs.length = 0;
+    for (const r of list) {
+      part.spans += r[2];
+      part.spanErrors += r[3];
+      part.calls += r[4];
+      part.errors += r[5];
+      part.minuteCalls[r[1] - start] += r[4];
+      part.minuteErrors[r[1] - start] += r[5];
+      blobs.push(r[6], r[7]);
+    }
+    part.hist = sparseOfEncoded(blobs);
+    out.set(id, part);
+  }
+  return out;
+}
+
+/** Edge rollups of minutes [m0, m1], keyed `source\0target`. */
+export function loadEdgeParts(store: ReadStore, m0: number, m1: number): Map<string, EdgePart> {
+  const rows = store
+    .raw(
+      `SELECT source, target, connection_type, calls, errors, writes, hist_ok, hist_err
+       FROM rollup_edge_minute WHERE minute BETWEEN ? AND ?`,
+    )
+    .all(m0, m1) as Array<[string, string, ConnectionType, number, number, number, Buffer | null, Buffer | null]>;
+  const byEdge = new Map<string, Array<(typeof rows)[number]>>();
+  for (const r of rows) {
+    const key = r[0] + '\u0000' + r[1];
+    const list = byEdge.get(key);
+    if (list) list.push(r);
+    else byEdge.set(key, [r]);
+  }
+  const out = new Map<string, EdgePart>();
+  const blobs: Array<Buffer | null> = [];
+  for (const [key, list] of byEdge) {
+    store.check();
+    const [source, target, type] = list[0];
+    const part: EdgePart = { source, target, type, calls: 0, errors: 0, writes: 0, hist: EMPTY };
+    blobs.length = 0;
+    for (const r of list) {
+      part.calls += r[3];
+      part.errors += r[4];
+      part.writes += r[5];
+      blobs.push(r[6], r[7]);
+    }
+    part.hist = sparseOfEncoded(blobs);
+    out.set(key, part);
+  }
+  return out;
+}
+
+interface Caches {
+  services: RollupBlocks<ServicePart, number>;
+  edges: RollupBlocks<EdgePart, string>;
+}
+
+const caches = new WeakMap<ReadStore, Caches>();
+
+/** The store's kept blocks of service and edge parts (dropped from a minute on by commits that touch it). */
+export function partsOf(store: ReadStore): Caches {
+  let c = caches.get(store);
+  if (!c) {
+    c = {
+      services: new RollupBlocks((m0, m1) => loadServiceParts(store, m0, m1)),
+      edges: new RollupBlocks((m0, m1) => loadEdgeParts(store, m0, m1)),
+    };
+    caches.set(store, c);
+    store.rollupCaches.add(c.services);
+    store.rollupCaches.add(c.edges);
+  }
+  return c;
+}
+
+/** Blocks that ended before this minute are closed (kept); later ones are still receiving data. */
+export const openFromNow = (now = Date.now()) => Math.floor(now / 60_000) - 2;
+
+/** Counts and the sparse histograms of several parts, merged only when signals are asked for. */
+export interface PartSum {
+  calls: number;
+  errors: number;
+  hists: H.SparseBuckets[];
+}
+
+export const newPartSum = (): PartSum => ({ calls: 0, errors: 0, hists: [] });
+
+export function addPart(sum: PartSum, part: { calls: number; errors: number; hist: H.SparseBuckets }): void {
+  sum.calls += part.calls;
+  sum.errors += part.errors;
+  if (part.hist.index.length > 0) sum.hists.push(part.hist);
+}
+
+/** The merged latency histogram of a sum (the scratch histogram: read it before the next call). */
+export function histOf(sum: PartSum): H.DenseHistogram {
+  scratch.clear();
+  for (const h of sum.hists) scratch.addSparse(h);
+  return scratch;
+}
+
+/** Requests, error rate, rate, latency and health of a sum (see serviceSignals). */
+export function signalsOfSum(sum: PartSum, cover: Coverage) {
+  return serviceSignals({ calls: sum.calls, errors: sum.errors, hist: histOf(sum) }, cover);
+}
