@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { catalogApi } from './catalog-schemas';
 import { releasesApi } from './releases-schemas';
+import { incidentApi } from './incident-schemas';
 import { Settings } from './settings-schemas';
 import { SourceActivityList } from './source-activity-schemas';
 import { MetricAttributes, MetricAttributesQuery, MetricChart, MetricChartQuery } from './metric-schemas';
@@ -334,6 +335,7 @@ export const api = {
     summary: 'Checks a data source now (its plugin\'s health check against the backend) and says what is wrong.',
   }),
   ...releasesApi,
+  ...incidentApi,
   importFile: endpoint({
     method: 'POST',
     path: '/api/import',
