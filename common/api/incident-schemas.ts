@@ -89,6 +89,11 @@ export type ExceptionList = z.infer<typeof ExceptionList>;
 export const LogPatternsQuery = TimeRange.extend({
   q: z.string().optional(),
   service: z.string().optional(),
+  /** Attribute filters as the log search takes them (`key=value`, repeatable). */
+  attr: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
   minSeverity: z
     .union([z.number(), z.string()])
     .optional()

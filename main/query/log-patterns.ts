@@ -16,6 +16,7 @@ export interface LogPatternsInput {
   q?: string;
   service?: string;
   minSeverity?: number;
+  attr: string[];
   since?: number | 'deploy';
   limit: number;
   buckets: number;
@@ -48,7 +49,7 @@ export function logPatterns(store: ReadStore, input: LogPatternsInput): LogPatte
   const stepMs = Math.max(1, Math.ceil((to - from) / input.buckets));
   const buckets = Math.max(1, Math.ceil((to - from) / stepMs));
   return store.timed('logs.patterns', () => {
-    const search: LogSearchInput = { from, to, q: input.q, service: input.service, minSeverity: input.minSeverity, attr: [], limit: input.limit };
+    const search: LogSearchInput = { from, to, q: input.q, service: input.service, minSeverity: input.minSeverity, attr: input.attr, limit: input.limit };
     const rows = withFts(input.q, (fts) => {
       const w = buildWhere(store, search, fts, true);
       if (!w) return [] as Row[];
