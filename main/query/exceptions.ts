@@ -70,12 +70,14 @@ export function listExceptions(store: ReadStore, input: { from?: number; to?: nu
     if (ids.length === 0) return empty();
     const inIds = ids.map(() => '?').join(',');
 
-    // Spans of these services in the range, newest first; per-service index ranges, and only
-    // rows whose events mention an exception are parsed.
+    // Failed spans of these services in the range, newest first. The service index holds
+    // is_error, so only failed spans' rows are read (reading every span's events costs ~10 µs a
+    // span: seconds for a busy hour); an exception recorded on a span that did not fail, and
+    // handled there, is found when the service logs it with exception.* attributes.
     const spanRows = store
       .stmt(
         `SELECT s.trace_id, s.span_id, sv.name AS service, s.events FROM spans s JOIN services sv ON sv.id = s.service_id
-         WHERE s.service_id IN (${inIds}) AND s.start_ns BETWEEN ? AND ? AND s.events IS NOT NULL AND instr(s.events, '"exception"') > 0
+         WHERE s.service_id IN (${inIds}) AND s.start_ns BETWEEN ? AND ? AND s.is_error = 1 AND s.events IS NOT NULL AND instr(s.events, '"exception"') > 0
          ORDER BY s.start_ns DESC LIMIT ?`,
       )
       .all(...ids, msToNs(scanFrom), msToNs(to), EXCEPTION_CAP) as SpanRow[];
@@ -149,8 +151,10 @@ export function listExceptions(store: ReadStore, input: { from?: number; to?: nu
     );
     const groups = new Map<string, ExceptionGroup>();
     occurrences.sort((x, y) => y.time - x.time);
+    const fingerprints = new Map<string, string>();
     for (const o of occurrences) {
-      const fingerprint = messageFingerprint(o.message);
+      let fingerprint = fingerprints.get(o.message);
+      if (fingerprint === undefined) fingerprints.set(o.message, (fingerprint = messageFingerprint(o.message)));
       const key = `${o.service}\u0000${o.type}\u0000${fingerprint}`;
       let g = groups.get(key);
       if (!g) {

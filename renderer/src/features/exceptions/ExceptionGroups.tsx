@@ -5,7 +5,7 @@
 import { Fragment, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { ExceptionGroup } from '../../../../common/api/incident-schemas';
-import { formatClock, formatDuration } from '../../ui/format';
+import { formatClock } from '../../ui/format';
 import { Sparkline } from '../../ui/Sparkline';
 import { RelativeTime } from '../../ui/time';
 import { ServiceChip } from '../../ui/Chip';
@@ -54,7 +54,7 @@ export function ExceptionGroups({
                   <td className="exc-main">
                     <div className="exc-type">
                       {g.new ? (
-                        <span className="badge badge-new" title={`Not seen in the ${formatDuration(lookbackMs)} before this window`} data-testid="exception-new">
+                        <span className="badge badge-new" title={`Not seen in the ${lookbackText(lookbackMs)} before this window`} data-testid="exception-new">
                           new
                         </span>
                       ) : null}
@@ -66,7 +66,7 @@ export function ExceptionGroups({
                   </td>
                   {showService ? (
                     <td>
-                      <ServiceChip name={g.service} compact />
+                      <ServiceChip name={g.service} />
                     </td>
                   ) : null}
                   <td className="num mono">{g.count.toLocaleString()}</td>
@@ -141,4 +141,12 @@ export function ExceptionGroups({
       </table>
     </div>
   );
+}
+
+/** The look-back as words: "5 minutes", "1 hour", "24 hours". */
+export function lookbackText(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 120) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  return `${hours} hours`;
 }

@@ -5,9 +5,9 @@ import { useSearchParams } from 'react-router-dom';
 import { useServices } from '../../api/hooks';
 import { useSetParam } from '../../app/url-state';
 import { rangeLabel, rangeParams, useTimeRange } from '../../app/time-range';
-import { formatCount, formatDuration } from '../../ui/format';
+import { formatCount } from '../../ui/format';
 import { EmptyHint, ErrorBanner, SkeletonRows } from '../../ui/states';
-import { ExceptionGroups } from './ExceptionGroups';
+import { ExceptionGroups, lookbackText } from './ExceptionGroups';
 import { useExceptions } from './use-exceptions';
 import './exceptions.css';
 
@@ -69,7 +69,7 @@ export function ExceptionsPage() {
         {list.data ? (
           <span className="muted small">
             From span events named <span className="mono">exception</span> and log records with <span className="mono">exception.*</span> attributes. New: not seen in
-            the {formatDuration(list.data.lookbackMs)} before this window.
+            the {lookbackText(list.data.lookbackMs)} before this window.
           </span>
         ) : null}
       </div>

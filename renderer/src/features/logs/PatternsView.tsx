@@ -184,7 +184,7 @@ function PatternRow({ pattern: p, total, onPick }: { pattern: LogPattern; total:
       </td>
       <td className="num mono">
         {formatCount(p.count)}
-        <div className="muted small">{total ? `${((p.count / total) * 100).toFixed(p.count / total < 0.01 ? 2 : 1)}%` : ''}</div>
+        {total ? <span className="muted small pattern-share">{`${((p.count / total) * 100).toFixed(p.count / total < 0.01 ? 2 : 1)}%`}</span> : null}
       </td>
       <td>
         <Sparkline values={p.counts} errors={p.severityNumber >= 17 ? p.counts : undefined} width={110} height={24} label={`${p.count} records over the window`} />
