@@ -14,6 +14,7 @@ describe('masking', () => {
   it('masks ids, times, addresses, hex and numbers but keeps words that merely hold digits', () => {
     expect(maskVariables('order 3f2c9a1e-5b7d-4c1a-9e2f-0a1b2c3d4e5f paid 12.50 EUR at 2026-12-05T22:48:46.120Z')).toBe('order <UUID> paid <NUM> EUR at <TIME>');
     expect(maskVariables('connect 10.0.0.12:5432 refused, fd 0x7ffe, trace 4bf92f3577b34da6a3ce929d0e0e4736')).toBe('connect <IP> refused, fd <HEX>, trace <HEX>');
+    expect(maskVariables('charge ch_eozblzbjdphqwt authorized for order ord_l4bruyln90')).toBe('charge <ID> authorized for order <ID>');
     expect(maskVariables('user42 sent -3 items from sku-1002')).toBe('user42 sent -<NUM> items from sku-<NUM>');
   });
 
@@ -69,6 +70,11 @@ describe('Drain', () => {
         ['slow dependency: checkout took <NUM> ms for POST /charge', 2],
       ]),
     );
+  });
+
+  it('keeps one pattern for lines whose second word is a prefixed id (the demo shop\'s order lines)', () => {
+    const templates = cluster(Array.from({ length: 150 }, (_, i) => `order ord_${(i * 7919).toString(36).padStart(10, 'x')} placed: ${1 + (i % 5)} lines, ${i + 0.5} EUR`));
+    expect(templates).toEqual(new Map([['order <ID> placed: <NUM> lines, <NUM> EUR', 150]]));
   });
 
   it('starts a new cluster below the similarity threshold and joins one at or above it', () => {

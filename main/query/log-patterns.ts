@@ -54,11 +54,14 @@ export function logPatterns(store: ReadStore, input: LogPatternsInput): LogPatte
       const w = buildWhere(store, search, fts, true);
       if (!w) return [] as Row[];
       const source = fts !== null ? 'logs_fts JOIN logs l ON l.id = logs_fts.rowid' : 'logs l';
-      const order = fts !== null ? 'logs_fts.rowid DESC' : 'l.time_ns DESC, l.id DESC';
+      // Newest first straight off the time (or service and time) index, logs as the outer loop
+      // (CROSS JOIN): otherwise SQLite reads every record of every service in the window and
+      // sorts them before taking the first `limit`.
+      const order = fts !== null ? 'logs_fts.rowid DESC' : 'l.time_ns DESC';
       return store
         .stmt(
           `SELECT l.time_ns / 1000 AS time_us, l.body, l.severity_number, l.severity_text, sv.name AS service
-           FROM ${source} JOIN services sv ON sv.id = l.service_id WHERE ${w.sql} ORDER BY ${order} LIMIT ?`,
+           FROM ${source} CROSS JOIN services sv ON sv.id = l.service_id WHERE ${w.sql} ORDER BY ${order} LIMIT ?`,
         )
         .all(...w.params, input.limit) as Row[];
     });
