@@ -192,7 +192,9 @@ function PatternRow({ pattern: p, total, onPick }: { pattern: LogPattern; total:
       <td>
         <SeverityBadge number={p.severityNumber} text={p.severityText} />
       </td>
-      <td className="small">{p.services.join(', ')}</td>
+      <td className="small pattern-services" title={p.services.join(', ')}>
+        {p.services.join(', ')}
+      </td>
       <td className="small">
         <RelativeTime ms={p.firstSeen} />
       </td>
