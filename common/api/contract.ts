@@ -5,6 +5,7 @@ import { alertsApi } from './alert-schemas';
 import { catalogApi } from './catalog-schemas';
 import { flowApi } from './flow-schemas';
 import { releasesApi } from './releases-schemas';
+import { incidentApi } from './incident-schemas';
 import { Settings } from './settings-schemas';
 import { SourceActivityList } from './source-activity-schemas';
 import { MetricAttributes, MetricAttributesQuery, MetricChart, MetricChartQuery } from './metric-schemas';
@@ -338,6 +339,7 @@ export const api = {
   }),
   ...releasesApi,
   ...flowApi,
+  ...incidentApi,
   importFile: endpoint({
     method: 'POST',
     path: '/api/import',

@@ -250,6 +250,8 @@ export const LogSearch = TimeRange.extend({
   traceId: z.string().optional(),
   spanId: z.string().optional(),
   attr: repeated,
+  /** A log pattern's template (from /api/logs/patterns): only the records it describes. */
+  pattern: z.string().optional(),
   /** Newest first by default; `asc` for oldest first. */
   order: z.enum(['desc', 'asc', '']).optional(),
   /** Continue after / before this log id (paging and tailing in arrival order; full-text

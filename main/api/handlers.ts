@@ -94,6 +94,8 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     logs: (input, ctx) => d.queries.run('logs', input, ctx.signal) as Promise<OutputOf<'logs'>>,
     log: (input) => getLog(d.store, input.id),
     logHistogram: (input, ctx) => d.queries.run('logHistogram', input, ctx.signal) as Promise<OutputOf<'logHistogram'>>,
+    logPatterns: (input, ctx) => d.queries.run('logPatterns', input, ctx.signal) as Promise<OutputOf<'logPatterns'>>,
+    exceptions: (input, ctx) => d.queries.run('exceptions', input, ctx.signal) as Promise<OutputOf<'exceptions'>>,
     metrics: (input) => listMetrics(d.store, input),
     metricSeries: (input) => {
       if (input.source && input.source !== 'local')

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { FAULT_NAMES } from '../../common/demo-faults';
+import type { SourceActivityList } from '../../common/api/source-activity-schemas';
 import { startHarness, type Harness } from '../testing/core-harness';
 import { bundleDemoService, type DemoBundle } from '../testing/demo-bundle';
 
@@ -16,7 +17,9 @@ let h: Harness;
 
 beforeAll(async () => {
   bundle = await bundleDemoService('dist-faults-');
-  h = await startHarness({ demoServiceScript: bundle.script });
+  // Sources are called silent after 3 s of quiet at least (60 s by default), so silent-service
+  // shows within the signal bound; the rule is otherwise the same (5 usual intervals).
+  h = await startHarness({ demoServiceScript: bundle.script, silentAfterMinMs: 3_000 });
 }, 60_000);
 
 afterAll(async () => {
@@ -38,8 +41,8 @@ async function allFaultsOff(): Promise<void> {
 }
 
 /** Polls `check` until it returns something other than undefined, within SIGNAL_WITHIN_MS. */
-async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + SIGNAL_WITHIN_MS;
+async function until<T>(what: string, check: () => Promise<T | undefined>, withinMs = SIGNAL_WITHIN_MS): Promise<T> {
+  const deadline = Date.now() + withinMs;
   let last: unknown;
   for (;;) {
     try {
@@ -48,7 +51,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>): Prom
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${SIGNAL_WITHIN_MS / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${withinMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -177,6 +180,11 @@ describe.concurrent('demo faults, wave 1', { timeout: 200_000 }, () => {
 describe.concurrent('demo faults, wave 2', { timeout: 200_000 }, () => {
   afterAll(() => allFaultsOff());
   it('silent-service: inventory stops sending while its callers still call it, and is heard again after', async () => {
+    // Loupe can call a source silent only once it knows the source's usual interval (3 gaps).
+    await until("inventory's usual interval known", async () => {
+      const { body } = await h.api<SourceActivityList>('/api/ingest/sources');
+      return body.services.find((x) => x.service === 'inventory')?.usualIntervalMs ? true : undefined;
+    });
     const on = await setFault('silent-service', true);
     // Spans already buffered when the fault started may still arrive; look from a little later.
     const quietFrom = on + 2000;
@@ -185,9 +193,25 @@ describe.concurrent('demo faults, wave 2', { timeout: 200_000 }, () => {
       return called.length >= 3 && Date.now() > quietFrom + 4000 ? true : undefined;
     });
     expect(await traces({ service: 'inventory', from: quietFrom, limit: 5 })).toEqual([]);
+    // Loupe calls it silent (GET /api/ingest/sources), and only it: its callers keep sending.
+    const silent = await until('inventory called silent by /api/ingest/sources', async () => {
+      const { body } = await h.api<SourceActivityList>('/api/ingest/sources');
+      const inventory = body.services.find((x) => x.service === 'inventory');
+      if (!inventory?.silent) throw new Error(`inventory is not silent: ${JSON.stringify(inventory)}`);
+      return body;
+      // Silence takes 5 of the source's usual intervals, which stretch on a loaded machine.
+    }, 90_000);
+    const inventory = silent.services.find((x) => x.service === 'inventory')!;
+    expect(inventory.silentForMs).toBeGreaterThanOrEqual(3_000);
+    expect(inventory.sources.filter((x) => x.live).every((x) => x.silent)).toBe(true);
+    expect(silent.services.find((x) => x.service === 'gateway')?.silent).toBe(false);
 
     const off = await setFault('silent-service', false);
     await until('inventory spans again', async () => ((await traces({ service: 'inventory', from: off, limit: 1 })).length > 0 ? true : undefined));
+    await until('inventory heard again by /api/ingest/sources', async () => {
+      const { body } = await h.api<SourceActivityList>('/api/ingest/sources');
+      return body.services.find((x) => x.service === 'inventory')?.silent === false ? true : undefined;
+    });
   });
 
   it('dependency-timeout: checkout times out on payment, retries, then fails; clean again after', async () => {

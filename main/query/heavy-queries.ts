@@ -6,6 +6,8 @@ import { searchTraces } from './traces';
 import { logHistogram, searchLogs } from './logs';
 import { serviceMap } from './service-map';
 import { edgeSignals, goldenSignals } from './golden-signals';
+import { listExceptions } from './exceptions';
+import { logPatterns } from './log-patterns';
 
 export const HEAVY_QUERIES = {
   traces: searchTraces,
@@ -14,6 +16,8 @@ export const HEAVY_QUERIES = {
   serviceMap,
   goldenSignals,
   edgeSignals,
+  exceptions: listExceptions,
+  logPatterns,
 } satisfies Record<string, (store: ReadStore, input: never) => unknown>;
 
 export type HeavyQuery = keyof typeof HEAVY_QUERIES;

@@ -4,6 +4,7 @@ import { SEVERITY_BANDS, severityBand } from '../../common/model';
 import { normalizeTraceId, toHex } from '../../common/ids';
 import { type ReadStore, jsonPath, msToNs, parseJson, serviceIds, windowOf } from './read-store';
 import { QueryError, parseAttrFilters } from './traces';
+import { templateMatcher } from './drain';
 
 export interface LogSearchInput {
   from?: number;
@@ -14,6 +15,8 @@ export interface LogSearchInput {
   traceId?: string;
   spanId?: string;
   attr: string[];
+  /** A log pattern's template (GET /api/logs/patterns): only records it describes. */
+  pattern?: string;
   order?: 'asc' | 'desc' | '';
   after?: number;
   before?: number;
@@ -38,7 +41,7 @@ interface Built {
 }
 
 /** WHERE clause over `logs l`; with `ftsJoined` the caller already joined logs_fts. */
-function buildWhere(store: ReadStore, input: LogSearchInput, fts: string | null, ftsJoined = false, nsRange?: [bigint, bigint]): Built | null {
+export function buildWhere(store: ReadStore, input: LogSearchInput, fts: string | null, ftsJoined = false, nsRange?: [bigint, bigint]): Built | null {
   // A trace's logs are wanted whenever they happened: no default window with a trace id.
   const unbounded = (input.traceId || input.spanId) && input.from === undefined && input.to === undefined;
   const { from, to } = unbounded ? { from: 0, to: 9e12 } : windowOf(input); // 9e12 ms: year 2255, inside int64 ns
@@ -90,6 +93,18 @@ function buildWhere(store: ReadStore, input: LogSearchInput, fts: string | null,
     where.push(`(l.time_ns, l.id) ${op} (?, ?)`);
     params.push(BigInt(ns), Number(id));
   }
+  if (input.pattern?.trim()) {
+    // The template's constant words narrow the rows through the full-text index; the template
+    // itself is then checked on each candidate's body.
+    registerPatternMatch(store);
+    const words = ftsQuery(input.pattern.replace(/<[A-Z*]+>/g, ' '));
+    if (words) {
+      where.push('l.id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)');
+      params.push(words);
+    }
+    where.push('loupe_log_pattern(?, l.body)');
+    params.push(input.pattern.trim());
+  }
   if (fts !== null) {
     where.push(ftsJoined ? 'logs_fts MATCH ?' : 'l.id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)');
     params.push(fts);
@@ -113,8 +128,25 @@ interface LogRow {
   resource: string;
 }
 
+const withPatternMatch = new WeakSet<object>();
+/** `loupe_log_pattern(template, body)`: 1 when the template describes the body (see drain.ts). */
+function registerPatternMatch(store: ReadStore): void {
+  if (withPatternMatch.has(store.db)) return;
+  withPatternMatch.add(store.db);
+  const matchers = new Map<string, (body: string) => boolean>();
+  store.db.function('loupe_log_pattern', { deterministic: true }, (template: unknown, body: unknown) => {
+    if (typeof template !== 'string' || typeof body !== 'string') return 0;
+    let m = matchers.get(template);
+    if (!m) {
+      if (matchers.size > 100) matchers.clear();
+      matchers.set(template, (m = templateMatcher(template)));
+    }
+    return m(body) ? 1 : 0;
+  });
+}
+
 /** Runs an FTS query, retrying with the sanitised form when FTS5 rejects the syntax. */
-function withFts<T>(q: string | undefined, run: (fts: string | null) => T): T {
+export function withFts<T>(q: string | undefined, run: (fts: string | null) => T): T {
   const raw = q?.trim();
   if (!raw) return run(null);
   try {
@@ -202,7 +234,7 @@ export function logHistogram(store: ReadStore, input: LogSearchInput & { buckets
   // Without full text, trace, span or attribute filters the counts come from the per-minute
   // log rollup (whole minutes) plus the two partial minutes at the window's edges: exact, and
   // independent of how many records there are.
-  const fromRollup = !input.q?.trim() && !input.traceId && !input.spanId && input.attr.length === 0 && stepMs >= 60_000;
+  const fromRollup = !input.q?.trim() && !input.pattern?.trim() && !input.traceId && !input.spanId && input.attr.length === 0 && stepMs >= 60_000;
   if (fromRollup) stepMs = Math.round(stepMs / 60_000) * 60_000;
   const buckets = Math.max(1, Math.ceil((to - from) / stepMs));
   const counts = HISTOGRAM_BANDS.map(() => new Array<number>(buckets).fill(0));

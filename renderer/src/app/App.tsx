@@ -11,6 +11,7 @@ import { Unauthorized } from './Unauthorized';
 // Pages with charts load on first visit, so the first screen does not wait for the chart library.
 const TracesPage = lazy(() => import('../features/traces/TracesPage').then((m) => ({ default: m.TracesPage })));
 const TraceView = lazy(() => import('../features/traces/TraceView').then((m) => ({ default: m.TraceView })));
+const ExceptionsPage = lazy(() => import('../features/exceptions/ExceptionsPage').then((m) => ({ default: m.ExceptionsPage })));
 const LogsPage = lazy(() => import('../features/logs/LogsPage').then((m) => ({ default: m.LogsPage })));
 const MapPage = lazy(() => import('../features/map/MapPage').then((m) => ({ default: m.MapPage })));
 const ServicePage = lazy(() => import('../features/service/ServicePage').then((m) => ({ default: m.ServicePage })));
@@ -88,6 +89,14 @@ const router = createBrowserRouter([
         element: (
           <Page>
             <MapPage />
+          </Page>
+        ),
+      },
+      {
+        path: '/exceptions',
+        element: (
+          <Page>
+            <ExceptionsPage />
           </Page>
         ),
       },

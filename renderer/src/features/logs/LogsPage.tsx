@@ -1,6 +1,7 @@
 // Log search: full text, service, severity, trace and attribute filters; the severity histogram
 // over the window; a list that covers every match (windowed, see LogWindowList) with a live
-// tail; the record drawer. The address is the state: q, service, sev, traceId, attr, log.
+// tail; the record drawer; the Patterns view (view=patterns) and one pattern's records
+// (pattern=). The address is the state: q, service, sev, traceId, attr, log, view, pattern, since.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
@@ -20,6 +21,7 @@ import { LogDetail } from './LogDetail';
 import { LogHistogramChart } from './LogHistogramChart';
 import { LogWindowList, type LogListHandle } from './LogWindowList';
 import { useLogWindow } from './use-log-window';
+import { DEFAULT_PATTERN_LIMIT, MAX_PATTERN_LIMIT, PatternsView } from './PatternsView';
 import './logs-explorer.css';
 
 export function LogsPage() {
@@ -34,6 +36,10 @@ export function LogsPage() {
   const attrs = params.getAll('attr');
   const attrKey = attrs.join('\u0000');
   const openId = params.get('log') ? Number(params.get('log')) : null;
+  const view = params.get('view') === 'patterns' ? 'patterns' : 'records';
+  const pattern = params.get('pattern') ?? '';
+  const since = params.get('since') ?? 'deploy';
+  const patternLimit = Math.min(MAX_PATTERN_LIMIT, Number(params.get('plimit')) || DEFAULT_PATTERN_LIMIT);
 
   const filter: LogFilter = useMemo(
     () => ({
@@ -43,8 +49,9 @@ export function LogsPage() {
       traceId: traceId || undefined,
       spanId: spanId || undefined,
       attr: attrKey ? attrKey.split('\u0000') : undefined,
+      pattern: pattern || undefined,
     }),
-    [q, service, minSeverity, traceId, spanId, attrKey],
+    [q, service, minSeverity, traceId, spanId, attrKey, pattern],
   );
   const services = useServices(spec);
   const live = useLive();
@@ -95,7 +102,7 @@ export function LogsPage() {
   );
 
   const total = histogram.data?.total;
-  const filtered = !!(q || service || minSeverity || traceId || spanId || attrs.length);
+  const filtered = !!(q || service || minSeverity || traceId || spanId || attrs.length || pattern);
   return (
     <div className="page-pad page-logs">
       <div className="page-head">
@@ -188,7 +195,7 @@ export function LogsPage() {
                 className="btn"
                 onClick={() =>
                   update((p) => {
-                    for (const k of ['q', 'service', 'sev', 'traceId', 'spanId', 'attr', 'log']) p.delete(k);
+                    for (const k of ['q', 'service', 'sev', 'traceId', 'spanId', 'attr', 'log', 'pattern']) p.delete(k);
                   })
                 }
               >
@@ -212,6 +219,30 @@ export function LogsPage() {
           onClearSpan={() => set('spanId', null)}
         />
       </form>
+      {pattern ? (
+        <div className="active-filters pattern-filter">
+          <span className="filter-chip mono" data-testid="pattern-filter">
+            pattern {pattern}
+            <button type="button" aria-label="Remove the pattern filter" onClick={() => set('pattern', null)}>
+              ×
+            </button>
+          </span>
+        </div>
+      ) : null}
+      <div className="segmented logs-view-switch" role="radiogroup" aria-label="Show">
+        {(['records', 'patterns'] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            role="radio"
+            aria-checked={view === v}
+            className={`seg${view === v ? ' seg-active' : ''}`}
+            onClick={() => set('view', v === 'records' ? null : v)}
+          >
+            {v === 'records' ? 'Records' : 'Patterns'}
+          </button>
+        ))}
+      </div>
       {histogram.isError ? <ErrorBanner error={histogram.error} onRetry={() => void histogram.refetch()} what="Log search failed" /> : null}
       {ctl.status === 'error' && !histogram.isError ? <ErrorBanner error={ctl.error} onRetry={ctl.restart} what="Log search failed" /> : null}
       <div className="panel">
@@ -221,6 +252,24 @@ export function LogsPage() {
           <SkeletonBlock height={110} />
         )}
       </div>
+      {view === 'patterns' ? (
+        <PatternsView
+          range={spec}
+          filter={filter}
+          since={since}
+          limit={patternLimit}
+          onSince={(v) => set('since', v === 'deploy' ? null : v)}
+          onLimit={(n) => set('plimit', String(n))}
+          onPick={(template) =>
+            update((p) => {
+              p.set('pattern', template);
+              p.delete('view');
+              p.delete('log');
+            })
+          }
+        />
+      ) : (
+      <>
       <TailBar
         live={live.live}
         allowed={live.allowed}
@@ -259,6 +308,8 @@ export function LogsPage() {
         {openId !== null && openLog ? <LogDetail log={openLog} onClose={() => set('log', null)} /> : null}
         {openId !== null && single.isError ? <ErrorBanner error={single.error} what={`Could not open log record ${openId}`} /> : null}
       </div>
+      </>
+      )}
     </div>
   );
 }

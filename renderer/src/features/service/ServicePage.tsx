@@ -20,6 +20,7 @@ import { completeBuckets } from './series';
 import { LatencyCharts, SaturationCharts, StatusChart, TrafficChart } from './SignalCharts';
 import { TraceList } from './TraceList';
 import { ServiceMetrics } from './ServiceMetrics';
+import { ServiceExceptions } from '../exceptions/ServiceExceptions';
 import { metricsHref } from '../metrics/links';
 import { ChartMarkersProvider, useDeployMarkers } from '../releases/ChartMarkers';
 import { DeployTimeline } from '../releases/DeployTimeline';
@@ -262,6 +263,8 @@ export function ServicePage() {
           <TraceList traces={failing.data} loading={failing.isPending} limit={8} empty="No failing traces in this window." testId="failing-traces" />
         </section>
       </div>
+
+      <ServiceExceptions service={name} range={spec} carry={carry} />
 
       <section className="svc-section">
         <h2>
