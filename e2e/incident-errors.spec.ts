@@ -74,10 +74,10 @@ test('exceptions are grouped, the new ones marked, and a group leads to its stac
   });
 
   await openUi(page, errorsLoupe, '/services?from=now-5m&to=now');
-  // g e goes to the Exceptions page, keeping the time range.
+  // g x goes to the Exceptions page, keeping the time range.
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('g');
-  await page.keyboard.press('e');
+  await page.keyboard.press('x');
   await expect(page).toHaveURL(/\/exceptions/, { timeout: 10_000 });
   await openUi(page, errorsLoupe, '/exceptions?from=now-5m&to=now');
 

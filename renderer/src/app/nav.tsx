@@ -25,7 +25,7 @@ export const NAV: NavEntry[] = [
   { path: '/traces', label: 'Traces', shortcut: 'g t', icon: icon('M2.5 4h9M5 8h8.5M7.5 12h5M2.5 4v0M5 8v0M7.5 12v0M2.5 2.5v13') },
   { path: '/logs', label: 'Logs', shortcut: 'g l', icon: icon('M3 4h12M3 7.5h12M3 11h8M3 14.5h10') },
   // A lightning bolt: what broke, grouped.
-  { path: '/exceptions', label: 'Exceptions', shortcut: 'g e', icon: icon('M10 1.8 4 10h4.5L7.5 16.2 14 8H9.5z') },
+  { path: '/exceptions', label: 'Exceptions', shortcut: 'g x', icon: icon('M10 1.8 4 10h4.5L7.5 16.2 14 8H9.5z') },
   { path: '/metrics', label: 'Metrics', shortcut: 'g m', icon: icon('M2.5 15.5h13M3.5 12l3.5-4.5 3 2.5 4.5-6.5M14.5 3.5v2h-2') },
   { path: '/releases', label: 'Releases', shortcut: 'g r', icon: icon('M3 14.5h12M5 14.5V9M9 14.5V4M13 14.5V7M7 6.5 9 4l2 2.5') },
   // A bell, with the number of alerts firing.
