@@ -81,6 +81,9 @@ export const methods = {
   'traces.search': { capability: 'traces', params: TraceSearch, result: z.object({ traces: z.array(TraceSummary) }), stream: 'traces' },
   'traces.get': { capability: 'traces', params: z.object({ traceId: z.string() }), result: TraceDetail, stream: 'spans' },
   'logs.search': { capability: 'logs', params: LogSearch, result: z.object({ logs: z.array(LogRecord) }), stream: 'logs' },
+  /** Catalog entities (Backstage descriptors, as a catalog-info.yaml would hold them); the core
+   * validates them exactly as it validates entities read from files. */
+  'catalog.entities': { capability: 'catalog', params: z.object({}), result: z.object({ entities: z.array(z.record(z.string(), z.unknown())) }), stream: 'entities' },
 } as const satisfies Record<string, { capability: Capability; params: z.ZodType; result: z.ZodObject; stream: string | null }>;
 
 export type MethodName = keyof typeof methods;

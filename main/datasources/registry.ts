@@ -21,6 +21,8 @@ interface Observed {
 
 export class SourceRegistry {
   private readonly observed = new Map<string, Observed>();
+  /** Called after the configured sources changed (added, edited, removed, file edited). */
+  onChange: (() => void) | null = null;
   private healthTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -178,6 +180,7 @@ export class SourceRegistry {
       for (const name of proc.ingestNames()) if (!wanted.some((e) => e.name === name)) proc.stopIngest(name);
       for (const e of wanted) proc.startIngest(e.name, { ...e, ...this.secrets.get(e.name) });
     }
+    this.onChange?.();
   }
 
   /** Checks every configured source now and then, so the list shows what is down before a

@@ -48,6 +48,7 @@ interface MethodMap {
   'traces.search': { params: ParamsOf<'traces.search'>; result: ResultOf<'traces.search'> };
   'traces.get': { params: ParamsOf<'traces.get'>; result: ResultOf<'traces.get'> };
   'logs.search': { params: ParamsOf<'logs.search'>; result: ResultOf<'logs.search'> };
+  'catalog.entities': { params: ParamsOf<'catalog.entities'>; result: ResultOf<'catalog.entities'> };
   health: { params: ParamsOf<'health'>; result: ResultOf<'health'> };
 }
 
@@ -74,6 +75,13 @@ export interface TraceSource<S> {
 
 export interface LogSource<S> {
   search: Handler<'logs.search', S>;
+}
+
+/** A catalog provider: Backstage entities (`{apiVersion, kind, metadata, spec}`, as in a
+ * catalog-info.yaml) that Loupe adds to its catalog, validated like entities read from files.
+ * Loupe asks again every minute and whenever the data source changes. */
+export interface CatalogProvider<S> {
+  entities: Handler<'catalog.entities', S>;
 }
 
 /** A push source: runs while its data source is configured and sends telemetry to the core. */
@@ -119,6 +127,7 @@ export interface Plugin<S extends z.ZodType> {
   traceSource(source: TraceSource<z.output<S>>): Plugin<S>;
   logSource(source: LogSource<z.output<S>>): Plugin<S>;
   ingestSource(source: IngestSource<z.output<S>>): Plugin<S>;
+  catalogProvider(provider: CatalogProvider<z.output<S>>): Plugin<S>;
 }
 
 export function definePlugin<S extends z.ZodType>(definition: PluginDefinition<S>): Plugin<S> {
@@ -156,6 +165,10 @@ export function definePlugin<S extends z.ZodType>(definition: PluginDefinition<S
     },
     ingestSource(s) {
       plugin.ingest = s;
+      return plugin;
+    },
+    catalogProvider(p) {
+      handlers['catalog.entities'] = p.entities as Any;
       return plugin;
     },
   };
