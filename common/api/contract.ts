@@ -15,6 +15,7 @@ import {
   PromQlAnswer,
   PromQlQuery,
   SourceParam,
+  DataSourceParam,
 } from './datasource-schemas';
 import {
   AttributeKeysQuery,
@@ -237,7 +238,7 @@ export const api = {
   edgeSignals: endpoint({
     method: 'GET',
     path: '/api/service-map/edge',
-    input: EdgeSignalsQuery,
+    input: EdgeSignalsQuery.extend(DataSourceParam.shape),
     output: EdgeSignals,
     summary: 'One edge of the service map over time: calls, errors and latency as the caller saw them.',
   }),
@@ -251,9 +252,9 @@ export const api = {
   slos: endpoint({
     method: 'GET',
     path: '/api/slos',
-    input: z.object({}),
+    input: SourceParam,
     output: SloList,
-    summary: 'Every SLO in slos.yaml with its SLI, error budget, burn rates and multiwindow alerts.',
+    summary: 'Every SLO in slos.yaml with its SLI, error budget, burn rates and multiwindow alerts; with source=<name>, computed from that data source (a plugin answering serviceGraph.sli).',
   }),
   sloPut: endpoint({
     method: 'PUT',

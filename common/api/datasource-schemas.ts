@@ -12,6 +12,9 @@ export const SourceName = z
 
 /** `?source=` on read endpoints: a data source's name; `local` (the default) is this store. */
 export const SourceParam = z.object({ source: z.string().optional() });
+/** The data source of an endpoint whose `source` already means something else (the edge of
+ * /api/service-map/edge is `source` → `target`). */
+export const DataSourceParam = z.object({ datasource: z.string().optional() });
 
 /** One entry of datasources.yaml: name, type (a plugin id), and that plugin's settings. */
 export const DataSourceEntry = z

@@ -598,6 +598,8 @@ export const SloStatus = z.object({
   ),
   /** Budget remaining over the window, for a burn-down chart. */
   history: z.array(z.object({ time: z.number(), remaining: z.number() })),
+  /** From a remote source: what its series could not follow exactly. */
+  notice: z.string().optional(),
 });
 export type SloStatus = z.infer<typeof SloStatus>;
 

@@ -6,17 +6,20 @@ import { LOCAL_SOURCE, type PromQlAnswer } from '../../common/api/datasource-sch
 import type { EndpointName, OutputOf, ParsedInputOf } from '../../common/api/contract';
 import type { SourceRegistry } from '../datasources/registry';
 import type { PluginHost } from '../plugin-host/host';
+import type { SloFile } from '../slo/slo-file';
+import { sliWindows, statusFromCounts } from '../slo/slo-evaluator';
 import { windowOf } from '../query/read-store';
 import { QueryError } from '../query/traces';
 import type { Handler } from './http-server';
 
-type Routed = 'services' | 'serviceMap' | 'goldenSignals' | 'metrics' | 'metricPoints';
+type Routed = 'services' | 'serviceMap' | 'goldenSignals' | 'edgeSignals' | 'slos' | 'metrics' | 'metricPoints';
 export type SourceOwned = 'plugins' | 'pluginSettings' | 'datasources' | 'datasourcePut' | 'datasourceDelete' | 'datasourceTest' | 'metricsQuery';
 type H<K extends EndpointName> = (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>>;
 
 export interface SourceDeps {
   sources: SourceRegistry;
   plugins: PluginHost;
+  sloFile: SloFile;
 }
 
 const remote = (source: string | undefined): source is string => source !== undefined && source !== '' && source !== LOCAL_SOURCE;
@@ -32,6 +35,35 @@ export function withSources(local: { [K in Routed]: H<K> }, d: SourceDeps): { [K
       // About 60 buckets, whole minutes, like the local store's.
       const stepMs = input.step ? Math.max(1, input.step) * 1000 : Math.max(60_000, Math.ceil((to - from) / 60 / 60_000) * 60_000);
       return d.sources.call(input.source, 'serviceGraph.goldenSignals', { service: input.name, from, to, stepMs });
+    },
+    edgeSignals: (input, ctx) => {
+      if (!remote(input.datasource)) return local.edgeSignals(input, ctx);
+      const { from, to } = windowOf(input);
+      const stepMs = input.step ? Math.max(1, input.step) * 1000 : Math.max(60_000, Math.ceil((to - from) / 60 / 60_000) * 60_000);
+      return d.sources.call(input.datasource, 'serviceGraph.edgeSignals', { source: input.source, target: input.target, from, to, stepMs });
+    },
+    slos: async (input, ctx) => {
+      if (!remote(input.source)) return local.slos(input, ctx);
+      const source = input.source;
+      const now = Date.now();
+      const slos = await Promise.all(
+        d.sloFile.slos.map(async (slo) => {
+          const windowMs = sliWindows(slo)[0];
+          // About 60 steps over the SLO's window, whole minutes, for the burn-down.
+          const stepMs = Math.max(60_000, Math.ceil(windowMs / 60 / 60_000) * 60_000);
+          const counts = await d.sources.call(source, 'serviceGraph.sli', {
+            service: slo.service,
+            sli: slo.sli,
+            ...(slo.thresholdMs ? { thresholdMs: slo.thresholdMs } : {}),
+            windowsMs: sliWindows(slo),
+            from: now - windowMs,
+            to: now,
+            stepMs,
+          });
+          return statusFromCounts(slo, counts);
+        }),
+      );
+      return { file: d.sloFile.path, problems: d.sloFile.problems, slos };
     },
     metrics: (input, ctx) => (remote(input.source) ? remoteMetrics(d.sources, input.source, input) : local.metrics(input, ctx)),
     metricPoints: (input, ctx) => (remote(input.source) ? remoteSeries(d.sources, input.source, input) : local.metricPoints(input, ctx)),

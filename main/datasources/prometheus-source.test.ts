@@ -48,6 +48,11 @@ beforeAll(async () => {
   h = await startHarness({ pluginRuntime: runtime });
   for (const [name, b] of Object.entries(backends)) expect((await put(name, { url: b.url })).status).toBe(200);
   expect((await put('http-only', { url: fallback.url })).status).toBe(200);
+  const slo = (id: string, body: Record<string, unknown>) =>
+    h.api(`/api/slos/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id, name: id, service: 'api', window: '1h', ...body }) });
+  expect((await slo('api-availability', { sli: 'availability', objective: 99 })).status).toBe(200);
+  expect((await slo('api-latency', { sli: 'latency', objective: 90, thresholdMs: 100 })).status).toBe(200);
+  expect((await slo('api-latency-120', { sli: 'latency', objective: 90, thresholdMs: 120 })).status).toBe(200);
   // Enough scrapes for a 20-second window to be full on every backend.
   await new Promise((r) => setTimeout(r, 1000));
   for (const name of [...Object.keys(backends), 'http-only'])
@@ -122,6 +127,39 @@ describe.each(['prometheus', 'victoria-metrics'])('a %s source', (name) => {
     expect(body.operations.map((o: { name: string }) => o.name)).toEqual(['GET /items']);
     expect(body.upstream.map((u: { service: string }) => u.service)).toEqual(['web']);
     expect(body.downstream).toMatchObject([{ service: 'postgres', type: 'database', connectionType: 'database' }]);
+  });
+
+  it('gives the signals of one edge', async () => {
+    const to = Date.now() - 2_000;
+    const { status, body } = await h.api(`/api/service-map/edge?datasource=${name}&source=web&target=api&from=${to - 20_000}&to=${to}&step=5`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ source: 'web', target: 'api', connectionType: 'sync' });
+    expect(body.totals.errorRate).toBeCloseTo(0.1, 6);
+    expect(body.totals.p95Ms).toBeCloseTo(175, 3);
+    const full = body.series.filter((p: { requests: number }) => p.requests > 0);
+    expect(full.length).toBeGreaterThanOrEqual(2);
+    for (const p of full) expect(p.errorRate).toBeCloseTo(0.1, 6);
+    const db = await h.api(`/api/service-map/edge?datasource=${name}&source=api&target=postgres&from=${to - 20_000}&to=${to}&step=5`);
+    expect(db.body).toMatchObject({ connectionType: 'database', totals: { errors: 0 } });
+  });
+
+  it('computes SLOs from the source', async () => {
+    const { status, body } = await h.api(`/api/slos?source=${name}`);
+    expect(status).toBe(200);
+    const byId = Object.fromEntries(body.slos.map((s: { slo: { id: string } }) => [s.slo.id, s]));
+    // 10 % of api's requests fail: a 99 % objective burns at 10× and pages.
+    expect(byId['api-availability'].sli).toBeCloseTo(0.9, 6);
+    expect(byId['api-availability'].state).toBe('page');
+    expect(byId['api-availability'].burnRates.find((b: { windowMs: number }) => b.windowMs === 300_000).burnRate).toBeCloseTo(10, 4);
+    expect(byId['api-availability'].history.length).toBeGreaterThan(0);
+    // Successful requests under 100 ms: 90 % of the 90 % that did not fail.
+    expect(byId['api-latency'].sli).toBeCloseTo(0.81, 6);
+    expect(byId['api-latency'].notice).toBeUndefined();
+    // 120 ms is no bucket bound: counted at the 100 ms bound, and said so.
+    expect(byId['api-latency-120'].sli).toBeCloseTo(0.81, 6);
+    expect(byId['api-latency-120'].notice).toMatch(/no bound at 120 ms/);
+    // The local store has no traffic for api: the same SLOs read locally have no data.
+    expect((await h.api('/api/slos')).body.slos.every((s: { state: string }) => s.state === 'no_data')).toBe(true);
   });
 
   it('passes PromQL through, and returns the server\'s error as it gave it', async () => {

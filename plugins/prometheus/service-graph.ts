@@ -2,7 +2,8 @@
 // and spanmetrics connectors (and Tempo's metrics-generator) write; README.md lists exactly which
 // series and labels are read. Each quantity is one PromQL expression that tries the current
 // names first and falls back (`or`) to older ones, so one query works on either generation.
-import type { GoldenSignals, MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
+import type { EdgeSignals, GoldenSignals, MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
+import type { SliCounts } from '../../common/plugin-protocol';
 import type { PromClient } from './client';
 import { healthOf } from '../../common/service-map';
 
@@ -251,4 +252,98 @@ export async function goldenSignals(prom: PromClient, service: string, from: num
       })),
     versions: [],
   };
+}
+
+/** One edge over time, from the service-graph series of its client and server. */
+export async function edgeSignals(prom: PromClient, client: string, server: string, from: number, to: number, stepMs: number): Promise<EdgeSignals> {
+  const stepSeconds = Math.max(1, Math.round(stepMs / 1000));
+  const seconds = Math.max(1, (to - from) / 1000);
+  const w = range(seconds);
+  const sw = range(stepSeconds);
+  const sel = `client=${quote(client)}, server=${quote(server)}`;
+  const start = Math.ceil(from / stepMs) * stepMs;
+  const end = Math.ceil(to / stepMs) * stepMs;
+  const series = async (q: string) => {
+    const m = new Map<number, number>();
+    for (const s of await prom.range(q, start, Math.max(start, end), stepSeconds)) for (const [t, v] of s.points) if (Number.isFinite(v)) m.set(t, (m.get(t) ?? 0) + v);
+    return m;
+  };
+  const total = (window: string) => `sum(increase(${GRAPH.total}{${sel}}[${window}]))`;
+  const failed = (window: string) => `sum(increase(${GRAPH.failed}{${sel}}[${window}]))`;
+  const quantile = (q: number, window: string) => `histogram_quantile(${q}, sum by (le) (increase(${GRAPH.serverBucket}{${sel}}[${window}]))) * 1000`;
+  const [reqs, errs, s50, s95, s99] = await Promise.all([series(total(sw)), series(failed(sw)), ...[0.5, 0.95, 0.99].map((q) => series(quantile(q, sw)))]);
+  const [tCalls, tErrs, t50, t95, t99, types] = await Promise.all([
+    keyed(prom, total(w), to, () => ''),
+    keyed(prom, failed(w), to, () => ''),
+    ...[0.5, 0.95, 0.99].map((q) => keyed(prom, quantile(q, w), to, () => '')),
+    keyed(prom, `count by (connection_type) (${GRAPH.total}{${sel}})`, to, (l) => l.connection_type ?? ''),
+  ]);
+  const calls = tCalls.get('') ?? 0;
+  const errors = tErrs.get('') ?? 0;
+  const points: EdgeSignals['series'] = [];
+  for (let t = start; t <= end; t += stepMs) {
+    const requests = reqs.get(t) ?? 0;
+    const e = errs.get(t) ?? 0;
+    const p50 = nan(s50.get(t));
+    const p95 = nan(s95.get(t));
+    const p99 = nan(s99.get(t));
+    points.push({ time: t - stepMs, requests, rps: requests / stepSeconds, errors: e, errorRate: requests > 0 ? e / requests : 0, okP50Ms: p50, okP95Ms: p95, okP99Ms: p99, errP50Ms: null, errP95Ms: null, errP99Ms: null, http2xx: 0, http3xx: 0, http4xx: 0, http5xx: 0, otherErrors: e });
+  }
+  const type = [...types.keys()][0];
+  return {
+    source: client,
+    target: server,
+    connectionType: type === undefined ? null : nodeType(type).conn,
+    from,
+    to,
+    stepMs,
+    notice: 'Latency is the server side of the edge (traces_service_graph_request_server_seconds), failed and successful calls together.',
+    totals: { calls, errors, rps: calls / seconds, errorRate: calls > 0 ? errors / calls : 0, p50Ms: nan(t50.get('')), p95Ms: nan(t95.get('')), p99Ms: nan(t99.get('')) },
+    series: points,
+  };
+}
+
+/** Total and good requests into a service, for SLOs: over each window ending at `to`, and per
+ * step. Latency SLIs count successful requests in the largest histogram bucket at or under the
+ * threshold (exact when the threshold is a bucket bound, and said in `notice` when it is not). */
+export async function sliCounts(
+  prom: PromClient,
+  p: { service: string; sli: 'availability' | 'latency'; thresholdMs?: number; windowsMs: number[]; from: number; to: number; stepMs: number },
+): Promise<SliCounts> {
+  const sel = `service_name=${quote(p.service)}, ${ENTRY}`;
+  let total = (w: string) => `sum(${callsExpr('service_name', sel, w)})`;
+  let good: (w: string) => string;
+  let notice: string | undefined;
+  if (p.sli === 'availability') good = (w) => `sum(${callsExpr('service_name', `${sel}, ${NOT_FAILED}`, w)})`;
+  else {
+    const threshold = p.thresholdMs ?? 0;
+    let chosen: { metric: string; le: string; ms: number } | null = null;
+    for (const [metric, toMs] of DURATIONS) {
+      const les = [...(await keyed(prom, `count by (le) (${metric}{${sel}})`, p.to, (l) => l.le ?? '')).keys()].filter((le) => le !== '+Inf' && Number.isFinite(Number(le)));
+      if (!les.length) continue;
+      const under = les.map((le) => ({ le, ms: Number(le) * toMs })).filter((b) => b.ms <= threshold * (1 + 1e-9)).sort((a, b) => b.ms - a.ms)[0];
+      chosen = under ? { metric, le: under.le, ms: under.ms } : { metric, le: '', ms: 0 };
+      break;
+    }
+    if (chosen && chosen.le && Math.abs(chosen.ms - threshold) > threshold * 1e-9)
+      notice = `${p.service}'s latency buckets have no bound at ${threshold} ms; requests under ${chosen.ms} ms count as good`;
+    if (chosen && !chosen.le) notice = `${p.service}'s latency buckets start above ${threshold} ms; no request can be counted as good`;
+    good = chosen?.le ? (w) => `sum(increase(${chosen.metric}{${sel}, ${NOT_FAILED}, le=${quote(chosen.le)}}[${w}]))` : () => 'vector(0)';
+    // Good and total from the same histogram, so they count the same requests.
+    if (chosen) total = (w) => `sum(increase(${chosen.metric}{${sel}, le="+Inf"}[${w}]))`;
+  }
+  const one = async (q: string) => (await prom.instant(q, p.to)).reduce((n, s) => n + s.value, 0);
+  const windows = await Promise.all(p.windowsMs.map(async (ms) => ({ windowMs: ms, total: await one(total(range(ms / 1000))), good: await one(good(range(ms / 1000))) })));
+  const stepSeconds = Math.max(1, Math.round(p.stepMs / 1000));
+  const start = Math.ceil(p.from / p.stepMs) * p.stepMs;
+  const end = Math.ceil(p.to / p.stepMs) * p.stepMs;
+  const perStep = async (q: string) => {
+    const m = new Map<number, number>();
+    for (const s of await prom.range(q, start, Math.max(start, end), stepSeconds)) for (const [t, v] of s.points) if (Number.isFinite(v)) m.set(t, (m.get(t) ?? 0) + v);
+    return m;
+  };
+  const [totals, goods] = await Promise.all([perStep(total(range(stepSeconds))), perStep(good(range(stepSeconds)))]);
+  const steps: SliCounts['steps'] = [];
+  for (let t = start; t <= end; t += p.stepMs) steps.push({ time: t - p.stepMs, total: totals.get(t) ?? 0, good: goods.get(t) ?? 0 });
+  return { windows, steps, ...(notice ? { notice } : {}) };
 }

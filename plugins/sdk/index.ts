@@ -45,6 +45,8 @@ interface MethodMap {
   'metrics.query': { params: ParamsOf<'metrics.query'>; result: ResultOf<'metrics.query'> };
   'serviceGraph.map': { params: ParamsOf<'serviceGraph.map'>; result: ResultOf<'serviceGraph.map'> };
   'serviceGraph.goldenSignals': { params: ParamsOf<'serviceGraph.goldenSignals'>; result: ResultOf<'serviceGraph.goldenSignals'> };
+  'serviceGraph.edgeSignals': { params: ParamsOf<'serviceGraph.edgeSignals'>; result: ResultOf<'serviceGraph.edgeSignals'> };
+  'serviceGraph.sli': { params: ParamsOf<'serviceGraph.sli'>; result: ResultOf<'serviceGraph.sli'> };
   'traces.search': { params: ParamsOf<'traces.search'>; result: ResultOf<'traces.search'> };
   'traces.get': { params: ParamsOf<'traces.get'>; result: ResultOf<'traces.get'> };
   'logs.search': { params: ParamsOf<'logs.search'>; result: ResultOf<'logs.search'> };
@@ -66,6 +68,10 @@ export interface ServiceGraphSource<S> {
   map: Handler<'serviceGraph.map', S>;
   /** Golden signals of one service over time. */
   goldenSignals: Handler<'serviceGraph.goldenSignals', S>;
+  /** One edge over time (the map drawer's charts); optional. */
+  edgeSignals?: Handler<'serviceGraph.edgeSignals', S>;
+  /** Total and good requests of one service over windows and per step, for SLOs; optional. */
+  sli?: Handler<'serviceGraph.sli', S>;
 }
 
 export interface TraceSource<S> {
@@ -152,6 +158,8 @@ export function definePlugin<S extends z.ZodType>(definition: PluginDefinition<S
     serviceGraphSource(s) {
       handlers['serviceGraph.map'] = s.map as Any;
       handlers['serviceGraph.goldenSignals'] = s.goldenSignals as Any;
+      if (s.edgeSignals) handlers['serviceGraph.edgeSignals'] = s.edgeSignals as Any;
+      if (s.sli) handlers['serviceGraph.sli'] = s.sli as Any;
       return plugin;
     },
     traceSource(s) {
