@@ -176,6 +176,36 @@ describe.each(['prometheus', 'victoria-metrics'])('a %s source', (name) => {
   });
 });
 
+describe('a backend younger than a step', () => {
+  it('draws its first seconds in the filling step: charts agree with the KPIs', async () => {
+    const young = await startBackend('prometheus', [{ port: exporter.port, path: '/metrics', job: 'otel-collector' }]);
+    try {
+      await until('a few scrapes', async () => {
+        const r = await fetch(`${young.url}/api/v1/query?query=${encodeURIComponent('count_over_time(up[1m])')}`);
+        return Number(((await r.json()) as { data: { result: Array<{ value: [number, string] }> } }).data.result[0]?.value[1] ?? 0) >= 4;
+      });
+      expect((await put('young', { url: young.url })).status).toBe(200);
+      // The last hour at the default step (one minute): all of this backend's data is in the
+      // newest, still filling, minute.
+      const to = Date.now();
+      const gs = await h.api(`/api/services/api/golden-signals?source=young&from=${to - 3_600_000}&to=${to}`);
+      expect(gs.status).toBe(200);
+      expect(gs.body.totals.errorRate).toBeCloseTo(0.1, 6);
+      const last = gs.body.series.at(-1);
+      expect(last.time).toBe(Math.floor(to / 60_000) * 60_000);
+      expect(last.requests).toBeGreaterThan(0);
+      expect(last.errorRate).toBeCloseTo(0.1, 6);
+      expect(last.okP95Ms).toBeCloseTo(175, 3);
+      // Its rate is over the seconds that passed, not the whole minute.
+      expect(last.rps).toBeCloseTo(last.requests / Math.max(1, Math.round((to - last.time) / 1000)), 1);
+      const edge = await h.api(`/api/service-map/edge?datasource=young&source=web&target=api&from=${to - 3_600_000}&to=${to}`);
+      expect(edge.body.series.at(-1).requests).toBeGreaterThan(0);
+    } finally {
+      await young.close();
+    }
+  });
+});
+
 describe('bad backends', () => {
   it('uses http_server_request_duration_seconds when there are no span metrics', async () => {
     const { status, body } = await h.api(`/api/service-map?source=http-only&${windowQs()}`);

@@ -79,6 +79,42 @@ function nodeType(connectionType: string | undefined): { type: MapNode['type']; 
   }
 }
 
+/**
+ * Per-step values of several expressions over [from, to]: each point is the step that starts at
+ * its `time`. The newest step is still filling when `to` is now; it is asked for separately, as an
+ * instant query over the part that has elapsed (`elapsedMs`), so a backend younger than a step or
+ * two draws its first points instead of an empty chart.
+ */
+async function stepSeries(
+  prom: PromClient,
+  exprs: (window: string) => string[],
+  from: number,
+  to: number,
+  stepMs: number,
+): Promise<Array<{ time: number; elapsedMs: number; values: number[] }>> {
+  const stepSeconds = Math.max(1, Math.round(stepMs / 1000));
+  // Whole steps, so the buckets are the same from one refresh to the next.
+  const start = Math.ceil(from / stepMs) * stepMs;
+  const end = Math.floor(to / stepMs) * stepMs;
+  const full = exprs(range(stepSeconds));
+  const ranged = await Promise.all(
+    full.map(async (q) => {
+      const m = new Map<number, number>();
+      if (end >= start) for (const s of await prom.range(q, start, end, stepSeconds)) for (const [t, v] of s.points) if (Number.isFinite(v)) m.set(t, (m.get(t) ?? 0) + v);
+      return m;
+    }),
+  );
+  const out: Array<{ time: number; elapsedMs: number; values: number[] }> = [];
+  for (let t = start; t <= end; t += stepMs) out.push({ time: t - stepMs, elapsedMs: stepMs, values: ranged.map((m) => m.get(t) ?? NaN) });
+  const elapsedMs = to - end;
+  if (elapsedMs >= 1000) {
+    const sum = (r: Array<{ value: number }>) => (r.length ? r.reduce((n, x) => n + x.value, 0) : NaN);
+    const filling = await Promise.all(exprs(range(elapsedMs / 1000)).map(async (q) => sum(await prom.instant(q, to))));
+    out.push({ time: end, elapsedMs, values: filling });
+  }
+  return out;
+}
+
 export async function serviceMap(prom: PromClient, from: number, to: number): Promise<ServiceMap> {
   const seconds = Math.max(1, (to - from) / 1000);
   const w = range(seconds);
@@ -162,26 +198,21 @@ export async function serviceMap(prom: PromClient, from: number, to: number): Pr
 }
 
 export async function goldenSignals(prom: PromClient, service: string, from: number, to: number, stepMs: number): Promise<GoldenSignals> {
-  const stepSeconds = Math.max(1, Math.round(stepMs / 1000));
   const seconds = Math.max(1, (to - from) / 1000);
   const w = range(seconds);
-  const sw = range(stepSeconds);
   const sel = `service_name=${quote(service)}, ${ENTRY}`;
-  // Align to whole steps so the buckets are the same from one refresh to the next.
-  const start = Math.ceil(from / stepMs) * stepMs;
-  const end = Math.floor(to / stepMs) * stepMs;
-  const series = async (q: string) => {
-    const r = await prom.range(q, start, Math.max(start, end), stepSeconds);
-    const m = new Map<number, number>();
-    for (const s of r) for (const [t, v] of s.points) if (Number.isFinite(v)) m.set(t, (m.get(t) ?? 0) + v);
-    return m;
-  };
-  const [reqs, errs, ok50, ok95, ok99, er50, er95, er99] = await Promise.all([
-    series(callsExpr('service_name', sel, sw)),
-    series(callsExpr('service_name', `${sel}, ${FAILED}`, sw)),
-    ...[0.5, 0.95, 0.99].map((q) => series(quantileExpr(q, 'service_name', `${sel}, ${NOT_FAILED}`, sw))),
-    ...[0.5, 0.95, 0.99].map((q) => series(quantileExpr(q, 'service_name', `${sel}, ${FAILED}`, sw))),
-  ]);
+  const steps = await stepSeries(
+    prom,
+    (win) => [
+      callsExpr('service_name', sel, win),
+      callsExpr('service_name', `${sel}, ${FAILED}`, win),
+      ...[0.5, 0.95, 0.99].map((q) => quantileExpr(q, 'service_name', `${sel}, ${NOT_FAILED}`, win)),
+      ...[0.5, 0.95, 0.99].map((q) => quantileExpr(q, 'service_name', `${sel}, ${FAILED}`, win)),
+    ],
+    from,
+    to,
+    stepMs,
+  );
   const [[tCalls, tErrs, t50, t95, t99, opCalls, opErrs, op50, op95, op99], map] = await Promise.all([
     Promise.all([
     keyed(prom, callsExpr('service_name', sel, w), to, () => ''),
@@ -196,21 +227,20 @@ export async function goldenSignals(prom: PromClient, service: string, from: num
   const calls = tCalls.get('') ?? 0;
   const errors = tErrs.get('') ?? 0;
   const points: GoldenSignals['series'] = [];
-  for (let t = start; t <= end; t += stepMs) {
-    const requests = reqs.get(t) ?? 0;
-    const e = errs.get(t) ?? 0;
+  for (const { time, elapsedMs, values } of steps) {
+    const [requests, e, ok50, ok95, ok99, er50, er95, er99] = values.map((v, i) => (i < 2 ? (Number.isFinite(v) ? v : 0) : v));
     points.push({
-      time: t - stepMs,
+      time,
       requests,
-      rps: requests / stepSeconds,
+      rps: requests / Math.max(1, elapsedMs / 1000),
       errors: e,
       errorRate: requests > 0 ? e / requests : 0,
-      okP50Ms: nan(ok50.get(t)),
-      okP95Ms: nan(ok95.get(t)),
-      okP99Ms: nan(ok99.get(t)),
-      errP50Ms: nan(er50.get(t)),
-      errP95Ms: nan(er95.get(t)),
-      errP99Ms: nan(er99.get(t)),
+      okP50Ms: nan(ok50),
+      okP95Ms: nan(ok95),
+      okP99Ms: nan(ok99),
+      errP50Ms: nan(er50),
+      errP95Ms: nan(er95),
+      errP99Ms: nan(er99),
       // Span metrics carry no HTTP status by default: failed requests count as other errors.
       http2xx: 0,
       http3xx: 0,
@@ -256,22 +286,13 @@ export async function goldenSignals(prom: PromClient, service: string, from: num
 
 /** One edge over time, from the service-graph series of its client and server. */
 export async function edgeSignals(prom: PromClient, client: string, server: string, from: number, to: number, stepMs: number): Promise<EdgeSignals> {
-  const stepSeconds = Math.max(1, Math.round(stepMs / 1000));
   const seconds = Math.max(1, (to - from) / 1000);
   const w = range(seconds);
-  const sw = range(stepSeconds);
   const sel = `client=${quote(client)}, server=${quote(server)}`;
-  const start = Math.ceil(from / stepMs) * stepMs;
-  const end = Math.ceil(to / stepMs) * stepMs;
-  const series = async (q: string) => {
-    const m = new Map<number, number>();
-    for (const s of await prom.range(q, start, Math.max(start, end), stepSeconds)) for (const [t, v] of s.points) if (Number.isFinite(v)) m.set(t, (m.get(t) ?? 0) + v);
-    return m;
-  };
   const total = (window: string) => `sum(increase(${GRAPH.total}{${sel}}[${window}]))`;
   const failed = (window: string) => `sum(increase(${GRAPH.failed}{${sel}}[${window}]))`;
   const quantile = (q: number, window: string) => `histogram_quantile(${q}, sum by (le) (increase(${GRAPH.serverBucket}{${sel}}[${window}]))) * 1000`;
-  const [reqs, errs, s50, s95, s99] = await Promise.all([series(total(sw)), series(failed(sw)), ...[0.5, 0.95, 0.99].map((q) => series(quantile(q, sw)))]);
+  const steps = await stepSeries(prom, (win) => [total(win), failed(win), ...[0.5, 0.95, 0.99].map((q) => quantile(q, win))], from, to, stepMs);
   const [tCalls, tErrs, t50, t95, t99, types] = await Promise.all([
     keyed(prom, total(w), to, () => ''),
     keyed(prom, failed(w), to, () => ''),
@@ -280,15 +301,27 @@ export async function edgeSignals(prom: PromClient, client: string, server: stri
   ]);
   const calls = tCalls.get('') ?? 0;
   const errors = tErrs.get('') ?? 0;
-  const points: EdgeSignals['series'] = [];
-  for (let t = start; t <= end; t += stepMs) {
-    const requests = reqs.get(t) ?? 0;
-    const e = errs.get(t) ?? 0;
-    const p50 = nan(s50.get(t));
-    const p95 = nan(s95.get(t));
-    const p99 = nan(s99.get(t));
-    points.push({ time: t - stepMs, requests, rps: requests / stepSeconds, errors: e, errorRate: requests > 0 ? e / requests : 0, okP50Ms: p50, okP95Ms: p95, okP99Ms: p99, errP50Ms: null, errP95Ms: null, errP99Ms: null, http2xx: 0, http3xx: 0, http4xx: 0, http5xx: 0, otherErrors: e });
-  }
+  const points: EdgeSignals['series'] = steps.map(({ time, elapsedMs, values }) => {
+    const [requests, e] = values.map((v) => (Number.isFinite(v) ? v : 0));
+    return {
+      time,
+      requests,
+      rps: requests / Math.max(1, elapsedMs / 1000),
+      errors: e,
+      errorRate: requests > 0 ? e / requests : 0,
+      okP50Ms: nan(values[2]),
+      okP95Ms: nan(values[3]),
+      okP99Ms: nan(values[4]),
+      errP50Ms: null,
+      errP95Ms: null,
+      errP99Ms: null,
+      http2xx: 0,
+      http3xx: 0,
+      http4xx: 0,
+      http5xx: 0,
+      otherErrors: e,
+    };
+  });
   const type = [...types.keys()][0];
   return {
     source: client,
@@ -334,16 +367,10 @@ export async function sliCounts(
   }
   const one = async (q: string) => (await prom.instant(q, p.to)).reduce((n, s) => n + s.value, 0);
   const windows = await Promise.all(p.windowsMs.map(async (ms) => ({ windowMs: ms, total: await one(total(range(ms / 1000))), good: await one(good(range(ms / 1000))) })));
-  const stepSeconds = Math.max(1, Math.round(p.stepMs / 1000));
-  const start = Math.ceil(p.from / p.stepMs) * p.stepMs;
-  const end = Math.ceil(p.to / p.stepMs) * p.stepMs;
-  const perStep = async (q: string) => {
-    const m = new Map<number, number>();
-    for (const s of await prom.range(q, start, Math.max(start, end), stepSeconds)) for (const [t, v] of s.points) if (Number.isFinite(v)) m.set(t, (m.get(t) ?? 0) + v);
-    return m;
-  };
-  const [totals, goods] = await Promise.all([perStep(total(range(stepSeconds))), perStep(good(range(stepSeconds)))]);
-  const steps: SliCounts['steps'] = [];
-  for (let t = start; t <= end; t += p.stepMs) steps.push({ time: t - p.stepMs, total: totals.get(t) ?? 0, good: goods.get(t) ?? 0 });
+  const steps = (await stepSeries(prom, (win) => [total(win), good(win)], p.from, p.to, p.stepMs)).map(({ time, values }) => ({
+    time,
+    total: Number.isFinite(values[0]) ? values[0] : 0,
+    good: Number.isFinite(values[1]) ? values[1] : 0,
+  }));
   return { windows, steps, ...(notice ? { notice } : {}) };
 }
