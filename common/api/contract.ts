@@ -11,6 +11,7 @@ import {
   DataSourceList,
   DataSourcePut,
   DataSourceTest,
+  DataSourceRename,
   PluginList,
   PromQlAnswer,
   PromQlQuery,
@@ -326,6 +327,14 @@ export const api = {
     input: z.object({ name: z.string() }),
     output: z.object({ deleted: z.boolean() }),
     summary: 'Removes a data source and its secrets.',
+  }),
+  datasourceRename: endpoint({
+    method: 'POST',
+    path: '/api/datasources/:name/rename',
+    input: DataSourceRename,
+    output: DataSourceInfo,
+    summary:
+      'Renames a data source in datasources.yaml (in place: comments stay) and moves its secrets; the old name is kept as a former name, so links with ?source=<old> keep reading it.',
   }),
   datasourceTest: endpoint({
     method: 'POST',

@@ -25,6 +25,9 @@ export const DataSourceEntry = z
   .catchall(z.unknown());
 export type DataSourceEntry = z.infer<typeof DataSourceEntry>;
 
+/** Renames a data source; its old name keeps answering (`formerNames` in datasources.yaml). */
+export const DataSourceRename = z.object({ name: z.string(), to: SourceName.refine((n) => n !== LOCAL_SOURCE, '"local" is the built-in store; choose another name') });
+
 export const SourceStatus = z.enum(['ok', 'unavailable', 'error', 'unknown']);
 
 export const TargetHealth = z.object({ target: z.string(), up: z.boolean(), lastError: z.string().nullable(), lastScrape: z.number().nullable() });
@@ -45,6 +48,8 @@ export const DataSourceInfo = z.object({
   secretsSet: z.array(z.string()),
   /** Push sources: each target's health. */
   targets: z.array(TargetHealth),
+  /** Names it had before a rename; ?source= with one of them still reads this source. */
+  formerNames: z.array(z.string()),
 });
 export type DataSourceInfo = z.infer<typeof DataSourceInfo>;
 

@@ -13,7 +13,7 @@ import { QueryError } from '../query/traces';
 import type { Handler } from './http-server';
 
 type Routed = 'services' | 'serviceMap' | 'goldenSignals' | 'edgeSignals' | 'slos' | 'metrics' | 'metricPoints';
-export type SourceOwned = 'plugins' | 'pluginSettings' | 'datasources' | 'datasourcePut' | 'datasourceDelete' | 'datasourceTest' | 'metricsQuery';
+export type SourceOwned = 'plugins' | 'pluginSettings' | 'datasources' | 'datasourcePut' | 'datasourceDelete' | 'datasourceRename' | 'datasourceTest' | 'metricsQuery';
 type H<K extends EndpointName> = (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>>;
 
 export interface SourceDeps {
@@ -79,6 +79,7 @@ export function withSources(local: { [K in Routed]: H<K> }, d: SourceDeps): { [K
     datasources: () => d.sources.list(),
     datasourcePut: (input) => d.sources.put(input),
     datasourceDelete: (input) => ({ deleted: d.sources.remove(input.name) }),
+    datasourceRename: (input) => d.sources.rename(input.name, input.to),
     datasourceTest: (input) => {
       if (input.name !== LOCAL_SOURCE) d.sources.entry(input.name);
       return d.sources.test(input.name);
