@@ -176,9 +176,9 @@ export const api = {
   metricAttributes: endpoint({
     method: 'GET',
     path: '/api/metrics/:name/attributes',
-    input: MetricAttributesQuery,
+    input: MetricAttributesQuery.extend(SourceParam.shape),
     output: MetricAttributes,
-    summary: "Attribute keys of one metric's series (point and resource attributes) with their values, for filters and group-by.",
+    summary: "Attribute keys of one metric's series (point and resource attributes) with their values, for filters and group-by; with source=<name>, that data source's label names and values for the metric.",
   }),
   metricPoints: endpoint({
     method: 'GET',

@@ -2,6 +2,8 @@
 // without a source (or with `local`) they read this store as before; with another source they
 // ask the registry, which asks that source's plugin.
 import type { ServiceSummary, MetricInfo, MetricSeries } from '../../common/api/schemas';
+import type { z } from 'zod';
+import type { MetricAttributes } from '../../common/api/metric-schemas';
 import { LOCAL_SOURCE, type PromQlAnswer } from '../../common/api/datasource-schemas';
 import type { EndpointName, OutputOf, ParsedInputOf } from '../../common/api/contract';
 import type { SourceRegistry } from '../datasources/registry';
@@ -12,7 +14,7 @@ import { windowOf } from '../query/read-store';
 import { QueryError } from '../query/traces';
 import type { Handler } from './http-server';
 
-type Routed = 'services' | 'serviceMap' | 'goldenSignals' | 'edgeSignals' | 'slos' | 'metrics' | 'metricPoints';
+type Routed = 'services' | 'serviceMap' | 'goldenSignals' | 'edgeSignals' | 'slos' | 'metrics' | 'metricAttributes' | 'metricPoints';
 export type SourceOwned = 'plugins' | 'pluginSettings' | 'datasources' | 'datasourcePut' | 'datasourceDelete' | 'datasourceRename' | 'datasourceTest' | 'metricsQuery';
 type H<K extends EndpointName> = (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>>;
 
@@ -66,6 +68,7 @@ export function withSources(local: { [K in Routed]: H<K> }, d: SourceDeps): { [K
       return { file: d.sloFile.path, problems: d.sloFile.problems, slos };
     },
     metrics: (input, ctx) => (remote(input.source) ? remoteMetrics(d.sources, input.source, input) : local.metrics(input, ctx)),
+    metricAttributes: (input, ctx) => (remote(input.source) ? remoteLabels(d.sources, input.source, input) : local.metricAttributes(input, ctx)),
     metricPoints: (input, ctx) => (remote(input.source) ? remoteSeries(d.sources, input.source, input) : local.metricPoints(input, ctx)),
     plugins: () => ({ plugins: d.plugins.list(), problems: d.plugins.problems }),
     pluginSettings: async (input) => {
@@ -165,4 +168,19 @@ async function remoteSeries(sources: SourceRegistry, source: string, input: { na
       points: s.points.map(([time, value]) => ({ time, timeUnixNano: String(BigInt(Math.round(time)) * 1_000_000n), startTimeUnixNano: '0', value })),
     };
   });
+}
+
+/** Label names of one metric of a remote source with their values, in the shape of the local
+ * store's attribute keys (the query builder's suggestions). `series` is not known: 0. */
+async function remoteLabels(sources: SourceRegistry, source: string, input: { name: string; from?: number; to?: number }): Promise<z.infer<typeof MetricAttributes>> {
+  const window = windowOf(input);
+  const { labels } = await sources.call(source, 'metrics.labels', { ...window, metric: input.name });
+  // `le` is the bucket bound of a histogram, not something to filter or group by.
+  const keys = labels.filter((l) => l !== '__name__' && l !== 'le').slice(0, 40);
+  return Promise.all(
+    keys.map(async (key) => {
+      const { values } = await sources.call(source, 'metrics.labelValues', { ...window, label: key, metric: input.name });
+      return { key, values: values.slice(0, 200).map((value) => ({ value, series: 0 })) };
+    }),
+  );
 }

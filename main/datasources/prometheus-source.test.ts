@@ -173,6 +173,13 @@ describe.each(['prometheus', 'victoria-metrics'])('a %s source', (name) => {
     expect(bad.body.error.message).toMatch(/parse|unexpected|cannot|missing/i);
     const names = await h.api(`/api/metrics?source=${name}&${windowQs()}&q=service_graph`);
     expect(names.body.map((m: { name: string }) => m.name)).toContain('traces_service_graph_request_total');
+    // The builder's suggestions: the source's label names and values of one metric.
+    const attrs = await h.api(`/api/metrics/traces_service_graph_request_server_seconds_bucket/attributes?source=${name}&${windowQs()}`);
+    expect(attrs.status).toBe(200);
+    const keys = attrs.body.map((a: { key: string }) => a.key);
+    expect(keys).toEqual(expect.arrayContaining(['client', 'server', 'connection_type']));
+    expect(keys).not.toContain('le');
+    expect(attrs.body.find((a: { key: string }) => a.key === 'client').values.map((v: { value: string }) => v.value).sort()).toEqual(['api', 'web']);
   });
 });
 
