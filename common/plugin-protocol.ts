@@ -5,7 +5,7 @@
 // Version 1. A plugin says which version it speaks in its `hello`; the host refuses versions it
 // does not know (the plugin is shown as crashed with that reason) instead of guessing.
 import { z } from 'zod';
-import { GoldenSignals, LogRecord, LogSearch, ServiceMap, TraceDetail, TraceSearch, TraceSummary } from './api/schemas';
+import { EdgeSignals, GoldenSignals, LogRecord, LogSearch, ServiceMap, TraceDetail, TraceSearch, TraceSummary } from './api/schemas';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -58,6 +58,15 @@ export const MetricQueryResult = z.object({
 });
 export type MetricQueryResult = z.infer<typeof MetricQueryResult>;
 
+export const SliCounts = z.object({
+  windows: z.array(z.object({ windowMs: z.number(), total: z.number(), good: z.number() })),
+  /** Each step's counts, `time` its start. */
+  steps: z.array(z.object({ time: z.number(), total: z.number(), good: z.number() })),
+  /** What the counts could not follow exactly (e.g. the threshold rounded to a bucket bound). */
+  notice: z.string().optional(),
+});
+export type SliCounts = z.infer<typeof SliCounts>;
+
 /** Every method a plugin may implement: its capability, params, result, and the array field of
  * the result that may arrive in chunks before the result itself (large results stream). */
 export const methods = {
@@ -78,9 +87,34 @@ export const methods = {
     result: GoldenSignals,
     stream: null,
   },
+  /** One edge of the map over time (`source` and `target` are the edge's nodes). */
+  'serviceGraph.edgeSignals': {
+    capability: 'serviceGraph',
+    params: Window.extend({ source: z.string(), target: z.string(), stepMs: z.number().positive() }),
+    result: EdgeSignals,
+    stream: null,
+  },
+  /** Counts an SLO is computed from: total and good requests into `service` over each of
+   * `windowsMs` ending at `to`, and per step over [from, to] (for the budget's burn-down). Good is
+   * "did not fail" (availability) or "did not fail and took at most thresholdMs" (latency). */
+  'serviceGraph.sli': {
+    capability: 'serviceGraph',
+    params: Window.extend({
+      service: z.string(),
+      sli: z.enum(['availability', 'latency']),
+      thresholdMs: z.number().positive().optional(),
+      windowsMs: z.array(z.number().positive()).max(20),
+      stepMs: z.number().positive(),
+    }),
+    result: SliCounts,
+    stream: null,
+  },
   'traces.search': { capability: 'traces', params: TraceSearch, result: z.object({ traces: z.array(TraceSummary) }), stream: 'traces' },
   'traces.get': { capability: 'traces', params: z.object({ traceId: z.string() }), result: TraceDetail, stream: 'spans' },
   'logs.search': { capability: 'logs', params: LogSearch, result: z.object({ logs: z.array(LogRecord) }), stream: 'logs' },
+  /** Catalog entities (Backstage descriptors, as a catalog-info.yaml would hold them); the core
+   * validates them exactly as it validates entities read from files. */
+  'catalog.entities': { capability: 'catalog', params: z.object({}), result: z.object({ entities: z.array(z.record(z.string(), z.unknown())) }), stream: 'entities' },
 } as const satisfies Record<string, { capability: Capability; params: z.ZodType; result: z.ZodObject; stream: string | null }>;
 
 export type MethodName = keyof typeof methods;

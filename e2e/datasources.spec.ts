@@ -127,6 +127,7 @@ test('a PromQL query against the source is charted in the metrics explorer; its 
   await addSource(loupe, 'team-prom', prometheus.url);
   await openUi(page, loupe, '/metrics?from=now-5m&to=now&source=team-prom');
   await expect(page.locator('.metric-item[data-metric="traces_service_graph_request_total"]')).toBeVisible();
+  await page.getByRole('radiogroup', { name: 'Mode of query A' }).getByRole('radio', { name: 'PromQL' }).click();
   const promql = page.getByLabel('PromQL of query A');
   await promql.fill('sum by (client, server) (rate(traces_service_graph_request_total[30s]))');
   await promql.press('Enter');

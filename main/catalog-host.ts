@@ -5,6 +5,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Catalog, type ObservedTelemetry, catalogHandlers, matchServices } from './catalog';
 import type { CatalogChangeEvent } from '../common/api/catalog-schemas';
+import type { PluginCatalogState } from '../common/api/catalog-provider-schemas';
 import { nodeName, nodeTypeOf } from '../common/service-map';
 import type { ReadStore } from './query/read-store';
 import { windowOf } from './query/read-store';
@@ -14,8 +15,15 @@ const SNAPSHOT_RELATIONS = new Set(['ownedBy', 'partOf', 'providesApi', 'consume
 
 export interface CatalogSource {
   path: string;
-  origin: 'command-line' | 'ui' | 'demo';
+  origin: 'command-line' | 'ui' | 'demo' | 'plugin';
   exists: boolean;
+  plugin?: PluginCatalogState;
+}
+
+/** A file of entities a catalog-provider plugin gave (written by main/datasources/catalog-feed.ts). */
+export interface PluginCatalogFile {
+  path: string;
+  state: PluginCatalogState;
 }
 
 export class CatalogHost {
@@ -45,14 +53,25 @@ export class CatalogHost {
 
   /** Sources added while running and not kept (the demo's catalog). */
   private runSources: string[] = [];
+  /** Files written from catalog-provider plugins' answers, one per data source. */
+  private pluginFiles: PluginCatalogFile[] = [];
 
   private allSources(): string[] {
-    return [...new Set([...this.cliSources, ...this.uiSources, ...this.runSources].map((p) => resolve(p)))];
+    return [...new Set([...this.cliSources, ...this.uiSources, ...this.pluginFiles.map((f) => f.path), ...this.runSources].map((p) => resolve(p)))];
   }
 
-  /** Whether the user has a catalog of their own (from --catalog or added in the UI). */
+  /** Whether the user has a catalog of their own (from --catalog, added in the UI, or a plugin). */
   private hasOwnSources(): boolean {
-    return this.cliSources.length + this.uiSources.length > 0;
+    return this.cliSources.length + this.uiSources.length + this.pluginFiles.length > 0;
+  }
+
+  /** Sets the plugin-fed sources; reloads when the set changed or a file was rewritten. */
+  async setPluginFiles(files: PluginCatalogFile[], rewritten: boolean): Promise<void> {
+    const before = this.pluginFiles.map((f) => resolve(f.path)).join('\n');
+    this.pluginFiles = files;
+    const changed = before !== files.map((f) => resolve(f.path)).join('\n');
+    if (this.hasOwnSources()) this.runSources = [];
+    if (changed || rewritten) await this.reload();
   }
 
   /** Adds a source for this run only (the demo's catalog when the demo starts) and reloads.
@@ -89,8 +108,12 @@ export class CatalogHost {
   sources(): CatalogSource[] {
     const cli = new Set(this.cliSources.map((p) => resolve(p)));
     const ui = new Set(this.uiSources.map((p) => resolve(p)));
-    const origin = (path: string): CatalogSource['origin'] => (cli.has(path) ? 'command-line' : ui.has(path) ? 'ui' : 'demo');
-    return this.allSources().map((path) => ({ path, origin: origin(path), exists: existsSync(path) }));
+    const fed = new Map(this.pluginFiles.map((f) => [resolve(f.path), f.state]));
+    const origin = (path: string): CatalogSource['origin'] => (cli.has(path) ? 'command-line' : ui.has(path) ? 'ui' : fed.has(path) ? 'plugin' : 'demo');
+    return this.allSources().map((path) => {
+      const plugin = fed.get(path);
+      return { path, origin: origin(path), exists: existsSync(path), ...(plugin ? { plugin } : {}) };
+    });
   }
 
   /** Replaces the sources added in the UI and reloads everything. */

@@ -32,6 +32,7 @@ import { PluginHost, type PluginRuntime } from './plugin-host/host';
 import { DataSourceFile } from './datasources/datasource-file';
 import { SecretStore } from './datasources/secrets';
 import { SourceRegistry } from './datasources/registry';
+import { CatalogFeed } from './datasources/catalog-feed';
 import type { SnapshotView } from '../common/api/schemas';
 import { readOnlyMessage } from './snapshot/snapshot-view';
 
@@ -196,8 +197,13 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
       sourceFile.close();
     });
     for (const p of sourceFile.problems) log(`loupe: data source problem: ${p}`);
+    // Catalog providers' entities join the catalog as file sources.
+    const catalogFeed = new CatalogFeed(opts.dataDir, sources, catalog, log);
+    closers.unshift(() => catalogFeed.stop());
+    sources.onChange = () => void catalogFeed.refresh();
     sources.sync();
     sources.startHealthChecks();
+    catalogFeed.start();
     const handlers = makeHandlers({
       sources,
       plugins,

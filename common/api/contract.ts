@@ -14,10 +14,12 @@ import {
   DataSourceList,
   DataSourcePut,
   DataSourceTest,
+  DataSourceRename,
   PluginList,
   PromQlAnswer,
   PromQlQuery,
   SourceParam,
+  DataSourceParam,
 } from './datasource-schemas';
 import {
   AttributeKeysQuery,
@@ -177,9 +179,9 @@ export const api = {
   metricAttributes: endpoint({
     method: 'GET',
     path: '/api/metrics/:name/attributes',
-    input: MetricAttributesQuery,
+    input: MetricAttributesQuery.extend(SourceParam.shape),
     output: MetricAttributes,
-    summary: "Attribute keys of one metric's series (point and resource attributes) with their values, for filters and group-by.",
+    summary: "Attribute keys of one metric's series (point and resource attributes) with their values, for filters and group-by; with source=<name>, that data source's label names and values for the metric.",
   }),
   metricPoints: endpoint({
     method: 'GET',
@@ -240,7 +242,7 @@ export const api = {
   edgeSignals: endpoint({
     method: 'GET',
     path: '/api/service-map/edge',
-    input: EdgeSignalsQuery,
+    input: EdgeSignalsQuery.extend(DataSourceParam.shape),
     output: EdgeSignals,
     summary: 'One edge of the service map over time: calls, errors and latency as the caller saw them.',
   }),
@@ -254,9 +256,9 @@ export const api = {
   slos: endpoint({
     method: 'GET',
     path: '/api/slos',
-    input: z.object({}),
+    input: SourceParam,
     output: SloList,
-    summary: 'Every SLO in slos.yaml with its SLI, error budget, burn rates and multiwindow alerts.',
+    summary: 'Every SLO in slos.yaml with its SLI, error budget, burn rates and multiwindow alerts; with source=<name>, computed from that data source (a plugin answering serviceGraph.sli).',
   }),
   sloPut: endpoint({
     method: 'PUT',
@@ -329,6 +331,14 @@ export const api = {
     input: z.object({ name: z.string() }),
     output: z.object({ deleted: z.boolean() }),
     summary: 'Removes a data source and its secrets.',
+  }),
+  datasourceRename: endpoint({
+    method: 'POST',
+    path: '/api/datasources/:name/rename',
+    input: DataSourceRename,
+    output: DataSourceInfo,
+    summary:
+      'Renames a data source in datasources.yaml (in place: comments stay) and moves its secrets; the old name is kept as a former name, so links with ?source=<old> keep reading it.',
   }),
   datasourceTest: endpoint({
     method: 'POST',

@@ -12,6 +12,9 @@ export const SourceName = z
 
 /** `?source=` on read endpoints: a data source's name; `local` (the default) is this store. */
 export const SourceParam = z.object({ source: z.string().optional() });
+/** The data source of an endpoint whose `source` already means something else (the edge of
+ * /api/service-map/edge is `source` → `target`). */
+export const DataSourceParam = z.object({ datasource: z.string().optional() });
 
 /** One entry of datasources.yaml: name, type (a plugin id), and that plugin's settings. */
 export const DataSourceEntry = z
@@ -21,6 +24,9 @@ export const DataSourceEntry = z
   })
   .catchall(z.unknown());
 export type DataSourceEntry = z.infer<typeof DataSourceEntry>;
+
+/** Renames a data source; its old name keeps answering (`formerNames` in datasources.yaml). */
+export const DataSourceRename = z.object({ name: z.string(), to: SourceName.refine((n) => n !== LOCAL_SOURCE, '"local" is the built-in store; choose another name') });
 
 export const SourceStatus = z.enum(['ok', 'unavailable', 'error', 'unknown']);
 
@@ -42,6 +48,8 @@ export const DataSourceInfo = z.object({
   secretsSet: z.array(z.string()),
   /** Push sources: each target's health. */
   targets: z.array(TargetHealth),
+  /** Names it had before a rename; ?source= with one of them still reads this source. */
+  formerNames: z.array(z.string()),
 });
 export type DataSourceInfo = z.infer<typeof DataSourceInfo>;
 

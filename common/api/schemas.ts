@@ -1,6 +1,7 @@
 // Shapes of the core HTTP API, declared once with zod. The server validates input with
 // them; the renderer's client is typed from them; the API reference is generated from them.
 import { z } from 'zod';
+import { PluginCatalogState } from './catalog-provider-schemas';
 import { FAULT_NAMES } from '../demo-faults';
 
 // ---- parameters --------------------------------------------------------------------------
@@ -599,6 +600,8 @@ export const SloStatus = z.object({
   ),
   /** Budget remaining over the window, for a burn-down chart. */
   history: z.array(z.object({ time: z.number(), remaining: z.number() })),
+  /** From a remote source: what its series could not follow exactly. */
+  notice: z.string().optional(),
 });
 export type SloStatus = z.infer<typeof SloStatus>;
 
@@ -624,6 +627,14 @@ export type SloAlertEvent = z.infer<typeof SloAlertEvent>;
 // ---- catalog sources ---------------------------------------------------------------------
 
 export const CatalogSources = z.object({
-  sources: z.array(z.object({ path: z.string(), origin: z.enum(['command-line', 'ui', 'demo']), exists: z.boolean() })),
+  sources: z.array(
+    z.object({
+      path: z.string(),
+      origin: z.enum(['command-line', 'ui', 'demo', 'plugin']),
+      exists: z.boolean(),
+      /** Set for origin `plugin`: the data source feeding it and its state. */
+      plugin: PluginCatalogState.optional(),
+    }),
+  ),
 });
 export type CatalogSources = z.infer<typeof CatalogSources>;

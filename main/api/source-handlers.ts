@@ -2,21 +2,26 @@
 // without a source (or with `local`) they read this store as before; with another source they
 // ask the registry, which asks that source's plugin.
 import type { ServiceSummary, MetricInfo, MetricSeries } from '../../common/api/schemas';
+import type { z } from 'zod';
+import type { MetricAttributes } from '../../common/api/metric-schemas';
 import { LOCAL_SOURCE, type PromQlAnswer } from '../../common/api/datasource-schemas';
 import type { EndpointName, OutputOf, ParsedInputOf } from '../../common/api/contract';
 import type { SourceRegistry } from '../datasources/registry';
 import type { PluginHost } from '../plugin-host/host';
+import type { SloFile } from '../slo/slo-file';
+import { sliWindows, statusFromCounts } from '../slo/slo-evaluator';
 import { windowOf } from '../query/read-store';
 import { QueryError } from '../query/traces';
 import type { Handler } from './http-server';
 
-type Routed = 'services' | 'serviceMap' | 'goldenSignals' | 'metrics' | 'metricPoints';
-export type SourceOwned = 'plugins' | 'pluginSettings' | 'datasources' | 'datasourcePut' | 'datasourceDelete' | 'datasourceTest' | 'metricsQuery';
+type Routed = 'services' | 'serviceMap' | 'goldenSignals' | 'edgeSignals' | 'slos' | 'metrics' | 'metricAttributes' | 'metricPoints';
+export type SourceOwned = 'plugins' | 'pluginSettings' | 'datasources' | 'datasourcePut' | 'datasourceDelete' | 'datasourceRename' | 'datasourceTest' | 'metricsQuery';
 type H<K extends EndpointName> = (input: ParsedInputOf<K>, ctx: Parameters<Handler>[1]) => OutputOf<K> | Promise<OutputOf<K>>;
 
 export interface SourceDeps {
   sources: SourceRegistry;
   plugins: PluginHost;
+  sloFile: SloFile;
 }
 
 const remote = (source: string | undefined): source is string => source !== undefined && source !== '' && source !== LOCAL_SOURCE;
@@ -33,7 +38,37 @@ export function withSources(local: { [K in Routed]: H<K> }, d: SourceDeps): { [K
       const stepMs = input.step ? Math.max(1, input.step) * 1000 : Math.max(60_000, Math.ceil((to - from) / 60 / 60_000) * 60_000);
       return d.sources.call(input.source, 'serviceGraph.goldenSignals', { service: input.name, from, to, stepMs });
     },
+    edgeSignals: (input, ctx) => {
+      if (!remote(input.datasource)) return local.edgeSignals(input, ctx);
+      const { from, to } = windowOf(input);
+      const stepMs = input.step ? Math.max(1, input.step) * 1000 : Math.max(60_000, Math.ceil((to - from) / 60 / 60_000) * 60_000);
+      return d.sources.call(input.datasource, 'serviceGraph.edgeSignals', { source: input.source, target: input.target, from, to, stepMs });
+    },
+    slos: async (input, ctx) => {
+      if (!remote(input.source)) return local.slos(input, ctx);
+      const source = input.source;
+      const now = Date.now();
+      const slos = await Promise.all(
+        d.sloFile.slos.map(async (slo) => {
+          const windowMs = sliWindows(slo)[0];
+          // About 60 steps over the SLO's window, whole minutes, for the burn-down.
+          const stepMs = Math.max(60_000, Math.ceil(windowMs / 60 / 60_000) * 60_000);
+          const counts = await d.sources.call(source, 'serviceGraph.sli', {
+            service: slo.service,
+            sli: slo.sli,
+            ...(slo.thresholdMs ? { thresholdMs: slo.thresholdMs } : {}),
+            windowsMs: sliWindows(slo),
+            from: now - windowMs,
+            to: now,
+            stepMs,
+          });
+          return statusFromCounts(slo, counts);
+        }),
+      );
+      return { file: d.sloFile.path, problems: d.sloFile.problems, slos };
+    },
     metrics: (input, ctx) => (remote(input.source) ? remoteMetrics(d.sources, input.source, input) : local.metrics(input, ctx)),
+    metricAttributes: (input, ctx) => (remote(input.source) ? remoteLabels(d.sources, input.source, input) : local.metricAttributes(input, ctx)),
     metricPoints: (input, ctx) => (remote(input.source) ? remoteSeries(d.sources, input.source, input) : local.metricPoints(input, ctx)),
     plugins: () => ({ plugins: d.plugins.list(), problems: d.plugins.problems }),
     pluginSettings: async (input) => {
@@ -47,6 +82,7 @@ export function withSources(local: { [K in Routed]: H<K> }, d: SourceDeps): { [K
     datasources: () => d.sources.list(),
     datasourcePut: (input) => d.sources.put(input),
     datasourceDelete: (input) => ({ deleted: d.sources.remove(input.name) }),
+    datasourceRename: (input) => d.sources.rename(input.name, input.to),
     datasourceTest: (input) => {
       if (input.name !== LOCAL_SOURCE) d.sources.entry(input.name);
       return d.sources.test(input.name);
@@ -132,4 +168,19 @@ async function remoteSeries(sources: SourceRegistry, source: string, input: { na
       points: s.points.map(([time, value]) => ({ time, timeUnixNano: String(BigInt(Math.round(time)) * 1_000_000n), startTimeUnixNano: '0', value })),
     };
   });
+}
+
+/** Label names of one metric of a remote source with their values, in the shape of the local
+ * store's attribute keys (the query builder's suggestions). `series` is not known: 0. */
+async function remoteLabels(sources: SourceRegistry, source: string, input: { name: string; from?: number; to?: number }): Promise<z.infer<typeof MetricAttributes>> {
+  const window = windowOf(input);
+  const { labels } = await sources.call(source, 'metrics.labels', { ...window, metric: input.name });
+  // `le` is the bucket bound of a histogram, not something to filter or group by.
+  const keys = labels.filter((l) => l !== '__name__' && l !== 'le').slice(0, 40);
+  return Promise.all(
+    keys.map(async (key) => {
+      const { values } = await sources.call(source, 'metrics.labelValues', { ...window, label: key, metric: input.name });
+      return { key, values: values.slice(0, 200).map((value) => ({ value, series: 0 })) };
+    }),
+  );
 }

@@ -100,6 +100,12 @@ export class DataSourceFile {
     this.reload();
   }
 
+  /** Replaces the entry named `from` with `next` (a new name), key by key in place. */
+  rename(from: string, next: DataSourceEntry): void {
+    editDataSourceFile(this.path, from, next);
+    this.reload();
+  }
+
   remove(name: string): boolean {
     const removed = editDataSourceFile(this.path, name, null);
     this.reload();

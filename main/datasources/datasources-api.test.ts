@@ -104,10 +104,38 @@ describe('data sources API', () => {
     expect(noMap.body.error.message).toMatch(/does not answer serviceGraph/);
   });
 
+  it('renames a source in place: comments survive, secrets move, the old name keeps answering', async () => {
+    const rename = (from: string, to: string) => h.api(`/api/datasources/${from}/rename`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to }) });
+    const r = await rename('hand-written', 'handmade');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ name: 'handmade', formerNames: ['hand-written'], settings: { greeting: 'hey' } });
+    const yaml = readFileSync(join(dataDir, 'datasources.yaml'), 'utf8');
+    expect(yaml).toContain("# our team's sources");
+    expect(yaml).toContain('# kept by hand');
+    expect(yaml).toContain('greeting: hey # friendly');
+    expect(yaml).toMatch(/- name: handmade\n/);
+    // A link made before the rename still reads the source; the plugin sees its new name.
+    const old = await h.api('/api/datasources/hand-written/test', { method: 'POST' });
+    expect(old.body).toMatchObject({ status: 'ok', message: 'hey from handmade' });
+    const q = await h.api('/api/metrics/query?source=hand-written&query=up&from=1700000000000&to=1700000600000&step=60');
+    expect(q.status).toBe(200);
+    // The secret went with it.
+    const renamed = await rename('team-echo', 'echo-2');
+    expect(renamed.body.secretsSet).toEqual(['token']);
+    expect(readFileSync(join(dataDir, 'datasource-secrets.json'), 'utf8')).not.toContain('"team-echo"');
+    // Taken names and bad names are refused; nothing changes.
+    expect((await rename('echo-2', 'handmade')).status).toBe(409);
+    expect((await rename('echo-2', 'Bad Name')).status).toBe(400);
+    expect((await rename('local', 'mine')).status).toBe(400);
+    // Renamed back: the first name is no longer a former one.
+    const back = await rename('echo-2', 'team-echo');
+    expect(back.body).toMatchObject({ name: 'team-echo', formerNames: ['echo-2'] });
+  });
+
   it('removes a source and its secrets', async () => {
     const del = await h.api('/api/datasources/team-echo', { method: 'DELETE' });
     expect(del.body).toEqual({ deleted: true });
     expect(readFileSync(join(dataDir, 'datasource-secrets.json'), 'utf8')).not.toContain('tok-abcdef-123');
-    expect((await h.api('/api/datasources')).body.datasources.map((d: { name: string }) => d.name)).toEqual(['local', 'hand-written']);
+    expect((await h.api('/api/datasources')).body.datasources.map((d: { name: string }) => d.name)).toEqual(['local', 'handmade']);
   });
 });

@@ -48,6 +48,11 @@ beforeAll(async () => {
   h = await startHarness({ pluginRuntime: runtime });
   for (const [name, b] of Object.entries(backends)) expect((await put(name, { url: b.url })).status).toBe(200);
   expect((await put('http-only', { url: fallback.url })).status).toBe(200);
+  const slo = (id: string, body: Record<string, unknown>) =>
+    h.api(`/api/slos/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id, name: id, service: 'api', window: '1h', ...body }) });
+  expect((await slo('api-availability', { sli: 'availability', objective: 99 })).status).toBe(200);
+  expect((await slo('api-latency', { sli: 'latency', objective: 90, thresholdMs: 100 })).status).toBe(200);
+  expect((await slo('api-latency-120', { sli: 'latency', objective: 90, thresholdMs: 120 })).status).toBe(200);
   // Enough scrapes for a 20-second window to be full on every backend.
   await new Promise((r) => setTimeout(r, 1000));
   for (const name of [...Object.keys(backends), 'http-only'])
@@ -124,6 +129,39 @@ describe.each(['prometheus', 'victoria-metrics'])('a %s source', (name) => {
     expect(body.downstream).toMatchObject([{ service: 'postgres', type: 'database', connectionType: 'database' }]);
   });
 
+  it('gives the signals of one edge', async () => {
+    const to = Date.now() - 2_000;
+    const { status, body } = await h.api(`/api/service-map/edge?datasource=${name}&source=web&target=api&from=${to - 20_000}&to=${to}&step=5`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ source: 'web', target: 'api', connectionType: 'sync' });
+    expect(body.totals.errorRate).toBeCloseTo(0.1, 6);
+    expect(body.totals.p95Ms).toBeCloseTo(175, 3);
+    const full = body.series.filter((p: { requests: number }) => p.requests > 0);
+    expect(full.length).toBeGreaterThanOrEqual(2);
+    for (const p of full) expect(p.errorRate).toBeCloseTo(0.1, 6);
+    const db = await h.api(`/api/service-map/edge?datasource=${name}&source=api&target=postgres&from=${to - 20_000}&to=${to}&step=5`);
+    expect(db.body).toMatchObject({ connectionType: 'database', totals: { errors: 0 } });
+  });
+
+  it('computes SLOs from the source', async () => {
+    const { status, body } = await h.api(`/api/slos?source=${name}`);
+    expect(status).toBe(200);
+    const byId = Object.fromEntries(body.slos.map((s: { slo: { id: string } }) => [s.slo.id, s]));
+    // 10 % of api's requests fail: a 99 % objective burns at 10× and pages.
+    expect(byId['api-availability'].sli).toBeCloseTo(0.9, 6);
+    expect(byId['api-availability'].state).toBe('page');
+    expect(byId['api-availability'].burnRates.find((b: { windowMs: number }) => b.windowMs === 300_000).burnRate).toBeCloseTo(10, 4);
+    expect(byId['api-availability'].history.length).toBeGreaterThan(0);
+    // Successful requests under 100 ms: 90 % of the 90 % that did not fail.
+    expect(byId['api-latency'].sli).toBeCloseTo(0.81, 6);
+    expect(byId['api-latency'].notice).toBeUndefined();
+    // 120 ms is no bucket bound: counted at the 100 ms bound, and said so.
+    expect(byId['api-latency-120'].sli).toBeCloseTo(0.81, 6);
+    expect(byId['api-latency-120'].notice).toMatch(/no bound at 120 ms/);
+    // The local store has no traffic for api: the same SLOs read locally have no data.
+    expect((await h.api('/api/slos')).body.slos.every((s: { state: string }) => s.state === 'no_data')).toBe(true);
+  });
+
   it('passes PromQL through, and returns the server\'s error as it gave it', async () => {
     const ok = await h.api(`/api/metrics/query?source=${name}&query=${encodeURIComponent('sum(traces_service_graph_request_total)')}&${windowQs()}&step=5`);
     expect(ok.status).toBe(200);
@@ -135,6 +173,43 @@ describe.each(['prometheus', 'victoria-metrics'])('a %s source', (name) => {
     expect(bad.body.error.message).toMatch(/parse|unexpected|cannot|missing/i);
     const names = await h.api(`/api/metrics?source=${name}&${windowQs()}&q=service_graph`);
     expect(names.body.map((m: { name: string }) => m.name)).toContain('traces_service_graph_request_total');
+    // The builder's suggestions: the source's label names and values of one metric.
+    const attrs = await h.api(`/api/metrics/traces_service_graph_request_server_seconds_bucket/attributes?source=${name}&${windowQs()}`);
+    expect(attrs.status).toBe(200);
+    const keys = attrs.body.map((a: { key: string }) => a.key);
+    expect(keys).toEqual(expect.arrayContaining(['client', 'server', 'connection_type']));
+    expect(keys).not.toContain('le');
+    expect(attrs.body.find((a: { key: string }) => a.key === 'client').values.map((v: { value: string }) => v.value).sort()).toEqual(['api', 'web']);
+  });
+});
+
+describe('a backend younger than a step', () => {
+  it('draws its first seconds in the filling step: charts agree with the KPIs', async () => {
+    const young = await startBackend('prometheus', [{ port: exporter.port, path: '/metrics', job: 'otel-collector' }]);
+    try {
+      await until('a few scrapes', async () => {
+        const r = await fetch(`${young.url}/api/v1/query?query=${encodeURIComponent('count_over_time(up[1m])')}`);
+        return Number(((await r.json()) as { data: { result: Array<{ value: [number, string] }> } }).data.result[0]?.value[1] ?? 0) >= 4;
+      });
+      expect((await put('young', { url: young.url })).status).toBe(200);
+      // The last hour at the default step (one minute): all of this backend's data is in the
+      // newest, still filling, minute.
+      const to = Date.now();
+      const gs = await h.api(`/api/services/api/golden-signals?source=young&from=${to - 3_600_000}&to=${to}`);
+      expect(gs.status).toBe(200);
+      expect(gs.body.totals.errorRate).toBeCloseTo(0.1, 6);
+      const last = gs.body.series.at(-1);
+      expect(last.time).toBe(Math.floor(to / 60_000) * 60_000);
+      expect(last.requests).toBeGreaterThan(0);
+      expect(last.errorRate).toBeCloseTo(0.1, 6);
+      expect(last.okP95Ms).toBeCloseTo(175, 3);
+      // Its rate is over the seconds that passed, not the whole minute.
+      expect(last.rps).toBeCloseTo(last.requests / Math.max(1, Math.round((to - last.time) / 1000)), 1);
+      const edge = await h.api(`/api/service-map/edge?datasource=young&source=web&target=api&from=${to - 3_600_000}&to=${to}`);
+      expect(edge.body.series.at(-1).requests).toBeGreaterThan(0);
+    } finally {
+      await young.close();
+    }
   });
 });
 

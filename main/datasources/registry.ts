@@ -21,6 +21,8 @@ interface Observed {
 
 export class SourceRegistry {
   private readonly observed = new Map<string, Observed>();
+  /** Called after the configured sources changed (added, edited, removed, file edited). */
+  onChange: (() => void) | null = null;
   private healthTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -41,6 +43,7 @@ export class SourceRegistry {
       settings: {},
       secretsSet: [],
       targets: [],
+      formerNames: [],
     };
     return {
       file: this.file.path,
@@ -50,7 +53,7 @@ export class SourceRegistry {
   }
 
   private info(entry: DataSourceEntry): DataSourceInfo {
-    const { name, type, ...settings } = entry;
+    const { name, type, formerNames, ...settings } = entry;
     const plugin = this.host.list().find((p) => p.id === type);
     const seen = this.observed.get(name) ?? { status: 'unknown', error: null, checkedAt: null };
     let { status, error } = seen;
@@ -77,11 +80,13 @@ export class SourceRegistry {
       settings: visible,
       secretsSet,
       targets: plugin ? (this.host.process(type).targets.get(name) ?? []) : [],
+      formerNames: namesOf(formerNames),
     };
   }
 
+  /** A source by its name, or by a name it had before a rename. */
   entry(name: string): DataSourceEntry {
-    const entry = this.file.entries.find((e) => e.name === name);
+    const entry = this.file.entries.find((e) => e.name === name) ?? this.file.entries.find((e) => namesOf(e.formerNames).includes(name));
     if (!entry) throw new QueryError('unknown_source', `no data source "${name}" (configured: ${[LOCAL_SOURCE, ...this.file.entries.map((e) => e.name)].join(', ')})`, 404);
     return entry;
   }
@@ -97,7 +102,7 @@ export class SourceRegistry {
     const settings: Record<string, unknown> = {};
     const secrets = this.secrets.get(input.name);
     for (const [k, v] of Object.entries(input.settings)) {
-      if (k === 'name' || k === 'type') continue;
+      if (k === 'name' || k === 'type' || k === 'formerNames') continue;
       if (secretFields.includes(k)) {
         // An empty secret field in a form means "unchanged".
         if (typeof v === 'string' && v !== '') secrets[k] = v;
@@ -106,9 +111,9 @@ export class SourceRegistry {
     const previous = this.file.entries.find((e) => e.name === input.name);
     if (previous && previous.type !== input.type) for (const k of Object.keys(secrets)) delete secrets[k];
     // Secrets written into the YAML by hand stay there; those from the UI never go there.
-    const kept = previous ? Object.fromEntries(Object.entries(previous).filter(([k]) => secretFields.includes(k) && !(k in secrets))) : {};
+    const kept = previous ? Object.fromEntries(Object.entries(previous).filter(([k]) => (secretFields.includes(k) && !(k in secrets)) || k === 'formerNames')) : {};
     const entry: DataSourceEntry = { name: input.name, type: input.type, ...settings, ...kept };
-    const check = await this.host.process(input.type).call('health', { name: input.name, settings: { ...entry, ...secrets } }, {}, 10_000).catch((e: Error) => e);
+    const check = await this.host.process(input.type).call('health', { name: input.name, settings: settingsOf(entry, secrets) }, {}, 10_000).catch((e: Error) => e);
     if (check instanceof PluginCallError && check.code === 'bad_settings') throw new QueryError('bad_settings', check.message);
     this.secrets.set(input.name, secrets);
     this.file.upsert(entry);
@@ -116,6 +121,25 @@ export class SourceRegistry {
     this.record(input.name, check instanceof Error ? asCallError(check) : check.status === 'ok' ? null : new PluginCallError('error', check.message));
     this.sync();
     return this.info(this.entry(input.name));
+  }
+
+  /** Renames a source in place (comments in datasources.yaml stay); its secrets move with it and
+   * the old name is kept as a former name, so links naming it keep working. */
+  rename(from: string, to: string): DataSourceInfo {
+    if (from === LOCAL_SOURCE) throw new QueryError('bad_source', '"local" is the built-in store and cannot be renamed');
+    const entry = this.file.entries.find((e) => e.name === from);
+    if (!entry) this.entry(from); // 404 naming the configured sources
+    if (to === from) return this.info(entry!);
+    if (this.file.entries.some((e) => e.name === to)) throw new QueryError('source_exists', `a data source "${to}" already exists`, 409);
+    const formerNames = [...new Set([from, ...namesOf(entry!.formerNames)])].filter((n) => n !== to);
+    this.file.rename(from, { ...entry!, name: to, formerNames });
+    this.secrets.set(to, this.secrets.get(from));
+    this.secrets.delete(from);
+    const seen = this.observed.get(from);
+    this.observed.delete(from);
+    if (seen) this.observed.set(to, seen);
+    this.sync();
+    return this.info(this.entry(to));
   }
 
   remove(name: string): boolean {
@@ -139,15 +163,16 @@ export class SourceRegistry {
   }
 
   /** Calls a method on a source's plugin; failures become QueryErrors the API maps to a status. */
-  async call<M extends MethodName>(name: string, method: M, params: ParamsOf<M>, timeoutMs = 30_000): Promise<ResultOf<M>> {
-    const entry = this.entry(name);
+  async call<M extends MethodName>(asked: string, method: M, params: ParamsOf<M>, timeoutMs = 30_000): Promise<ResultOf<M>> {
+    const entry = this.entry(asked);
+    const name = entry.name;
     if (!this.host.has(entry.type)) throw new QueryError('unknown_plugin', `data source "${name}" needs plugin "${entry.type}", which is not installed`, 400);
     const plugin = this.host.list().find((p) => p.id === entry.type)!;
     const capability = method.split('.')[0] as Capability;
     if (capability !== 'health' && !plugin.capabilities.includes(capability))
       throw new QueryError('not_supported', `data source "${name}" (${entry.type}) does not answer ${capability} queries`, 400);
     try {
-      const result = await this.host.process(entry.type).call(method, { name, settings: { ...entry, ...this.secrets.get(name) } }, params, timeoutMs);
+      const result = await this.host.process(entry.type).call(method, { name, settings: settingsOf(entry, this.secrets.get(name)) }, params, timeoutMs);
       if (method === 'health') {
         const h = result as ResultOf<'health'>;
         this.record(name, h.status === 'ok' ? null : new PluginCallError('error', h.message));
@@ -176,8 +201,9 @@ export class SourceRegistry {
       const proc = this.host.process(plugin.id);
       const wanted = this.file.entries.filter((e) => e.type === plugin.id);
       for (const name of proc.ingestNames()) if (!wanted.some((e) => e.name === name)) proc.stopIngest(name);
-      for (const e of wanted) proc.startIngest(e.name, { ...e, ...this.secrets.get(e.name) });
+      for (const e of wanted) proc.startIngest(e.name, settingsOf(e, this.secrets.get(e.name)));
     }
+    this.onChange?.();
   }
 
   /** Checks every configured source now and then, so the list shows what is down before a
@@ -212,4 +238,14 @@ function httpStatus(code: string): number {
   if (code === 'bad_query' || code === 'bad_params' || code === 'bad_settings') return 400;
   if (code === 'timeout') return 504;
   return 502;
+}
+
+function namesOf(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : [];
+}
+
+/** What a plugin gets: the entry's settings and secrets, without Loupe's own keys. */
+function settingsOf(entry: DataSourceEntry, secrets: Record<string, string>): Record<string, unknown> {
+  const { formerNames: _former, ...rest } = entry;
+  return { ...rest, ...secrets };
 }

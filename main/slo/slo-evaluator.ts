@@ -7,6 +7,7 @@ import * as H from '../../common/latency-histogram';
 import type { ReadStore } from '../query/read-store';
 import { serviceIds } from '../query/read-store';
 import type { SloFile } from './slo-file';
+import type { SliCounts } from '../../common/plugin-protocol';
 import type { SloSummary } from '../query/services';
 
 const HISTORY_POINTS = 60;
@@ -71,46 +72,8 @@ export class SloEvaluator {
       }
       return { good: g, total: t };
     };
-    const all = trailing(n);
-    const burnByWindow = new Map<number, number>();
-    for (const w of BURN_WINDOWS_MS) {
-      const s = trailing(Math.ceil(w / 60_000));
-      burnByWindow.set(w, burnRate(s.total - s.good, s.total, slo.objective));
-    }
-    const alerts = evaluateAlerts(burnByWindow);
-    const history: SloStatus['history'] = [];
-    let g = 0;
-    let t = 0;
-    const every = Math.max(1, Math.floor(n / HISTORY_POINTS));
-    for (let i = 0; i < n; i++) {
-      g += good[i];
-      t += total[i];
-      if ((i + 1) % every === 0 || i === n - 1) {
-        const b = errorBudget(t - g, t, slo.objective);
-        history.push({ time: (startMinute + i) * 60_000, remaining: Number.isFinite(b.remaining) ? b.remaining : -1 });
-      }
-    }
-    const budget = errorBudget(all.total - all.good, all.total, slo.objective);
-    const state: SloStatus['state'] =
-      all.total === 0
-        ? 'no_data'
-        : alerts.some((a) => a.firing && a.severity === 'page')
-          ? 'page'
-          : alerts.some((a) => a.firing)
-            ? 'ticket'
-            : 'ok';
-    return {
-      slo,
-      state,
-      windowMs,
-      total: all.total,
-      good: all.good,
-      sli: all.total > 0 ? all.good / all.total : null,
-      budget: { allowed: budget.allowed, consumed: budget.consumed, remaining: Number.isFinite(budget.remaining) ? budget.remaining : -1 },
-      burnRates: [...burnByWindow].map(([windowMs, rate]) => ({ windowMs, burnRate: Number.isFinite(rate) ? rate : 1e9 })),
-      alerts: alerts.map((a) => ({ ...a, longBurn: finite(a.longBurn), shortBurn: finite(a.shortBurn) })),
-      history,
-    };
+    const steps = Array.from({ length: n }, (_, i) => ({ time: (startMinute + i) * 60_000, total: total[i], good: good[i] }));
+    return statusOf(slo, windowMs, trailing(n), new Map(BURN_WINDOWS_MS.map((w) => [w, trailing(Math.ceil(w / 60_000))])), steps);
   }
 
   list(now = Date.now()): SloList {
@@ -183,4 +146,62 @@ export class SloEvaluator {
 
 function finite(n: number): number {
   return Number.isFinite(n) ? n : 1e9;
+}
+
+/** The status of an SLO from its counts: over the whole window, over each burn-rate window, and
+ * per step (oldest first) for the burn-down. Local rollups and remote sources both end here. */
+export function statusOf(
+  slo: SloDefinition,
+  windowMs: number,
+  all: { good: number; total: number },
+  burnWindows: ReadonlyMap<number, { good: number; total: number }>,
+  steps: ReadonlyArray<{ time: number; total: number; good: number }>,
+  notice?: string,
+): SloStatus {
+  const burnByWindow = new Map<number, number>();
+  for (const w of BURN_WINDOWS_MS) {
+    const s = burnWindows.get(w) ?? { good: 0, total: 0 };
+    burnByWindow.set(w, burnRate(s.total - s.good, s.total, slo.objective));
+  }
+  const alerts = evaluateAlerts(burnByWindow);
+  const history: SloStatus['history'] = [];
+  let g = 0;
+  let t = 0;
+  const every = Math.max(1, Math.floor(steps.length / HISTORY_POINTS));
+  steps.forEach((step, i) => {
+    g += step.good;
+    t += step.total;
+    if ((i + 1) % every === 0 || i === steps.length - 1) {
+      const b = errorBudget(t - g, t, slo.objective);
+      history.push({ time: step.time, remaining: Number.isFinite(b.remaining) ? b.remaining : -1 });
+    }
+  });
+  const budget = errorBudget(all.total - all.good, all.total, slo.objective);
+  const state: SloStatus['state'] =
+    all.total === 0 ? 'no_data' : alerts.some((a) => a.firing && a.severity === 'page') ? 'page' : alerts.some((a) => a.firing) ? 'ticket' : 'ok';
+  return {
+    slo,
+    state,
+    windowMs,
+    total: all.total,
+    good: all.good,
+    sli: all.total > 0 ? all.good / all.total : null,
+    budget: { allowed: budget.allowed, consumed: budget.consumed, remaining: Number.isFinite(budget.remaining) ? budget.remaining : -1 },
+    burnRates: [...burnByWindow].map(([windowMs, rate]) => ({ windowMs, burnRate: Number.isFinite(rate) ? rate : 1e9 })),
+    alerts: alerts.map((a) => ({ ...a, longBurn: finite(a.longBurn), shortBurn: finite(a.shortBurn) })),
+    history,
+    ...(notice ? { notice } : {}),
+  };
+}
+
+/** An SLO's status from a remote source's counts (`serviceGraph.sli`). */
+export function statusFromCounts(slo: SloDefinition, counts: SliCounts): SloStatus {
+  const windowMs = parseWindow(slo.window)!;
+  const byWindow = new Map(counts.windows.map((w) => [w.windowMs, { good: w.good, total: w.total }]));
+  return statusOf(slo, windowMs, byWindow.get(windowMs) ?? { good: 0, total: 0 }, byWindow, counts.steps, counts.notice);
+}
+
+/** The windows a remote source is asked for: the SLO's own and every burn-rate window. */
+export function sliWindows(slo: SloDefinition): number[] {
+  return [...new Set([parseWindow(slo.window)!, ...BURN_WINDOWS_MS])];
 }

@@ -3,7 +3,7 @@
 // the service map and golden signals come from service-graph and span-metrics series.
 import { definePlugin, secret, z } from '../sdk/index';
 import { PromClient, type PromData, type PromSample, type PromSettings } from './client';
-import { goldenSignals, serviceMap } from './service-graph';
+import { edgeSignals, goldenSignals, serviceMap, sliCounts } from './service-graph';
 
 const settings = z.object({
   url: z.url({ protocol: /^https?$/ }).describe('Base URL of the query API, e.g. http://prometheus:9090 or https://vm.example/select/0/prometheus'),
@@ -59,4 +59,6 @@ export default definePlugin({ id: 'prometheus', name: 'Prometheus', version: '1.
   .serviceGraphSource({
     map: (p, ctx) => serviceMap(client(ctx.settings, ctx.signal), p.from, p.to),
     goldenSignals: (p, ctx) => goldenSignals(client(ctx.settings, ctx.signal), p.service, p.from, p.to, p.stepMs),
+    edgeSignals: (p, ctx) => edgeSignals(client(ctx.settings, ctx.signal), p.source, p.target, p.from, p.to, p.stepMs),
+    sli: (p, ctx) => sliCounts(client(ctx.settings, ctx.signal), p),
   });

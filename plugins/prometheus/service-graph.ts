@@ -2,7 +2,8 @@
 // and spanmetrics connectors (and Tempo's metrics-generator) write; README.md lists exactly which
 // series and labels are read. Each quantity is one PromQL expression that tries the current
 // names first and falls back (`or`) to older ones, so one query works on either generation.
-import type { GoldenSignals, MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
+import type { EdgeSignals, GoldenSignals, MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
+import type { SliCounts } from '../../common/plugin-protocol';
 import type { PromClient } from './client';
 import { healthOf } from '../../common/service-map';
 
@@ -76,6 +77,42 @@ function nodeType(connectionType: string | undefined): { type: MapNode['type']; 
     default:
       return { type: 'service', conn: 'sync' };
   }
+}
+
+/**
+ * Per-step values of several expressions over [from, to]: each point is the step that starts at
+ * its `time`. The newest step is still filling when `to` is now; it is asked for separately, as an
+ * instant query over the part that has elapsed (`elapsedMs`), so a backend younger than a step or
+ * two draws its first points instead of an empty chart.
+ */
+async function stepSeries(
+  prom: PromClient,
+  exprs: (window: string) => string[],
+  from: number,
+  to: number,
+  stepMs: number,
+): Promise<Array<{ time: number; elapsedMs: number; values: number[] }>> {
+  const stepSeconds = Math.max(1, Math.round(stepMs / 1000));
+  // Whole steps, so the buckets are the same from one refresh to the next.
+  const start = Math.ceil(from / stepMs) * stepMs;
+  const end = Math.floor(to / stepMs) * stepMs;
+  const full = exprs(range(stepSeconds));
+  const ranged = await Promise.all(
+    full.map(async (q) => {
+      const m = new Map<number, number>();
+      if (end >= start) for (const s of await prom.range(q, start, end, stepSeconds)) for (const [t, v] of s.points) if (Number.isFinite(v)) m.set(t, (m.get(t) ?? 0) + v);
+      return m;
+    }),
+  );
+  const out: Array<{ time: number; elapsedMs: number; values: number[] }> = [];
+  for (let t = start; t <= end; t += stepMs) out.push({ time: t - stepMs, elapsedMs: stepMs, values: ranged.map((m) => m.get(t) ?? NaN) });
+  const elapsedMs = to - end;
+  if (elapsedMs >= 1000) {
+    const sum = (r: Array<{ value: number }>) => (r.length ? r.reduce((n, x) => n + x.value, 0) : NaN);
+    const filling = await Promise.all(exprs(range(elapsedMs / 1000)).map(async (q) => sum(await prom.instant(q, to))));
+    out.push({ time: end, elapsedMs, values: filling });
+  }
+  return out;
 }
 
 export async function serviceMap(prom: PromClient, from: number, to: number): Promise<ServiceMap> {
@@ -161,26 +198,21 @@ export async function serviceMap(prom: PromClient, from: number, to: number): Pr
 }
 
 export async function goldenSignals(prom: PromClient, service: string, from: number, to: number, stepMs: number): Promise<GoldenSignals> {
-  const stepSeconds = Math.max(1, Math.round(stepMs / 1000));
   const seconds = Math.max(1, (to - from) / 1000);
   const w = range(seconds);
-  const sw = range(stepSeconds);
   const sel = `service_name=${quote(service)}, ${ENTRY}`;
-  // Align to whole steps so the buckets are the same from one refresh to the next.
-  const start = Math.ceil(from / stepMs) * stepMs;
-  const end = Math.floor(to / stepMs) * stepMs;
-  const series = async (q: string) => {
-    const r = await prom.range(q, start, Math.max(start, end), stepSeconds);
-    const m = new Map<number, number>();
-    for (const s of r) for (const [t, v] of s.points) if (Number.isFinite(v)) m.set(t, (m.get(t) ?? 0) + v);
-    return m;
-  };
-  const [reqs, errs, ok50, ok95, ok99, er50, er95, er99] = await Promise.all([
-    series(callsExpr('service_name', sel, sw)),
-    series(callsExpr('service_name', `${sel}, ${FAILED}`, sw)),
-    ...[0.5, 0.95, 0.99].map((q) => series(quantileExpr(q, 'service_name', `${sel}, ${NOT_FAILED}`, sw))),
-    ...[0.5, 0.95, 0.99].map((q) => series(quantileExpr(q, 'service_name', `${sel}, ${FAILED}`, sw))),
-  ]);
+  const steps = await stepSeries(
+    prom,
+    (win) => [
+      callsExpr('service_name', sel, win),
+      callsExpr('service_name', `${sel}, ${FAILED}`, win),
+      ...[0.5, 0.95, 0.99].map((q) => quantileExpr(q, 'service_name', `${sel}, ${NOT_FAILED}`, win)),
+      ...[0.5, 0.95, 0.99].map((q) => quantileExpr(q, 'service_name', `${sel}, ${FAILED}`, win)),
+    ],
+    from,
+    to,
+    stepMs,
+  );
   const [[tCalls, tErrs, t50, t95, t99, opCalls, opErrs, op50, op95, op99], map] = await Promise.all([
     Promise.all([
     keyed(prom, callsExpr('service_name', sel, w), to, () => ''),
@@ -195,21 +227,20 @@ export async function goldenSignals(prom: PromClient, service: string, from: num
   const calls = tCalls.get('') ?? 0;
   const errors = tErrs.get('') ?? 0;
   const points: GoldenSignals['series'] = [];
-  for (let t = start; t <= end; t += stepMs) {
-    const requests = reqs.get(t) ?? 0;
-    const e = errs.get(t) ?? 0;
+  for (const { time, elapsedMs, values } of steps) {
+    const [requests, e, ok50, ok95, ok99, er50, er95, er99] = values.map((v, i) => (i < 2 ? (Number.isFinite(v) ? v : 0) : v));
     points.push({
-      time: t - stepMs,
+      time,
       requests,
-      rps: requests / stepSeconds,
+      rps: requests / Math.max(1, elapsedMs / 1000),
       errors: e,
       errorRate: requests > 0 ? e / requests : 0,
-      okP50Ms: nan(ok50.get(t)),
-      okP95Ms: nan(ok95.get(t)),
-      okP99Ms: nan(ok99.get(t)),
-      errP50Ms: nan(er50.get(t)),
-      errP95Ms: nan(er95.get(t)),
-      errP99Ms: nan(er99.get(t)),
+      okP50Ms: nan(ok50),
+      okP95Ms: nan(ok95),
+      okP99Ms: nan(ok99),
+      errP50Ms: nan(er50),
+      errP95Ms: nan(er95),
+      errP99Ms: nan(er99),
       // Span metrics carry no HTTP status by default: failed requests count as other errors.
       http2xx: 0,
       http3xx: 0,
@@ -251,4 +282,95 @@ export async function goldenSignals(prom: PromClient, service: string, from: num
       })),
     versions: [],
   };
+}
+
+/** One edge over time, from the service-graph series of its client and server. */
+export async function edgeSignals(prom: PromClient, client: string, server: string, from: number, to: number, stepMs: number): Promise<EdgeSignals> {
+  const seconds = Math.max(1, (to - from) / 1000);
+  const w = range(seconds);
+  const sel = `client=${quote(client)}, server=${quote(server)}`;
+  const total = (window: string) => `sum(increase(${GRAPH.total}{${sel}}[${window}]))`;
+  const failed = (window: string) => `sum(increase(${GRAPH.failed}{${sel}}[${window}]))`;
+  const quantile = (q: number, window: string) => `histogram_quantile(${q}, sum by (le) (increase(${GRAPH.serverBucket}{${sel}}[${window}]))) * 1000`;
+  const steps = await stepSeries(prom, (win) => [total(win), failed(win), ...[0.5, 0.95, 0.99].map((q) => quantile(q, win))], from, to, stepMs);
+  const [tCalls, tErrs, t50, t95, t99, types] = await Promise.all([
+    keyed(prom, total(w), to, () => ''),
+    keyed(prom, failed(w), to, () => ''),
+    ...[0.5, 0.95, 0.99].map((q) => keyed(prom, quantile(q, w), to, () => '')),
+    keyed(prom, `count by (connection_type) (${GRAPH.total}{${sel}})`, to, (l) => l.connection_type ?? ''),
+  ]);
+  const calls = tCalls.get('') ?? 0;
+  const errors = tErrs.get('') ?? 0;
+  const points: EdgeSignals['series'] = steps.map(({ time, elapsedMs, values }) => {
+    const [requests, e] = values.map((v) => (Number.isFinite(v) ? v : 0));
+    return {
+      time,
+      requests,
+      rps: requests / Math.max(1, elapsedMs / 1000),
+      errors: e,
+      errorRate: requests > 0 ? e / requests : 0,
+      okP50Ms: nan(values[2]),
+      okP95Ms: nan(values[3]),
+      okP99Ms: nan(values[4]),
+      errP50Ms: null,
+      errP95Ms: null,
+      errP99Ms: null,
+      http2xx: 0,
+      http3xx: 0,
+      http4xx: 0,
+      http5xx: 0,
+      otherErrors: e,
+    };
+  });
+  const type = [...types.keys()][0];
+  return {
+    source: client,
+    target: server,
+    connectionType: type === undefined ? null : nodeType(type).conn,
+    from,
+    to,
+    stepMs,
+    notice: 'Latency is the server side of the edge (traces_service_graph_request_server_seconds), failed and successful calls together.',
+    totals: { calls, errors, rps: calls / seconds, errorRate: calls > 0 ? errors / calls : 0, p50Ms: nan(t50.get('')), p95Ms: nan(t95.get('')), p99Ms: nan(t99.get('')) },
+    series: points,
+  };
+}
+
+/** Total and good requests into a service, for SLOs: over each window ending at `to`, and per
+ * step. Latency SLIs count successful requests in the largest histogram bucket at or under the
+ * threshold (exact when the threshold is a bucket bound, and said in `notice` when it is not). */
+export async function sliCounts(
+  prom: PromClient,
+  p: { service: string; sli: 'availability' | 'latency'; thresholdMs?: number; windowsMs: number[]; from: number; to: number; stepMs: number },
+): Promise<SliCounts> {
+  const sel = `service_name=${quote(p.service)}, ${ENTRY}`;
+  let total = (w: string) => `sum(${callsExpr('service_name', sel, w)})`;
+  let good: (w: string) => string;
+  let notice: string | undefined;
+  if (p.sli === 'availability') good = (w) => `sum(${callsExpr('service_name', `${sel}, ${NOT_FAILED}`, w)})`;
+  else {
+    const threshold = p.thresholdMs ?? 0;
+    let chosen: { metric: string; le: string; ms: number } | null = null;
+    for (const [metric, toMs] of DURATIONS) {
+      const les = [...(await keyed(prom, `count by (le) (${metric}{${sel}})`, p.to, (l) => l.le ?? '')).keys()].filter((le) => le !== '+Inf' && Number.isFinite(Number(le)));
+      if (!les.length) continue;
+      const under = les.map((le) => ({ le, ms: Number(le) * toMs })).filter((b) => b.ms <= threshold * (1 + 1e-9)).sort((a, b) => b.ms - a.ms)[0];
+      chosen = under ? { metric, le: under.le, ms: under.ms } : { metric, le: '', ms: 0 };
+      break;
+    }
+    if (chosen && chosen.le && Math.abs(chosen.ms - threshold) > threshold * 1e-9)
+      notice = `${p.service}'s latency buckets have no bound at ${threshold} ms; requests under ${chosen.ms} ms count as good`;
+    if (chosen && !chosen.le) notice = `${p.service}'s latency buckets start above ${threshold} ms; no request can be counted as good`;
+    good = chosen?.le ? (w) => `sum(increase(${chosen.metric}{${sel}, ${NOT_FAILED}, le=${quote(chosen.le)}}[${w}]))` : () => 'vector(0)';
+    // Good and total from the same histogram, so they count the same requests.
+    if (chosen) total = (w) => `sum(increase(${chosen.metric}{${sel}, le="+Inf"}[${w}]))`;
+  }
+  const one = async (q: string) => (await prom.instant(q, p.to)).reduce((n, s) => n + s.value, 0);
+  const windows = await Promise.all(p.windowsMs.map(async (ms) => ({ windowMs: ms, total: await one(total(range(ms / 1000))), good: await one(good(range(ms / 1000))) })));
+  const steps = (await stepSeries(prom, (win) => [total(win), good(win)], p.from, p.to, p.stepMs)).map(({ time, values }) => ({
+    time,
+    total: Number.isFinite(values[0]) ? values[0] : 0,
+    good: Number.isFinite(values[1]) ? values[1] : 0,
+  }));
+  return { windows, steps, ...(notice ? { notice } : {}) };
 }

@@ -45,9 +45,12 @@ interface MethodMap {
   'metrics.query': { params: ParamsOf<'metrics.query'>; result: ResultOf<'metrics.query'> };
   'serviceGraph.map': { params: ParamsOf<'serviceGraph.map'>; result: ResultOf<'serviceGraph.map'> };
   'serviceGraph.goldenSignals': { params: ParamsOf<'serviceGraph.goldenSignals'>; result: ResultOf<'serviceGraph.goldenSignals'> };
+  'serviceGraph.edgeSignals': { params: ParamsOf<'serviceGraph.edgeSignals'>; result: ResultOf<'serviceGraph.edgeSignals'> };
+  'serviceGraph.sli': { params: ParamsOf<'serviceGraph.sli'>; result: ResultOf<'serviceGraph.sli'> };
   'traces.search': { params: ParamsOf<'traces.search'>; result: ResultOf<'traces.search'> };
   'traces.get': { params: ParamsOf<'traces.get'>; result: ResultOf<'traces.get'> };
   'logs.search': { params: ParamsOf<'logs.search'>; result: ResultOf<'logs.search'> };
+  'catalog.entities': { params: ParamsOf<'catalog.entities'>; result: ResultOf<'catalog.entities'> };
   health: { params: ParamsOf<'health'>; result: ResultOf<'health'> };
 }
 
@@ -65,6 +68,10 @@ export interface ServiceGraphSource<S> {
   map: Handler<'serviceGraph.map', S>;
   /** Golden signals of one service over time. */
   goldenSignals: Handler<'serviceGraph.goldenSignals', S>;
+  /** One edge over time (the map drawer's charts); optional. */
+  edgeSignals?: Handler<'serviceGraph.edgeSignals', S>;
+  /** Total and good requests of one service over windows and per step, for SLOs; optional. */
+  sli?: Handler<'serviceGraph.sli', S>;
 }
 
 export interface TraceSource<S> {
@@ -74,6 +81,13 @@ export interface TraceSource<S> {
 
 export interface LogSource<S> {
   search: Handler<'logs.search', S>;
+}
+
+/** A catalog provider: Backstage entities (`{apiVersion, kind, metadata, spec}`, as in a
+ * catalog-info.yaml) that Loupe adds to its catalog, validated like entities read from files.
+ * Loupe asks again every minute and whenever the data source changes. */
+export interface CatalogProvider<S> {
+  entities: Handler<'catalog.entities', S>;
 }
 
 /** A push source: runs while its data source is configured and sends telemetry to the core. */
@@ -119,6 +133,7 @@ export interface Plugin<S extends z.ZodType> {
   traceSource(source: TraceSource<z.output<S>>): Plugin<S>;
   logSource(source: LogSource<z.output<S>>): Plugin<S>;
   ingestSource(source: IngestSource<z.output<S>>): Plugin<S>;
+  catalogProvider(provider: CatalogProvider<z.output<S>>): Plugin<S>;
 }
 
 export function definePlugin<S extends z.ZodType>(definition: PluginDefinition<S>): Plugin<S> {
@@ -143,6 +158,8 @@ export function definePlugin<S extends z.ZodType>(definition: PluginDefinition<S
     serviceGraphSource(s) {
       handlers['serviceGraph.map'] = s.map as Any;
       handlers['serviceGraph.goldenSignals'] = s.goldenSignals as Any;
+      if (s.edgeSignals) handlers['serviceGraph.edgeSignals'] = s.edgeSignals as Any;
+      if (s.sli) handlers['serviceGraph.sli'] = s.sli as Any;
       return plugin;
     },
     traceSource(s) {
@@ -156,6 +173,10 @@ export function definePlugin<S extends z.ZodType>(definition: PluginDefinition<S
     },
     ingestSource(s) {
       plugin.ingest = s;
+      return plugin;
+    },
+    catalogProvider(p) {
+      handlers['catalog.entities'] = p.entities as Any;
       return plugin;
     },
   };

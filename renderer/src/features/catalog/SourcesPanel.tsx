@@ -7,6 +7,29 @@ import { useCatalogSources, useSetCatalogSources } from './hooks';
 import './sources-panel.css';
 
 type Source = CatalogSources['sources'][number];
+type PluginFed = NonNullable<Source['plugin']>;
+
+/** A source fed by a catalog-provider plugin: which data source, and how its last answer went. */
+function PluginState({ plugin }: { plugin: PluginFed }) {
+  const entities = `${plugin.entities} ${plugin.entities === 1 ? 'entity' : 'entities'}`;
+  return (
+    <>
+      <span className="badge badge-muted" title={`Entities from data source "${plugin.source}" (plugin ${plugin.type}); change it in Settings › Data sources`}>
+        data source {plugin.source}
+      </span>
+      {plugin.state === 'ok' ? (
+        <span className="badge badge-ok">{entities}</span>
+      ) : plugin.state === 'pending' ? (
+        <span className="badge badge-muted">waiting for the plugin</span>
+      ) : (
+        <span className="badge badge-error" title={plugin.error ?? ''}>
+          {plugin.refreshedAt ? `failing · kept ${entities}` : 'failing'}
+        </span>
+      )}
+      {plugin.state === 'error' && plugin.error ? <span className="source-error small">{plugin.error}</span> : null}
+    </>
+  );
+}
 
 export function SourcesPanel({ compact = false }: { compact?: boolean }) {
   const sources = useCatalogSources();
@@ -37,7 +60,9 @@ export function SourcesPanel({ compact = false }: { compact?: boolean }) {
                 {s.path}
               </span>
               {!s.exists ? <span className="badge badge-error">missing</span> : null}
-              {s.origin === 'demo' ? (
+              {s.origin === 'plugin' && s.plugin ? (
+                <PluginState plugin={s.plugin} />
+              ) : s.origin === 'demo' ? (
                 <span className="badge badge-muted" title="Brought by the demo shop for this run; a folder of your own replaces it">
                   demo
                 </span>

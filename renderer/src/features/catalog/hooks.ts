@@ -32,7 +32,8 @@ export function useCatalogGraph(input: InputOf<'catalogGraph'>) {
 }
 
 export function useCatalogSources() {
-  return useApi('catalogSources', {}, { tables: [] });
+  // Polled: a catalog-provider plugin's state changes without any table changing (a cheap call).
+  return useApi('catalogSources', {}, { tables: [], refetchInterval: 5_000 });
 }
 
 /** Replaces the UI-added sources; everything read from the catalog is fetched again. */

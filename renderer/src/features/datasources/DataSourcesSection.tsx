@@ -1,6 +1,6 @@
 // Settings › Data sources: `local` and the sources in datasources.yaml, each with its status
 // and last error, the state of the plugin that reads it (restarts, last error), and add /
-// edit / test / remove. A test shows the backend's own answer (401, an HTML login page, a
+// edit / rename / test / remove. A test shows the backend's own answer (401, an HTML login page, a
 // timeout) so the cause is on screen, not behind an empty chart.
 import { useState } from 'react';
 import type { DataSourceInfo, DataSourceTest, PluginInfo } from '../../../../common/api/datasource-schemas';
@@ -9,7 +9,7 @@ import { formatRelative } from '../../ui/format';
 import { RelativeTime } from '../../ui/time';
 import { StatusBadge } from './SourceStatus';
 import { SourceForm } from './SourceForm';
-import { useDataSources, useDeleteDataSource, usePlugins, useTestDataSource } from './hooks';
+import { useDataSources, useDeleteDataSource, usePlugins, useRenameDataSource, useTestDataSource } from './hooks';
 import './datasources.css';
 
 export function DataSourcesSection() {
@@ -93,7 +93,9 @@ export function DataSourcesSection() {
 function SourceRow({ source: s, plugin, highlight, onEdit }: { source: DataSourceInfo; plugin: PluginInfo | undefined; highlight: boolean; onEdit: () => void }) {
   const test = useTestDataSource();
   const remove = useDeleteDataSource();
+  const rename = useRenameDataSource();
   const [confirming, setConfirming] = useState(false);
+  const [renaming, setRenaming] = useState<string | null>(null);
   const local = s.type === 'local';
   const result: DataSourceTest | undefined = test.data;
   return (
@@ -115,7 +117,23 @@ function SourceRow({ source: s, plugin, highlight, onEdit }: { source: DataSourc
         ) : null}
         <span className="ds-actions">
           {!local ? (
-            confirming ? (
+            renaming !== null ? (
+              <form
+                className="ds-rename"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  rename.mutate({ name: s.name, to: renaming.trim() }, { onSuccess: () => setRenaming(null) });
+                }}
+              >
+                <input className="input mono ds-rename-input" aria-label={`New name for ${s.name}`} value={renaming} autoFocus onChange={(e) => setRenaming(e.target.value)} />
+                <button type="submit" className="btn btn-small btn-primary" disabled={!renaming.trim() || renaming.trim() === s.name || rename.isPending}>
+                  {rename.isPending ? <Spinner /> : 'Rename'}
+                </button>
+                <button type="button" className="btn btn-small" onClick={() => (setRenaming(null), rename.reset())}>
+                  Cancel
+                </button>
+              </form>
+            ) : confirming ? (
               <>
                 <span className="small">Remove {s.name}?</span>
                 <button type="button" className="btn btn-small ds-danger" onClick={() => remove.mutate(s.name)} disabled={remove.isPending}>
@@ -132,6 +150,9 @@ function SourceRow({ source: s, plugin, highlight, onEdit }: { source: DataSourc
                 </button>
                 <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`Edit ${s.name}`}>
                   Edit
+                </button>
+                <button type="button" className="btn btn-small" onClick={() => setRenaming(s.name)} aria-label={`Rename ${s.name}`}>
+                  Rename
                 </button>
                 <button type="button" className="btn btn-small" onClick={() => setConfirming(true)} aria-label={`Remove ${s.name}`}>
                   Remove
@@ -153,6 +174,22 @@ function SourceRow({ source: s, plugin, highlight, onEdit }: { source: DataSourc
       ) : null}
       {test.isError ? <div className="ds-test ds-test-bad">Could not test: {(test.error as Error).message}</div> : null}
       {remove.isError ? <div className="ds-test ds-test-bad">Could not remove: {(remove.error as Error).message}</div> : null}
+      {rename.isError ? (
+        <div className="ds-test ds-test-bad" role="alert">
+          Could not rename: {(rename.error as Error).message}
+        </div>
+      ) : null}
+      {s.formerNames.length ? (
+        <div className="muted small" data-testid="datasource-former-names">
+          Formerly {s.formerNames.map((n, i) => (
+            <span key={n}>
+              {i ? ', ' : ''}
+              <span className="mono">{n}</span>
+            </span>
+          ))}
+          : links naming {s.formerNames.length === 1 ? 'it' : 'them'} still open this source.
+        </div>
+      ) : null}
       {s.targets.length ? (
         <ul className="ds-targets" aria-label={`Targets of ${s.name}`}>
           {s.targets.map((t) => (

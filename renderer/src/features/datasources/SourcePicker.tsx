@@ -1,6 +1,7 @@
 // Which data source a screen reads: `local` (this Loupe's store) or a configured source with
 // the capability the screen needs. Kept in the URL as ?source= (absent = local), so a view of
 // the team's Prometheus can be linked to; read endpoints get the same name as `source=`.
+import { useEffect } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { LOCAL_SOURCE } from '../../../../common/api/datasource-schemas';
 import type { Capability } from '../../../../common/plugin-protocol';
@@ -26,6 +27,12 @@ export function SourcePicker({ capability, onChange }: { capability: Capability;
   const sources = useDataSources();
   const usable = (sources.data?.datasources ?? []).filter((s) => s.type !== 'local' && s.capabilities.includes(capability));
   const current = sources.data?.datasources.find((s) => s.name === source);
+  // A link made before a rename: the URL is moved to the source's new name (the API answers
+  // either; the picker and later links should show the current one).
+  const renamed = current ? undefined : sources.data?.datasources.find((s) => s.formerNames.includes(source));
+  useEffect(() => {
+    if (renamed) setParam('source', renamed.name, true);
+  }, [renamed, setParam]);
   // Nothing to pick from: stay out of the way (the URL can still name a source).
   if (!usable.length && source === LOCAL_SOURCE) return null;
   const known = source === LOCAL_SOURCE || usable.some((s) => s.name === source);

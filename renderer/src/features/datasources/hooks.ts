@@ -38,6 +38,11 @@ export function useDeleteDataSource() {
   return useMutation({ mutationFn: (name: string) => call('datasourceDelete', { name }), onSettled: refresh });
 }
 
+export function useRenameDataSource() {
+  const refresh = useRefreshSources();
+  return useMutation({ mutationFn: (input: { name: string; to: string }) => call('datasourceRename', input), onSettled: refresh });
+}
+
 export function useTestDataSource() {
   const refresh = useRefreshSources();
   return useMutation({ mutationFn: (name: string) => call('datasourceTest', { name }), onSettled: refresh });

@@ -15,7 +15,7 @@ import { ChartMarkersProvider, useDeployMarkers } from '../releases/ChartMarkers
 import { MetricList, kindLabel } from './MetricList';
 import { QUERY_LETTERS, QueryEditor } from './QueryEditor';
 import { useMetricChart, useMetricList, usePromqlChart } from './hooks';
-import { promqlFor } from './promql-chart';
+import { builderPromql, promqlFor } from './promql-chart';
 import { SourcePicker, useSource } from '../datasources/SourcePicker';
 import './metrics.css';
 
@@ -67,11 +67,15 @@ export function MetricsPage() {
   const service = params.get('service') ?? '';
   const metrics = useMetricList(spec, source, service);
   const { queries, unreadable, setQueries, hidden, toggle } = useQueries();
-  // Every query reads the picked source; a data source answers PromQL only.
-  const fresh = (metric = ''): MetricQuery => ({ ...emptyQuery(metric), source, mode: remote ? 'promql' : 'builder' });
-  const active = (queries.length ? queries : [fresh()]).map((q) => (q.source === source ? q : { ...q, source, mode: remote ? 'promql' : q.mode }));
+  // Every query reads the picked source; a data source answers PromQL, which the builder writes
+  // from the metric, filters and grouping picked (with the source's own label names and values).
+  const fresh = (metric = ''): MetricQuery => ({ ...emptyQuery(metric), source, mode: 'builder' });
+  const active = (queries.length ? queries : [fresh()]).map((q) => (q.source === source ? q : { ...q, source }));
+  const kindOf = (name: string) => metrics.data?.find((m) => m.name === name)?.kind;
+  /** What a remote source is sent: the PromQL written, or the builder's. */
+  const sent = (q: MetricQuery): MetricQuery => (remote && q.mode === 'builder' ? { ...q, mode: 'promql', promql: q.metric ? builderPromql(q, kindOf(q.metric)) : '' } : q);
   // A fixed number of chart hooks (one per possible query), so hooks keep their order.
-  const results = Array.from({ length: MAX_QUERIES }, (_, i) => active[i] ?? emptyQuery());
+  const results = Array.from({ length: MAX_QUERIES }, (_, i) => (active[i] ? (remote ? sent(active[i]) : active[i]) : emptyQuery()));
   const c0 = useMetricChart(spec, results[0]);
   const c1 = useMetricChart(spec, results[1]);
   const c2 = useMetricChart(spec, results[2]);
@@ -86,7 +90,7 @@ export function MetricsPage() {
     : [c0, c1, c2, c3].slice(0, active.length).map((c, i) => (active[i].metric && active[i].mode === 'builder' ? c.data : undefined));
   const first = chartData.find((c) => c !== undefined);
   const selected = active[0].metric;
-  const hasQuery = remote ? active.some((q) => q.promql.trim()) : !!selected;
+  const hasQuery = remote ? active.some((q) => sent(q).promql.trim()) : !!selected;
   const info = metrics.data?.find((m) => m.name === selected);
   const histogram = chartData.find((c) => c?.heatmap);
   // Deploys of every service (and demo faults) on the chart: "did it change when X shipped?"
@@ -97,6 +101,7 @@ export function MetricsPage() {
     const info = metrics.data?.find((m) => m.name === name);
     const scoped = service ? [{ key: 'service.name', op: '=' as const, value: service }] : [];
     const q = remote ? { ...fresh(name), promql: promqlFor(info ?? { name, kind: 'gauge' }) } : { ...fresh(name), filters: scoped };
+    // A picked metric starts in the builder; its PromQL is what the PromQL tab then shows.
     setQueries(queries.length ? active.map((x, j) => (j === 0 ? q : x)) : [q]);
   };
   const clearService = () => update((p) => p.delete('service'));
@@ -118,16 +123,16 @@ export function MetricsPage() {
             </span>
           </div>
         </div>
-        <SourcePicker capability="metrics" onChange={(next) => setQueries(queries.map((q) => ({ ...q, source: next, mode: next === 'local' ? 'builder' : 'promql' })))} />
+        <SourcePicker capability="metrics" onChange={(next) => setQueries(queries.map((q) => ({ ...q, source: next })))} />
       </div>
       <div className="metrics-layout">
         <MetricList metrics={metrics} selected={selected} onPick={pick} service={service} onClearService={clearService} />
         <section className="metrics-main" aria-label="Chart">
           {unreadable ? <div className="banner banner-error">{unreadable} query in the address could not be read and was left out.</div> : null}
           {!hasQuery && active.length === 1 && remote ? (
-            <EmptyHint title={`Write PromQL for ${source}, or pick a metric`}>
-              The query is sent to {source} as written and charted here; its own error is shown if it refuses it. Picking a metric on the left starts a query for it
-              (counters as rates, histograms as their p95).
+            <EmptyHint title={`Pick a metric of ${source}, or write PromQL`}>
+              The builder writes PromQL from the metric, filters and grouping you pick ({source}&apos;s own label names and values are suggested): counters as
+              rates, histograms as percentiles. In PromQL mode the query is sent as written; {source}&apos;s own error is shown if it refuses it.
             </EmptyHint>
           ) : null}
           {!hasQuery && active.length === 1 && !remote ? (
@@ -153,6 +158,7 @@ export function MetricsPage() {
                 index={i}
                 query={q}
                 remote={remote}
+                sent={remote && q.mode === 'builder' ? sent(q).promql : null}
                 range={spec}
                 metricNames={(metrics.data ?? []).map((m) => m.name)}
                 chart={chartData[i]}

@@ -1,7 +1,8 @@
 // One query of the explorer, built from parts: metric, attribute filters (=, !=, =~, !~) and
 // group-by with key and value suggestions, aggregation, percentiles for histograms; or, against
-// a data source that speaks it, PromQL sent as written (run with Enter, kept in the URL). For
-// this Loupe's own store, PromQL mode shows the query a Prometheus source would get.
+// a data source that speaks it, PromQL sent as written (run with Enter, kept in the URL) or
+// written by the builder from the source's label names and values. For this Loupe's own store,
+// PromQL mode shows the query a Prometheus source would get.
 import { useEffect, useState } from 'react';
 import type { RangeSpec } from '../../app/time-range';
 import { Combobox } from '../../ui/Combobox';
@@ -15,6 +16,7 @@ export function QueryEditor({
   index,
   query,
   remote = false,
+  sent = null,
   range,
   metricNames,
   chart,
@@ -23,15 +25,17 @@ export function QueryEditor({
 }: {
   index: number;
   query: MetricQuery;
-  /** The query goes to a data source (PromQL only). */
+  /** The query goes to a data source (which answers PromQL). */
   remote?: boolean;
+  /** The PromQL the builder sends to that data source. */
+  sent?: string | null;
   range: RangeSpec;
   metricNames: string[];
   chart: MetricChart | undefined;
   onChange: (q: MetricQuery) => void;
   onRemove: (() => void) | null;
 }) {
-  const attrs = useMetricAttributes(range, query.mode === 'builder' && !remote ? query.metric : '');
+  const attrs = useMetricAttributes(range, query.mode === 'builder' ? query.metric : '', query.source);
   const [promql, setPromql] = useState(query.promql);
   useEffect(() => setPromql(query.promql), [query.promql]);
   const runPromql = () => promql.trim() !== query.promql && onChange({ ...query, promql: promql.trim() });
@@ -75,8 +79,7 @@ export function QueryEditor({
             aria-checked={query.mode === 'builder'}
             className={`seg seg-text${query.mode === 'builder' ? ' seg-active' : ''}`}
             onClick={() => onChange({ ...query, mode: 'builder' })}
-            disabled={remote}
-            title={remote ? 'A data source is queried with PromQL' : undefined}
+            title={remote ? `Build the query from ${query.source}'s metric names, labels and values; Loupe writes the PromQL` : undefined}
           >
             Builder
           </button>
@@ -85,7 +88,7 @@ export function QueryEditor({
             role="radio"
             aria-checked={query.mode === 'promql'}
             className={`seg seg-text${query.mode === 'promql' ? ' seg-active' : ''}`}
-            onClick={() => onChange({ ...query, mode: 'promql', promql: query.promql || toPromql(query, chart?.display) })}
+            onClick={() => onChange({ ...query, mode: 'promql', promql: sent ?? (query.promql || toPromql(query, chart?.display)) })}
           >
             PromQL
           </button>
@@ -153,6 +156,11 @@ export function QueryEditor({
           </button>
         ) : null}
       </div>
+      {sent ? (
+        <p className="muted small query-hint query-sent" data-testid="query-sent">
+          Sends to <span className="mono">{query.source}</span>: <code className="mono">{sent}</code>
+        </p>
+      ) : null}
       {query.mode === 'promql' && remote ? null : query.mode === 'promql' ? (
         <p className="muted small query-hint">
           PromQL is answered by Prometheus-compatible data sources; this Loupe&apos;s own store is queried with the builder. Switch back to Builder to chart it here.

@@ -26,6 +26,7 @@ export function usePromqlChart(range: RangeSpec, query: MetricQuery, source: str
   return { ...answer, chart };
 }
 
-export function useMetricAttributes(range: RangeSpec, metric: string) {
-  return useApi('metricAttributes', { name: metric }, { range, tables: [], enabled: metric.length > 0, placeholder: 'keep' });
+export function useMetricAttributes(range: RangeSpec, metric: string, source = 'local') {
+  const remote = source !== 'local';
+  return useApi('metricAttributes', { name: metric, ...(remote ? { source } : {}) }, { range, tables: [], enabled: metric.length > 0, placeholder: 'keep', ...(remote ? { refetchInterval: 30_000 } : {}) });
 }

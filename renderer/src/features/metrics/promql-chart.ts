@@ -4,6 +4,7 @@
 import type { MetricChart } from '../../../../common/api/metric-schemas';
 import type { PromQlAnswer } from '../../../../common/api/datasource-schemas';
 import type { MetricInfo } from '../../../../common/api/schemas';
+import { toPromql, type MetricQuery } from '../../../../common/metrics/query-model';
 
 /** Most series a chart draws (a PromQL query can answer thousands). */
 export const MAX_PROMQL_SERIES = 50;
@@ -55,4 +56,12 @@ export function promqlFor(metric: Pick<MetricInfo, 'name' | 'kind'>): string {
   if (metric.kind === 'histogram' && name.endsWith('_bucket')) return `histogram_quantile(0.95, sum by (le) (rate(${name}[5m])))`;
   if (metric.kind === 'sum' && /_(total|count|sum)$/.test(name)) return `sum(rate(${name}[5m]))`;
   return name;
+}
+
+/** The PromQL the builder sends to a data source for a query built from parts: counters as
+ * per-second rates, histograms (`…_bucket`) as the query's percentile, anything else as values. */
+export function builderPromql(q: MetricQuery, kind: MetricInfo['kind'] | undefined): string {
+  if (kind === 'histogram' && q.metric.endsWith('_bucket')) return toPromql({ ...q, metric: q.metric.slice(0, -'_bucket'.length) }, 'percentiles');
+  if (kind === 'sum' && /_(total|count|sum)$/.test(q.metric)) return toPromql(q, 'rate');
+  return toPromql(q, 'value');
 }
