@@ -6,7 +6,7 @@ import { formatDuration, formatPercent, formatRate } from '../../ui/format';
 import type { DriftOverlay } from './drift';
 import { silenceText, useSourceActivity } from '../services/silence';
 import { edgeHealth, edgeId, edgeWidth, nodeTitle, type MapEdge, type MapNode, type VisibleGraph } from './graph';
-import type { LayoutResult } from './layout';
+import type { LayoutResult } from '../../ui/graph-layout/layout';
 import { placeLabels } from './labels';
 import { EdgeMarkers, NAME_CHARS, NODE_H, NodeGlyph, edgePath, markerId, nodeWidth, type EdgeHead, type EdgeTone } from './shapes';
 import { centreOn, fitView, wheelFactor, zoomAt, type Viewport } from './viewport';

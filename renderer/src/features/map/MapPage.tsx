@@ -13,7 +13,7 @@ import { applyDrift, type DriftOverlay } from './drift';
 import { edgeId, filterGraph, namespacesOf, searchNodes, topologyKey, type MapView, type ServiceMap } from './graph';
 import { MapReleasesBar } from '../releases/MapReleasesBar';
 import { SourcePicker, sourceInput, useSource } from '../datasources/SourcePicker';
-import type { LayoutInput } from './layout';
+import type { LayoutInput } from '../../ui/graph-layout/layout';
 import { MapCanvas, type MapCanvasHandle, type MapSelection } from './MapCanvas';
 import { MapDrawer } from './MapDrawer';
 import { MapLegend } from './MapLegend';

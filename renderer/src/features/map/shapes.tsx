@@ -1,6 +1,6 @@
 // Drawing primitives of the map: node glyphs by type, edge curves, arrowheads.
 import { nodeTitle, type MapNode } from './graph';
-import type { Point } from './layout';
+import type { Point } from '../../ui/graph-layout/layout';
 
 export const NODE_H = 46;
 const GLYPH = 30;
