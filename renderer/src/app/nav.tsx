@@ -22,6 +22,8 @@ export const NAV: NavEntry[] = [
   { path: '/services', label: 'Services', shortcut: 'g s', icon: icon('M2.5 3.5h5v4h-5zM10.5 3.5h5v4h-5zM2.5 10.5h5v4h-5zM10.5 10.5h5v4h-5z') },
   { path: '/map', label: 'Map', shortcut: 'g a', icon: icon('M4 4.5a1.5 1.5 0 1 0 0 .01M14 4.5a1.5 1.5 0 1 0 0 .01M9 13.5a1.5 1.5 0 1 0 0 .01M5.4 5.3l2.4 6.9M12.6 5.3l-2.4 6.9M5.5 4.5h7') },
   { path: '/traces', label: 'Traces', shortcut: 'g t', icon: icon('M2.5 4h9M5 8h8.5M7.5 12h5M2.5 4v0M5 8v0M7.5 12v0M2.5 2.5v13') },
+  // Two bars of different length side by side: two traces compared.
+  { path: '/compare', label: 'Compare', shortcut: 'g p', icon: icon('M2.5 4.5h8M2.5 7.5h5M2.5 10.5h10M2.5 13.5h6M15.5 2.5v13') },
   { path: '/logs', label: 'Logs', shortcut: 'g l', icon: icon('M3 4h12M3 7.5h12M3 11h8M3 14.5h10') },
   { path: '/metrics', label: 'Metrics', shortcut: 'g m', icon: icon('M2.5 15.5h13M3.5 12l3.5-4.5 3 2.5 4.5-6.5M14.5 3.5v2h-2') },
   { path: '/releases', label: 'Releases', shortcut: 'g r', icon: icon('M3 14.5h12M5 14.5V9M9 14.5V4M13 14.5V7M7 6.5 9 4l2 2.5') },
