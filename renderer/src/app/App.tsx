@@ -1,12 +1,13 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from '@tanstack/react-query';
-import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router-dom';
+import { createBrowserRouter, Link, Navigate, RouterProvider, useLocation } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { ServicesPage } from '../features/services/ServicesPage';
-import { SkeletonBlock } from '../ui/states';
+import { EmptyHint, SkeletonBlock } from '../ui/states';
 import { markUnauthorized, useUnauthorized } from './auth';
 import { Shell } from './Shell';
 import { Unauthorized } from './Unauthorized';
+import { NAV } from './nav';
 
 // Pages with charts load on first visit, so the first screen does not wait for the chart library.
 const TracesPage = lazy(() => import('../features/traces/TracesPage').then((m) => ({ default: m.TracesPage })));
@@ -59,10 +60,21 @@ function Home() {
 }
 
 function NotFound() {
+  const { pathname } = useLocation();
   return (
-    <div className="page-pad">
-      <h1>Nothing here</h1>
-      <p className="muted">This address is not a Loupe page. Pick a page on the left.</p>
+    <div className="page-pad" data-testid="not-found">
+      <EmptyHint title="No page at this address">
+        <span>
+          <span className="mono">{pathname}</span> is not a Loupe page: the link may be old, or mistyped.
+        </span>
+        <span className="not-found-links">
+          {NAV.slice(0, 4).map((n) => (
+            <Link key={n.path} className="btn btn-small" to={n.path}>
+              {n.label}
+            </Link>
+          ))}
+        </span>
+      </EmptyHint>
     </div>
   );
 }
