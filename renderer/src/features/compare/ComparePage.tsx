@@ -5,6 +5,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useSetParam, useUpdateParams } from '../../app/url-state';
 import { useTraceSearch } from '../../api/hooks';
+import { useApi } from '../../api/query';
 import { ServiceChip } from '../../ui/Chip';
 import { registerServiceColors } from '../../ui/colors';
 import { Combobox } from '../../ui/Combobox';
@@ -19,6 +20,7 @@ import { diffTraces, spanPathKeys, type TraceDiff } from './trace-diff';
 import './compare.css';
 
 type View = 'diff' | 'side';
+const RECENT = { from: 'now-24h', to: 'now' };
 const TRACE_ID = /^[0-9a-f]{16}([0-9a-f]{16})?$/i;
 
 function useModel(traceId: string) {
@@ -155,15 +157,19 @@ function TracePicker({
   );
 }
 
-/** While a side is empty: the latest traces, each ready to be A or B (errors first to the eye). */
+/** While a side is empty: the latest traces, each ready to be A or B. The list holds still while
+ * the user picks (live data would push rows away under the pointer); "Newer traces" refreshes it. */
 function RecentTraces({ a, b, onPick }: { a: string; b: string; onPick: (side: 'a' | 'b', traceId: string) => void }) {
-  const recent = useTraceSearch({ from: 'now-24h', to: 'now' }, { limit: 15 });
+  const recent = useApi('traces', { limit: 15 }, { range: RECENT, tables: [] });
   const rows = recent.data ?? [];
   return (
     <section className="compare-recent" data-testid="compare-recent">
       <h2>{a || b ? `Pick trace ${a ? 'B' : 'A'}` : 'Pick two traces'}</h2>
       <p className="muted small">
-        From the latest traces below, with Compare… on a trace, by ticking two in the Traces list, or by pasting their ids above.
+        From the latest traces below, with Compare… on a trace, by ticking two in the Traces list, or by pasting their ids above.{' '}
+        <button type="button" className="linklike" onClick={() => void recent.refetch()}>
+          Newer traces
+        </button>
       </p>
       {recent.isError ? <ErrorBanner error={recent.error} onRetry={() => void recent.refetch()} what="Could not list recent traces" /> : null}
       {recent.isPending ? (
