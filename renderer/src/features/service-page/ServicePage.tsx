@@ -2,7 +2,7 @@
 // status class and saturation; its operations, callers and callees, versions side by side, SLOs,
 // and the recent slow and failing traces and error logs.
 import { OwnershipLinks } from '../catalog/Ownership';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useServices } from '../../api/hooks';
 import { ApiError } from '../../api/client';
@@ -65,10 +65,16 @@ export function ServicePage() {
   const health = g?.totals.health ?? summary?.health;
   const regressed = summary ? isRegressed(summary) : false;
   const { markers, deploys } = useDeployMarkers(spec, name);
+  const [missing, setMissing] = useState<string | null>(null);
   const instances = useApi('instances', { name }, { range: spec, tables: ['rollups', 'metrics'], enabled: !!name && !remote, extra: { retry: false } });
 
   // No service (or peer) by this name: say so, and offer the ways on, not a Retry or an SLO form.
-  if (gs.error instanceof ApiError && gs.error.status === 404) {
+  // Remembered until data comes, so a live refresh (a new window, pending again) does not flash
+  // the empty page back in.
+  const notFoundNow = gs.error instanceof ApiError && gs.error.status === 404;
+  if (notFoundNow && missing !== name) setMissing(name);
+  else if (gs.data && missing !== null) setMissing(null);
+  if (notFoundNow || (missing === name && !gs.data)) {
     const similar = allServices.filter((s) => s.toLowerCase().includes(name.toLowerCase()) || name.toLowerCase().includes(s.toLowerCase())).slice(0, 5);
     return (
       <div className="page-pad page-service" data-testid="service-page">
