@@ -505,13 +505,26 @@ test('logs live tail: new records stream in on top; scrolling away keeps the pla
   await expect(first).toContainText('tail record 2004');
   await expect(page.getByTestId('new-pill')).toHaveCount(0);
 
-  // Paused, arrivals wait; resumed, they appear.
+  // Pausing the tail is pausing Live: one switch, shown in the top bar too. Paused, arrivals
+  // stay out of the list; resumed, they appear.
+  const liveSwitch = page.getByRole('banner').getByRole('button', { name: /^(Live|Paused)$/ });
   await page.getByTestId('tail-bar').getByRole('button', { name: 'Pause' }).click();
+  await expect(liveSwitch).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByTestId('tail-bar')).toContainText('Paused');
   await post(loupe, '/v1/logs', tailLogs(3000, 2, Date.now()));
-  await expect(page.getByTestId('tail-bar')).toContainText('2 new records waiting', { timeout: 10_000 });
+  await expect(page.getByTestId('log-position')).toBeVisible();
   await expect(first).toContainText('tail record 2004');
   await page.getByTestId('tail-bar').getByRole('button', { name: 'Resume' }).click();
-  await expect(first).toContainText('tail record 3001');
+  await expect(liveSwitch).toHaveAttribute('aria-pressed', 'true');
+  await expect(first).toContainText('tail record 3001', { timeout: 10_000 });
+  // The page header counts what the list holds.
+  const listed = Number(await list.getAttribute('data-total'));
+  await expect(page.locator('.page-logs .page-sub')).toContainText(`${listed.toLocaleString('en-US')} records`);
+  // And the other way round: the top bar's switch pauses the tail.
+  await liveSwitch.click();
+  await expect(page.getByTestId('tail-bar')).toContainText('Paused');
+  await liveSwitch.click();
+  await expect(page.getByTestId('tail-bar')).toContainText('Live tail');
 });
 
 test('logs: attribute filter with autocomplete, a deep link to one record, and a jump to its span', async ({ page, loupe }) => {

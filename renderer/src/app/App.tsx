@@ -1,12 +1,13 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from '@tanstack/react-query';
-import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router-dom';
+import { createBrowserRouter, Link, Navigate, RouterProvider, useLocation } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { ServicesPage } from '../features/services/ServicesPage';
-import { SkeletonBlock } from '../ui/states';
+import { EmptyHint, SkeletonBlock } from '../ui/states';
 import { markUnauthorized, useUnauthorized } from './auth';
 import { Shell } from './Shell';
 import { Unauthorized } from './Unauthorized';
+import { NAV } from './nav';
 
 // Pages with charts load on first visit, so the first screen does not wait for the chart library.
 const TracesPage = lazy(() => import('../features/traces/TracesPage').then((m) => ({ default: m.TracesPage })));
@@ -14,7 +15,7 @@ const TraceView = lazy(() => import('../features/traces/TraceView').then((m) => 
 const ExceptionsPage = lazy(() => import('../features/exceptions/ExceptionsPage').then((m) => ({ default: m.ExceptionsPage })));
 const LogsPage = lazy(() => import('../features/logs/LogsPage').then((m) => ({ default: m.LogsPage })));
 const MapPage = lazy(() => import('../features/map/MapPage').then((m) => ({ default: m.MapPage })));
-const ServicePage = lazy(() => import('../features/service/ServicePage').then((m) => ({ default: m.ServicePage })));
+const ServicePage = lazy(() => import('../features/service-page/ServicePage').then((m) => ({ default: m.ServicePage })));
 const SloPage = lazy(() => import('../features/slo/SloPage').then((m) => ({ default: m.SloPage })));
 const AlertsPage = lazy(() => import('../features/alerts/AlertsPage').then((m) => ({ default: m.AlertsPage })));
 const ComparePage = lazy(() => import('../features/compare/ComparePage').then((m) => ({ default: m.ComparePage })));
@@ -62,10 +63,21 @@ function Home() {
 }
 
 function NotFound() {
+  const { pathname } = useLocation();
   return (
-    <div className="page-pad">
-      <h1>Nothing here</h1>
-      <p className="muted">This address is not a Loupe page. Pick a page on the left.</p>
+    <div className="page-pad" data-testid="not-found">
+      <EmptyHint title="No page at this address">
+        <span>
+          <span className="mono">{pathname}</span> is not a Loupe page: the link may be old, or mistyped.
+        </span>
+        <span className="not-found-links">
+          {NAV.slice(0, 4).map((n) => (
+            <Link key={n.path} className="btn btn-small" to={n.path}>
+              {n.label}
+            </Link>
+          ))}
+        </span>
+      </EmptyHint>
     </div>
   );
 }

@@ -23,6 +23,8 @@ export const NAV: NavEntry[] = [
   { path: '/services', label: 'Services', shortcut: 'g s', icon: icon('M2.5 3.5h5v4h-5zM10.5 3.5h5v4h-5zM2.5 10.5h5v4h-5zM10.5 10.5h5v4h-5z') },
   { path: '/map', label: 'Map', shortcut: 'g a', icon: icon('M4 4.5a1.5 1.5 0 1 0 0 .01M14 4.5a1.5 1.5 0 1 0 0 .01M9 13.5a1.5 1.5 0 1 0 0 .01M5.4 5.3l2.4 6.9M12.6 5.3l-2.4 6.9M5.5 4.5h7') },
   { path: '/traces', label: 'Traces', shortcut: 'g t', icon: icon('M2.5 4h9M5 8h8.5M7.5 12h5M2.5 4v0M5 8v0M7.5 12v0M2.5 2.5v13') },
+  // Two bars of different length side by side: two traces compared.
+  { path: '/compare', label: 'Compare', shortcut: 'g p', icon: icon('M2.5 4.5h8M2.5 7.5h5M2.5 10.5h10M2.5 13.5h6M15.5 2.5v13') },
   { path: '/logs', label: 'Logs', shortcut: 'g l', icon: icon('M3 4h12M3 7.5h12M3 11h8M3 14.5h10') },
   // A lightning bolt: what broke, grouped.
   { path: '/exceptions', label: 'Exceptions', shortcut: 'g x', icon: icon('M10 1.8 4 10h4.5L7.5 16.2 14 8H9.5z') },

@@ -11,7 +11,7 @@ export function AttributeTable({ attributes, empty = 'None' }: { attributes: Rec
         {entries.map(([k, v]) => (
           <tr key={k}>
             <th scope="row" title={k}>
-              {k}
+              <KeyText text={k} />
             </th>
             <td>
               <AttrValue value={v} />
@@ -20,6 +20,25 @@ export function AttributeTable({ attributes, empty = 'None' }: { attributes: Rec
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A dotted key (semantic-convention names are long) that may break after each dot. */
+function KeyText({ text }: { text: string }) {
+  const parts = text.split('.');
+  return (
+    <>
+      {parts.map((part, i) => (
+        <span key={i}>
+          {part}
+          {i < parts.length - 1 ? (
+            <>
+              .<wbr />
+            </>
+          ) : null}
+        </span>
+      ))}
+    </>
   );
 }
 

@@ -109,3 +109,34 @@ export function attrText(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   return JSON.stringify(v);
 }
+
+/**
+ * Round ticks for an axis from 0 to at least `max`: steps of 1, 2, 2.5 or 5 times a power of
+ * ten, about `count` of them.
+ */
+export function niceTicks(max: number, count = 4): number[] {
+  if (!Number.isFinite(max) || max <= 0) return [0, 1];
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
+  const ticks: number[] = [];
+  for (let i = 0; i * step < max + step * 1e-9 || ticks.length < 2; i++) ticks.push(Number((i * step).toPrecision(12)));
+  if (ticks[ticks.length - 1] < max) ticks.push(Number((ticks.length * step).toPrecision(12)));
+  return ticks;
+}
+
+/**
+ * One axis's tick labels, all with the same decimals — as many as the ticks need (0.50, 1.00,
+ * 1.50; 0, 5, 10) — so an axis never reads 0.5, 1, 1.50. Large values use k/M like formatCount.
+ */
+export function formatAxisTicks(ticks: readonly number[]): (v: number) => string {
+  const top = Math.max(0, ...ticks.map(Math.abs));
+  if (top >= 10_000) {
+    const [div, suffix] = top >= 1e9 ? [1e9, 'G'] : top >= 1e6 ? [1e6, 'M'] : [1e3, 'k'];
+    const scaled = formatAxisTicks(ticks.map((t) => t / div));
+    return (v) => (v === 0 ? '0' : `${scaled(v / div)}${suffix}`);
+  }
+  let decimals = 0;
+  while (decimals < 6 && ticks.some((t) => Math.abs(Math.round(t * 10 ** decimals) - t * 10 ** decimals) > 1e-6 * 10 ** decimals)) decimals++;
+  return (v) => v.toFixed(decimals);
+}

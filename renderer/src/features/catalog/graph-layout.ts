@@ -1,8 +1,8 @@
-// Lays out a relations graph left to right with dagre (as Kiali does): node boxes sized to
-// their labels, edges as polylines with their relation type at the middle. Pure, so it runs
-// in a worker for large graphs and in unit tests.
-import dagre from '@dagrejs/dagre';
+// The relations graph as the shared layered layout (ui/graph-layout) sees it: node boxes sized
+// to their labels, edges as polylines with their relation type in room of its own. Pure, so it
+// runs in the layout worker and in unit tests.
 import type { CatalogGraph } from '../../../../common/api/catalog-schemas';
+import { layoutGraph as layoutLayered, type LayoutInput, type LayoutResult } from '../../ui/graph-layout/layout';
 
 export interface LaidOutNode {
   ref: string;
@@ -56,35 +56,49 @@ export function nodeWidth(node: { name: string; title: string | null; kind: stri
   return Math.round(Math.min(280, Math.max(120, NODE_TEXT_X + NODE_PAD_RIGHT + text)));
 }
 
-/** Above this many nodes edge labels get no room of their own: dagre lays out much faster. */
+/** Above this many nodes edge labels get no room of their own: the layout is much faster. */
 const LABEL_ROOM_LIMIT = 80;
+const SPACING = { rankSep: 90, nodeSep: 18, edgeSep: 12, margin: 16, partGap: 40 };
 
-export function layoutGraph(graph: { nodes: Array<CatalogGraph['nodes'][number] & { hidden?: number }>; edges: CatalogGraph['edges'] }): GraphLayout {
-  const g = new dagre.graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 90, edgesep: 12, marginx: 16, marginy: 16 });
-  g.setDefaultEdgeLabel(() => ({}));
-  const known = new Set<string>();
-  for (const n of graph.nodes) {
-    known.add(n.ref);
-    g.setNode(n.ref, { width: nodeWidth(n), height: NODE_HEIGHT });
-  }
-  const edges = graph.edges.filter((e) => known.has(e.source) && known.has(e.target) && e.source !== e.target);
+type LayoutableGraph = { nodes: Array<CatalogGraph['nodes'][number] & { hidden?: number }>; edges: CatalogGraph['edges'] };
+
+const edgeKey = (e: CatalogGraph['edges'][number], i: number) => `${e.type}#${i}`;
+
+/** What the shared layout is asked for this graph (edges to unknown nodes and self-loops left out). */
+export function relationsLayoutInput(graph: LayoutableGraph): LayoutInput {
+  const known = new Set(graph.nodes.map((n) => n.ref));
   const labelRoom = graph.nodes.length <= LABEL_ROOM_LIMIT;
-  edges.forEach((e, i) => g.setEdge(e.source, e.target, labelRoom ? { width: e.type.length * 6 + 8, height: 14, labelpos: 'c' } : {}, `${e.type}#${i}`));
-  dagre.layout(g);
+  return {
+    nodes: graph.nodes.map((n) => ({ id: n.ref, width: nodeWidth(n), height: NODE_HEIGHT })),
+    edges: graph.edges.flatMap((e, i) =>
+      known.has(e.source) && known.has(e.target) && e.source !== e.target
+        ? [{ id: edgeKey(e, i), source: e.source, target: e.target, label: labelRoom ? { width: e.type.length * 6 + 8, height: 14 } : undefined }]
+        : [],
+    ),
+    spacing: SPACING,
+  };
+}
 
+/** Turns the shared layout's answer back into the relations graph's boxes and edges. */
+export function relationsLayout(graph: LayoutableGraph, laid: LayoutResult): GraphLayout {
+  const input = relationsLayoutInput(graph);
+  const widths = new Map(input.nodes.map((n) => [n.id, n.width]));
   const nodes: LaidOutNode[] = graph.nodes.map((n) => {
-    const l = g.node(n.ref);
-    return { ref: n.ref, kind: n.kind, name: n.name, title: n.title, exists: n.exists, distance: n.distance, hidden: n.hidden, x: l.x, y: l.y, width: l.width, height: l.height };
+    const p = laid.nodes[n.ref];
+    return { ref: n.ref, kind: n.kind, name: n.name, title: n.title, exists: n.exists, distance: n.distance, hidden: n.hidden, x: p.x, y: p.y, width: widths.get(n.ref)!, height: NODE_HEIGHT };
   });
-  const laidEdges: LaidOutEdge[] = edges.map((e, i) => {
-    const l = g.edge({ v: e.source, w: e.target, name: `${e.type}#${i}` }) as { points?: Array<{ x: number; y: number }>; x?: number; y?: number };
-    const points = l.points ?? [];
-    const mid = points[Math.floor(points.length / 2)] ?? { x: 0, y: 0 };
-    return { source: e.source, target: e.target, type: e.type, points, labelX: l.x ?? mid.x, labelY: l.y ?? mid.y };
+  const edges: LaidOutEdge[] = [];
+  graph.edges.forEach((e, i) => {
+    const points = laid.edges[edgeKey(e, i)];
+    if (!points) return;
+    const mid = laid.labels[edgeKey(e, i)] ?? points[Math.floor(points.length / 2)] ?? { x: 0, y: 0 };
+    edges.push({ source: e.source, target: e.target, type: e.type, points, labelX: mid.x, labelY: mid.y });
   });
-  const size = g.graph() as { width?: number; height?: number };
-  return { width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0), nodes, edges: laidEdges };
+  return { width: Math.ceil(laid.width), height: Math.ceil(laid.height), nodes, edges };
+}
+
+export function layoutGraph(graph: LayoutableGraph): GraphLayout {
+  return relationsLayout(graph, layoutLayered(relationsLayoutInput(graph)));
 }
 
 /** SVG path through the edge's points, with rounded bends. */

@@ -130,8 +130,9 @@ export function Section({
 export function CatalogTabs() {
   const suffix = useRangeSuffix();
   const errors = useCatalogErrors();
-  const problems = errors.data?.length ?? 0;
-  const hasErrors = errors.data?.some((p) => p.severity === 'error') ?? false;
+  // Errors apart from the rest: the red count is the one the navigation's badge shows.
+  const errorCount = errors.data?.filter((p) => p.severity === 'error').length ?? 0;
+  const otherCount = (errors.data?.length ?? 0) - errorCount;
   const tab = (to: string, label: ReactNode, end = false) => (
     <NavLink to={to + suffix} end={end} className={({ isActive }) => `tab${isActive ? ' tab-active' : ''}`}>
       {label}
@@ -145,7 +146,16 @@ export function CatalogTabs() {
         '/catalog/problems',
         <>
           Problems
-          {problems > 0 ? <span className={`count${hasErrors ? ' count-error' : ''}`}>{problems}</span> : null}
+          {errorCount > 0 ? (
+            <span className="count count-error" title={`${errorCount} ${errorCount === 1 ? 'error' : 'errors'}: the number next to Catalog in the navigation`} data-testid="problems-error-count">
+              {errorCount}
+            </span>
+          ) : null}
+          {otherCount > 0 ? (
+            <span className="count" title={`${otherCount} ${otherCount === 1 ? 'warning or note' : 'warnings and notes'}, not counted in the navigation`} data-testid="problems-other-count">
+              {errorCount > 0 ? `+${otherCount}` : otherCount}
+            </span>
+          ) : null}
         </>,
       )}
       {tab('/catalog/sources', 'Sources')}

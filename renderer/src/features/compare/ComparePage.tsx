@@ -5,6 +5,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useSetParam, useUpdateParams } from '../../app/url-state';
 import { useTraceSearch } from '../../api/hooks';
+import { useApi } from '../../api/query';
 import { ServiceChip } from '../../ui/Chip';
 import { registerServiceColors } from '../../ui/colors';
 import { Combobox } from '../../ui/Combobox';
@@ -19,6 +20,7 @@ import { diffTraces, spanPathKeys, type TraceDiff } from './trace-diff';
 import './compare.css';
 
 type View = 'diff' | 'side';
+const RECENT = { from: 'now-24h', to: 'now' };
 const TRACE_ID = /^[0-9a-f]{16}([0-9a-f]{16})?$/i;
 
 function useModel(traceId: string) {
@@ -65,9 +67,7 @@ export function ComparePage() {
       {A.query.isError ? <ErrorBanner error={A.query.error} what={`Could not open trace A (${a})`} /> : null}
       {B.query.isError ? <ErrorBanner error={B.query.error} what={`Could not open trace B (${b})`} /> : null}
       {!a || !b ? (
-        <EmptyHint title="Pick two traces">
-          Tick two traces in the Traces list and press Compare, use Compare… on a trace, or paste two trace ids above.
-        </EmptyHint>
+        <RecentTraces a={a} b={b} onPick={(side, id) => set(side, id)} />
       ) : !A.model || !B.model || !diff ? (
         A.query.isError || B.query.isError ? null : <SkeletonBlock height={320} />
       ) : (
@@ -113,10 +113,11 @@ function TracePicker({
     setSeen(traceId);
     setDraft(traceId);
   }
-  // Suggest recent traces of the same request as the other side (a good run and a bad one).
+  // Suggest recent traces of the same request as the other side (a good run and a bad one), or
+  // any recent trace while neither side is chosen.
   const root = other?.root?.span;
   const similar = useTraceSearch({ from: 'now-24h', to: 'now' }, { service: root?.service, operation: root?.name, limit: 50 });
-  const suggestions = (root ? (similar.data ?? []) : [])
+  const suggestions = (similar.data ?? [])
     .filter((t) => t.traceId !== other?.traceId)
     .map((t) => ({ value: t.traceId, hint: `${formatDuration(t.durationMs)} · ${t.spanCount} spans${t.errorCount ? ` · ${t.errorCount} err` : ''} · ${formatClock(t.start)}` }));
   const commit = (v: string) => {
@@ -135,7 +136,7 @@ function TracePicker({
           onChange={setDraft}
           onCommit={commit}
           suggestions={suggestions}
-          placeholder={root ? `Trace id, or pick a recent ${root.name}` : 'Trace id (32 hex digits)'}
+          placeholder={root ? `Trace id, or pick a recent ${root.name}` : 'Trace id, or pick a recent trace'}
           mono
         />
         {bad ? <div className="form-error small">Not a trace id: 16 or 32 hex digits.</div> : null}
@@ -153,6 +154,74 @@ function TracePicker({
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** While a side is empty: the latest traces, each ready to be A or B. The list holds still while
+ * the user picks (live data would push rows away under the pointer); "Newer traces" refreshes it. */
+function RecentTraces({ a, b, onPick }: { a: string; b: string; onPick: (side: 'a' | 'b', traceId: string) => void }) {
+  const recent = useApi('traces', { limit: 15 }, { range: RECENT, tables: [] });
+  const rows = recent.data ?? [];
+  return (
+    <section className="compare-recent" data-testid="compare-recent">
+      <h2>{a || b ? `Pick trace ${a ? 'B' : 'A'}` : 'Pick two traces'}</h2>
+      <p className="muted small">
+        From the latest traces below, with Compare… on a trace, by ticking two in the Traces list, or by pasting their ids above.{' '}
+        <button type="button" className="linklike" onClick={() => void recent.refetch()}>
+          Newer traces
+        </button>
+      </p>
+      {recent.isError ? <ErrorBanner error={recent.error} onRetry={() => void recent.refetch()} what="Could not list recent traces" /> : null}
+      {recent.isPending ? (
+        <SkeletonBlock height={160} />
+      ) : rows.length === 0 ? (
+        <EmptyHint title="No traces in the last 24 hours">Send spans to Loupe, or import a trace file, and they will be listed here.</EmptyHint>
+      ) : (
+        <table className="table compare-recent-table">
+          <thead>
+            <tr>
+              <th>Trace</th>
+              <th className="num">Duration</th>
+              <th className="num">Spans</th>
+              <th>Started</th>
+              <th aria-label="Use as" />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((t) => (
+              <tr key={t.traceId} data-trace-id={t.traceId}>
+                <td>
+                  <ServiceChip name={t.rootService} /> <span>{t.rootName}</span> <span className="mono muted small">{shortId(t.traceId)}</span>
+                  {t.errorCount ? <span className="chip chip-error">{t.errorCount} err</span> : null}
+                </td>
+                <td className="num mono">{formatDuration(t.durationMs)}</td>
+                <td className="num">{t.spanCount.toLocaleString()}</td>
+                <td className="muted small">{formatClock(t.start)}</td>
+                <td className="compare-recent-use">
+                  {(['a', 'b'] as const).map((side) => {
+                    const current = side === 'a' ? a : b;
+                    const taken = (side === 'a' ? b : a) === t.traceId;
+                    return (
+                      <button
+                        key={side}
+                        type="button"
+                        className={`btn btn-small${current === t.traceId ? ' btn-primary' : ''}`}
+                        disabled={taken}
+                        aria-pressed={current === t.traceId}
+                        aria-label={`Use ${t.rootName} ${shortId(t.traceId)} as ${side.toUpperCase()}`}
+                        onClick={() => onPick(side, t.traceId)}
+                      >
+                        as {side.toUpperCase()}
+                      </button>
+                    );
+                  })}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 

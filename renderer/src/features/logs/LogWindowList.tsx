@@ -215,9 +215,11 @@ export function LogWindowList({
         </div>
       </div>
       {total > 0 ? (
-        <span className="log-position mono" aria-live="off" data-testid="log-position">
-          {(first + 1).toLocaleString()}–{(last + 1).toLocaleString()} of {total.toLocaleString()}
-        </span>
+        <div className="log-foot">
+          <span className="log-position mono" aria-live="off" data-testid="log-position">
+            {(first + 1).toLocaleString()}–{(last + 1).toLocaleString()} of {total.toLocaleString()}
+          </span>
+        </div>
       ) : null}
       {newCount > 0 ? (
         <button type="button" className="new-pill" onClick={() => moveTo(0)} data-testid="new-pill">

@@ -56,9 +56,10 @@ export function LogsPage() {
   const services = useServices(spec);
   const live = useLive();
   const matcher = useMemo(() => buildMatcher(q), [q]);
-  const [paused, setPaused] = useState(false);
   const [following, setFollowing] = useState(true);
-  const ctl = useLogWindow({ range: spec, filter, tail: live.live, paused });
+  // Live tail is the app's Live switch: pausing here pauses it everywhere, and the switch in the
+  // top bar pauses the tail. One idea, one state.
+  const ctl = useLogWindow({ range: spec, filter, tail: live.live, paused: false });
   const histogram = ctl.histogram;
   const list = useRef<LogListHandle | null>(null);
 
@@ -101,7 +102,9 @@ export function LogsPage() {
     [set],
   );
 
-  const total = histogram.data?.total;
+  // The list's own count once the search's histogram sized it: it grows with the live tail, so
+  // the header and the list never disagree.
+  const total = histogram.data && ctl.status === 'ready' ? ctl.total : undefined;
   const filtered = !!(q || service || minSeverity || traceId || spanId || attrs.length || pattern);
   return (
     <div className="page-pad page-logs">
@@ -274,30 +277,21 @@ export function LogsPage() {
         live={live.live}
         allowed={live.allowed}
         streamOpen={live.status === 'open'}
-        paused={paused}
         following={following}
-        buffered={ctl.buffered}
-        overflow={ctl.overflow}
-        total={ctl.total}
         loading={ctl.loadingMore}
         onStart={() => {
           if (!isRelative(spec)) setRange({ from: 'now-15m', to: 'now' });
           live.setLive(true);
-          setPaused(false);
           list.current?.scrollToTop();
         }}
-        onPause={() => setPaused(true)}
-        onResume={() => {
-          setPaused(false);
-          list.current?.scrollToTop();
-        }}
+        onPause={() => live.setLive(false)}
       />
       <div className="logs-main">
         {ctl.status === 'loading' ? (
           <SkeletonBlock height={300} />
         ) : ctl.status === 'ready' && ctl.total === 0 ? (
           <EmptyHint title={`No log records match in the ${rangeLabel(spec).toLowerCase()}`}>
-            <span>{live.live && !paused ? 'Live tail is on: new records will appear here. ' : ''}Loosen the search or widen the time range.</span>
+            <span>{live.live ? 'Live tail is on: new records will appear here. ' : ''}Loosen the search or widen the time range.</span>
             <button type="button" className="btn btn-small" onClick={() => setRange({ from: 'now-7d', to: 'now' })}>
               Search the last 7 days
             </button>
@@ -318,47 +312,35 @@ function TailBar({
   live,
   allowed,
   streamOpen,
-  paused,
   following,
-  buffered,
-  overflow,
-  total,
   loading,
   onStart,
   onPause,
-  onResume,
 }: {
   live: boolean;
   allowed: boolean;
   streamOpen: boolean;
-  paused: boolean;
   following: boolean;
-  buffered: number;
-  overflow: boolean;
-  total: number;
   loading: boolean;
   onStart: () => void;
   onPause: () => void;
-  onResume: () => void;
 }) {
   return (
-    <div className={`tail-bar${live && !paused ? ' tail-on' : ''}`} data-testid="tail-bar">
-      {!allowed || !live ? (
+    <div className={`tail-bar${live ? ' tail-on' : ''}`} data-testid="tail-bar">
+      {!allowed ? (
         <>
           <span className="tail-dot" aria-hidden />
-          <span className="muted">{allowed ? 'Live tail is off.' : 'A fixed time range: the list does not grow.'}</span>
+          <span className="muted">A fixed time range: the list does not grow.</span>
           <button type="button" className="btn btn-small" onClick={onStart}>
-            {allowed ? 'Start live tail' : 'Tail the last 15 minutes'}
+            Tail the last 15 minutes
           </button>
         </>
-      ) : paused ? (
+      ) : !live ? (
         <>
           <span className="tail-dot tail-dot-paused" aria-hidden />
           <b>Paused</b>
-          <span className="muted">
-            {buffered ? `${overflow ? 'over ' : ''}${formatCount(buffered)} new record${buffered === 1 ? '' : 's'} waiting` : 'no new records yet'}
-          </span>
-          <button type="button" className="btn btn-small btn-primary" onClick={onResume}>
+          <span className="muted">Live updates are paused on every page; new records are added when you resume.</span>
+          <button type="button" className="btn btn-small btn-primary" onClick={onStart} title="Resume live updates (the Live switch in the top bar)">
             Resume
           </button>
         </>
@@ -369,15 +351,16 @@ function TailBar({
           <span className="muted">
             {!streamOpen ? 'connecting…' : following ? 'following the newest records' : 'new records arrive above; scroll to the top to follow'}
           </span>
-          <button type="button" className="btn btn-small" onClick={onPause}>
+          <button type="button" className="btn btn-small" onClick={onPause} title="Pause live updates on every page (the Live switch in the top bar)">
             Pause
           </button>
         </>
       )}
-      <span className="tail-stats muted small">
-        {loading ? <Spinner /> : null}
-        {total ? `${total.toLocaleString()} record${total === 1 ? '' : 's'} in the list` : ''}
-      </span>
+      {loading ? (
+        <span className="tail-stats muted small">
+          <Spinner />
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -6,9 +6,9 @@ import { formatDuration, formatPercent, formatRate } from '../../ui/format';
 import type { DriftOverlay } from './drift';
 import { silenceText, useSourceActivity } from '../services/silence';
 import { edgeHealth, edgeId, edgeWidth, nodeTitle, type MapEdge, type MapNode, type VisibleGraph } from './graph';
-import type { LayoutResult } from './layout';
+import type { LayoutResult } from '../../ui/graph-layout/layout';
 import { placeLabels } from './labels';
-import { EdgeMarkers, NAME_CHARS, NODE_H, NodeGlyph, edgePath, markerId, nodeWidth, type EdgeHead, type EdgeTone } from './shapes';
+import { EdgeMarkers, META_CHAR, NAME_CHARS, NODE_H, NodeGlyph, edgePath, markerId, nodeWidth, type EdgeHead, type EdgeTone } from './shapes';
 import { centreOn, fitView, wheelFactor, zoomAt, type Viewport } from './viewport';
 import { healthOf } from '../../../../common/service-map';
 
@@ -44,6 +44,9 @@ interface Hover {
   x: number;
   y: number;
 }
+
+/** Average glyph width of an edge label (11px), a little generous so boxes never touch. */
+const LABEL_CHAR = 6.7;
 
 /** Edge labels appear from this zoom on (and always on the selected part). */
 const LABEL_ZOOM = 0.6;
@@ -251,11 +254,12 @@ const Layers = memo(function Layers({ graph, layout, emphasis, matches, drift, l
     const shown = drawn.filter((e) => e.calls > 0 && (related ? related.edges.has(edgeId(e)) : detail));
     const rank = (e: MapEdge) => ({ failing: 3, degraded: 2, healthy: 1, idle: 0 })[edgeHealth(e)];
     shown.sort((a, b) => rank(b) - rank(a) || b.rps - a.rps);
-    const obstacles = graph.nodes.filter((n) => layout.nodes[n.id]).map((n) => ({ ...layout.nodes[n.id], w: widths.get(n.id)!, h: NODE_H }));
+    // Nodes with the badges that stick out above and below them (shared, silent, no owner).
+    const obstacles = graph.nodes.filter((n) => layout.nodes[n.id]).map((n) => ({ ...layout.nodes[n.id], w: widths.get(n.id)!, h: NODE_H + 20 }));
     const spots = placeLabels(
       shown.map((e) => {
         const [a, b] = labelText(e);
-        return { id: edgeId(e), points: layout.edges[edgeId(e)], w: Math.max(a.length, b.length) * 6 + 6, h: 26 };
+        return { id: edgeId(e), points: layout.edges[edgeId(e)], w: Math.max(a.length, b.length) * LABEL_CHAR + 8, h: 26 };
       }),
       obstacles,
     );
@@ -371,7 +375,7 @@ function EdgeLabel({ edge, x, y }: { edge: MapEdge; x: number; y: number }) {
       <tspan>{rate}</tspan>
       {edge.errors > 0 ? <tspan className={`err-${health}`}> · {formatPercent(edge.errorRate)}</tspan> : null}
       {edge.p95Ms !== null ? (
-        <tspan x={x} dy={12.5} className="edge-label-lat">
+        <tspan x={x} dy={13} className="edge-label-lat">
           p95 {formatDuration(edge.p95Ms)}
         </tspan>
       ) : null}
@@ -429,7 +433,7 @@ function NodeShape({
         {fit(title, NAME_CHARS)}
       </text>
       <text className="node-meta" x={46} y={36}>
-        {ghost ? 'not seen' : fit(nodeMeta(node), Math.floor((w - 54) / 6.3))}
+        {ghost ? 'not seen' : fit(nodeMeta(node), Math.floor((w - 54) / META_CHAR))}
       </text>
       {node.shared ? (
         <g className="shared-badge" transform={`translate(${w - 66},-9)`} data-testid="shared-badge">

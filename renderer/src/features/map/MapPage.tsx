@@ -13,11 +13,15 @@ import { applyDrift, type DriftOverlay } from './drift';
 import { edgeId, filterGraph, namespacesOf, searchNodes, topologyKey, type MapView, type ServiceMap } from './graph';
 import { MapReleasesBar } from '../releases/MapReleasesBar';
 import { SourcePicker, sourceInput, useSource } from '../datasources/SourcePicker';
-import type { LayoutInput } from './layout';
+import type { LayoutInput } from '../../ui/graph-layout/layout';
 import { MapCanvas, type MapCanvasHandle, type MapSelection } from './MapCanvas';
 import { MapDrawer } from './MapDrawer';
 import { MapLegend } from './MapLegend';
 import { NODE_H, nodeWidth } from './shapes';
+
+/** Columns just far enough apart for a two-line edge label between them, so the fitted map is
+ * as large as it can be. */
+const MAP_SPACING = { rankSep: 100, nodeSep: 24 };
 import { syntheticMap } from './synthetic';
 import { useMapLayout } from './use-layout';
 import './map.css';
@@ -103,6 +107,7 @@ export function MapPage() {
     (): LayoutInput => ({
       nodes: graph.nodes.map((n) => ({ id: n.id, width: nodeWidth(n), height: NODE_H })),
       edges: graph.edges.map((e) => ({ id: edgeId(e), source: e.source, target: e.target })),
+      spacing: MAP_SPACING,
     }),
     [graph],
   );

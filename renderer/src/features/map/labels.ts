@@ -1,7 +1,7 @@
 // Where edge labels go: along each edge's curve, busiest edges first, sliding away from the
 // middle when the spot is taken by another label or a node, and left out (shown on hover) when
 // no spot is free — a crowded fan-in stays readable.
-import type { Point } from './layout';
+import type { Point } from '../../ui/graph-layout/layout';
 
 export interface Box {
   /** Centre. */

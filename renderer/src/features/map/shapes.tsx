@@ -1,20 +1,28 @@
 // Drawing primitives of the map: node glyphs by type, edge curves, arrowheads.
 import { nodeTitle, type MapNode } from './graph';
-import type { Point } from './layout';
+import type { Point } from '../../ui/graph-layout/layout';
 
 export const NODE_H = 46;
 const GLYPH = 30;
 /** Characters of a node's name drawn before it is cut with an ellipsis. */
 export const NAME_CHARS = 24;
 
+/** Average glyph widths of a node's name (13.5px, bold) and of its rate line (11.5px). */
+const NAME_CHAR = 8.8;
+export const META_CHAR = 6.6;
+/** Characters of the rate line's numbers at their widest: "1.23k/s · 12.3%". */
+const META_NUMBERS = 15;
+
 /**
- * A node's width from its name alone (not its numbers, so live updates never change the layout):
- * the glyph, the name at about 8.6 px a character, and room for the rate line.
+ * A node's width from its name and system alone (not its numbers, so live updates never change
+ * the layout): the glyph, the name, and room for the widest rate line it can show, so neither
+ * line is cut.
  */
 export function nodeWidth(n: Pick<MapNode, 'name' | 'system' | 'type'>): number {
-  const name = Math.min(NAME_CHARS, nodeTitle(n).length) * 8.6;
-  const meta = n.type === 'database' || n.type === 'queue' ? 136 : 104;
-  return Math.round(Math.max(140, Math.min(260, 46 + Math.max(name, meta) + 12)));
+  const name = Math.min(NAME_CHARS, nodeTitle(n).length) * NAME_CHAR;
+  const system = (n.type === 'database' || n.type === 'queue') && n.system ? n.system.length + 3 : 0;
+  const meta = (system + META_NUMBERS) * META_CHAR;
+  return Math.round(Math.max(140, Math.min(300, 46 + Math.max(name, meta) + 12)));
 }
 
 /**

@@ -1,20 +1,13 @@
-// Asks the layout worker for positions when the topology changes, and only then: refreshes that
-// change rates keep the key and so the same layout. Recent layouts are kept, so switching a filter
-// back (or coming back to the page) is instant. The previous layout stays on screen until the
-// new one arrives.
+// Asks the shared layout worker for positions when the topology changes, and only then:
+// refreshes that change rates keep the key and so the same layout. Recent layouts are kept, so
+// switching a filter back (or coming back to the page) is instant. The previous layout stays on
+// screen until the new one arrives.
 import { useEffect, useRef, useState } from 'react';
-import type { LayoutInput, LayoutResult } from './layout';
-import type { LayoutReply, LayoutRequest } from './layout.worker';
+import { layoutOffMainThread } from '../../ui/graph-layout/client';
+import type { LayoutInput, LayoutResult } from '../../ui/graph-layout/layout';
 
 const CACHE_SIZE = 12;
 const cache = new Map<string, LayoutResult>();
-
-// One worker for the session: it stays warm (compiled) between visits to the map.
-let sharedWorker: Worker | null = null;
-function layoutWorker(): Worker {
-  sharedWorker ??= new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
-  return sharedWorker;
-}
 
 function remember(key: string, result: LayoutResult) {
   cache.delete(key);
@@ -33,9 +26,6 @@ export interface MapLayoutState {
 }
 
 export function useMapLayout(key: string, input: () => LayoutInput): MapLayoutState {
-  const worker = useRef<Worker | null>(null);
-  const nextId = useRef(0);
-  const wanted = useRef<{ id: number; key: string; sent: number } | null>(null);
   const [state, setState] = useState<MapLayoutState>(() => {
     const hit = cache.get(key);
     return { layout: hit ?? null, layoutKey: hit ? key : null, pending: !hit, error: null, roundTripMs: null };
@@ -44,48 +34,26 @@ export function useMapLayout(key: string, input: () => LayoutInput): MapLayoutSt
   build.current = input;
 
   useEffect(() => {
-    const w = layoutWorker();
-    worker.current = w;
-    w.onmessage = (ev: MessageEvent<LayoutReply>) => {
-      const want = wanted.current;
-      if (!want || ev.data.id !== want.id) return;
-      wanted.current = null;
-      const roundTripMs = performance.now() - want.sent;
-      if ('error' in ev.data) {
-        const error = ev.data.error;
-        setState((s) => ({ ...s, pending: false, error }));
-        return;
-      }
-      remember(want.key, ev.data.result);
-      setState({ layout: ev.data.result, layoutKey: want.key, pending: false, error: null, roundTripMs });
-    };
-    w.onerror = (ev) => {
-      setState((s) => ({ ...s, pending: false, error: ev.message || 'the layout worker failed' }));
-      // Start a fresh one next time.
-      w.terminate();
-      if (sharedWorker === w) sharedWorker = null;
-    };
-    return () => {
-      w.onmessage = null;
-      w.onerror = null;
-      worker.current = null;
-      wanted.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
     const hit = cache.get(key);
     if (hit) {
-      wanted.current = null;
       setState((s) => (s.layoutKey === key ? s : { layout: hit, layoutKey: key, pending: false, error: null, roundTripMs: s.roundTripMs }));
       return;
     }
-    const w = worker.current;
-    if (!w) return;
-    const id = ++nextId.current;
-    wanted.current = { id, key, sent: performance.now() };
+    let wanted = true;
+    const sent = performance.now();
     setState((s) => ({ ...s, pending: true, error: null }));
-    w.postMessage({ id, input: build.current() } satisfies LayoutRequest);
+    layoutOffMainThread(build.current()).then(
+      (result) => {
+        remember(key, result);
+        if (wanted) setState({ layout: result, layoutKey: key, pending: false, error: null, roundTripMs: performance.now() - sent });
+      },
+      (e: Error) => {
+        if (wanted) setState((s) => ({ ...s, pending: false, error: e.message || 'the layout failed' }));
+      },
+    );
+    return () => {
+      wanted = false;
+    };
   }, [key]);
 
   return state;

@@ -12,9 +12,9 @@ import { CanaryResultView } from './CanaryResultView';
 import { DeployTimeline } from './DeployTimeline';
 import { InstancesTable } from './InstancesTable';
 import { ChartMarkersProvider, useDeployMarkers } from './ChartMarkers';
-import { useGoldenSignals } from '../service/hooks';
-import { completeBuckets } from '../service/series';
-import { TrafficChart } from '../service/SignalCharts';
+import { useGoldenSignals } from '../service-page/hooks';
+import { completeBuckets } from '../service-page/series';
+import { TrafficChart } from '../service-page/SignalCharts';
 import './releases.css';
 
 type Tab = 'instances' | 'deploys' | 'canary';

@@ -7,7 +7,7 @@ import { rangeParams } from '../../app/time-range';
 import { formatCount, formatPercent } from '../../ui/format';
 import { timeAxisLabel, timeAxisTicks } from '../../ui/time-axis';
 import { budgetTone, burnTone, formatBurn, sliText, STATE_TEXT, windowLabel } from './slo-model';
-import '../service/service.css';
+import '../service-page/service.css';
 
 export function BudgetBar({ status, compact }: { status: SloStatus; compact?: boolean }) {
   const { remaining, allowed, consumed } = status.budget;

@@ -1,5 +1,6 @@
 // Everything about one span: timing, status, its own attributes apart from the resource's,
 // scope, events with their offsets, and links to other traces.
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { AttributeTable } from '../../ui/AttributeTable';
 import { ServiceChip } from '../../ui/Chip';
@@ -15,6 +16,7 @@ export function SpanDetailPanel({
   logCount,
   onShowLogs,
   critical,
+  resizeHandle,
 }: {
   model: TraceModel;
   node: SpanNode;
@@ -24,11 +26,14 @@ export function SpanDetailPanel({
   onSelect: (spanId: string) => void;
   logCount: number | null;
   onShowLogs: () => void;
+  /** Drawn on the panel's left edge. */
+  resizeHandle?: ReactNode;
 }) {
   const s = node.span;
   const startMs = model.startMs + node.offsetMs;
   return (
     <aside className="span-detail" aria-label="Span details" data-testid="span-detail">
+      {resizeHandle}
       <header className="sd-head">
         <div className="sd-title">
           <div className="sd-name" title={s.name}>

@@ -1,30 +1,23 @@
-// One trace: header with the service legend, the overview and waterfall with find, errors,
-// critical path and zoom; span details; per-operation statistics; and the trace's logs.
-// The address is the state: span, tab, find, critical path and zoom are query parameters.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { expandCompactTrace, traceToOtlpJson } from '../../../../common/otlp-export';
+// One trace, laid out as Jaeger UI lays out its trace page: the header (TraceHeader), then
+// tabs for the timeline (TraceTimeline: find, overview, waterfall and span details), the
+// per-operation statistics and the trace's logs (TraceLogs). The address is the state: span,
+// tab, find, critical path and zoom are query parameters (trace-navigation.ts reads them).
+import { useCallback, useMemo, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import type { CompactTrace } from '../../../../common/api/schemas';
 import { useTraceLogs } from '../../api/hooks';
-import { useShortcuts } from '../../app/shortcuts';
 import { useSetParam, useUpdateParams } from '../../app/url-state';
-import { ServiceChip } from '../../ui/Chip';
 import { registerServiceColors } from '../../ui/colors';
-import { formatAbsolute, formatDuration, formatRelative } from '../../ui/format';
 import { Tabs } from '../../ui/overlays';
 import { EmptyHint, ErrorBanner, SkeletonBlock } from '../../ui/states';
-import { LogDetail } from '../logs/LogDetail';
-import { LogList } from '../logs/LogList';
-import { criticalPath } from './critical-path';
-import { SpanDetailPanel } from './SpanDetail';
-import { findSpans, stepThrough } from './trace-find';
-import { ancestorIds, buildTraceModel, flattenRows, type SpanNode, type TraceModel } from './trace-model';
+import { buildTraceModel, type TraceModel } from './trace-model';
+import { useTraceNavigation } from './trace-navigation';
 import { fetchTimings, useTraceDetail } from './trace-query';
 import type { StatsGrouping } from './trace-stats';
-import { TraceMinimap } from './TraceMinimap';
+import { BackLink, TraceHeader } from './TraceHeader';
+import { TraceLogs } from './TraceLogs';
 import { TraceStatsTable } from './TraceStatsTable';
-import { TraceToolbar } from './TraceToolbar';
-import { Waterfall, type TimeView } from './Waterfall';
+import { TraceTimeline } from './TraceTimeline';
 import { LinkedTraces } from '../flows/LinkedTraces';
 
 type Tab = 'timeline' | 'stats' | 'logs';
@@ -69,62 +62,16 @@ export function TraceView() {
   );
 }
 
-function BackLink() {
-  const [params] = useSearchParams();
-  const keep = new URLSearchParams();
-  for (const k of ['from', 'to']) if (params.get(k)) keep.set(k, params.get(k)!);
-  const q = keep.toString();
-  return (
-    <Link to={`/traces${q ? `?${q}` : ''}`} className="back-link">
-      ← Traces
-    </Link>
-  );
-}
-
-function parseZoom(raw: string | null, total: number): TimeView | null {
-  if (!raw) return null;
-  const m = /^(-?[\d.]+)-([\d.]+)$/.exec(raw);
-  if (!m) return null;
-  const from = Math.max(0, Number(m[1]));
-  const to = Math.min(total, Number(m[2]));
-  return Number.isFinite(from) && Number.isFinite(to) && to > from ? { from, to } : null;
-}
-
-const round = (ms: number) => String(Math.round(ms * 1000) / 1000);
-
 function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; trace: CompactTrace; buildMs: number; openedAt: number }) {
   const [params] = useSearchParams();
   const updateParams = useUpdateParams();
-  const navigate = useNavigate();
-  const cursorId = params.get('span');
+  const setParam = useSetParam(true);
+  const nav = useTraceNavigation(model);
   const tabParam = params.get('tab');
   const tab: Tab = tabParam === 'logs' || tabParam === 'stats' ? tabParam : 'timeline';
-  const spanLogsOnly = params.get('spanLogs') === '1';
-  const find = params.get('find') ?? '';
-  // The switch answers at once; the address follows (router updates render in a transition).
-  const cpParam = params.get('cp') === '1';
-  const [showCritical, setShowCritical] = useState(cpParam);
-  const [seenCp, setSeenCp] = useState(cpParam);
-  if (seenCp !== cpParam) {
-    setSeenCp(cpParam);
-    setShowCritical(cpParam);
-  }
   const grouping: StatsGrouping = params.get('group') === 'service' ? 'service' : 'operation';
-  const zoom = parseZoom(params.get('zoom'), model.durationMs);
-  const view: TimeView = zoom ?? { from: 0, to: model.durationMs };
-  const cursor = cursorId ? (model.byId.get(cursorId) ?? null) : null;
-  // The address follows a cursor move in a transition, so keys pressed quickly one after another
-  // (k then [) would act on the previous render's cursor; they read the span last moved to.
-  const movedTo = useRef<string | null>(null);
-  useEffect(() => {
-    if (movedTo.current === cursorId) movedTo.current = null;
-  }, [cursorId]);
-  const [detailsOpen, setDetailsOpen] = useState(true);
-  const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
-  const rows = useMemo(() => flattenRows(model, collapsed), [model, collapsed]);
-  const matches = useMemo(() => findSpans(model, find), [model, find]);
-  const matchSet = useMemo(() => (find.trim() ? new Set(matches.map((n) => n.span.spanId)) : null), [matches, find]);
-  const critical = useMemo(() => (showCritical ? criticalPath(model) : null), [model, showCritical]);
+  const setTab = (t: Tab) => setParam('tab', t === 'timeline' ? null : t, false);
+  const update = useCallback((fn: (p: URLSearchParams) => void, replace = true) => updateParams(fn, { replace }), [updateParams]);
 
   // Logs are looked up around the trace's own time, whatever the page's time range.
   const logWindow = useMemo(
@@ -132,124 +79,7 @@ function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; t
     [model.startMs, model.durationMs],
   );
   const logs = useTraceLogs(model.traceId, logWindow);
-  const spanLogCount = cursor && logs.data ? logs.data.filter((l) => l.spanId === cursor.span.spanId).length : null;
-
-  const update = useCallback((fn: (p: URLSearchParams) => void, replace = true) => updateParams(fn, { replace }), [updateParams]);
-  const setParam = useSetParam(true);
-
-  /** Moves the cursor to a span, expanding collapsed ancestors so it is on screen. */
-  const goTo = useCallback(
-    (node: SpanNode | null) => {
-      if (!node) return;
-      const hidden = ancestorIds(node).filter((id) => collapsed.has(id));
-      if (hidden.length) {
-        setCollapsed((c) => {
-          const n = new Set(c);
-          for (const id of hidden) n.delete(id);
-          return n;
-        });
-      }
-      movedTo.current = node.span.spanId;
-      setParam('span', node.span.spanId);
-    },
-    [collapsed, setParam],
-  );
-  const onSelect = useCallback(
-    (spanId: string) => {
-      setDetailsOpen(true);
-      setParam('span', spanId);
-    },
-    [setParam],
-  );
-  const toggle = useCallback(
-    (spanId: string) =>
-      setCollapsed((c) => {
-        const n = new Set(c);
-        if (n.has(spanId)) n.delete(spanId);
-        else n.add(spanId);
-        return n;
-      }),
-    [],
-  );
-  const setCollapsedOf = (node: SpanNode, on: boolean) => {
-    if (!node.children.length || collapsed.has(node.span.spanId) === on) return false;
-    toggle(node.span.spanId);
-    return true;
-  };
-  const expandAll = useCallback(() => setCollapsed(new Set()), []);
-  const collapseAll = useCallback(
-    () => setCollapsed(new Set(model.roots.flatMap((r) => r.children).filter((n) => n.children.length).map((n) => n.span.spanId))),
-    [model],
-  );
-
-  const position = cursor ? cursor.index : -1;
-  const stepMatch = useCallback((dir: 1 | -1) => goTo(stepThrough(matches, position, dir)), [goTo, matches, position]);
-  const stepError = (dir: 1 | -1) => goTo(stepThrough(model.errors, position, dir));
-  // A step asked for with new find text waits until the address (and so the matches) has it.
-  const [pendingStep, setPendingStep] = useState<{ query: string; dir: 1 | -1 } | null>(null);
-  const onFind = useCallback(
-    (q: string, step?: 1 | -1) => {
-      setParam('find', q.trim() ? q : null);
-      if (step) setPendingStep({ query: q.trim() ? q : '', dir: step });
-    },
-    [setParam],
-  );
-  useEffect(() => {
-    if (pendingStep === null || pendingStep.query !== find) return;
-    setPendingStep(null);
-    stepMatch(pendingStep.dir);
-  }, [pendingStep, find, stepMatch]);
-  const setCritical = (on: boolean) => {
-    setShowCritical(on);
-    setParam('cp', on ? '1' : null);
-  };
-  const onView = useCallback((v: TimeView | null) => setParam('zoom', v ? `${round(v.from)}-${round(v.to)}` : null), [setParam]);
-  const setTab = (t: Tab) => setParam('tab', t === 'timeline' ? null : t, false);
-
-  const liveCursor = () => (movedTo.current ? (model.byId.get(movedTo.current) ?? cursor) : cursor);
-  const liveRowIndex = () => {
-    const id = movedTo.current ?? cursorId;
-    return id ? rows.findIndex((r) => r.node.span.spanId === id) : -1;
-  };
-  useShortcuts(
-    {
-      j: () => rows.length && onCursor(rows[Math.min(rows.length - 1, liveRowIndex() + 1)].node),
-      k: () => rows.length && onCursor(rows[Math.max(0, liveRowIndex() - 1)].node),
-      Enter: () => cursor && setDetailsOpen(true),
-      Escape: () => {
-        if (cursor && detailsOpen) setDetailsOpen(false);
-        else if (cursorId) setParam('span', null);
-      },
-      n: () => stepMatch(1),
-      N: () => stepMatch(-1),
-      e: () => stepError(1),
-      E: () => stepError(-1),
-      c: () => setCritical(!showCritical),
-      '[': () => collapseAtCursor(),
-      ']': () => expandAtCursor(),
-      ArrowLeft: () => collapseAtCursor(),
-      ArrowRight: () => expandAtCursor(),
-    },
-    tab === 'timeline',
-  );
-  function onCursor(node: SpanNode) {
-    movedTo.current = node.span.spanId;
-    setParam('span', node.span.spanId);
-  }
-  /** Collapses the span under the cursor; on a leaf or a collapsed span, its parent. */
-  function collapseAtCursor() {
-    const at = liveCursor();
-    if (!at) return;
-    if (setCollapsedOf(at, true)) return;
-    if (at.parent) {
-      setCollapsedOf(at.parent, true);
-      onCursor(at.parent);
-    }
-  }
-  function expandAtCursor() {
-    const at = liveCursor();
-    if (at) setCollapsedOf(at, false);
-  }
+  const spanLogCount = nav.cursor && logs.data ? logs.data.filter((l) => l.spanId === nav.cursor!.span.spanId).length : null;
 
   // The open-time figure, as a performance measure: from the moment the trace was asked for
   // (the page opened, or the fetch started if later) to the first waterfall paint. A trace
@@ -274,138 +104,25 @@ function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; t
     });
   }, [model, buildMs, openedAt]);
 
-  const exportTrace = () => {
-    const blob = new Blob([JSON.stringify(traceToOtlpJson(expandCompactTrace(trace)), null, 1)], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `trace-${model.traceId}.json`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  };
-
-  const root = model.root?.span;
-  const traceLogs = logs.data ?? [];
-  const shownLogs = spanLogsOnly && cursor ? traceLogs.filter((l) => l.spanId === cursor.span.spanId) : traceLogs;
-  const [selectedLog, setSelectedLog] = useState<number | null>(null);
-  const openLog = selectedLog !== null ? traceLogs.find((l) => l.id === selectedLog) : undefined;
-  const matchPosition = cursor && matchSet?.has(cursor.span.spanId) ? matches.indexOf(cursor) + 1 : 0;
-  const errorPosition = cursor && cursor.span.isError ? model.errors.indexOf(cursor) + 1 : 0;
-  const showDetails = !!cursor && detailsOpen;
-
   return (
     <>
-      <header className="trace-head" data-testid="trace-header">
-        <div className="trace-head-main">
-          <div className="trace-head-top">
-            <h1 className="trace-title">
-              <BackLink />
-              {root ? (
-                <>
-                  <ServiceChip name={root.service} />
-                  <span className="trace-root-name">{root.name}</span>
-                </>
-              ) : (
-                'Trace'
-              )}
-              {model.errorCount ? <span className="badge badge-error">{model.errorCount} error{model.errorCount === 1 ? '' : 's'}</span> : null}
-            </h1>
-            <div className="trace-head-actions">
-              <button
-                type="button"
-                className="btn btn-small"
-                onClick={() => navigate(`/compare?a=${model.traceId}`)}
-                title="Compare this trace with another one"
-              >
-                Compare…
-              </button>
-              <button type="button" className="btn btn-small" onClick={exportTrace} title={`Download trace-${model.traceId}.json (OTLP JSON, importable anywhere)`}>
-                Export OTLP JSON
-              </button>
-            </div>
-          </div>
-          <dl className="trace-facts">
-            <div>
-              <dt>Duration</dt>
-              <dd className="mono">{formatDuration(model.durationMs)}</dd>
-            </div>
-            <div>
-              <dt>Spans</dt>
-              <dd>{model.nodes.length.toLocaleString()}</dd>
-            </div>
-            <div>
-              <dt>Depth</dt>
-              <dd>{model.maxDepth + 1}</dd>
-            </div>
-            <div>
-              <dt>Started</dt>
-              <dd title={formatAbsolute(model.startMs)}>
-                <span className="mono">{formatAbsolute(model.startMs)}</span> <span className="muted">({formatRelative(model.startMs)})</span>
-              </dd>
-            </div>
-            <div>
-              <dt>Trace ID</dt>
-              <dd className="mono">{model.traceId}</dd>
-            </div>
-            {model.orphans ? (
-              <div>
-                <dt>Orphans</dt>
-                <dd title="Spans whose parent is not in this trace (shown at the root level)">
-                  <span className="text-warn">{model.orphans}</span>
-                </dd>
-              </div>
-            ) : null}
-            {model.skewed ? (
-              <div>
-                <dt>Clock skew</dt>
-                <dd title="Spans that start before or end after their parent">
-                  <button type="button" className="linklike text-warn" onClick={() => goTo(model.order.find((n) => n.skew?.kind === 'clock') ?? null)}>
-                    {model.skewed} span{model.skewed === 1 ? '' : 's'}
-                  </button>
-                </dd>
-              </div>
-            ) : null}
-            {model.outliving ? (
-              <div>
-                <dt>Outlive parent</dt>
-                <dd title="Children that end after their parent (asynchronous work, or clock skew)">
-                  <button type="button" className="linklike" onClick={() => goTo(model.order.find((n) => n.skew?.kind === 'outlives') ?? null)}>
-                    {model.outliving} span{model.outliving === 1 ? '' : 's'}
-                  </button>
-                </dd>
-              </div>
-            ) : null}
-          </dl>
-        </div>
-        <div className="trace-services" role="list" aria-label="Services (colour legend)" data-testid="service-legend">
-          {model.services.map((s) => (
-            <button
-              key={s.name}
-              type="button"
-              role="listitem"
-              className={`trace-svc${find === `service=${s.name}` ? ' trace-svc-active' : ''}`}
-              title={`${s.spans} spans${s.errors ? `, ${s.errors} errors` : ''} — click to find them`}
-              onClick={() => {
-                onFind(find === `service=${s.name}` ? '' : `service=${s.name}`);
-                if (tab !== 'timeline') setTab('timeline');
-              }}
-            >
-              <ServiceChip name={s.name} />
-              <span className="muted small">{s.spans.toLocaleString()}</span>
-              {s.errors ? <span className="chip chip-error">{s.errors} err</span> : null}
-            </button>
-          ))}
-        </div>
-      </header>
+      <TraceHeader
+        model={model}
+        trace={trace}
+        find={nav.find}
+        onJump={nav.goTo}
+        onFindService={(service) => {
+          nav.onFind(service ? `service=${service}` : '');
+          if (tab !== 'timeline') setTab('timeline');
+        }}
+      />
       <LinkedTraces traceId={model.traceId} />
       <div className="trace-tabs">
         <Tabs<Tab>
           tabs={[
             { id: 'timeline', label: 'Timeline' },
             { id: 'stats', label: 'Statistics' },
-            { id: 'logs', label: <>Logs {logs.data ? <span className="count">{traceLogs.length}</span> : null}</> },
+            { id: 'logs', label: <>Logs {logs.data ? <span className="count">{logs.data.length}</span> : null}</> },
           ]}
           value={tab}
           onChange={setTab}
@@ -415,53 +132,18 @@ function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; t
         </Link>
       </div>
       {tab === 'timeline' ? (
-        <>
-          <TraceToolbar
-            find={find}
-            onFind={onFind}
-            matchCount={matches.length}
-            matchPosition={matchPosition}
-            onStepMatch={stepMatch}
-            errorCount={model.errorCount}
-            errorPosition={errorPosition}
-            onStepError={stepError}
-            criticalPath={showCritical}
-            onCriticalPath={setCritical}
-          />
-          <div className={`trace-body${showDetails ? ' with-detail' : ''}`}>
-            <Waterfall
-              model={model}
-              rows={rows}
-              view={view}
-              cursorId={cursorId}
-              onSelect={onSelect}
-              onToggle={toggle}
-              onExpandAll={expandAll}
-              onCollapseAll={collapseAll}
-              matches={matchSet}
-              findText={find.includes('=') ? undefined : find.trim().toLowerCase()}
-              critical={critical}
-              onFirstPaint={onFirstPaint}
-              overview={<TraceMinimap model={model} view={view} onView={onView} critical={critical?.segments} />}
-            />
-            {showDetails && cursor ? (
-              <SpanDetailPanel
-                model={model}
-                node={cursor}
-                onClose={() => setDetailsOpen(false)}
-                onSelect={(id) => goTo(model.byId.get(id) ?? null)}
-                logCount={spanLogCount}
-                critical={critical ? (critical.segments.get(cursor.span.spanId) ?? null) : undefined}
-                onShowLogs={() =>
-                  update((p) => {
-                    p.set('tab', 'logs');
-                    p.set('spanLogs', '1');
-                  }, false)
-                }
-              />
-            ) : null}
-          </div>
-        </>
+        <TraceTimeline
+          model={model}
+          nav={nav}
+          spanLogCount={spanLogCount}
+          onFirstPaint={onFirstPaint}
+          onShowSpanLogs={() =>
+            update((p) => {
+              p.set('tab', 'logs');
+              p.set('spanLogs', '1');
+            }, false)
+          }
+        />
       ) : tab === 'stats' ? (
         <TraceStatsTable
           model={model}
@@ -475,47 +157,7 @@ function TraceLoaded({ model, trace, buildMs, openedAt }: { model: TraceModel; t
           }
         />
       ) : (
-        <div className="trace-logs">
-          <div className="trace-logs-bar">
-            <label className={`check${cursor ? '' : ' disabled'}`}>
-              <input
-                type="checkbox"
-                checked={spanLogsOnly && !!cursor}
-                disabled={!cursor}
-                onChange={(e) => setParam('spanLogs', e.target.checked ? '1' : null)}
-              />
-              {cursor ? (
-                <>
-                  Only span <b>{cursor.span.name}</b> <span className="mono muted">{cursor.span.spanId}</span>
-                </>
-              ) : (
-                'Select a span in the timeline to filter its logs'
-              )}
-            </label>
-            <span className="muted small">
-              {shownLogs.length} of {traceLogs.length} records
-            </span>
-          </div>
-          {logs.isError ? <ErrorBanner error={logs.error} onRetry={() => void logs.refetch()} what="Could not load the trace's logs" /> : null}
-          {logs.isPending ? (
-            <SkeletonBlock height={200} />
-          ) : shownLogs.length === 0 ? (
-            <EmptyHint title={traceLogs.length ? 'No log records for this span' : 'No log records carry this trace id'}>
-              Logs are linked to traces when the logging SDK runs inside an active span.
-            </EmptyHint>
-          ) : (
-            <LogList
-              logs={shownLogs}
-              matcher={null}
-              selectedId={selectedLog}
-              onSelect={setSelectedLog}
-              offsetFrom={model.startMs}
-              showTrace={false}
-              testId="trace-logs"
-            />
-          )}
-          {openLog ? <LogDetail log={openLog} onClose={() => setSelectedLog(null)} /> : null}
-        </div>
+        <TraceLogs model={model} cursor={nav.cursor} logs={logs} spanLogsOnly={params.get('spanLogs') === '1'} />
       )}
     </>
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { edgeId } from './graph';
+import { edgeId } from '../../features/map/graph';
 import { crossings, layeredPart, orderLayers, settle } from './layered';
-import { syntheticMap } from './synthetic';
+import { syntheticMap } from '../../features/map/synthetic';
 
 const spacing = { rankSep: 110, nodeSep: 26, edgeSep: 12 };
 const box = (id: string, width = 180) => ({ id, width, height: 44 });

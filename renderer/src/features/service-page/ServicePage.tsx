@@ -2,9 +2,10 @@
 // status class and saturation; its operations, callers and callees, versions side by side, SLOs,
 // and the recent slow and failing traces and error logs.
 import { OwnershipLinks } from '../catalog/Ownership';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useServices } from '../../api/hooks';
+import { ApiError } from '../../api/client';
 import { rangeLabel, rangeParams, useTimeRange } from '../../app/time-range';
 import { severityBand } from '../../ui/colors';
 import { formatClock, formatDuration, formatPercent, formatRate } from '../../ui/format';
@@ -66,7 +67,55 @@ export function ServicePage() {
   const health = g?.totals.health ?? summary?.health;
   const regressed = summary ? isRegressed(summary) : false;
   const { markers, deploys } = useDeployMarkers(spec, name);
+  const [missing, setMissing] = useState<string | null>(null);
   const instances = useApi('instances', { name }, { range: spec, tables: ['rollups', 'metrics'], enabled: !!name && !remote, extra: { retry: false } });
+
+  // No service (or peer) by this name: say so, and offer the ways on, not a Retry or an SLO form.
+  // Remembered until data comes, so a live refresh (a new window, pending again) does not flash
+  // the empty page back in.
+  const notFoundNow = gs.error instanceof ApiError && gs.error.status === 404;
+  if (notFoundNow && missing !== name) setMissing(name);
+  else if (gs.data && missing !== null) setMissing(null);
+  if (notFoundNow || (missing === name && !gs.data)) {
+    const similar = allServices.filter((s) => s.toLowerCase().includes(name.toLowerCase()) || name.toLowerCase().includes(s.toLowerCase())).slice(0, 5);
+    return (
+      <div className="page-pad page-service" data-testid="service-page">
+        <Link to={sourced('/services')} className="back-link">
+          ← Services
+        </Link>
+        <div data-testid="service-not-found">
+        <EmptyHint title={`No service called “${name}”`}>
+          <span>
+            Nothing named {name} sent spans in the {rangeLabel(spec).toLowerCase()}, and no service calls a peer by that name. It may have stopped sending
+            before this window, or the name may be spelled differently.
+          </span>
+          {similar.length ? (
+            <span>
+              Did you mean{' '}
+              {similar.map((s, i) => (
+                <span key={s}>
+                  {i ? ', ' : ''}
+                  <Link className="link" to={sourced(`/services/${encodeURIComponent(s)}`)}>
+                    {s}
+                  </Link>
+                </span>
+              ))}
+              ?
+            </span>
+          ) : null}
+          <span className="svc-not-found-actions">
+            <Link className="btn btn-small" to={sourced('/services')}>
+              All services
+            </Link>
+            <Link className="btn btn-small" to={`/traces?${new URLSearchParams({ service: name, from: 'now-7d', to: 'now' })}`}>
+              Search the last 7 days of traces
+            </Link>
+          </span>
+        </EmptyHint>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <ChartMarkersProvider markers={markers}>

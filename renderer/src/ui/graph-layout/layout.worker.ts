@@ -1,5 +1,5 @@
-// Runs the map layout off the main thread. One request at a time; the page drops answers to
-// requests it no longer needs.
+// Runs graph layouts off the main thread, for the map and the relations graph alike, one
+// request at a time in arrival order (client.ts sends them and matches the answers).
 import { layoutGraph, type LayoutInput, type LayoutResult } from './layout';
 
 export interface LayoutRequest {

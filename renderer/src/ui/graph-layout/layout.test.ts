@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectedParts, layoutGraph, type LayoutInput } from './layout';
-import { syntheticMap } from './synthetic';
-import { edgeId } from './graph';
+import { syntheticMap } from '../../features/map/synthetic';
+import { edgeId } from '../../features/map/graph';
 
 const box = (id: string) => ({ id, width: 180, height: 44 });
 const link = (source: string, target: string) => ({ id: `${source}→${target}`, source, target });
@@ -25,7 +25,7 @@ function overlaps(a: { x: number; y: number }, b: { x: number; y: number }) {
   return Math.abs(a.x - b.x) < 180 && Math.abs(a.y - b.y) < 44;
 }
 
-describe('map layout', () => {
+describe('layered graph layout', () => {
   it('runs left to right: callers sit left of the services they call', () => {
     const r = layoutGraph(shop);
     for (const e of shop.edges) expect(r.nodes[e.source].x, e.id).toBeLessThan(r.nodes[e.target].x);
@@ -75,5 +75,27 @@ describe('map layout', () => {
     expect(Object.keys(r.edges)).toHaveLength(g.edges.length);
     // Reported for the record; the bar (< 1 s) is measured in the browser's worker.
     console.log(`layout of ${g.nodes.length} nodes and ${g.edges.length} edges: ${r.ms.toFixed(0)} ms`);
+  });
+
+  it('gives edge labels room of their own between the ranks, clear of every node', () => {
+    const labelled: LayoutInput = { ...shop, edges: shop.edges.map((e) => ({ ...e, label: { width: 80, height: 14 } })) };
+    const r = layoutGraph(labelled);
+    expect(Object.keys(r.labels).sort()).toEqual(shop.edges.map((e) => e.id).sort());
+    for (const [id, p] of Object.entries(r.labels)) {
+      for (const n of shop.nodes) {
+        const c = r.nodes[n.id];
+        const clear = Math.abs(p.x - c.x) * 2 >= 80 + n.width || Math.abs(p.y - c.y) * 2 >= 14 + n.height;
+        expect(clear, `${id} label on ${n.id}`).toBe(true);
+      }
+    }
+    // Without label sizes no label is placed.
+    expect(layoutGraph(shop).labels).toEqual({});
+  });
+
+  it('honours the spacing it is given', () => {
+    const tight = layoutGraph({ ...shop, spacing: { rankSep: 40, margin: 8 } });
+    const wide = layoutGraph(shop);
+    expect(tight.width).toBeLessThan(wide.width);
+    expect(Math.min(...Object.values(tight.nodes).map((p) => p.x - 90))).toBeCloseTo(8, 0);
   });
 });

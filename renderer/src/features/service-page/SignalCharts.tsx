@@ -2,7 +2,7 @@
 // rollup series: one time axis for all, gaps where a bucket had no requests.
 import { Area, Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { GoldenSignals } from '../../../../common/api/schemas';
-import { formatBytes, formatClock, formatCount, formatDuration, formatPercent, formatRate } from '../../ui/format';
+import { formatAxisTicks, formatBytes, formatClock, formatCount, formatDuration, formatPercent, formatRate, niceTicks } from '../../ui/format';
 import { timeAxisLabel, timeAxisTicks } from '../../ui/time-axis';
 import { ChartMarkers } from '../releases/ChartMarkers';
 import './service.css';
@@ -30,21 +30,29 @@ interface ChartProps {
   format: (v: number) => string;
   /** Tick labels; rounder than `format` (default: `format`). */
   axisFormat?: (v: number) => string;
+  /** What the y-axis counts, written along it ("req/s", "requests", "latency"). */
+  yUnit: string;
+  /** Round ticks from zero, labelled with the same decimals each (for plain numbers: rates, counts). */
+  niceAxis?: boolean;
+  /** A series that stays at 0 is still data (a gauge at rest), not an empty chart. */
+  zeroIsData?: boolean;
   height?: number;
   testId?: string;
   note?: React.ReactNode;
 }
 
-export function TimeChart({ title, value, rows, series, from, to, stepMs, format, axisFormat = format, height = 150, testId, note }: ChartProps) {
+export function TimeChart({ title, value, rows, series, from, to, stepMs, format, axisFormat = format, yUnit, niceAxis, zeroIsData, height = 150, testId, note }: ChartProps) {
   const span = to - from;
-  const hasData = rows.some((r) => series.some((s) => r[s.key] !== null && r[s.key] !== undefined && r[s.key] !== 0));
+  const hasData = rows.some((r) => series.some((s) => r[s.key] !== null && r[s.key] !== undefined && (zeroIsData || r[s.key] !== 0)));
+  const yTicks = niceAxis ? niceTicks(axisMax(rows, series)) : undefined;
+  const yTickFormat = yTicks ? formatAxisTicks(yTicks) : axisFormat;
   // A line through one or two buckets is too short to see (a new service, a rare failure): dots.
   const sparse = new Set(series.filter((s) => rows.filter((r) => r[s.key] !== null && r[s.key] !== undefined).length <= 2).map((s) => s.key));
   return (
     <figure className="signal-chart" data-testid={testId}>
       <figcaption className="signal-chart-head">
         <span className="signal-chart-title">{title}</span>
-        {value !== undefined ? <span className="signal-chart-value">{value}</span> : null}
+        {value !== undefined && hasData ? <span className="signal-chart-value">{value}</span> : null}
         <span className="signal-legend">
           {series.map((s) => (
             <span key={s.key} className="signal-legend-item">
@@ -69,7 +77,16 @@ export function TimeChart({ title, value, rows, series, from, to, stepMs, format
               tickLine={false}
               axisLine={{ className: 'chart-axis' }}
             />
-            <YAxis tickFormatter={(v: number) => axisFormat(v)} tick={{ className: 'chart-tick' }} tickLine={false} axisLine={false} width={58} />
+            <YAxis
+              tickFormatter={(v: number) => yTickFormat(v)}
+              ticks={yTicks}
+              domain={yTicks ? [0, yTicks[yTicks.length - 1]] : undefined}
+              tick={{ className: 'chart-tick' }}
+              tickLine={false}
+              axisLine={false}
+              width={66}
+              label={{ value: yUnit, angle: -90, position: 'insideLeft', offset: 6, className: 'chart-axis-unit' }}
+            />
             <Tooltip
               cursor={{ stroke: 'var(--border-strong)', fill: 'var(--hover)' }}
               isAnimationActive={false}
@@ -130,11 +147,27 @@ export function TimeChart({ title, value, rows, series, from, to, stepMs, format
         </ResponsiveContainer>
       ) : (
         <div className="signal-chart-empty" style={{ height }}>
-          {note ?? 'Nothing in this window'}
+          {note ?? `No ${title.toLowerCase()} in this window`}
         </div>
       )}
     </figure>
   );
+}
+
+/** The highest point drawn: stacked bars add up. */
+function axisMax(rows: ReadonlyArray<Record<string, number | null>>, series: readonly ChartSeries[]): number {
+  let max = 0;
+  for (const r of rows) {
+    const stacks = new Map<string, number>();
+    for (const s of series) {
+      const v = r[s.key];
+      if (v === null || v === undefined || !Number.isFinite(v)) continue;
+      if (s.stack) stacks.set(s.stack, (stacks.get(s.stack) ?? 0) + v);
+      else max = Math.max(max, v);
+    }
+    for (const v of stacks.values()) max = Math.max(max, v);
+  }
+  return max;
 }
 
 const PCT = { p50: 'var(--pct-50)', p95: 'var(--pct-95)', p99: 'var(--pct-99)' };
@@ -157,6 +190,7 @@ export function LatencyCharts({ gs, height }: { gs: GoldenSignals; height?: numb
       <TimeChart
         {...common}
         testId="chart-latency-ok"
+        yUnit="latency"
         title="Latency · successful requests"
         series={[
           { key: 'okP50Ms', label: 'p50', color: PCT.p50 },
@@ -167,6 +201,7 @@ export function LatencyCharts({ gs, height }: { gs: GoldenSignals; height?: numb
       <TimeChart
         {...common}
         testId="chart-latency-err"
+        yUnit="latency"
         title="Latency · failed requests"
         note="No failed requests in this window"
         series={[
@@ -183,6 +218,8 @@ export function TrafficChart({ gs, height }: { gs: GoldenSignals; height?: numbe
   return (
     <TimeChart
       testId="chart-traffic"
+      yUnit="req/s"
+      niceAxis
       title="Traffic"
       value={formatRate(gs.totals.rps)}
       rows={gs.series as unknown as Array<Record<string, number | null>>}
@@ -201,6 +238,8 @@ export function StatusChart({ gs, height }: { gs: GoldenSignals; height?: number
   return (
     <TimeChart
       testId="chart-errors"
+      yUnit="requests"
+      niceAxis
       title="Errors by status class"
       value={<span className={gs.totals.errors > 0 ? 'text-error' : 'muted'}>{formatPercent(gs.totals.errorRate)} failed</span>}
       rows={gs.series as unknown as Array<Record<string, number | null>>}
@@ -218,6 +257,16 @@ export function StatusChart({ gs, height }: { gs: GoldenSignals; height?: number
       ]}
     />
   );
+}
+
+/** A metric's unit in words, for its axis: "{connection}" → "connections", "By" → "bytes". */
+export function unitName(unit: string): string {
+  if (unit === '1') return 'ratio';
+  if (unit === 'By') return 'bytes';
+  if (unit === 's' || unit === 'ms') return 'duration';
+  const name = unit.replace(/[{}]/g, '');
+  if (!name) return 'value';
+  return /^[a-z]+$/.test(name) && !name.endsWith('s') ? `${name}s` : name;
 }
 
 /** A formatter for a metric's unit (UCUM, as OpenTelemetry sends it). */
@@ -240,6 +289,8 @@ export function SaturationCharts({ gs, height = 96 }: { gs: GoldenSignals; heigh
           <TimeChart
             key={m.metric}
             testId={`chart-saturation-${m.metric}`}
+            yUnit={unitName(m.unit)}
+            zeroIsData
             title={m.label}
             value={last !== undefined ? format(last) : undefined}
             rows={rows}
@@ -265,6 +316,8 @@ export function MiniSignals({ gs }: { gs: GoldenSignals }) {
       <TimeChart
         {...common}
         testId="mini-traffic"
+        yUnit="requests"
+        niceAxis
         title="Requests and errors"
         format={formatCount}
         series={[
@@ -275,6 +328,7 @@ export function MiniSignals({ gs }: { gs: GoldenSignals }) {
       <TimeChart
         {...common}
         testId="mini-latency"
+        yUnit="p95"
         title="p95 latency"
         format={formatDuration}
         axisFormat={axisDuration}
@@ -305,6 +359,8 @@ export function CallSignals({
       <TimeChart
         {...common}
         testId="calls-rate"
+        yUnit="calls/s"
+        niceAxis
         title="Calls"
         value={formatRate(totals.rps).replace(' req/', '/')}
         format={(v) => formatRate(v).replace(' req/', '/')}
@@ -313,6 +369,7 @@ export function CallSignals({
       <TimeChart
         {...common}
         testId="calls-errors"
+        yUnit="% failed"
         title="Error rate"
         value={<span className={totals.errors > 0 ? 'text-error' : 'muted'}>{formatPercent(totals.errorRate)}</span>}
         note="No failed calls in this window"
@@ -322,6 +379,7 @@ export function CallSignals({
       <TimeChart
         {...common}
         testId="calls-latency"
+        yUnit="latency"
         title="Latency · successful calls"
         note="No successful calls in this window"
         format={formatDuration}
