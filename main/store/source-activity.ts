@@ -7,9 +7,10 @@ import type { Db } from './database';
 
 /** Arrivals kept per (service, source) to learn its rhythm from. */
 export const RECENT_ARRIVALS = 33;
-/** Data from one source within this long counts as one arrival: an SDK exports traces, logs and
- * metrics as separate requests at nearly the same moment, and gaps of a few ms between them would
- * hide the real rhythm. */
+/** Data from one source within this long of an arrival's first data counts as that arrival: an
+ * SDK exports traces, logs and metrics as separate requests at nearly the same moment, and gaps
+ * of a few ms between them would hide the real rhythm. A source sending continuously arrives
+ * once per this long. */
 export const SAME_ARRIVAL_MS = 1_000;
 /** Items whose time is further than this behind their arrival are late. */
 export const LATE_AFTER_MS = 2 * 60_000;
@@ -95,8 +96,11 @@ export class SourceActivityWriter {
           } catch {
             recent = [];
           }
-          const last = row?.last_seen_ms ?? null;
-          const newArrival = last === null || receivedMs - last >= SAME_ARRIVAL_MS;
+          // Measured from when the current arrival began, not from the latest data: a busy
+          // service sends more often than once a second, and would otherwise stay in one endless
+          // arrival with no rhythm to learn (and so could never be called silent).
+          const arrivalStart = recent.length > 0 ? recent[recent.length - 1] : (row?.last_seen_ms ?? null);
+          const newArrival = arrivalStart === null || receivedMs - arrivalStart >= SAME_ARRIVAL_MS;
           if (newArrival) {
             recent.push(receivedMs);
             if (recent.length > RECENT_ARRIVALS) recent = recent.slice(-RECENT_ARRIVALS);
@@ -105,7 +109,7 @@ export class SourceActivityWriter {
             service,
             kind,
             row?.first_seen_ms ?? receivedMs,
-            Math.max(last ?? 0, receivedMs),
+            Math.max(row?.last_seen_ms ?? 0, receivedMs),
             (row?.arrivals ?? 0) + (newArrival ? 1 : 0),
             JSON.stringify(recent),
             (row?.late_items ?? 0) + s.late,
