@@ -1,19 +1,19 @@
 // What a new user sees in the Catalog and on the Drift page of the demo (`loupe serve --demo`
-// ships a Backstage catalog of the shop: 28 entities; its drift is cart → redis observed but not
+// ships a Backstage catalog of the shop: 29 entities; its drift is cart → redis observed but not
 // declared, fulfillment → shipping-quotes declared but never called, shipping-quotes silent).
 import { DEMO_BUILT, expect, openUi, screenshotBothThemes, test } from './fixtures';
 
 test.skip(!DEMO_BUILT, 'the demo system is part of this build');
 
-test('the demo catalog lists its 28 entities by kind, with owners, and a component page shows its owner and system', async ({ page, loupe }) => {
+test('the demo catalog lists its 29 entities by kind, with owners, and a component page shows its owner and system', async ({ page, loupe }) => {
   test.setTimeout(150_000);
   await openUi(page, loupe, '/catalog');
-  await expect(page.getByTestId('catalog-count')).toContainText('28', { timeout: 30_000 });
+  await expect(page.getByTestId('catalog-count')).toContainText('29', { timeout: 30_000 });
   const facets = page.getByTestId('catalog-facets');
   const kind = (name: string) => facets.locator('[data-facet="kind"] label', { hasText: name }).locator('.facet-count');
   await expect(kind('Component')).toHaveText('9');
   await expect(kind('API')).toHaveText('5');
-  await expect(kind('Resource')).toHaveText('2');
+  await expect(kind('Resource')).toHaveText('3');
   await expect(kind('System')).toHaveText('1');
 
   // Narrowed to components, each row names its owning team; the planned service sends nothing.

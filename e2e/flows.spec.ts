@@ -2,7 +2,19 @@
 // inventory, each consumer starting a new trace linked to the producer's span (sent as OTLP/JSON,
 // what an SDK exports). The trace view lists linked traces both ways and expands them inline;
 // the flow view shows the three traces and the two queue hops with their lag.
-import { expect, openUi, screenshotBothThemes, test } from './fixtures';
+import { expect, openUi, screenshotBothThemes, startLoupe, test as base, type Loupe } from './fixtures';
+
+// Its own store: the shared empty one must stay empty for the first-run screen's test.
+const test = base.extend<{}, { flowsLoupe: Loupe }>({
+  flowsLoupe: [
+    async ({}, use) => {
+      const loupe = await startLoupe({ seed: false });
+      await use(loupe);
+      await loupe.stop();
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+});
 
 const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
@@ -39,7 +51,7 @@ const otlpSpan = (s: SpanIn) => ({
   status: s.error ? { code: 2, message: 'carrier refused the booking' } : {},
 });
 
-test('a trace shows its linked traces both ways, expands one inline, and opens the flow across the queues', async ({ page, emptyLoupe: loupe }) => {
+test('a trace shows its linked traces both ways, expands one inline, and opens the flow across the queues', async ({ page, flowsLoupe: loupe }) => {
   const placed = { traceId: hex(32), request: hex(16), send: hex(16) };
   const shipped = { traceId: hex(32), process: hex(16), book: hex(16), send: hex(16) };
   const settled = { traceId: hex(32), process: hex(16), db: hex(16) };

@@ -49,7 +49,11 @@ interface Hover {
 const LABEL_CHAR = 6.7;
 
 /** Edge labels appear from this zoom on (and always on the selected part). */
-const LABEL_ZOOM = 0.6;
+const LABEL_ZOOM = 0.4;
+/** Below this zoom labels are drawn larger in the map's units, so that on screen they stay at
+ * this zoom's size (11px × 0.75 ≈ 8px): a wide map fitted to a laptop screen keeps readable
+ * labels, and the placement makes room for their real size. */
+const LABEL_SCREEN_ZOOM = 0.75;
 
 export function MapCanvas({ graph, layout, fitKey, selection, matches, drift, labels, onSelect, onFocus, onExpand, handle }: Props) {
   const box = useRef<HTMLDivElement>(null);
@@ -176,11 +180,13 @@ export function MapCanvas({ graph, layout, fitKey, selection, matches, drift, la
   };
 
   const detail = view.k >= LABEL_ZOOM;
+  // In steps of 0.05, so zooming re-places the labels only when their size really changes.
+  const labelScale = view.k >= LABEL_SCREEN_ZOOM ? 1 : Math.ceil((LABEL_SCREEN_ZOOM / Math.max(view.k, LABEL_ZOOM)) * 20) / 20;
   const emphasis = hover?.kind === 'node' && !selection ? { kind: 'node' as const, id: hover.id } : selection;
 
   const layers = useMemo(
-    () => <Layers graph={graph} layout={layout} emphasis={emphasis} matches={matches} drift={drift} labels={labels} detail={detail} />,
-    [graph, layout, emphasis?.kind, emphasis?.id, matches, drift, labels, detail], // eslint-disable-line react-hooks/exhaustive-deps
+    () => <Layers graph={graph} layout={layout} emphasis={emphasis} matches={matches} drift={drift} labels={labels} detail={detail} labelScale={labelScale} />,
+    [graph, layout, emphasis?.kind, emphasis?.id, matches, drift, labels, detail, labelScale], // eslint-disable-line react-hooks/exhaustive-deps
   );
 
   const hovered = hover ? (hover.kind === 'node' ? graph.nodes.find((n) => n.id === hover.id) : graph.edges.find((e) => edgeId(e) === hover.id)) : undefined;
@@ -218,9 +224,11 @@ interface LayerProps {
   drift: DriftOverlay | null;
   labels: boolean;
   detail: boolean;
+  /** How much larger than 11px labels are drawn in map units (1 from LABEL_SCREEN_ZOOM up). */
+  labelScale: number;
 }
 
-const Layers = memo(function Layers({ graph, layout, emphasis, matches, drift, labels, detail }: LayerProps) {
+const Layers = memo(function Layers({ graph, layout, emphasis, matches, drift, labels, detail, labelScale }: LayerProps) {
   const related = useMemo(() => {
     if (!emphasis) return null;
     const nodes = new Set<string>();
@@ -259,12 +267,12 @@ const Layers = memo(function Layers({ graph, layout, emphasis, matches, drift, l
     const spots = placeLabels(
       shown.map((e) => {
         const [a, b] = labelText(e);
-        return { id: edgeId(e), points: layout.edges[edgeId(e)], w: Math.max(a.length, b.length) * LABEL_CHAR + 8, h: 26 };
+        return { id: edgeId(e), points: layout.edges[edgeId(e)], w: (Math.max(a.length, b.length) * LABEL_CHAR + 8) * labelScale, h: 26 * labelScale };
       }),
       obstacles,
     );
     return shown.filter((e) => spots.has(edgeId(e))).map((e) => ({ edge: e, at: spots.get(edgeId(e))! }));
-  }, [drawn, graph.nodes, layout, labels, related, detail, widths]);
+  }, [drawn, graph.nodes, layout, labels, related, detail, widths, labelScale]);
 
   if (!layout) return null;
   const maxRps = Math.max(0, ...graph.edges.map((e) => e.rps));
@@ -292,7 +300,7 @@ const Layers = memo(function Layers({ graph, layout, emphasis, matches, drift, l
       {labels ? (
         <g className="map-edge-labels" aria-hidden>
           {labelled.map(({ edge, at }) => (
-            <EdgeLabel key={edgeId(edge)} edge={edge} x={at.x} y={at.y} />
+            <EdgeLabel key={edgeId(edge)} edge={edge} x={at.x} y={at.y} scale={labelScale} />
           ))}
         </g>
       ) : null}
@@ -367,15 +375,15 @@ function labelText(e: MapEdge): [string, string] {
   return [e.errors > 0 ? `${rate} · ${formatPercent(e.errorRate)}` : rate, e.p95Ms !== null ? `p95 ${formatDuration(e.p95Ms)}` : ''];
 }
 
-function EdgeLabel({ edge, x, y }: { edge: MapEdge; x: number; y: number }) {
+function EdgeLabel({ edge, x, y, scale }: { edge: MapEdge; x: number; y: number; scale: number }) {
   const health = edgeHealth(edge);
   const rate = formatRate(edge.rps).replace(' req/', '/');
   return (
-    <text className="edge-label" x={x} y={y - 3} textAnchor="middle">
+    <text className="edge-label" x={x} y={y - 3 * scale} textAnchor="middle" style={scale === 1 ? undefined : { fontSize: 11 * scale }}>
       <tspan>{rate}</tspan>
       {edge.errors > 0 ? <tspan className={`err-${health}`}> · {formatPercent(edge.errorRate)}</tspan> : null}
       {edge.p95Ms !== null ? (
-        <tspan x={x} dy={13} className="edge-label-lat">
+        <tspan x={x} dy={13 * scale} className="edge-label-lat">
           p95 {formatDuration(edge.p95Ms)}
         </tspan>
       ) : null}
