@@ -56,6 +56,8 @@ export class SourceWatcher {
   private pollTimer: NodeJS.Timeout | null = null;
   private missingTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Whether update() has run once: folders watched after that are new since the last load. */
+  private updated = false;
 
   constructor(private readonly options: SourceWatcherOptions) {
     if (options.poll) this.startPolling();
@@ -90,6 +92,7 @@ export class SourceWatcher {
     }
     this.fileNames.clear();
     let missingFolder = false;
+    const added: string[] = [];
     for (const [dir, how] of wanted) {
       if (how.names) this.fileNames.set(dir, how.names);
       if (this.watchers.has(dir)) continue;
@@ -97,6 +100,7 @@ export class SourceWatcher {
         const watcher = watch(dir, { recursive: how.recursive, persistent: false }, (_event, name) => this.onEvent(dir, name?.toString() ?? ''));
         watcher.on('error', () => this.startPolling());
         this.watchers.set(dir, watcher);
+        if (!how.names) added.push(dir);
       } catch (e) {
         // A missing parent folder (a target that does not exist yet) is only noticed by polling;
         // anything else (no recursive support, inotify limits) switches to polling altogether.
@@ -104,6 +108,11 @@ export class SourceWatcher {
         else return this.startPolling();
       }
     }
+    // A folder that appeared since the last load is only watched from now on: whatever was
+    // written into it between its creation and this watcher (`mkdir x && cp catalog-info.yaml x/`)
+    // raised no event, so it is read once more.
+    if (this.updated) for (const dir of added) this.onEvent(dir, '');
+    this.updated = true;
     if (missingFolder) this.ensurePollingFor();
     else if (this.missingTimer) {
       clearInterval(this.missingTimer);
