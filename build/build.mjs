@@ -27,7 +27,7 @@ if (want('core')) {
     absWorkingDir: root,
     entryPoints: present({
       cli: 'main/cli/index.ts',
-      'ingest-worker': 'main/store/ingest-worker.ts',
+      'ingest-writer': 'main/ingest/writer-thread.ts',
       'query-worker': 'main/query/query-worker.ts',
       'demo-service': 'main/demo/service.ts',
       'bench/run': 'bench/run.ts',

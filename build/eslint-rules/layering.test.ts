@@ -17,7 +17,7 @@ tester.run('layering', layering, {
     { code: "import Database from 'better-sqlite3'; import { readFileSync } from 'node:fs'; import { api } from '../common/api/contract';", filename: at('main/x.ts') },
     { code: "import { app } from 'electron';", filename: at('main/electron/main.ts') },
     { code: "import { gzip } from 'node:zlib'; import type { Signal } from '../../common/model';", filename: at('collectors/otlp/x.ts') },
-    { code: "import { IngestPipeline } from '../../main/store/ingest-pipeline';", filename: at('collectors/otlp/x.test.ts') },
+    { code: "import { IngestPipeline } from '../../main/ingest/pipeline';", filename: at('collectors/otlp/x.test.ts') },
   ],
   invalid: [
     { code: "import { readFileSync } from 'node:fs';", filename: at('common/x.ts'), errors: 1 },

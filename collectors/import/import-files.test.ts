@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TelemetryBatch } from '../../common/model';
-import { Backpressure, type SinkOutcome } from '../otlp/sink';
-import { IngestPipeline } from '../../main/store/ingest-pipeline';
+import { Backpressure, type SinkOutcome } from '../../common/ingest';
+import { IngestPipeline } from '../../main/ingest/pipeline';
 import { importFiles } from './import-files';
 import type { ImportProgress } from './importer';
 

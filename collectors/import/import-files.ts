@@ -1,7 +1,7 @@
 // `loupe import FILE…`: streams each file's chunks into the store through the ingest queue,
 // waiting out backpressure, and sums up what happened per file.
 import type { TelemetryBatch } from '../../common/model';
-import { Backpressure, type SinkOutcome } from '../otlp/sink';
+import { Backpressure, type SinkOutcome } from '../../common/ingest';
 import { batchItems } from './chunk-builder';
 import type { ImportFormat } from './detect';
 import { type ImportOptions, type ImportProblem, type ImportProgress, importFile } from './importer';

@@ -9,7 +9,7 @@ import { TraceDetail } from '../../common/api/schemas';
 import { traceToOtlpJson } from '../../common/otlp-export';
 import type { TelemetryBatch } from '../../common/model';
 import { decodeOtlpObject } from '../otlp/decode-json';
-import { IngestPipeline } from '../../main/store/ingest-pipeline';
+import { IngestPipeline } from '../../main/ingest/pipeline';
 import { ReadStore } from '../../main/query/read-store';
 import { getTrace } from '../../main/query/traces';
 import { importFiles } from './import-files';

@@ -17,9 +17,9 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { InMemoryMetricExporter, AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { IngestPipeline } from '../../main/store/ingest-pipeline';
+import { IngestPipeline } from '../../main/ingest/pipeline';
 import { OtlpGrpcReceiver } from './grpc-receiver';
-import { Backpressure, type OtlpSink } from './sink';
+import { Backpressure, type OtlpSink } from '../../common/ingest';
 
 const resource = resourceFromAttributes({ 'service.name': 'cart', 'service.version': '3.0.1' });
 

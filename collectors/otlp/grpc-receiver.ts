@@ -12,7 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { SELF_TELEMETRY_HEADER, ingestCounters, ingestTracer, untracedTracer } from './ingest-telemetry';
 import type { Signal } from '../../common/model';
-import { Backpressure, type OtlpSink, type ReceiverStats } from './sink';
+import { Backpressure, type OtlpSink, type ReceiverStats } from '../../common/ingest';
 import { exportResponse, statusBody } from './responses';
 
 export interface GrpcReceiverOptions {

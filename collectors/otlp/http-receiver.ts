@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { SELF_TELEMETRY_HEADER, ingestCounters, ingestTracer, untracedTracer } from './ingest-telemetry';
 import type { Signal } from '../../common/model';
-import { Backpressure, type OtlpSink, type ReceiverStats } from './sink';
+import { Backpressure, type OtlpSink, type ReceiverStats } from '../../common/ingest';
 import { RpcCode, exportResponse, statusBody } from './responses';
 
 const gunzipAsync = promisify(gunzip) as (buf: Buffer, opts: { maxOutputLength: number }) => Promise<Buffer>;

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import type { Health, ImportResult, SnapshotView } from '../../common/api/schemas';
 import type { ParsedInputOf, OutputOf, EndpointName } from '../../common/api/contract';
 import { dbPath } from '../store/database';
-import type { IngestPipeline } from '../store/ingest-pipeline';
+import type { IngestPipeline } from '../ingest/pipeline';
 import type { RetentionPolicy } from '../store/retention';
 import type { DemoController } from '../demo-controller';
 import { type ReadStore } from '../query/read-store';

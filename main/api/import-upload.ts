@@ -3,8 +3,8 @@
 import type { ImportResult } from '../../common/api/schemas';
 import { importBuffer } from '../../collectors/import';
 import { toHex } from '../../common/ids';
-import type { IngestPipeline } from '../store/ingest-pipeline';
-import { Backpressure } from '../../collectors/otlp/sink';
+import type { IngestPipeline } from '../ingest/pipeline';
+import { Backpressure } from '../../common/ingest';
 
 const MAX_TRACE_IDS = 1000;
 

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { startHarness, type Harness } from '../testing/core-harness';
 import { keyValue, nestedArray, span, stringValue, traces } from '../testing/otlp-wire';
 import { makeBatch, makeSpan, spanIdOf, traceIdOf } from '../testing/telemetry';
-import { IngestCore } from '../store/ingest-core';
-import { IngestPipeline } from '../store/ingest-pipeline';
+import { JobWriter } from '../ingest/job-writer';
+import { IngestPipeline } from '../ingest/pipeline';
 
 let h: Harness;
 beforeAll(async () => {
@@ -99,7 +99,7 @@ describe('timestamps past the int64 nanosecond range', () => {
 describe('a job the store refuses fails alone', () => {
   it('the other jobs of its transaction are committed and answered', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loupe-core-'));
-    const core = new IngestCore({ dataDir: dir });
+    const core = new JobWriter({ dataDir: dir });
     try {
       const now = BigInt(Date.now()) * 1_000_000n;
       const good = (n: string) => ({ kind: 'batch' as const, source: 'test', batch: makeBatch('ok', [makeSpan({ traceId: traceIdOf(n), spanId: spanIdOf(n), startNs: now })]) });
@@ -120,10 +120,10 @@ describe('a job the store refuses fails alone', () => {
 });
 
 describe('a writer thread that dies', () => {
-  const WORKER = fileURLToPath(new URL('../../dist/ingest-worker.js', import.meta.url));
+  const WORKER = fileURLToPath(new URL('../../dist/ingest-writer.js', import.meta.url));
 
   it('is restarted; jobs in flight are answered (never left hanging), and later jobs are stored', async () => {
-    if (!existsSync(WORKER)) throw new Error('dist/ingest-worker.js is missing: run `npm run build` first (npm test does)');
+    if (!existsSync(WORKER)) throw new Error('dist/ingest-writer.js is missing: run `npm run build` first (npm test does)');
     const dir = mkdtempSync(join(tmpdir(), 'loupe-writer-'));
     const p = await IngestPipeline.start({ dataDir: dir, mode: 'worker', workerFile: WORKER, log: () => undefined });
     try {

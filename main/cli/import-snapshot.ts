@@ -1,7 +1,7 @@
 // `loupe import SNAPSHOT.zip`: checks the whole snapshot, then stores it; SLOs and catalog
 // descriptors it carries are added next to the data (see snapshot/side-data.ts).
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { IngestPipeline } from '../store/ingest-pipeline';
+import type { IngestPipeline } from '../ingest/pipeline';
 import { SnapshotRefused, importSnapshot, looksLikeZip } from '../snapshot/read-snapshot';
 import { addCatalogSource, adoptSideData } from '../snapshot/side-data';
 

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { importFiles } from '../../collectors/import';
 import { FORMAT_NAMES } from '../../collectors/import/detect';
 import { defaultDataDir } from '../config/paths';
-import { IngestPipeline } from '../store/ingest-pipeline';
+import { IngestPipeline } from '../ingest/pipeline';
 import { importSnapshotFile, isSnapshotFile } from './import-snapshot';
 
 function bar(done: number, total: number, width = 24): string {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpHttpReceiver } from '../../collectors/otlp/http-receiver';
-import { IngestPipeline } from '../store/ingest-pipeline';
+import { IngestPipeline } from '../ingest/pipeline';
 import { startDemo, type RunningDemo } from './index';
 import { bundleDemoService, type DemoBundle } from '../testing/demo-bundle';
 import { ReadStore } from '../query/read-store';

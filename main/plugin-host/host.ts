@@ -2,7 +2,7 @@
 // reaches plugins only through here; a plugin never gets the database handle, only the SDK.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { OtlpSink } from '../../collectors/otlp/sink';
+import type { OtlpSink } from '../../common/ingest';
 import type { Capability } from '../../common/plugin-protocol';
 import { discoverPlugins, type DiscoveredPlugin, type PluginOrigin } from './discovery';
 import { PluginProcess, type PluginStatus, type Timing } from './plugin-process';

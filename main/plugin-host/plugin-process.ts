@@ -16,8 +16,8 @@ import {
   type PluginManifest,
   type ResultOf,
 } from '../../common/plugin-protocol';
-import type { OtlpSink } from '../../collectors/otlp/sink';
-import { Backpressure } from '../../collectors/otlp/sink';
+import type { OtlpSink } from '../../common/ingest';
+import { Backpressure } from '../../common/ingest';
 
 export type PluginState = 'stopped' | 'starting' | 'ready' | 'degraded' | 'crashed';
 

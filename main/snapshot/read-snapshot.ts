@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { importStream } from '../../collectors/import/importer';
 import { batchItems } from '../../collectors/import/chunk-builder';
-import { Backpressure, type SinkOutcome } from '../../collectors/otlp/sink';
+import { Backpressure, type SinkOutcome } from '../../common/ingest';
 import type { TelemetryBatch } from '../../common/model';
 import { countItems } from '../../common/model';
 import { CATALOG_ENTRY, DEPLOYS_ENTRY, MANIFEST_ENTRY, SLO_ENTRY, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SnapshotManifest, TELEMETRY_ENTRIES } from './manifest';

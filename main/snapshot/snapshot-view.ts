@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { SnapshotView } from '../../common/api/schemas';
-import { IngestPipeline } from '../store/ingest-pipeline';
+import { IngestPipeline } from '../ingest/pipeline';
 import { importSnapshot, SnapshotRefused, type SnapshotImportProgress } from './read-snapshot';
 import { addCatalogSource, adoptSideData } from './side-data';
 

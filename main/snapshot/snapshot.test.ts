@@ -9,7 +9,7 @@ import { ZipFile } from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../collectors/import';
 import { decodeOtlpObject } from '../../collectors/otlp/decode-json';
-import { IngestPipeline } from '../store/ingest-pipeline';
+import { IngestPipeline } from '../ingest/pipeline';
 import { ReadStore } from '../query/read-store';
 import { listServices } from '../query/services';
 import { serviceMap } from '../query/service-map';

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import type { SpanRecord } from '../../common/model';
 import { makeBatch, makeSpan, spanIdOf, traceIdOf } from '../testing/telemetry';
 import * as H from '../../common/latency-histogram';
-import { Backpressure } from '../../collectors/otlp/sink';
+import { Backpressure } from '../../common/ingest';
 import { migrate, openDatabase } from './database';
 import { MIGRATIONS } from './migrations';
 import { StoreWriter } from './writer';
 import { Retention } from './retention';
-import { IngestPipeline } from './ingest-pipeline';
+import { IngestPipeline } from '../ingest/pipeline';
 
 const dirs: string[] = [];
 function tempDir(): string {

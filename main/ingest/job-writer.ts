@@ -1,31 +1,15 @@
-import { isUtf8 } from 'node:buffer';
+// The write stage, on the writer thread: owns the only write connection, takes a group of
+// jobs through the decode stage and commits what they carry in one transaction, answering
+// each job on its own.
+import type { TelemetryBatch } from '../../common/model';
+import { fitWalToCap, migrate, openDatabase, type Db } from '../store/database';
+import { DEFAULT_RETENTION, Retention } from '../store/retention';
+import { MAX_EVENT_TRACE_IDS, StoreWriter, type WriteResult } from '../store/writer';
+import { SourceActivityWriter } from '../store/source-activity';
+import { decodeJob } from './decode';
+import type { CommitSummary, IngestJob, IngestOutcome, WriterOptions } from './jobs';
 
-// What the writer thread does with queued jobs: decode OTLP payloads (protobuf or JSON) and
-// write everything decoded in one transaction. Shared by the worker and the inline mode.
-import type { Signal, TelemetryBatch } from '../../common/model';
-import { decodeOtlpProto } from '../../collectors/otlp/decode-proto';
-import { decodeOtlpJson } from '../../collectors/otlp/decode-json';
-import { DecodeError } from '../../collectors/otlp/proto-reader';
-import type { SinkOutcome } from '../../collectors/otlp/sink';
-import { fitWalToCap, migrate, openDatabase, type Db } from './database';
-import { DEFAULT_RETENTION, Retention, type RetentionPolicy } from './retention';
-import { MAX_EVENT_TRACE_IDS, StoreWriter, type WriteResult } from './writer';
-import { SourceActivityWriter } from './source-activity';
-
-export type IngestJob =
-  | { kind: 'otlp'; signal: Signal; encoding: 'protobuf' | 'json'; body: Uint8Array; source: string }
-  | { kind: 'batch'; batch: TelemetryBatch; source: string };
-
-export type IngestOutcome = SinkOutcome;
-
-export interface CommitSummary extends Pick<WriteResult, 'spans' | 'logs' | 'metricPoints' | 'services' | 'tables' | 'traceIds' | 'lastLogId' | 'oldestMinute'> {}
-
-export interface IngestCoreOptions {
-  dataDir: string;
-  retention?: Partial<RetentionPolicy>;
-}
-
-export class IngestCore {
+export class JobWriter {
   readonly db: Db;
   private readonly writer: StoreWriter;
   private readonly activity: SourceActivityWriter;
@@ -34,7 +18,7 @@ export class IngestCore {
    * commit cannot carry the store far past it before retention runs. */
   readonly maxTxBytes: number;
 
-  constructor(opts: IngestCoreOptions) {
+  constructor(opts: WriterOptions) {
     this.db = openDatabase(opts.dataDir, { cacheMb: 64 });
     migrate(this.db);
     const policy = { ...DEFAULT_RETENTION, ...opts.retention };
@@ -59,16 +43,13 @@ export class IngestCore {
     for (const job of jobs) {
       const outcome: IngestOutcome = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
       outcomes.push(outcome);
-      let batch: TelemetryBatch;
-      try {
-        batch = job.kind === 'batch' ? job.batch : decode(job.signal, job.encoding, job.body);
-      } catch (e) {
-        // Anything a payload makes the decoder throw is that payload's problem (400), never
-        // the writer's: it must not end the thread or touch the other jobs.
-        outcome.malformed = e instanceof DecodeError ? e.message : `the payload could not be decoded: ${(e as Error).message}`;
+      const decoded = decodeJob(job);
+      if ('malformed' in decoded) {
+        outcome.malformed = decoded.malformed;
         this.recordErrors(job.source, [outcome.malformed], 0, true);
         continue;
       }
+      const batch = decoded.batch;
       outcome.rejected = batch.rejected;
       outcome.errors = batch.errors;
       if (batch.errors.length) this.recordErrors(job.source, batch.errors, 0);
@@ -179,11 +160,4 @@ function mergeSummaries(a: CommitSummary | null, b: CommitSummary): CommitSummar
     lastLogId: Math.max(a.lastLogId, b.lastLogId),
     oldestMinute: oldest,
   };
-}
-
-function decode(signal: Signal, encoding: 'protobuf' | 'json', body: Uint8Array): TelemetryBatch {
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  if (encoding === 'protobuf') return decodeOtlpProto(signal, buf);
-  if (!isUtf8(buf)) throw new DecodeError('the JSON body is not valid UTF-8', '');
-  return decodeOtlpJson(signal, buf.toString('utf8'));
 }

@@ -1,14 +1,14 @@
 // The writer thread: owns the only write connection. Jobs arriving while a transaction runs
 // are committed together in the next one.
 import { parentPort, workerData } from 'node:worker_threads';
-import { IngestCore, type IngestCoreOptions, type IngestJob } from './ingest-core';
-import type { WorkerReply, WorkerRequest } from './ingest-pipeline';
-import { runQueue } from './ingest-loop';
+import { JobWriter } from './job-writer';
+import type { WorkerReply, WorkerRequest, WriterOptions } from './jobs';
+import { runQueue } from './writer-loop';
 
 const port = parentPort!;
-let core: IngestCore;
+let core: JobWriter;
 try {
-  core = new IngestCore(workerData as IngestCoreOptions);
+  core = new JobWriter(workerData as WriterOptions);
   port.postMessage({ type: 'ready' } satisfies WorkerReply);
 } catch (e) {
   port.postMessage({ type: 'fatal', message: (e as Error).message } satisfies WorkerReply);
@@ -18,7 +18,7 @@ try {
 const loop = runQueue(core, (reply) => port.postMessage(reply));
 
 port.on('message', (msg: WorkerRequest) => {
-  if (msg.type === 'job') loop.push(msg.id, msg.job as IngestJob);
+  if (msg.type === 'job') loop.push(msg.id, msg.job);
   else if (msg.type === 'close') {
     loop.stop();
     core.close();

@@ -5,26 +5,20 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CommitSummary, IngestCore, IngestCoreOptions, IngestJob, IngestOutcome } from './ingest-core';
-import { DEFAULT_RETENTION, type RetentionReport } from './retention';
-import { Backpressure } from '../../collectors/otlp/sink';
+import { Backpressure } from '../../common/ingest';
+import { DEFAULT_RETENTION, type RetentionReport } from '../store/retention';
+import type { JobWriter } from './job-writer';
+import { jobBytes, type CommitSummary, type IngestJob, type IngestOutcome, type WorkerReply, type WorkerRequest, type WriterOptions } from './jobs';
 
-export type WorkerRequest = { type: 'job'; id: number; job: IngestJob } | { type: 'close' };
-export type WorkerReply =
-  | { type: 'ready' }
-  | { type: 'fatal'; message: string }
-  | { type: 'done'; results: Array<{ id: number; outcome: IngestOutcome }>; usedBytes?: number }
-  | { type: 'committed'; summary: CommitSummary }
-  | { type: 'retention'; report: RetentionReport }
-  | { type: 'closed' };
+export type { CommitSummary, IngestJob, IngestOutcome } from './jobs';
 
-export interface PipelineOptions extends IngestCoreOptions {
+export interface PipelineOptions extends WriterOptions {
   /** Bytes of payloads queued or being written before new ones are refused. */
   maxPendingBytes?: number;
   maxPendingJobs?: number;
   /** 'worker' (default when the bundled worker exists) or 'inline' (same thread). */
   mode?: 'worker' | 'inline';
-  /** The writer thread's script; defaults to ingest-worker.js beside the bundle. */
+  /** The writer thread's script; defaults to ingest-writer.js beside the bundle. */
   workerFile?: string;
   /** A writer that answers nothing for this long while jobs wait is restarted. */
   stallMs?: number;
@@ -64,7 +58,7 @@ export class IngestPipeline extends EventEmitter<{
   private closeInline?: () => void;
   /** The writer's core when it runs on this thread (inline mode): lets tests reach the write
    * connection, e.g. to cap its pages and make the disk "full" for real. */
-  inlineCore?: IngestCore;
+  inlineCore?: JobWriter;
   private worker: Worker | null = null;
   private ready = false;
   /** Last time the writer answered a job (or the queue was empty). */
@@ -82,7 +76,7 @@ export class IngestPipeline extends EventEmitter<{
 
   static async start(opts: PipelineOptions): Promise<IngestPipeline> {
     const p = new IngestPipeline(opts);
-    const workerFile = opts.workerFile ?? fileURLToPath(new URL('./ingest-worker.js', import.meta.url));
+    const workerFile = opts.workerFile ?? fileURLToPath(new URL('./ingest-writer.js', import.meta.url));
     const mode = opts.mode ?? (existsSync(workerFile) ? 'worker' : 'inline');
     if (mode === 'worker') {
       await p.spawn(workerFile);
@@ -95,7 +89,7 @@ export class IngestPipeline extends EventEmitter<{
   /** Starts the writer thread; resolves once it has opened the store. */
   private spawn(file: string): Promise<void> {
     const worker = new Worker(file, {
-      workerData: { dataDir: this.opts.dataDir, retention: this.opts.retention } satisfies IngestCoreOptions,
+      workerData: { dataDir: this.opts.dataDir, retention: this.opts.retention } satisfies WriterOptions,
     });
     this.worker = worker;
     this.ready = false;
@@ -167,9 +161,9 @@ export class IngestPipeline extends EventEmitter<{
   private closeWorker?: () => Promise<void>;
 
   private async startInline(opts: PipelineOptions): Promise<void> {
-    const { IngestCore } = await import('./ingest-core');
-    const { runQueue } = await import('./ingest-loop');
-    const core = new IngestCore(opts);
+    const { JobWriter } = await import('./job-writer');
+    const { runQueue } = await import('./writer-loop');
+    const core = new JobWriter(opts);
     this.inlineCore = core;
     const loop = runQueue(core, (reply) => this.onReply(reply));
     this.ready = true;
@@ -235,7 +229,7 @@ export class IngestPipeline extends EventEmitter<{
   }
 
   /** Queues a job; rejects with Backpressure when the queue is full. */
-  submit(job: IngestJob, bytes = job.kind === 'otlp' ? job.body.byteLength : 1024): Promise<IngestOutcome> {
+  submit(job: IngestJob, bytes = jobBytes(job)): Promise<IngestOutcome> {
     if (this.closing) return Promise.resolve({ accepted: 0, duplicates: 0, rejected: 0, errors: [], failed: 'Loupe is shutting down' });
     if (!this.ready)
       return Promise.resolve({ accepted: 0, duplicates: 0, rejected: 0, errors: [], failed: 'the writer is restarting; retry shortly' });

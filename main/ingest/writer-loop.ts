@@ -1,8 +1,8 @@
 // The queue loop the writer runs (in its worker, or inline on the main thread in tests and
 // from source): batch whatever is queued into one transaction, reply per job, and run
 // retention between transactions.
-import type { IngestCore, IngestJob, IngestOutcome } from './ingest-core';
-import type { WorkerReply } from './ingest-pipeline';
+import type { JobWriter } from './job-writer';
+import { jobBytes, type IngestJob, type IngestOutcome, type WorkerReply } from './jobs';
 
 /** Jobs committed together at most (more wait for the next transaction): one transaction of
  * many large requests would hold every small one behind it. Bytes per transaction are bounded
@@ -11,11 +11,7 @@ const MAX_JOBS_PER_TX = 64;
 const RETENTION_EVERY_MS = 15_000;
 const TICK_EVERY_MS = 5_000;
 
-function jobBytes(job: IngestJob): number {
-  return job.kind === 'otlp' ? job.body.byteLength : 1024;
-}
-
-export function runQueue(core: IngestCore, reply: (r: WorkerReply) => void) {
+export function runQueue(core: JobWriter, reply: (r: WorkerReply) => void) {
   const queue: Array<{ id: number; job: IngestJob }> = [];
   let scheduled = false;
   let stopped = false;

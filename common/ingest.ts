@@ -1,6 +1,9 @@
-// What a receiver hands its payloads to. The core's ingest queue implements it; receivers
-// know nothing else about the store.
-import type { Signal } from '../../common/model';
+// The one interface between whatever brings telemetry in (the OTLP receivers, file imports,
+// plugins that push) and the core's ingest stage (main/ingest/), as the Collector's consumer
+// interface joins its receivers to what follows them: a sink takes a payload and settles once
+// it is committed, or refuses it with Backpressure, which each protocol turns into its own
+// retryable status. Receivers know nothing else about the store.
+import type { Signal } from './model';
 
 export interface SinkOutcome {
   /** Items stored now, items that were already stored (re-sent), items rejected as invalid. */
@@ -18,7 +21,7 @@ export interface SinkOutcome {
 export interface OtlpPayload {
   signal: Signal;
   encoding: 'protobuf' | 'json';
-  body: Buffer;
+  body: Uint8Array;
   /** Where it came from, for error reports (e.g. "otlp/http 127.0.0.1:50123"). */
   source: string;
 }

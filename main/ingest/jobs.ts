@@ -1,0 +1,36 @@
+// What flows through the ingest stage: the jobs receivers, importers and plugins hand in, the
+// outcome each gets back, and the messages between the queue (main thread) and the writer
+// thread. Declared here once so the queue, the loop and the thread import it and not each other.
+import type { Signal, TelemetryBatch } from '../../common/model';
+import type { SinkOutcome } from '../../common/ingest';
+import type { RetentionPolicy, RetentionReport } from '../store/retention';
+import type { WriteResult } from '../store/writer';
+
+export type IngestJob =
+  /** Raw OTLP bytes, decoded on the writer thread (receivers, plugin pushes). */
+  | { kind: 'otlp'; signal: Signal; encoding: 'protobuf' | 'json'; body: Uint8Array; source: string }
+  /** A batch an importer already decoded with the context only it has (file, line). */
+  | { kind: 'batch'; batch: TelemetryBatch; source: string };
+
+export type IngestOutcome = SinkOutcome;
+
+export interface CommitSummary extends Pick<WriteResult, 'spans' | 'logs' | 'metricPoints' | 'services' | 'tables' | 'traceIds' | 'lastLogId' | 'oldestMinute'> {}
+
+export interface WriterOptions {
+  dataDir: string;
+  retention?: Partial<RetentionPolicy>;
+}
+
+export type WorkerRequest = { type: 'job'; id: number; job: IngestJob } | { type: 'close' };
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'fatal'; message: string }
+  | { type: 'done'; results: Array<{ id: number; outcome: IngestOutcome }>; usedBytes?: number }
+  | { type: 'committed'; summary: CommitSummary }
+  | { type: 'retention'; report: RetentionReport }
+  | { type: 'closed' };
+
+/** Bytes a job counts for in the queue's and a transaction's byte bounds. */
+export function jobBytes(job: IngestJob): number {
+  return job.kind === 'otlp' ? job.body.byteLength : 1024;
+}
