@@ -1,7 +1,7 @@
 // Hostile OTLP input through the real receiver, queue and writer: nothing a client sends may
 // end the core, hang its queue or fail other clients' data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,6 +142,31 @@ describe('a writer thread that dies', () => {
         after = await p.submit({ kind: 'otlp', signal: 'traces', encoding: 'protobuf', body: traces([span(ids())]), source: 'test' });
       }
       expect(after).toMatchObject({ accepted: 1 });
+    } finally {
+      await p.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the writer thread', () => {
+  const WORKER = fileURLToPath(new URL('../../dist/ingest-writer.js', import.meta.url));
+  /** Nice value of each thread of this process (Linux: /proc/self/task/<tid>/stat, field 19). */
+  const niceOfThreads = () =>
+    new Map(readdirSync('/proc/self/task').map((tid) => [Number(tid), Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16])]));
+
+  it.runIf(process.platform === 'linux')('runs behind the thread that serves the API when both want the CPU (nice 10 against 0)', async () => {
+    if (!existsSync(WORKER)) throw new Error('dist/ingest-writer.js is missing: run `npm run build` first (npm test does)');
+    const before = niceOfThreads();
+    const dir = mkdtempSync(join(tmpdir(), 'loupe-writer-'));
+    const p = await IngestPipeline.start({ dataDir: dir, mode: 'worker', workerFile: WORKER, log: () => undefined });
+    try {
+      const after = niceOfThreads();
+      const started = [...after].filter(([tid]) => !before.has(tid));
+      // The writer lowered its own priority once it had opened the store (it answered 'ready').
+      expect(started.filter(([, nice]) => nice === 10).length).toBe(1);
+      expect(after.get(process.pid)).toBe(before.get(process.pid));
+      expect(await p.submit({ kind: 'otlp', signal: 'traces', encoding: 'protobuf', body: traces([span(ids())]), source: 'test' })).toMatchObject({ accepted: 1 });
     } finally {
       await p.close();
       rmSync(dir, { recursive: true, force: true });
