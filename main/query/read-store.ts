@@ -2,7 +2,7 @@
 // commits), statements prepared once and cached by text, and slow queries logged by name.
 import type Database from 'better-sqlite3';
 import { openDatabase, type Db } from '../store/database';
-import { registerFunctions } from '../store/writer';
+import { registerFunctions } from '../store/write/sql-functions';
 
 export const SLOW_QUERY_MS = 250;
 /** A query that runs longer is stopped (503, "choose a shorter window"): one request never

@@ -1,0 +1,88 @@
+// Spans: one row each, keyed by (trace_id, span_id) so a re-sent batch stores nothing twice;
+// each newly stored span then feeds its trace's summary and the rollups.
+import type { ResourceGroup, SpanRecord } from '../../../common/model';
+import { isErrorSpan } from '../../../common/semconv';
+import type { Db } from '../database';
+import type { InstanceRollup } from '../instance-rollup';
+import type { Identities } from './identities';
+import type { Rollups, StoredSpan } from './rollups';
+import type { TraceSummaries } from './trace-summaries';
+import { asBuffer, touch, type WriteState } from './state';
+
+const SPAN_COLUMNS = [
+  'trace_id', 'span_id', 'parent_span_id', 'service_id', 'resource_id', 'scope_id', 'name', 'kind',
+  'start_ns', 'end_ns', 'duration_ns', 'status_code', 'status_message', 'is_error', 'trace_state', 'flags',
+  'attributes', 'events', 'links', 'dropped_attributes_count', 'dropped_events_count', 'dropped_links_count', 'received_ms',
+].join(',');
+
+export class SpanWriter {
+  private readonly insert;
+
+  constructor(
+    db: Db,
+    private readonly parts: {
+      identities: Identities;
+      instances: InstanceRollup;
+      summaries: TraceSummaries;
+      /** null: spans and trace summaries only (the benchmark's baseline for what rollups cost). */
+      rollups: Rollups | null;
+    },
+  ) {
+    this.insert = db.prepare(`INSERT OR IGNORE INTO spans (${SPAN_COLUMNS}) VALUES (${SPAN_COLUMNS.split(',').map(() => '?').join(',')})`);
+  }
+
+  write(group: ResourceGroup<SpanRecord>, st: WriteState): void {
+    const { identities, instances, summaries, rollups } = this.parts;
+    const res = identities.resource(group.resource, st.receivedMs);
+    instances.identify(res, group.resource);
+    let lastNs = 0n;
+    for (const sg of group.scopes) {
+      const scopeId = identities.scope(sg.scope);
+      for (const sp of sg.items) {
+        const row: StoredSpan = {
+          sp,
+          traceId: asBuffer(sp.traceId),
+          spanId: asBuffer(sp.spanId),
+          parentId: asBuffer(sp.parentSpanId),
+          durationNs: Number(sp.endNs - sp.startNs),
+          isError: isErrorSpan(sp.kind, sp.statusCode, sp.hints),
+        };
+        const stored =
+          this.insert.run(
+            row.traceId,
+            row.spanId,
+            row.parentId,
+            res.serviceId,
+            res.id,
+            scopeId,
+            sp.name,
+            sp.kind,
+            sp.startNs,
+            sp.endNs,
+            row.durationNs,
+            sp.statusCode,
+            sp.statusMessage || null,
+            row.isError ? 1 : 0,
+            sp.traceState || null,
+            sp.flags || null,
+            sp.attributes,
+            sp.events === '[]' ? null : sp.events,
+            sp.links === '[]' ? null : sp.links,
+            sp.droppedAttributesCount || null,
+            sp.droppedEventsCount || null,
+            sp.droppedLinksCount || null,
+            st.receivedMs,
+          ).changes > 0;
+        if (!stored) {
+          st.result.duplicates++;
+          continue;
+        }
+        st.result.spans++;
+        if (sp.endNs > lastNs) lastNs = sp.endNs;
+        summaries.add(sp, row.traceId, row.isError, res);
+        rollups?.onSpan(row, res, st.receivedMs);
+      }
+    }
+    touch(st, res, lastNs);
+  }
+}
