@@ -6,11 +6,11 @@ import {
   AttributeWriter,
   DEFAULT_LIMITS,
   type IngestLimits,
-  checkId,
-  checkTimestamp,
   makeResource,
   maxPlausibleNs,
   noteHint,
+  validateSpan,
+  type SpanFieldNames,
 } from '../otlp/normalize';
 
 export interface EventDraft {
@@ -65,6 +65,9 @@ export function usToNs(v: unknown): bigint | null {
 
 export const EMPTY_SCOPE: ScopeRecord = { name: '', version: '', attributes: '{}', droppedAttributesCount: 0, schemaUrl: '' };
 
+/** How Jaeger and Zipkin users name a span's fields (times are given in ns in messages). */
+const DRAFT_FIELDS: SpanFieldNames = { traceId: 'trace id', spanId: 'span id', parentSpanId: 'parent id', start: 'start time', end: 'end time' };
+
 /** Builds SpanRecords from drafts; keeps its own scratch batch for truncation counts. */
 export class SpanConverter {
   private readonly scratch: TelemetryBatch = emptyBatch();
@@ -112,14 +115,9 @@ export class SpanConverter {
   span(d: SpanDraft): SpanRecord | string {
     const traceId = hexBytes(d.traceId);
     const spanId = hexBytes(d.spanId);
-    const problem = checkId(traceId, 16, 'trace id') || checkId(spanId, 8, 'span id');
-    if (problem) return problem;
     let parentSpanId: Uint8Array | null = d.parentSpanId === null ? null : hexBytes(d.parentSpanId);
-    if (parentSpanId && checkId(parentSpanId, 8, 'parent id')) parentSpanId = null;
-    const ts = checkTimestamp(d.startNs, 'start time', this.maxNs);
-    // Both formats this converts count time in microseconds; say so instead of nanoseconds.
-    if (ts) return ts.replace('expected nanoseconds since', 'expected microseconds since');
-    if (d.endNs < d.startNs) return `end time ${d.endNs} ns is before start time ${d.startNs} ns`;
+    // A parent id these formats cannot express as 8 bytes leaves the span a root, not refused.
+    if (parentSpanId && parentSpanId.length !== 8) parentSpanId = null;
     const hints: SpanHints = {};
     const w = this.attrs;
     w.reset();
@@ -157,26 +155,32 @@ export class SpanConverter {
         `{"traceId":"${l.traceId}","spanId":"${l.spanId}","traceState":"","attributes":${this.nested.take()},"droppedAttributesCount":${dropped},"flags":0}`,
       );
     }
-    return {
-      traceId,
-      spanId,
-      parentSpanId,
-      traceState: '',
-      flags: d.flags,
-      name: w.clip(d.name),
-      kind: d.kind,
-      startNs: d.startNs,
-      endNs: d.endNs,
-      statusCode: d.statusCode,
-      statusMessage: w.clip(d.statusMessage),
-      attributes,
-      events: '[' + events.join(',') + ']',
-      links: '[' + links.join(',') + ']',
-      droppedAttributesCount,
-      droppedEventsCount,
-      droppedLinksCount,
-      hints,
-    };
+    const record = validateSpan(
+      {
+        traceId,
+        spanId,
+        parentSpanId,
+        traceState: '',
+        flags: d.flags,
+        name: w.clip(d.name),
+        kind: d.kind,
+        startNs: d.startNs,
+        endNs: d.endNs,
+        statusCode: d.statusCode,
+        statusMessage: w.clip(d.statusMessage),
+        attributes,
+        events: '[' + events.join(',') + ']',
+        links: '[' + links.join(',') + ']',
+        droppedAttributesCount,
+        droppedEventsCount,
+        droppedLinksCount,
+        hints,
+      },
+      this.maxNs,
+      DRAFT_FIELDS,
+    );
+    // Both formats this converts count time in microseconds; say so instead of nanoseconds.
+    return typeof record === 'string' ? record.replace('expected nanoseconds since', 'expected microseconds since') : record;
   }
 }
 

@@ -20,10 +20,7 @@ import {
   DEFAULT_LIMITS,
   type IngestLimits,
   addError,
-  checkId,
-  checkTimestamp,
   finishPoint,
-  isAllZero,
   makeResource,
   MAX_VALUE_DEPTH,
   maxPlausibleNs,
@@ -31,6 +28,7 @@ import {
   newPointDraft,
   noteHint,
   validateLog,
+  validateSpan,
 } from './normalize';
 import { DecodeError } from './proto-reader';
 
@@ -297,15 +295,9 @@ function spanJson(c: Ctx, v: unknown): SpanRecord {
   const hints: SpanHints = {};
   const traceId = id(field(s, 'traceId', 'trace_id'), 16, 'traceId');
   const spanId = id(field(s, 'spanId', 'span_id'), 8, 'spanId');
-  let parentSpanId = id(field(s, 'parentSpanId', 'parent_span_id'), 8, 'parentSpanId');
-  const problem = checkId(traceId, 16, 'traceId') || checkId(spanId, 8, 'spanId');
-  if (problem) throw new ItemError(problem);
-  if (parentSpanId && isAllZero(parentSpanId)) parentSpanId = null;
+  const parentSpanId = id(field(s, 'parentSpanId', 'parent_span_id'), 8, 'parentSpanId');
   const startNs = u64(field(s, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano');
   const endNs = u64(field(s, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano');
-  const tsProblem = checkTimestamp(startNs, 'startTimeUnixNano', c.maxNs) || checkTimestamp(endNs, 'endTimeUnixNano', c.maxNs);
-  if (tsProblem) throw new ItemError(tsProblem);
-  if (endNs < startNs) throw new ItemError(`endTimeUnixNano ${endNs} is before startTimeUnixNano ${startNs}`);
   c.attrs.reset();
   attributesInto(s.attributes, c.attrs, hints, 'attributes');
   const droppedAttributesCount = int(field(s, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount') + c.attrs.dropped;
@@ -339,28 +331,31 @@ function spanJson(c: Ctx, v: unknown): SpanRecord {
     );
   });
   const status = isObj(s.status) ? s.status : {};
-  const kind = enumValue(s.kind, KIND_NAMES, 'SPAN_KIND_', 'kind');
-  const statusCode = enumValue(status.code, STATUS_NAMES, 'STATUS_CODE_', 'status.code');
-  return {
-    traceId: traceId!,
-    spanId: spanId!,
-    parentSpanId,
-    traceState: str(field(s, 'traceState', 'trace_state'), 'traceState'),
-    flags: int(s.flags, 'flags'),
-    name: c.attrs.clip(str(s.name, 'name')),
-    kind: kind <= 5 && kind >= 0 ? kind : 0,
-    startNs,
-    endNs,
-    statusCode: statusCode <= 2 && statusCode >= 0 ? statusCode : 0,
-    statusMessage: str(status.message, 'status.message'),
-    attributes,
-    events: '[' + events.join(',') + ']',
-    links: '[' + links.join(',') + ']',
-    droppedAttributesCount,
-    droppedEventsCount,
-    droppedLinksCount,
-    hints,
-  };
+  const record = validateSpan(
+    {
+      traceId,
+      spanId,
+      parentSpanId,
+      traceState: str(field(s, 'traceState', 'trace_state'), 'traceState'),
+      flags: int(s.flags, 'flags'),
+      name: c.attrs.clip(str(s.name, 'name')),
+      kind: enumValue(s.kind, KIND_NAMES, 'SPAN_KIND_', 'kind'),
+      startNs,
+      endNs,
+      statusCode: enumValue(status.code, STATUS_NAMES, 'STATUS_CODE_', 'status.code'),
+      statusMessage: str(status.message, 'status.message'),
+      attributes,
+      events: '[' + events.join(',') + ']',
+      links: '[' + links.join(',') + ']',
+      droppedAttributesCount,
+      droppedEventsCount,
+      droppedLinksCount,
+      hints,
+    },
+    c.maxNs,
+  );
+  if (typeof record === 'string') throw new ItemError(record);
+  return record;
 }
 
 const TRACE_KEYS = {

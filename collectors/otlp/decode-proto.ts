@@ -19,9 +19,6 @@ import {
   DEFAULT_LIMITS,
   type IngestLimits,
   addError,
-  checkId,
-  checkTimestamp,
-  isAllZero,
   makeResource,
   finishPoint,
   HINT_KEYS,
@@ -33,6 +30,7 @@ import {
   type PointDraft,
   type RawLog,
   validateLog,
+  validateSpan,
 } from './normalize';
 import { JsonOut } from './json-out';
 import { DecodeError, ProtoReader, WIRE_LEN, inAttribute } from './proto-reader';
@@ -649,34 +647,30 @@ function span(c: Ctx, end: number): SpanRecord | null {
   }
   closeAttrs(out);
   droppedAttributesCount += out.dropped;
-  let problem = checkId(traceId, 16, 'traceId') || checkId(spanId, 8, 'spanId');
-  if (!problem && parentSpanId !== null && parentSpanId.length > 0 && parentSpanId.length !== 8)
-    problem = `parentSpanId must be 8 bytes, got ${parentSpanId.length}`;
-  if (!problem) problem = checkTimestamp(startNs, 'startTimeUnixNano', c.maxNs);
-  if (!problem) problem = checkTimestamp(endNs, 'endTimeUnixNano', c.maxNs);
-  if (!problem && endNs < startNs) problem = `endTimeUnixNano ${endNs} is before startTimeUnixNano ${startNs}`;
-  if (problem) return reject(c, problem);
-  if (parentSpanId !== null && (parentSpanId.length === 0 || isAllZero(parentSpanId))) parentSpanId = null;
-  return {
-    traceId: traceId!,
-    spanId: spanId!,
-    parentSpanId,
-    traceState,
-    flags,
-    name,
-    kind: kind <= 5 ? kind : 0,
-    startNs,
-    endNs,
-    statusCode: statusCode <= 2 ? statusCode : 0,
-    statusMessage,
-    attributes: out.string(),
-    events: nEvents === 0 ? '[]' : (c.events.byte(0x5d), c.events.string()),
-    links: nLinks === 0 ? '[]' : (c.links.byte(0x5d), c.links.string()),
-    droppedAttributesCount,
-    droppedEventsCount,
-    droppedLinksCount,
-    hints,
-  };
+  const record = validateSpan(
+    {
+      traceId,
+      spanId,
+      parentSpanId,
+      traceState,
+      flags,
+      name,
+      kind,
+      startNs,
+      endNs,
+      statusCode,
+      statusMessage,
+      attributes: out.string(),
+      events: nEvents === 0 ? '[]' : (c.events.byte(0x5d), c.events.string()),
+      links: nLinks === 0 ? '[]' : (c.links.byte(0x5d), c.links.string()),
+      droppedAttributesCount,
+      droppedEventsCount,
+      droppedLinksCount,
+      hints,
+    },
+    c.maxNs,
+  );
+  return typeof record === 'string' ? reject(c, record) : record;
 }
 
 export function decodeTracesProto(buf: Buffer, limits: IngestLimits = DEFAULT_LIMITS): TelemetryBatch {

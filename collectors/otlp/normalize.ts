@@ -7,6 +7,7 @@ import type {
   MetricPointRow,
   ResourceRecord,
   SpanHints,
+  SpanRecord,
   TelemetryBatch,
 } from '../../common/model';
 
@@ -81,6 +82,47 @@ export function checkId(id: Uint8Array | null, size: number, field: string): str
   if (id.length !== size) return `${field} must be ${size} bytes, got ${id.length}`;
   if (isAllZero(id)) return `${field} is all zeroes`;
   return '';
+}
+
+/** A span as a decoder read it, before the rules every span must pass. */
+export type RawSpan = Omit<SpanRecord, 'traceId' | 'spanId'> & { traceId: Uint8Array | null; spanId: Uint8Array | null };
+
+/** What the span's fields are called in messages: OTLP's names, or a converted format's own. */
+export interface SpanFieldNames {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  start: string;
+  end: string;
+}
+
+export const OTLP_SPAN_FIELDS: SpanFieldNames = {
+  traceId: 'traceId',
+  spanId: 'spanId',
+  parentSpanId: 'parentSpanId',
+  start: 'startTimeUnixNano',
+  end: 'endTimeUnixNano',
+};
+
+/**
+ * The one place a span record is finished, whatever it was decoded from (protobuf, OTLP
+ * JSON, a Jaeger or Zipkin file): ids checked, an empty or all-zero parent is a root, times
+ * within the plausible window and in order, unknown kinds and status codes read as
+ * unspecified. Returns the record (the same object, so no span is copied) or why it cannot
+ * be stored.
+ */
+export function validateSpan(raw: RawSpan, maxNs: bigint, names: SpanFieldNames = OTLP_SPAN_FIELDS): SpanRecord | string {
+  const problem = checkId(raw.traceId, 16, names.traceId) || checkId(raw.spanId, 8, names.spanId);
+  if (problem) return problem;
+  const parent = raw.parentSpanId;
+  if (parent !== null && parent.length > 0 && parent.length !== 8) return `${names.parentSpanId} must be 8 bytes, got ${parent.length}`;
+  if (parent !== null && (parent.length === 0 || isAllZero(parent))) raw.parentSpanId = null;
+  const times = checkTimestamp(raw.startNs, names.start, maxNs) || checkTimestamp(raw.endNs, names.end, maxNs);
+  if (times) return times;
+  if (raw.endNs < raw.startNs) return `${names.end} ${raw.endNs} is before ${names.start} ${raw.startNs}`;
+  if (!(raw.kind >= 0 && raw.kind <= 5)) raw.kind = 0;
+  if (!(raw.statusCode >= 0 && raw.statusCode <= 2)) raw.statusCode = 0;
+  return raw as SpanRecord;
 }
 
 /** Builds the JSON text of an attribute list while enforcing limits. */
