@@ -1,0 +1,246 @@
+// The attribute transcoder every signal shares: OTLP AnyValue and KeyValue read straight
+// from protobuf bytes into attribute JSON (json-out.ts), with nesting and size limits and
+// the semantic-convention hints picked out by their key bytes.
+import type { AttrValue, SpanHints } from '../../../common/model';
+import { HINT_KEYS, MAX_VALUE_DEPTH, nestingMessage, noteHint } from '../normalize';
+import { JsonOut } from '../json-out';
+import { ProtoReader, inAttribute } from '../proto-reader';
+import type { Ctx } from './context';
+
+export function anyValue(r: ProtoReader, end: number, depth = 0): AttrValue {
+  let v: AttrValue = null;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case (1 << 3) | 2:
+        v = r.string(end);
+        break;
+      case (2 << 3) | 0:
+        v = r.bool();
+        break;
+      case (3 << 3) | 0:
+        v = r.int64();
+        break;
+      case (4 << 3) | 1:
+        v = r.double();
+        break;
+      case (5 << 3) | 2: {
+        if (depth >= MAX_VALUE_DEPTH) r.fail(nestingMessage());
+        const e = r.lenEnd(end);
+        const arr: AttrValue[] = [];
+        while (r.pos < e) {
+          const t = r.uint32();
+          if (t === ((1 << 3) | 2)) arr.push(anyValue(r, r.lenEnd(e), depth + 1));
+          else r.skip(t, e);
+        }
+        v = arr;
+        break;
+      }
+      case (6 << 3) | 2: {
+        if (depth >= MAX_VALUE_DEPTH) r.fail(nestingMessage());
+        const e = r.lenEnd(end);
+        const obj: Record<string, AttrValue> = {};
+        while (r.pos < e) {
+          const t = r.uint32();
+          if (t === ((1 << 3) | 2)) {
+            const kvEnd = r.lenEnd(e);
+            const [k, val] = keyValue(r, kvEnd, depth + 1);
+            obj[k] = val;
+          } else r.skip(t, e);
+        }
+        v = obj;
+        break;
+      }
+      case (7 << 3) | 2:
+        v = r.bytes(end).toString('base64');
+        break;
+      default:
+        r.skip(tag, end);
+    }
+  }
+  return v;
+}
+
+export function keyValue(r: ProtoReader, end: number, depth = 0): [string, AttrValue] {
+  let key = '';
+  let value: AttrValue = null;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === ((1 << 3) | 2)) key = r.string(end);
+    else if (tag === ((2 << 3) | 2)) {
+      if (depth > 0) value = anyValue(r, r.lenEnd(end), depth);
+      else
+        try {
+          value = anyValue(r, r.lenEnd(end), depth);
+        } catch (e) {
+          inAttribute(e, key);
+        }
+    }
+    else r.skip(tag, end);
+  }
+  return [key, value];
+}
+
+/** Decodes the payload [start, end) of an array/kvlist/bytes AnyValue field. */
+export function anyValueFrom(r: ProtoReader, start: number, end: number, tag: number): AttrValue {
+  const save = r.pos;
+  r.pos = start;
+  let v: AttrValue;
+  if (tag === ((7 << 3) | 2)) v = r.buf.subarray(start, end).toString('base64');
+  else if (tag === ((5 << 3) | 2)) {
+    const arr: AttrValue[] = [];
+    while (r.pos < end) {
+      const t = r.uint32();
+      if (t === ((1 << 3) | 2)) arr.push(anyValue(r, r.lenEnd(end), 1));
+      else r.skip(t, end);
+    }
+    v = arr;
+  } else {
+    const obj: Record<string, AttrValue> = {};
+    while (r.pos < end) {
+      const t = r.uint32();
+      if (t === ((1 << 3) | 2)) {
+        const [k, val] = keyValue(r, r.lenEnd(end), 1);
+        obj[k] = val;
+      } else r.skip(t, end);
+    }
+    v = obj;
+  }
+  r.pos = save;
+  return v;
+}
+
+/** Transcodes the AnyValue in [start, end) to JSON in `out`. */
+export function anyValueOut(c: Ctx, start: number, end: number, out: JsonOut): void {
+  const r = c.r;
+  r.pos = start;
+  let wrote = false;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case (1 << 3) | 2: {
+        const sEnd = r.lenEnd(end);
+        const sStart = r.pos;
+        r.pos = sEnd;
+        if (wrote) break; // a oneof: the first value wins
+        if (sEnd - sStart <= c.limits.maxValueLength) {
+          if (!out.quoted(r.buf, sStart, sEnd)) {
+            r.pos = sStart;
+            r.fail('invalid UTF-8 in a string value');
+          }
+        } else {
+          const text = r.buf.toString('utf8', sStart, sEnd);
+          r.pos = sEnd;
+          out.text(JSON.stringify(c.attrs.clip(text)));
+        }
+        wrote = true;
+        break;
+      }
+      case (2 << 3) | 0: {
+        const v = r.bool();
+        if (!wrote) out.ascii(v ? 'true' : 'false');
+        wrote = true;
+        break;
+      }
+      case (3 << 3) | 0: {
+        const v = r.int64();
+        if (!wrote) out.ascii(typeof v === 'number' ? String(v) : '"' + v + '"');
+        wrote = true;
+        break;
+      }
+      case (4 << 3) | 1: {
+        const v = r.double();
+        if (!wrote) out.ascii(Number.isFinite(v) ? String(v) : '"' + v + '"');
+        wrote = true;
+        break;
+      }
+      case (5 << 3) | 2:
+      case (6 << 3) | 2:
+      case (7 << 3) | 2: {
+        const e = r.lenEnd(end);
+        if (!wrote) out.text(c.attrs.valueJson(anyValueFrom(r, r.pos, e, tag)));
+        r.pos = e;
+        wrote = true;
+        break;
+      }
+      default:
+        r.skip(tag, end);
+    }
+  }
+  if (!wrote) out.ascii('null');
+}
+
+// Hint keys recognised by their bytes, so ordinary keys never become JS strings.
+const HINT_BY_HASH = new Map<number, string>();
+function bytesHash(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5 ^ (end - start);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 16777619);
+  return h;
+}
+for (const k of HINT_KEYS) {
+  const b = Buffer.from(k, 'latin1');
+  HINT_BY_HASH.set(bytesHash(b, 0, b.length), k);
+}
+function hintKeyAt(b: Buffer, start: number, end: number): string | undefined {
+  const k = HINT_BY_HASH.get(bytesHash(b, start, end));
+  return k !== undefined && k.length === end - start && b.toString('latin1', start, end) === k ? k : undefined;
+}
+
+/** Transcodes one KeyValue into `out` (an object being built), noting hints when asked. */
+export function attribute(c: Ctx, end: number, out: JsonOut, hints: SpanHints | null): void {
+  const r = c.r;
+  if (out.count >= c.limits.maxAttributes) {
+    out.dropped++;
+    r.pos = end;
+    return;
+  }
+  let keyStart = -1;
+  let keyEnd = -1;
+  let valStart = -1;
+  let valEnd = -1;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === ((1 << 3) | 2)) {
+      keyEnd = r.lenEnd(end);
+      keyStart = r.pos;
+      r.pos = keyEnd;
+    } else if (tag === ((2 << 3) | 2)) {
+      valEnd = r.lenEnd(end);
+      valStart = r.pos;
+      r.pos = valEnd;
+    } else r.skip(tag, end);
+  }
+  if (keyStart < 0) return;
+  if (out.count > 0) out.byte(0x2c);
+  if (!out.quoted(r.buf, keyStart, keyEnd)) {
+    r.pos = keyStart;
+    r.fail('invalid UTF-8 in an attribute key');
+  }
+  out.byte(0x3a);
+  if (valStart < 0) out.ascii('null');
+  else
+    try {
+      anyValueOut(c, valStart, valEnd, out);
+    } catch (e) {
+      inAttribute(e, r.buf.toString('utf8', keyStart, keyEnd));
+    }
+  out.count++;
+  if (hints !== null) {
+    const k = hintKeyAt(r.buf, keyStart, keyEnd);
+    if (k !== undefined) noteHint(hints, k, valStart < 0 ? null : anyValue(r.at(valStart), valEnd));
+  }
+  r.pos = end;
+}
+
+/** Starts a JSON object of attributes in `out`. */
+export function openAttrs(out: JsonOut): number {
+  const mark = out.pos;
+  out.count = 0;
+  out.dropped = 0;
+  out.byte(0x7b);
+  return mark;
+}
+
+export function closeAttrs(out: JsonOut): void {
+  out.byte(0x7d);
+}
