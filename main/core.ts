@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { api } from '../common/api/contract';
-import type { IngestEvent } from '../common/api/schemas';
+import type { IngestEvent } from '../common/api/ingest-schemas';
 import { OtlpHttpReceiver } from '../collectors/otlp/http-receiver';
 import { OtlpGrpcReceiver } from '../collectors/otlp/grpc-receiver';
 import type { OtlpPayload } from '../collectors/otlp/sink';
@@ -33,7 +33,7 @@ import { DataSourceFile } from './datasources/datasource-file';
 import { SecretStore } from './datasources/secrets';
 import { SourceRegistry } from './datasources/registry';
 import { CatalogFeed } from './datasources/catalog-feed';
-import type { SnapshotView } from '../common/api/schemas';
+import type { SnapshotView } from '../common/api/health-schemas';
 import { readOnlyMessage } from './snapshot/snapshot-view';
 
 export interface CoreOptions {

@@ -2,7 +2,7 @@
 // "Start demo" button, and switches its faults. Every fault started or stopped is kept as an
 // event (with the time it took effect) so charts can mark it; stopping the demo stops them all.
 import { FAULT_NAMES, FAULTS, isFaultName, unknownFaultMessage, type FaultName } from '../common/demo-faults';
-import type { DemoFaultEvent, DemoFaults, DemoStatus } from '../common/api/schemas';
+import type { DemoFaultEvent, DemoFaults, DemoStatus } from '../common/api/demo-schemas';
 import { QueryError } from './query/traces';
 
 export interface RunningDemo {

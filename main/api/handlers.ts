@@ -1,7 +1,8 @@
 // One handler per API method of the contract; each is a thin call into a query module.
 import { loadDemoCatalog } from '../demo/backstage-catalog';
 import { statSync } from 'node:fs';
-import type { Health, ImportResult, SnapshotView } from '../../common/api/schemas';
+import type { Health, SnapshotView } from '../../common/api/health-schemas';
+import type { ImportResult } from '../../common/api/ingest-schemas';
 import type { ParsedInputOf, OutputOf, EndpointName } from '../../common/api/contract';
 import { dbPath } from '../store/database';
 import type { IngestPipeline } from '../store/ingest-pipeline';

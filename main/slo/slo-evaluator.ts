@@ -1,7 +1,7 @@
 // SLO status from the per-minute rollups: SLI and error budget over the rolling window, burn
 // rates over the alerting windows, and the multiwindow alerts; plus the loop that notices
 // when an alert starts firing.
-import type { SloAlertEvent, SloDefinition, SloList, SloStatus } from '../../common/api/schemas';
+import type { SloAlertEvent, SloDefinition, SloList, SloStatus } from '../../common/api/slo-schemas';
 import { BURN_WINDOWS_MS, burnRate, errorBudget, evaluateAlerts, parseWindow } from '../../common/slo';
 import * as H from '../../common/latency-histogram';
 import type { ReadStore } from '../query/read-store';
