@@ -7,14 +7,14 @@ import type { ParsedInputOf, OutputOf, EndpointName } from '../../common/api/con
 import { dbPath } from '../store/database';
 import type { IngestPipeline } from '../store/ingest-pipeline';
 import type { RetentionPolicy } from '../store/retention';
-import type { DemoController } from '../demo-controller';
+import type { DemoController } from '../demo/controller';
 import { type ReadStore } from '../query/read-store';
 import type { QueryPool } from '../query/query-pool';
 import { listOperations, listServices } from '../query/services';
 import { QueryError, getTraceCompactJson, getTraceJson, sampleAttributes } from '../query/traces';
 import type { SloEvaluator } from '../slo/slo-evaluator';
 import type { SloFile } from '../slo/slo-file';
-import type { CatalogHost } from '../catalog-host';
+import type { CatalogHost } from '../catalog/host';
 import type { AlertEvaluator } from '../alerts/alert-evaluator';
 import type { AlertFile } from '../alerts/alert-file';
 import { getLog } from '../query/logs';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { migrate, openDatabase } from '../store/database';
 import { SloDefinition } from '../../common/api/slo-schemas';
-import { CATALOG_SOURCES_FILE } from '../catalog-host';
+import { CATALOG_SOURCES_FILE } from '../catalog/host';
 import { SLO_FILE, editSloFile, readSloFile } from '../slo/slo-file';
 import type { SnapshotExtras } from './write-snapshot';
 import type { OpenedSnapshot } from './read-snapshot';

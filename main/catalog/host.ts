@@ -3,12 +3,12 @@
 // catalog is compared with (services and edges seen in a window, from the rollups).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Catalog, type ObservedTelemetry, catalogHandlers, matchServices } from './catalog';
-import type { CatalogChangeEvent } from '../common/api/catalog-schemas';
-import type { PluginCatalogState } from '../common/api/catalog-provider-schemas';
-import { nodeName, nodeTypeOf } from '../common/service-map';
-import type { ReadStore } from './query/read-store';
-import { windowOf } from './query/read-store';
+import { Catalog, type ObservedTelemetry, catalogHandlers, matchServices } from './index';
+import type { CatalogChangeEvent } from '../../common/api/catalog-schemas';
+import type { PluginCatalogState } from '../../common/api/catalog-provider-schemas';
+import { nodeName, nodeTypeOf } from '../../common/service-map';
+import type { ReadStore } from '../query/read-store';
+import { windowOf } from '../query/read-store';
 
 export const CATALOG_SOURCES_FILE = 'catalog-sources.json';
 const SNAPSHOT_RELATIONS = new Set(['ownedBy', 'partOf', 'providesApi', 'consumesApi', 'dependsOn']);
