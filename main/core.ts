@@ -27,7 +27,7 @@ import { CatalogHost } from './catalog/host';
 import { AlertFile } from './alerts/alert-file';
 import { AlertEvaluator } from './alerts/alert-evaluator';
 import { RULE_ALERT_EVENT, RULE_ALERT_RESOLVED_EVENT } from '../common/api/alert-schemas';
-import { startSelfTelemetry, type SelfTelemetry } from './telemetry/self-telemetry';
+import { startSelfTelemetry, type SelfTelemetry } from './self-telemetry/providers';
 import { PluginHost, type PluginRuntime } from './plugin-host/host';
 import { DataSourceFile } from './datasources/datasource-file';
 import { SecretStore } from './datasources/secrets';
