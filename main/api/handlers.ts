@@ -28,6 +28,7 @@ import { looksLikeZip } from '../snapshot/read-snapshot';
 import { runCanary } from '../canary/canary-run';
 import { listInstances } from '../query/instances';
 import { listDeploys, recordDeploy } from '../query/deploys';
+import { ingestTotals, recentIngestErrors } from '../query/health';
 import { edgeReleases, mapReleases } from '../query/edge-releases';
 import { RawJson, type Handler } from './http-server';
 import { sourceActivity } from '../query/source-activity';
@@ -172,9 +173,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
 }
 
 function health(d: HandlerDeps): Health {
-  const stats = Object.fromEntries(
-    (d.store.stmt('SELECT key, value FROM ingest_stats').all() as Array<{ key: string; value: number }>).map((r) => [r.key, r.value]),
-  );
+  const stats = ingestTotals(d.store);
   let size = 0;
   for (const suffix of ['', '-wal']) {
     try {
@@ -183,9 +182,7 @@ function health(d: HandlerDeps): Health {
       // no WAL file yet
     }
   }
-  const recent = d.store
-    .stmt('SELECT time_ms AS time, source, message FROM ingest_errors ORDER BY id DESC LIMIT 20')
-    .all() as Health['recentErrors'];
+  const recent = recentIngestErrors(d.store, 20);
   return {
     status: 'ok',
     version: VERSION,
