@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CompactTrace, SpanDetail, TraceDetail } from './api/schemas';
+import type { CompactTrace, SpanDetail, TraceDetail } from './api/trace-schemas';
 import { expandCompactTrace, toAnyValue, traceToOtlpJson } from './otlp-export';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -2,7 +2,7 @@
 // following the OTLP JSON mapping: ids as lowercase hex, 64-bit integers and nanosecond
 // timestamps as decimal strings, enums as integers, attributes as typed AnyValues. Any OTLP
 // receiver accepts the result, and importing it back into Loupe gives the same spans.
-import type { CompactTrace, SpanDetail, TraceDetail } from './api/schemas';
+import type { CompactTrace, SpanDetail, TraceDetail } from './api/trace-schemas';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from './model';
 
 export type OtlpAnyValue =

@@ -5,7 +5,9 @@
 // Version 1. A plugin says which version it speaks in its `hello`; the host refuses versions it
 // does not know (the plugin is shown as crashed with that reason) instead of guessing.
 import { z } from 'zod';
-import { EdgeSignals, GoldenSignals, LogRecord, LogSearch, ServiceMap, TraceDetail, TraceSearch, TraceSummary } from './api/schemas';
+import { EdgeSignals, GoldenSignals, ServiceMap } from './api/service-schemas';
+import { TraceDetail, TraceSearch, TraceSummary } from './api/trace-schemas';
+import { LogRecord, LogSearch } from './api/log-schemas';
 
 export const PROTOCOL_VERSION = 1;
 

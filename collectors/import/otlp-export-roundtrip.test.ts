@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TraceDetail } from '../../common/api/schemas';
+import { TraceDetail } from '../../common/api/trace-schemas';
 import { traceToOtlpJson } from '../../common/otlp-export';
 import type { TelemetryBatch } from '../../common/model';
 import { decodeOtlpObject } from '../otlp/decode-json';

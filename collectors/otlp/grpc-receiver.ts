@@ -10,7 +10,7 @@
 // google.rpc.RetryInfo so exporters retry after the given delay.
 import * as grpc from '@grpc/grpc-js';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { SELF_TELEMETRY_HEADER, ingestCounters, ingestTracer, untracedTracer } from './ingest-telemetry';
+import { SELF_TELEMETRY_HEADER, ingestCounters, ingestTracer, untracedTracer } from './receiver-instrumentation';
 import type { Signal } from '../../common/model';
 import { Backpressure, type OtlpSink, type ReceiverStats } from '../../common/ingest';
 import { exportResponse, statusBody } from './responses';

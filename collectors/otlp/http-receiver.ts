@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzip, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { SELF_TELEMETRY_HEADER, ingestCounters, ingestTracer, untracedTracer } from './ingest-telemetry';
+import { SELF_TELEMETRY_HEADER, ingestCounters, ingestTracer, untracedTracer } from './receiver-instrumentation';
 import type { Signal } from '../../common/model';
 import { Backpressure, type OtlpSink, type ReceiverStats } from '../../common/ingest';
 import { RpcCode, exportResponse, statusBody } from './responses';

@@ -3,7 +3,8 @@
 // it in; the core's handlers live in main/catalog/.
 import { z } from 'zod';
 import type { Endpoint } from './contract';
-import { TimeRange } from './schemas';
+import { TimeRange } from './shared-schemas';
+import { PluginCatalogState } from './catalog-provider-schemas';
 
 function endpoint<I extends z.ZodType, O extends z.ZodType>(e: Endpoint<I, O>): Endpoint<I, O> {
   return e;
@@ -346,3 +347,18 @@ export const catalogApi = {
 } as const;
 
 export type CatalogApi = typeof catalogApi;
+
+// ---- catalog sources ---------------------------------------------------------------------
+
+export const CatalogSources = z.object({
+  sources: z.array(
+    z.object({
+      path: z.string(),
+      origin: z.enum(['command-line', 'ui', 'demo', 'plugin']),
+      exists: z.boolean(),
+      /** Set for origin `plugin`: the data source feeding it and its state. */
+      plugin: PluginCatalogState.optional(),
+    }),
+  ),
+});
+export type CatalogSources = z.infer<typeof CatalogSources>;

@@ -2,13 +2,22 @@
 // renderer's typed client and the API reference (docs/api.md) are all derived from this table.
 import { z } from 'zod';
 import { alertsApi } from './alert-schemas';
-import { catalogApi } from './catalog-schemas';
+import { CatalogSources, catalogApi } from './catalog-schemas';
 import { flowApi } from './flow-schemas';
 import { releasesApi } from './releases-schemas';
 import { incidentApi } from './incident-schemas';
 import { Settings } from './settings-schemas';
 import { SourceActivityList } from './source-activity-schemas';
-import { MetricAttributes, MetricAttributesQuery, MetricChart, MetricChartQuery } from './metric-schemas';
+import {
+  MetricAttributes,
+  MetricAttributesQuery,
+  MetricChart,
+  MetricChartQuery,
+  MetricInfo,
+  MetricSeries,
+  MetricSeriesQuery,
+  MetricsQuery,
+} from './metric-schemas';
 import {
   DataSourceInfo,
   DataSourceList,
@@ -21,41 +30,23 @@ import {
   SourceParam,
   DataSourceParam,
 } from './datasource-schemas';
+import { TimeRange } from './shared-schemas';
+import { Health } from './health-schemas';
 import {
-  AttributeKeysQuery,
-  CatalogSources,
-  CompactTrace,
-  AttributeValuesQuery,
-  DemoFaultChange,
-  DemoFaults,
-  DemoStatus,
   EdgeSignals,
   EdgeSignalsQuery,
   GoldenSignals,
   GoldenSignalsQuery,
-  Health,
-  ImportResult,
-  LogHistogram,
-  LogHistogramQuery,
-  LogRecord,
-  LogSearch,
-  MetricInfo,
-  MetricSeries,
-  MetricSeriesQuery,
-  MetricsQuery,
-  OperationsQuery,
   ServiceMap,
   ServiceSummary,
   ServicesQuery,
-  SloDefinition,
-  SloList,
-  SloStatus,
-  SnapshotQuery,
-  TimeRange,
-  TraceDetail,
-  TraceSearch,
-  TraceSummary,
-} from './schemas';
+} from './service-schemas';
+import { CompactTrace, TraceDetail, TraceSearch, TraceSummary } from './trace-schemas';
+import { LogHistogram, LogHistogramQuery, LogRecord, LogSearch } from './log-schemas';
+import { AttributeKeysQuery, AttributeValuesQuery, OperationsQuery } from './autocomplete-schemas';
+import { DemoFaultChange, DemoFaults, DemoStatus } from './demo-schemas';
+import { ImportResult, SnapshotQuery } from './ingest-schemas';
+import { SloDefinition, SloList, SloStatus } from './slo-schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

@@ -2,7 +2,7 @@
 // installed plugins, and PromQL queries against a source.
 import { z } from 'zod';
 import { Capability, MetricQueryResult } from '../plugin-protocol';
-import { TimeParam } from './schemas';
+import { TimeParam } from './shared-schemas';
 
 export const LOCAL_SOURCE = 'local';
 

@@ -4,7 +4,7 @@
 // spread it in; the core's handlers call main/query/flows.ts.
 import { z } from 'zod';
 import type { Endpoint } from './contract';
-import { TraceSummary } from './schemas';
+import { TraceSummary } from './trace-schemas';
 
 function endpoint<I extends z.ZodType, O extends z.ZodType>(e: Endpoint<I, O>): Endpoint<I, O> {
   return e;

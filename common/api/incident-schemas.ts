@@ -3,7 +3,7 @@
 // `incidentApi` is shaped like the entries of `api` in ./contract.ts so the contract can spread it in.
 import { z } from 'zod';
 import type { Endpoint } from './contract';
-import { TimeParam, TimeRange } from './schemas';
+import { TimeParam, TimeRange } from './shared-schemas';
 
 function endpoint<I extends z.ZodType, O extends z.ZodType>(e: Endpoint<I, O>): Endpoint<I, O> {
   return e;

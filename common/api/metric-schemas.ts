@@ -1,12 +1,58 @@
-// Shapes of the metrics explorer's API: one chart query of one metric (filters, group-by,
-// aggregation, percentiles) answered as aligned series, a bucket heatmap and exemplars.
+// Shapes of the metrics API: the metrics stored and their series and points as sent, and the
+// explorer's chart query of one metric (filters, group-by, aggregation, percentiles) answered
+// as aligned series, a bucket heatmap and exemplars.
 import { z } from 'zod';
-import { TimeRange } from './schemas';
+import { AttributesSchema, TimeRange, limit, repeated } from './shared-schemas';
 
-const repeated = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+// ---- metrics and their series --------------------------------------------------------------
+
+export const MetricsQuery = TimeRange.extend({ service: z.string().optional(), q: z.string().optional() });
+
+export const MetricInfo = z.object({
+  name: z.string(),
+  kind: z.enum(['gauge', 'sum', 'histogram', 'exponential_histogram', 'summary']),
+  unit: z.string(),
+  description: z.string(),
+  services: z.array(z.string()),
+  seriesCount: z.number(),
+  temporality: z.enum(['unspecified', 'delta', 'cumulative']),
+  monotonic: z.boolean(),
+});
+export type MetricInfo = z.infer<typeof MetricInfo>;
+
+export const MetricSeriesQuery = TimeRange.extend({
+  name: z.string(),
+  service: z.string().optional(),
+  limit: limit(50, 500),
+  /** Points per series after downsampling (the newest point of each bucket is kept). */
+  points: limit(500, 5000),
+});
+
+export const MetricPoint = z.object({
+  time: z.number(),
+  timeUnixNano: z.string(),
+  startTimeUnixNano: z.string(),
+  value: z.number().nullable(),
+  count: z.number().nullable().optional(),
+  sum: z.number().nullable().optional(),
+  min: z.number().nullable().optional(),
+  max: z.number().nullable().optional(),
+  /** Histogram buckets, exponential buckets, quantiles and exemplars, as sent. */
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const MetricSeries = z.object({
+  name: z.string(),
+  kind: z.string(),
+  unit: z.string(),
+  service: z.string(),
+  attributes: AttributesSchema,
+  resource: AttributesSchema,
+  points: z.array(MetricPoint),
+});
+export type MetricSeries = z.infer<typeof MetricSeries>;
+
+// ---- charts ------------------------------------------------------------------------------
 
 export const METRIC_AGGREGATIONS = ['sum', 'avg', 'min', 'max'] as const;
 export type MetricAggregation = (typeof METRIC_AGGREGATIONS)[number];

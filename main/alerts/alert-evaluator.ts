@@ -6,6 +6,8 @@
 import type { AlertInstance, AlertList, AlertRule, AlertRuleStatus, AlertValue } from '../../common/api/alert-schemas';
 import { windowMinutes } from '../../common/alert-rules';
 import type { ReadStore } from '../query/read-store';
+import { alertHistoryRows, firingAlertRows } from '../query/alert-history';
+import { type AlertHistoryRow, insertAlert, pruneAlertHistory, resolveAlert } from '../store/alert-history';
 import type { AlertFile } from './alert-file';
 import { alertValue } from './alert-values';
 import { ErrorTypeTracker } from './error-types';
@@ -31,23 +33,7 @@ interface RuleState {
   current: AlertValue | null;
 }
 
-type HistoryRow = {
-  id: number;
-  rule_id: string;
-  name: string;
-  kind: AlertInstance['kind'];
-  severity: AlertInstance['severity'];
-  service: string;
-  target: string | null;
-  error_type: string | null;
-  started_ms: number;
-  resolved_ms: number | null;
-  value: number | null;
-  threshold: number | null;
-  summary: string;
-  window_from_ms: number;
-  window_to_ms: number;
-};
+type HistoryRow = AlertHistoryRow & { kind: AlertInstance['kind']; severity: AlertInstance['severity'] };
 
 const keyOf = (ruleId: string, errorType: string | null) => `${ruleId}\u0000${errorType ?? ''}`;
 
@@ -69,7 +55,7 @@ export class AlertEvaluator {
     private readonly log: (line: string) => void = () => undefined,
   ) {
     this.types = new ErrorTypeTracker(store);
-    for (const row of this.store.stmt('SELECT * FROM alert_history WHERE resolved_ms IS NULL').all() as HistoryRow[]) {
+    for (const row of firingAlertRows(this.store) as HistoryRow[]) {
       const alert = this.instanceOf(row);
       this.firing.set(keyOf(alert.ruleId, alert.errorType), alert);
     }
@@ -127,7 +113,7 @@ export class AlertEvaluator {
       for (const [key, alert] of this.firing) if (!live.has(key)) this.resolve(key, alert, now);
       const ids = new Set(rules.map((r) => r.id));
       for (const id of this.states.keys()) if (!ids.has(id)) this.states.delete(id);
-      this.store.stmt(`DELETE FROM alert_history WHERE resolved_ms IS NOT NULL AND id <= (SELECT max(id) FROM alert_history) - ${HISTORY_KEPT}`).run();
+      pruneAlertHistory(this.store, HISTORY_KEPT);
     } finally {
       this.evaluating = false;
     }
@@ -177,19 +163,13 @@ export class AlertEvaluator {
       window_from_ms: v.windowFrom,
       window_to_ms: v.windowTo,
     };
-    const info = this.store
-      .stmt(
-        `INSERT INTO alert_history (rule_id, name, kind, severity, service, target, error_type, started_ms, resolved_ms, value, threshold, summary, window_from_ms, window_to_ms)
-         VALUES (@rule_id, @name, @kind, @severity, @service, @target, @error_type, @started_ms, @resolved_ms, @value, @threshold, @summary, @window_from_ms, @window_to_ms)`,
-      )
-      .run(row);
-    const alert = this.instanceOf({ id: Number(info.lastInsertRowid), ...row });
+    const alert = this.instanceOf({ id: insertAlert(this.store, row), ...row });
     this.firing.set(keyOf(rule.id, errorType), alert);
     this.handlers?.onFire(alert);
   }
 
   private resolve(key: string, alert: AlertInstance, now: number): void {
-    this.store.stmt('UPDATE alert_history SET resolved_ms = ? WHERE id = ?').run(now, alert.id);
+    resolveAlert(this.store, alert.id, now);
     this.firing.delete(key);
     this.handlers?.onResolved({ ...alert, state: 'resolved', resolvedAt: now });
   }
@@ -220,12 +200,7 @@ export class AlertEvaluator {
   }
 
   history(input: { ruleId?: string; service?: string; limit: number }): AlertInstance[] {
-    const rows = this.store
-      .stmt(
-        `SELECT * FROM alert_history WHERE (@rule IS NULL OR rule_id = @rule) AND (@service IS NULL OR service = @service OR target = @service)
-         ORDER BY started_ms DESC, id DESC LIMIT @limit`,
-      )
-      .all({ rule: input.ruleId ?? null, service: input.service ?? null, limit: input.limit }) as HistoryRow[];
+    const rows = alertHistoryRows(this.store, input) as HistoryRow[];
     return rows.map((r) => this.instanceOf(r));
   }
 

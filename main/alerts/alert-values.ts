@@ -7,21 +7,13 @@ import type { AlertRule, AlertValue } from '../../common/api/alert-schemas';
 import { DEFAULT_MIN_REQUESTS, DEFAULT_PERCENTILE, breaches, changePercent, num, summarize, windowMinutes } from '../../common/alert-rules';
 import { type RedAcc, addRollup, newRed } from '../query/red';
 import { type ReadStore, serviceIds } from '../query/read-store';
+import { type RollupRow, edgeMinuteRows, serviceMinuteRows } from '../query/rollup-rows';
 import type { ErrorTypeTracker } from './error-types';
 
-type Row = { minute: number; calls: number; errors: number; hist_ok: Buffer | null; hist_err: Buffer | null };
-
 /** Rollup rows of the rule's service or edge in minutes [m0, m1]. */
-function rowsOf(store: ReadStore, rule: AlertRule, m0: number, m1: number): Row[] {
-  if (rule.target)
-    return store
-      .stmt('SELECT minute, calls, errors, hist_ok, hist_err FROM rollup_edge_minute WHERE minute BETWEEN ? AND ? AND source = ? AND target = ?')
-      .all(m0, m1, rule.service, rule.target) as Row[];
-  const ids = serviceIds(store, rule.service);
-  if (ids.length === 0) return [];
-  return store
-    .stmt(`SELECT minute, calls, errors, hist_ok, hist_err FROM rollup_service_minute WHERE service_id IN (${ids.map(() => '?').join(',')}) AND minute BETWEEN ? AND ?`)
-    .all(...ids, m0, m1) as Row[];
+function rowsOf(store: ReadStore, rule: AlertRule, m0: number, m1: number): RollupRow[] {
+  if (rule.target) return edgeMinuteRows(store, rule.service, rule.target, m0, m1);
+  return serviceMinuteRows(store, serviceIds(store, rule.service), m0, m1, 'both');
 }
 
 /** The rule's measure over accumulated rollups; null when there is too little to say. */

@@ -4,6 +4,8 @@
 // pass, and kept in service_error_types — so "never seen before" still holds after retention
 // has deleted the spans that carried a type, and a pass never scans the whole store.
 import type { ReadStore } from '../query/read-store';
+import { errorTypeCursor, errorTypesSince, logsWithErrorTypes, newestRowId, spansWithErrorTypes } from '../query/error-types';
+import { moveErrorTypeCursor, recordErrorTypes } from '../store/error-types';
 
 /** Rows of one table read per pass at most (a rowid range: the cost does not depend on what matches). */
 export const ROWS_PER_PASS = 50_000;
@@ -38,13 +40,10 @@ export class ErrorTypeTracker {
         s.count++;
       }
     };
-    const spans = this.readRange('spans', rowsPerPass, (from, to) =>
-      this.store
-        .stmt(
-          `SELECT s.name AS service, sp.start_ns AS time_ns, sp.attributes, sp.events FROM spans sp JOIN services s ON s.id = sp.service_id
-           WHERE sp.id > ? AND sp.id <= ? AND (instr(sp.attributes, '"error.type"') > 0 OR instr(sp.events, '"exception.type"') > 0)`,
-        )
-        .all(from, to) as Array<{ service: string; time_ns: number; attributes: string; events: string | null }>,
+    const spans = this.readRange(
+      'spans',
+      rowsPerPass,
+      (from, to) => spansWithErrorTypes(this.store, from, to),
       (r) => {
         const timeMs = Number(r.time_ns) / 1e6;
         note(r.service, parse(r.attributes)?.['error.type'], timeMs);
@@ -52,49 +51,37 @@ export class ErrorTypeTracker {
         if (Array.isArray(events)) for (const e of events) if (e?.name === 'exception') note(r.service, e.attributes?.['exception.type'], timeMs);
       },
     );
-    const logs = this.readRange('logs', rowsPerPass, (from, to) =>
-      this.store
-        .stmt(
-          `SELECT s.name AS service, l.time_ns, l.attributes FROM logs l JOIN services s ON s.id = l.service_id
-           WHERE l.id > ? AND l.id <= ? AND instr(l.attributes, '"exception.type"') > 0`,
-        )
-        .all(from, to) as Array<{ service: string; time_ns: number; attributes: string }>,
+    const logs = this.readRange(
+      'logs',
+      rowsPerPass,
+      (from, to) => logsWithErrorTypes(this.store, from, to),
       (r) => note(r.service, parse(r.attributes)?.['exception.type'], Number(r.time_ns) / 1e6),
     );
-    if (seen.size) {
-      const upsert = this.store.stmt(
-        `INSERT INTO service_error_types (service, type, first_seen_ms, last_seen_ms, count) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (service, type) DO UPDATE SET first_seen_ms = min(first_seen_ms, excluded.first_seen_ms),
-           last_seen_ms = max(last_seen_ms, excluded.last_seen_ms), count = count + excluded.count`,
-      );
-      this.store.db.transaction(() => {
-        for (const [key, s] of seen) {
+    if (seen.size)
+      recordErrorTypes(
+        this.store,
+        [...seen].map(([key, s]) => {
           const [service, type] = key.split('\u0000');
-          upsert.run(service, type, Math.floor(s.first), Math.floor(s.last), s.count);
-        }
-      })();
-    }
+          return { service, type, ...s };
+        }),
+      );
     return spans && logs;
   }
 
   /** Reads rows (cursor, cursor + n] of a table, then moves its cursor; true when caught up. */
   private readRange<R>(table: 'spans' | 'logs', n: number, read: (from: number, to: number) => R[], each: (row: R) => void): boolean {
-    const cursor = (this.store.pluck('SELECT value FROM alert_cursors WHERE name = ?').get(`${table}.error_types`) as number | undefined) ?? 0;
-    const max = (this.store.pluck(`SELECT max(id) FROM ${table}`).get() as number | null) ?? 0;
+    const cursor = errorTypeCursor(this.store, table);
+    const max = newestRowId(this.store, table);
     if (max <= cursor) return true;
     const to = Math.min(max, cursor + n);
     for (const row of read(cursor, to)) each(row);
-    this.store.stmt('INSERT INTO alert_cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(`${table}.error_types`, to);
+    moveErrorTypeCursor(this.store, table, to);
     return to >= max;
   }
 
   /** Types of `service` first seen at or after `sinceMs`: new in the window. */
   newSince(service: string, sinceMs: number): NewErrorType[] {
-    return (
-      this.store
-        .stmt('SELECT type, first_seen_ms AS firstSeen, count FROM service_error_types WHERE service = ? AND first_seen_ms >= ? ORDER BY first_seen_ms')
-        .all(service, Math.floor(sinceMs)) as NewErrorType[]
-    ).slice(0, 50);
+    return errorTypesSince(this.store, service, sinceMs).slice(0, 50);
   }
 }
 

@@ -1,19 +1,20 @@
 // One handler per API method of the contract; each is a thin call into a query module.
 import { loadDemoCatalog } from '../demo/backstage-catalog';
 import { statSync } from 'node:fs';
-import type { Health, ImportResult, SnapshotView } from '../../common/api/schemas';
+import type { Health, SnapshotView } from '../../common/api/health-schemas';
+import type { ImportResult } from '../../common/api/ingest-schemas';
 import type { ParsedInputOf, OutputOf, EndpointName } from '../../common/api/contract';
 import { dbPath } from '../store/database';
 import type { IngestPipeline } from '../ingest/pipeline';
 import type { RetentionPolicy } from '../store/retention';
-import type { DemoController } from '../demo-controller';
+import type { DemoController } from '../demo/controller';
 import { type ReadStore } from '../query/read-store';
 import type { QueryPool } from '../query/query-pool';
 import { listOperations, listServices } from '../query/services';
 import { QueryError, getTraceCompactJson, getTraceJson, sampleAttributes } from '../query/traces';
 import type { SloEvaluator } from '../slo/slo-evaluator';
 import type { SloFile } from '../slo/slo-file';
-import type { CatalogHost } from '../catalog-host';
+import type { CatalogHost } from '../catalog/host';
 import type { AlertEvaluator } from '../alerts/alert-evaluator';
 import type { AlertFile } from '../alerts/alert-file';
 import { getLog } from '../query/logs';
@@ -27,6 +28,7 @@ import { looksLikeZip } from '../snapshot/read-snapshot';
 import { runCanary } from '../canary/canary-run';
 import { listInstances } from '../query/instances';
 import { listDeploys, recordDeploy } from '../query/deploys';
+import { ingestTotals, recentIngestErrors } from '../query/health';
 import { edgeReleases, mapReleases } from '../query/edge-releases';
 import { RawJson, type Handler } from './http-server';
 import { sourceActivity } from '../query/source-activity';
@@ -171,9 +173,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
 }
 
 function health(d: HandlerDeps): Health {
-  const stats = Object.fromEntries(
-    (d.store.stmt('SELECT key, value FROM ingest_stats').all() as Array<{ key: string; value: number }>).map((r) => [r.key, r.value]),
-  );
+  const stats = ingestTotals(d.store);
   let size = 0;
   for (const suffix of ['', '-wal']) {
     try {
@@ -182,9 +182,7 @@ function health(d: HandlerDeps): Health {
       // no WAL file yet
     }
   }
-  const recent = d.store
-    .stmt('SELECT time_ms AS time, source, message FROM ingest_errors ORDER BY id DESC LIMIT 20')
-    .all() as Health['recentErrors'];
+  const recent = recentIngestErrors(d.store, 20);
   return {
     status: 'ok',
     version: VERSION,

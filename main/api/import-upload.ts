@@ -1,6 +1,6 @@
 // Files dropped on (or opened in) the UI arrive here as the request body, in any format the
 // importers read (OTLP JSON / JSON lines, Jaeger JSON, Zipkin v2 JSON).
-import type { ImportResult } from '../../common/api/schemas';
+import type { ImportResult } from '../../common/api/ingest-schemas';
 import { importBuffer } from '../../collectors/import';
 import { toHex } from '../../common/ids';
 import type { IngestPipeline } from '../ingest/pipeline';

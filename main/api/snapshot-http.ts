@@ -1,7 +1,7 @@
 // Snapshots over the API: the UI's "Snapshot" action downloads one (streamed straight into the
 // response, nothing buffered), and a snapshot dropped on the UI or opened with File › Open is
 // imported all or nothing, its SLOs, deploys and catalog entities adopted like `loupe import` does.
-import type { ImportResult, SnapshotQuery } from '../../common/api/schemas';
+import type { ImportResult, SnapshotQuery } from '../../common/api/ingest-schemas';
 import type { z } from 'zod';
 import { FileDownload } from './http-server';
 import type { HandlerDeps } from './handlers';

@@ -1,9 +1,9 @@
 // Handlers of the data-source and plugin API, and the `source=` routing of the read endpoints:
 // without a source (or with `local`) they read this store as before; with another source they
 // ask the registry, which asks that source's plugin.
-import type { ServiceSummary, MetricInfo, MetricSeries } from '../../common/api/schemas';
+import type { ServiceSummary } from '../../common/api/service-schemas';
+import type { MetricAttributes, MetricInfo, MetricSeries } from '../../common/api/metric-schemas';
 import type { z } from 'zod';
-import type { MetricAttributes } from '../../common/api/metric-schemas';
 import { LOCAL_SOURCE, type PromQlAnswer } from '../../common/api/datasource-schemas';
 import type { EndpointName, OutputOf, ParsedInputOf } from '../../common/api/contract';
 import type { SourceRegistry } from '../datasources/registry';

@@ -5,7 +5,8 @@
 // without a value is NaN, which the metric's NaN strategy removes or replaces.
 import type { CanaryResult } from '../../common/api/releases-schemas';
 import * as H from '../../common/latency-histogram';
-import { type ReadStore, msToNs, serviceIds, windowOf } from '../query/read-store';
+import { type ReadStore, serviceIds, windowOf } from '../query/read-store';
+import { instanceMinuteRows, instancesOf, metricPointsByMinute } from '../query/canary-samples';
 import { QueryError } from '../query/traces';
 import { instanceOf } from '../store/instance-rollup';
 import { classifyMetric, score } from './judge';
@@ -42,11 +43,7 @@ export function runCanary(store: ReadStore, dataDir: string, input: CanaryInput)
     throw e;
   }
   const ids = serviceIds(store, input.service);
-  const seen = ids.length
-    ? (store
-        .stmt(`SELECT instance, version FROM instances WHERE service_id IN (${ids.map(() => '?').join(',')}) ORDER BY first_seen_ns`)
-        .all(...ids) as Array<{ instance: string; version: string }>)
-    : [];
+  const seen = instancesOf(store, ids);
   if (ids.length === 0) throw new QueryError('not_found', `no service "${input.service}" has sent telemetry`, 404);
   const versions = [...new Set(seen.map((r) => r.version))];
   const by = input.by ?? 'version';
@@ -70,12 +67,7 @@ export function runCanary(store: ReadStore, dataDir: string, input: CanaryInput)
   const m1 = Math.floor(to / 60_000);
 
   return store.timed('canary.run', () => {
-    const rows = store
-      .stmt(
-        `SELECT minute, instance, version, calls, errors, hist_ok FROM rollup_instance_minute
-         WHERE minute BETWEEN ? AND ? AND service_id IN (${ids.map(() => '?').join(',')})`,
-      )
-      .all(m0, m1, ...ids) as Array<{ minute: number; instance: string; version: string; calls: number; errors: number; hist_ok: Buffer | null }>;
+    const rows = instanceMinuteRows(store, ids, m0, m1);
     const minutesOf = (scope: Scope) => {
       const byMinute = new Map<number, MinuteAgg>();
       for (const r of rows) {
@@ -143,13 +135,7 @@ function valueOf(query: NonNullable<CanaryMetric['query']>, a: MinuteAgg): numbe
 
 /** A stored metric's points on the side's resources, averaged per minute. */
 function storedMetricSamples(store: ReadStore, ids: number[], name: string, scope: Scope, from: number, to: number): number[] {
-  const rows = store
-    .stmt(
-      `SELECT p.time_ns / 60000000000 AS minute, p.value AS value, r.service_version AS version, r.attributes AS attributes
-       FROM metric_series s JOIN metric_points p ON p.series_id = s.id JOIN resources r ON r.id = s.resource_id
-       WHERE s.name = ? AND s.service_id IN (${ids.map(() => '?').join(',')}) AND p.time_ns BETWEEN ? AND ? AND p.value IS NOT NULL`,
-    )
-    .all(name, ...ids, msToNs(from), msToNs(to)) as Array<{ minute: number; value: number; version: string; attributes: string }>;
+  const rows = metricPointsByMinute(store, ids, name, from, to);
   const instanceByAttrs = new Map<string, string>();
   const byMinute = new Map<number, { sum: number; n: number }>();
   for (const r of rows) {

@@ -23,7 +23,7 @@ import type { LinkOptions } from './links';
 import { DescriptorLoader, type LoadedSources } from './loader';
 import { catalogErrors, catalogFacets, catalogGraph, getEntity, listEntities } from './queries';
 import { buildSnapshot, CatalogSnapshot } from './snapshot';
-import { computeDrift, type ObservedTelemetry } from './telemetry';
+import { computeDrift, type ObservedTelemetry } from './telemetry-matching';
 import type { EntityDeclaration } from './validate-entity';
 import { SourceWatcher, type WatchTargets } from './watcher';
 
@@ -40,7 +40,7 @@ export {
   serviceNameOf,
   type ObservedEdge,
   type ObservedTelemetry,
-} from './telemetry';
+} from './telemetry-matching';
 export { formatProblem, runCatalogCommand, validateCatalog } from './cli';
 
 export interface CatalogOptions {

@@ -6,7 +6,7 @@ import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { defaultDataDir } from '../config/paths';
 import { ReadStore } from '../query/read-store';
 import { migrate, openDatabase } from '../store/database';
-import { CatalogHost } from '../catalog-host';
+import { CatalogHost } from '../catalog/host';
 import { writeSnapshot } from '../snapshot/write-snapshot';
 import { snapshotExtras } from '../snapshot/side-data';
 

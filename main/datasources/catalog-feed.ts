@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { PluginCatalogState } from '../../common/api/catalog-provider-schemas';
-import type { CatalogHost, PluginCatalogFile } from '../catalog-host';
+import type { CatalogHost, PluginCatalogFile } from '../catalog/host';
 import type { SourceRegistry } from './registry';
 
 export const PLUGIN_CATALOG_DIR = 'plugin-catalogs';

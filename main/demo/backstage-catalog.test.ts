@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { validateCatalog } from '../catalog/cli';
 import { DescriptorLoader } from '../catalog/loader';
 import { buildSnapshot } from '../catalog/snapshot';
-import { computeDrift } from '../catalog/telemetry';
+import { computeDrift } from '../catalog/telemetry-matching';
 import { nodeName, nodeTypeOf } from '../../common/service-map';
 import { writeDemoCatalog } from './backstage-catalog';
 

@@ -2,7 +2,7 @@
 // jobs through the decode stage and commits what they carry in one transaction, answering
 // each job on its own.
 import type { TelemetryBatch } from '../../common/model';
-import { fitWalToCap, migrate, openDatabase, type Db } from '../store/database';
+import { closeDatabase, fitWalToCap, migrate, openDatabase, type Db } from '../store/database';
 import { DEFAULT_RETENTION, Retention } from '../store/retention';
 import { MAX_EVENT_TRACE_IDS, StoreWriter, type WriteResult } from '../store/writer';
 import { SourceActivityWriter } from '../store/source-activity';
@@ -114,11 +114,7 @@ export class JobWriter {
   }
 
   close(): void {
-    try {
-      this.db.pragma('optimize');
-    } finally {
-      this.db.close();
-    }
+    closeDatabase(this.db);
   }
 }
 

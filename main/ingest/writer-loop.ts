@@ -64,9 +64,7 @@ export function runQueue(core: JobWriter, reply: (r: WorkerReply) => void) {
       lastRetention = Date.now();
       try {
         const r = core.retention.step();
-        // Deletions go through the WAL too: fold it back and cut the file down now, so the WAL
-        // a retention round leaves behind does not sit on top of the capped store.
-        if (r.deleted.spans + r.deleted.logs + r.deleted.metric_points > 0) core.db.pragma('wal_checkpoint(TRUNCATE)');
+        core.retention.foldWal(r);
         // Sent every round: the queue refuses new jobs (429) while the store is well over its cap.
         reply({ type: 'retention', report: r });
       } catch {

@@ -7,7 +7,7 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Flow, LinkedTraces } from '../../common/api/flow-schemas';
-import type { ServiceMap } from '../../common/api/schemas';
+import type { ServiceMap } from '../../common/api/service-schemas';
 import { type Harness, startHarness } from '../testing/core-harness';
 
 let h: Harness;

@@ -3,7 +3,7 @@
 // and restocked is three traces and two links. `span_links` (migration 013) holds every link by
 // both ends; this module lists a trace's linked traces both ways and assembles the whole flow.
 import type { Flow, FlowTrace, LinkEnd, LinkHop, LinkedTrace, LinkedTraces } from '../../common/api/flow-schemas';
-import type { TraceSummary } from '../../common/api/schemas';
+import type { TraceSummary } from '../../common/api/trace-schemas';
 import { SPAN_KIND_NAMES } from '../../common/model';
 import { normalizeTraceId } from '../../common/ids';
 import { type ReadStore, jsonPath } from './read-store';

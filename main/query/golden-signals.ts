@@ -2,7 +2,7 @@
 // requests apart), traffic, errors (by status class) and saturation — from the rollups, plus
 // the service's own resource metrics for saturation. Also its operations, callers, callees
 // and versions, each with rate/errors/duration.
-import type { EdgeSignals, GoldenSignals } from '../../common/api/schemas';
+import type { EdgeSignals, GoldenSignals } from '../../common/api/service-schemas';
 import * as H from '../../common/latency-histogram';
 import { type Coverage, type RedAcc, addRollup, newRed, redOf, serviceSignals } from './red';
 import { coverageByName, coverageByService, widestCoverage } from './coverage';

@@ -1,5 +1,5 @@
 // Log search: time/service/severity/trace filters on indexes, full text through FTS5.
-import type { LogHistogram, LogRecord } from '../../common/api/schemas';
+import type { LogHistogram, LogRecord } from '../../common/api/log-schemas';
 import { SEVERITY_BANDS, severityBand } from '../../common/model';
 import { normalizeTraceId, toHex } from '../../common/ids';
 import { type ReadStore, jsonPath, msToNs, parseJson, serviceIds, windowOf } from './read-store';

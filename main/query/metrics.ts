@@ -1,5 +1,5 @@
 // Metric names and series with their points (downsampled per series for charts).
-import type { MetricInfo, MetricSeries } from '../../common/api/schemas';
+import type { MetricInfo, MetricSeries } from '../../common/api/metric-schemas';
 import type { MetricKind } from '../../common/model';
 import { type ReadStore, msToNs, parseJson, serviceIds, windowOf } from './read-store';
 

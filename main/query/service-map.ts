@@ -1,5 +1,5 @@
 // The service map for a window, from the service and edge rollups only (never spans).
-import type { MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
+import type { MapEdge, MapNode, ServiceMap } from '../../common/api/service-schemas';
 import { newRed, redOf } from './red';
 import { coverageByName, widestCoverage } from './coverage';
 import { type ConnectionType, nodeName, nodeSystem, nodeTypeOf } from '../../common/service-map';

@@ -1,5 +1,5 @@
 // Services and their request signals, read from the per-minute rollups (never from spans).
-import type { ServiceSummary } from '../../common/api/schemas';
+import type { ServiceSummary } from '../../common/api/service-schemas';
 import { type ReadStore, dataMinutesOf, windowOf } from './read-store';
 import { coverageByService, widestCoverage } from './coverage';
 import { rateOver } from './red';

@@ -1,6 +1,6 @@
 // Trace search (from the per-trace summaries, or from spans when span-level filters are
 // given) and trace by id.
-import type { TraceDetail, TraceSummary } from '../../common/api/schemas';
+import type { TraceDetail, TraceSummary } from '../../common/api/trace-schemas';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../../common/model';
 import { normalizeTraceId } from '../../common/ids';
 import { nodeTypeOf } from '../../common/service-map';

@@ -1,11 +1,12 @@
 // SLO status from the per-minute rollups: SLI and error budget over the rolling window, burn
 // rates over the alerting windows, and the multiwindow alerts; plus the loop that notices
 // when an alert starts firing.
-import type { SloAlertEvent, SloDefinition, SloList, SloStatus } from '../../common/api/schemas';
+import type { SloAlertEvent, SloDefinition, SloList, SloStatus } from '../../common/api/slo-schemas';
 import { BURN_WINDOWS_MS, burnRate, errorBudget, evaluateAlerts, parseWindow } from '../../common/slo';
 import * as H from '../../common/latency-histogram';
 import type { ReadStore } from '../query/read-store';
 import { serviceIds } from '../query/read-store';
+import { serviceMinuteRows } from '../query/rollup-rows';
 import type { SloFile } from './slo-file';
 import type { SliCounts } from '../../common/plugin-protocol';
 import type { SloSummary } from '../query/services';
@@ -50,12 +51,7 @@ export class SloEvaluator {
     const total = new Float64Array(n);
     const ids = serviceIds(this.store, slo.service);
     if (ids.length) {
-      const rows = this.store
-        .stmt(
-          `SELECT minute, calls, errors, ${slo.sli === 'latency' ? 'hist_ok' : 'NULL AS hist_ok'} FROM rollup_service_minute
-           WHERE service_id IN (${ids.map(() => '?').join(',')}) AND minute BETWEEN ? AND ?`,
-        )
-        .all(...ids, startMinute, endMinute) as Array<{ minute: number; calls: number; errors: number; hist_ok: Buffer | null }>;
+      const rows = serviceMinuteRows(this.store, ids, startMinute, endMinute, slo.sli === 'latency' ? 'ok' : 'none');
       for (const r of rows) {
         const i = r.minute - startMinute;
         total[i] += r.calls;

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { editYamlList } from '../config/yaml-list';
-import { SloDefinition } from '../../common/api/schemas';
+import { SloDefinition } from '../../common/api/slo-schemas';
 import { parseWindow } from '../../common/slo';
 
 export const SLO_FILE = 'slos.yaml';

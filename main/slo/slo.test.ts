@@ -9,7 +9,7 @@ import { StoreWriter } from '../store/writer';
 import { ReadStore } from '../query/read-store';
 import { SloFile, readSloFile } from './slo-file';
 import { SloEvaluator } from './slo-evaluator';
-import type { SloAlertEvent } from '../../common/api/schemas';
+import type { SloAlertEvent } from '../../common/api/slo-schemas';
 
 const dirs: string[] = [];
 afterEach(() => {

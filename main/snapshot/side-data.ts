@@ -6,8 +6,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { migrate, openDatabase } from '../store/database';
-import { SloDefinition } from '../../common/api/schemas';
-import { CATALOG_SOURCES_FILE } from '../catalog-host';
+import { type DeployRow, addDeploys } from '../store/deploys';
+import { SloDefinition } from '../../common/api/slo-schemas';
+import { CATALOG_SOURCES_FILE } from '../catalog/host';
 import { SLO_FILE, editSloFile, readSloFile } from '../slo/slo-file';
 import type { SnapshotExtras } from './write-snapshot';
 import type { OpenedSnapshot } from './read-snapshot';
@@ -33,7 +34,7 @@ export interface AdoptedSideData {
 /** Adds the snapshot's SLOs (those whose id is new) and saves its catalog descriptors. */
 export function adoptSideData(dataDir: string, opened: OpenedSnapshot): AdoptedSideData {
   const out: AdoptedSideData = { slosAdded: [], deploysAdded: 0, catalogPath: null };
-  if (opened.deploysJsonl) out.deploysAdded = addDeploys(dataDir, opened.deploysJsonl);
+  if (opened.deploysJsonl) out.deploysAdded = storeSnapshotDeploys(dataDir, opened.deploysJsonl);
   if (opened.slosYaml) {
     const path = join(dataDir, SLO_FILE);
     const have = new Set(readSloFile(path).slos.map((s) => s.id));
@@ -71,24 +72,24 @@ export function addCatalogSource(dataDir: string, path: string): void {
 }
 
 /** Announced deploys, each stored once (same service, version and time: already there). */
-function addDeploys(dataDir: string, jsonl: string): number {
+function storeSnapshotDeploys(dataDir: string, jsonl: string): number {
   const db = openDatabase(dataDir);
   try {
     migrate(db);
-    const exists = db.prepare('SELECT 1 FROM deploys WHERE service = ? AND version = ? AND time_ms = ?').pluck();
-    const insert = db.prepare('INSERT INTO deploys (service, version, time_ms, instance, description, received_ms) VALUES (?, ?, ?, ?, ?, ?)');
-    let added = 0;
-    db.transaction(() => {
-      for (const line of jsonl.split('\n')) {
-        if (!line.trim()) continue;
-        const d = JSON.parse(line) as { service?: unknown; version?: unknown; timeMs?: unknown; instance?: unknown; description?: unknown };
-        if (typeof d.service !== 'string' || typeof d.version !== 'string' || typeof d.timeMs !== 'number') continue;
-        if (exists.get(d.service, d.version, d.timeMs)) continue;
-        insert.run(d.service, d.version, d.timeMs, typeof d.instance === 'string' ? d.instance : null, typeof d.description === 'string' ? d.description : null, Date.now());
-        added++;
-      }
-    })();
-    return added;
+    const deploys: DeployRow[] = [];
+    for (const line of jsonl.split('\n')) {
+      if (!line.trim()) continue;
+      const d = JSON.parse(line) as { service?: unknown; version?: unknown; timeMs?: unknown; instance?: unknown; description?: unknown };
+      if (typeof d.service !== 'string' || typeof d.version !== 'string' || typeof d.timeMs !== 'number') continue;
+      deploys.push({
+        service: d.service,
+        version: d.version,
+        timeMs: d.timeMs,
+        instance: typeof d.instance === 'string' ? d.instance : null,
+        description: typeof d.description === 'string' ? d.description : null,
+      });
+    }
+    return addDeploys(db, deploys);
   } finally {
     db.close();
   }

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { SnapshotView } from '../../common/api/schemas';
+import type { SnapshotView } from '../../common/api/health-schemas';
 import { IngestPipeline } from '../ingest/pipeline';
 import { importSnapshot, SnapshotRefused, type SnapshotImportProgress } from './read-snapshot';
 import { addCatalogSource, adoptSideData } from './side-data';

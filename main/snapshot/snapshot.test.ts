@@ -21,7 +21,7 @@ import { SnapshotRefused, importSnapshot } from './read-snapshot';
 import { adoptSideData, snapshotExtras } from './side-data';
 import { openDatabase } from '../store/database';
 import { SLO_FILE, editSloFile, readSloFile } from '../slo/slo-file';
-import type { SloDefinition } from '../../common/api/schemas';
+import type { SloDefinition } from '../../common/api/slo-schemas';
 
 const FIXTURES = '/work/shared/fixtures';
 const FIXTURE_FILES = ['otlp/trace.json', 'otlp/logs.json', 'otlp/metrics.json', 'otlp/events.json', 'zipkin/yelp.json', 'zipkin/messaging-kafka.json', 'zipkin/skew.json'].map(

@@ -10,6 +10,7 @@ import { toHex } from '../../common/ids';
 import { VERSION } from '../config/paths';
 import { type ReadStore, msToNs } from '../query/read-store';
 import { getTrace } from '../query/traces';
+import { announcedDeploys, logPages, metricSeriesRows, pointPages, serviceIdsNamed, tracePages } from '../query/snapshot-pages';
 import { CATALOG_ENTRY, DEPLOYS_ENTRY, MANIFEST_ENTRY, SLO_ENTRY, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotManifest, TELEMETRY_ENTRIES } from './manifest';
 import { type LogRow, type PointRow, type SeriesRow, logsRequest, metricsRequest } from './otlp-rows';
 
@@ -70,9 +71,7 @@ export async function writeSnapshot(
   const fromNs = msToNs(request.from);
   const toNs = msToNs(request.to);
   const requested = [...new Set(request.services ?? [])];
-  const serviceIds = requested.length
-    ? (store.pluck(`SELECT id FROM services WHERE name IN (${requested.map(() => '?').join(',')})`).all(...requested) as number[])
-    : null;
+  const serviceIds = requested.length ? serviceIdsNamed(store, requested) : null;
   if (serviceIds && serviceIds.length === 0) throw new SnapshotError(`no data from ${requested.map((s) => `"${s}"`).join(', ')} in this store`);
   const mtime = new Date();
   const zip = new ZipFile();
@@ -88,26 +87,19 @@ export async function writeSnapshot(
   zip.outputStream.pipe(counting).pipe(out);
 
   const seen = new Set<string>();
-  const inList = (ids: number[]) => ids.map(() => '?').join(',');
   const tell = (phase: SnapshotProgress['phase'], done: number, total: number) => onProgress?.({ phase, done, total, bytes });
 
   // Traces: every trace that starts in the window (and touches a chosen service), whole.
-  const serviceFilter = requested.length ? `AND EXISTS (SELECT 1 FROM json_each(t.services) WHERE value IN (${requested.map(() => '?').join(',')}))` : '';
-  const traceTotal = Number(store.pluck(`SELECT count(*) FROM traces t WHERE t.start_ns BETWEEN ? AND ? ${serviceFilter}`).get(fromNs, toNs, ...requested));
-  const tracePage = store.db
-    .prepare(
-      `SELECT t.trace_id, t.start_ns FROM traces t WHERE t.start_ns BETWEEN ? AND ? ${serviceFilter}
-       AND (t.start_ns > ? OR (t.start_ns = ? AND t.trace_id > ?)) ORDER BY t.start_ns, t.trace_id LIMIT ${TRACE_PAGE}`,
-    )
-    .raw()
-    .safeIntegers();
+  const window = { fromNs, toNs };
+  const tracePage = tracePages(store, window, requested, TRACE_PAGE);
+  const traceTotal = tracePage.total;
   const traces = new Entry(zip, TELEMETRY_ENTRIES.traces, mtime);
   let traceCount = 0;
   let spanCount = 0;
   let after: [bigint, Buffer] = [-1n, Buffer.alloc(0)];
   tell('traces', 0, traceTotal);
   for (;;) {
-    const page = tracePage.all(fromNs, toNs, ...requested, after[0], after[0], after[1]) as Array<[Buffer, bigint]>;
+    const page = tracePage.page(after);
     for (const [id] of page) {
       const detail = getTrace(store, toHex(id));
       for (const s of detail.spans) {
@@ -125,26 +117,14 @@ export async function writeSnapshot(
   traces.end();
 
   // Logs in the window, in time order, a page per line.
-  const logFilter = serviceIds ? `AND l.service_id IN (${inList(serviceIds)})` : '';
-  const logTotal = Number(store.pluck(`SELECT count(*) FROM logs l WHERE l.time_ns BETWEEN ? AND ? ${logFilter}`).get(fromNs, toNs, ...(serviceIds ?? [])));
-  const logPage = store.db
-    .prepare(
-      `SELECT l.resource_id, l.scope_id, l.time_ns, l.observed_ns, l.severity_number, l.severity_text, l.body, l.body_is_json, l.trace_id, l.span_id,
-         l.flags, l.event_name, l.attributes, l.dropped_attributes_count, l.dedup, sv.name AS service,
-         r.attributes AS resource_attributes, r.dropped_attributes_count AS resource_dropped, r.schema_url AS resource_schema_url,
-         sc.name AS scope_name, sc.version AS scope_version, sc.attributes AS scope_attributes, sc.dropped_attributes_count AS scope_dropped,
-         sc.schema_url AS scope_schema_url
-       FROM logs l JOIN resources r ON r.id = l.resource_id JOIN scopes sc ON sc.id = l.scope_id JOIN services sv ON sv.id = l.service_id
-       WHERE l.time_ns BETWEEN ? AND ? ${logFilter} AND (l.time_ns > ? OR (l.time_ns = ? AND l.dedup > ?))
-       ORDER BY l.time_ns, l.dedup LIMIT ${LOG_PAGE}`,
-    )
-    .safeIntegers();
+  const logPage = logPages(store, window, serviceIds, LOG_PAGE);
+  const logTotal = logPage.total;
   const logs = new Entry(zip, TELEMETRY_ENTRIES.logs, mtime);
   let logCount = 0;
   let logAfter: [bigint, bigint] = [-1n, 0n];
   tell('logs', 0, logTotal);
   for (;;) {
-    const raw = logPage.all(fromNs, toNs, ...(serviceIds ?? []), logAfter[0], logAfter[0], logAfter[1]) as Array<Record<string, unknown>>;
+    const raw = logPage.page(logAfter);
     if (raw.length === 0) break;
     const rows = raw.map(toLogRow);
     for (const r of raw) seen.add(String(r.service));
@@ -158,33 +138,17 @@ export async function writeSnapshot(
   logs.end();
 
   // Metric points in the window, series by series.
-  const seriesFilter = serviceIds ? `WHERE m.service_id IN (${inList(serviceIds)})` : '';
-  const seriesRows = store.db
-    .prepare(
-      `SELECT m.id, m.name, m.kind, m.unit, m.description, m.temporality, m.monotonic, m.attributes, sv.name AS service,
-         r.attributes AS resource_attributes, r.dropped_attributes_count AS resource_dropped, r.schema_url AS resource_schema_url,
-         sc.name AS scope_name, sc.version AS scope_version, sc.attributes AS scope_attributes, sc.dropped_attributes_count AS scope_dropped,
-         sc.schema_url AS scope_schema_url
-       FROM metric_series m JOIN resources r ON r.id = m.resource_id JOIN scopes sc ON sc.id = m.scope_id JOIN services sv ON sv.id = m.service_id
-       ${seriesFilter} ORDER BY m.id`,
-    )
-    .all(...(serviceIds ?? [])) as Array<SeriesRow & { id: number; service: string }>;
-  const pointCountStmt = store.db.prepare('SELECT count(*) FROM metric_points WHERE series_id = ? AND time_ns BETWEEN ? AND ?').pluck();
+  const seriesRows = metricSeriesRows<SeriesRow & { id: number; service: string }>(store, serviceIds);
+  const pointPage = pointPages(store, window, POINT_PAGE);
   let pointTotal = 0;
-  for (const s of seriesRows) pointTotal += pointCountStmt.get(s.id, fromNs, toNs) as number;
-  const pointPage = store.db
-    .prepare(
-      `SELECT time_ns, start_ns, value, is_int, count, sum, min, max, detail, flags FROM metric_points
-       WHERE series_id = ? AND time_ns BETWEEN ? AND ? AND time_ns > ? ORDER BY time_ns LIMIT ${POINT_PAGE}`,
-    )
-    .safeIntegers();
+  for (const s of seriesRows) pointTotal += pointPage.count(s.id);
   const metrics = new Entry(zip, TELEMETRY_ENTRIES.metrics, mtime);
   let pointCount = 0;
   tell('metrics', 0, pointTotal);
   for (const s of seriesRows) {
     let afterNs = -1n;
     for (;;) {
-      const raw = pointPage.all(s.id, fromNs, toNs, afterNs) as Array<Record<string, unknown>>;
+      const raw = pointPage.page(s.id, afterNs);
       if (raw.length === 0) break;
       seen.add(s.service);
       await metrics.line(metricsRequest(s, raw.map(toPointRow)));
@@ -196,7 +160,7 @@ export async function writeSnapshot(
   }
   metrics.end();
 
-  const deploys = announcedDeploys(store, request, requested);
+  const deploys = announcedDeploys(store, request.from, request.to, requested);
   if (deploys.length) zip.addBuffer(Buffer.from(deploys.map((d) => JSON.stringify(d) + '\n').join('')), DEPLOYS_ENTRY, { mtime });
   if (extras.slos) zip.addBuffer(Buffer.from(extras.slos.yaml), SLO_ENTRY, { mtime });
   if (extras.catalogYaml) zip.addBuffer(Buffer.from(extras.catalogYaml.yaml), CATALOG_ENTRY, { mtime });
@@ -223,24 +187,6 @@ export async function writeSnapshot(
 }
 
 export class SnapshotError extends Error {}
-
-export interface AnnouncedDeploy {
-  service: string;
-  version: string;
-  timeMs: number;
-  instance: string | null;
-  description: string | null;
-}
-
-/** Deploys a pipeline announced in the window (none when the store has no deploys table). */
-function announcedDeploys(store: ReadStore, request: SnapshotRequest, services: string[]): AnnouncedDeploy[] {
-  const hasTable = store.pluck("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'deploys'").get() as number;
-  if (!hasTable) return [];
-  const filter = services.length ? `AND service IN (${services.map(() => '?').join(',')})` : '';
-  return store
-    .stmt(`SELECT service, version, time_ms AS timeMs, instance, description FROM deploys WHERE time_ms BETWEEN ? AND ? ${filter} ORDER BY time_ms`)
-    .all(request.from, request.to, ...services) as AnnouncedDeploy[];
-}
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -45,6 +45,15 @@ export function openDatabase(dataDir: string, opts: OpenOptions = {}): Db {
  * checkpointed after ~4 % of the cap (bounded to 0.4–16 MB) and truncated back to that size
  * after each checkpoint.
  */
+/** Closes a connection that wrote, letting SQLite refresh its planner statistics first. */
+export function closeDatabase(db: Db): void {
+  try {
+    db.pragma('optimize');
+  } finally {
+    db.close();
+  }
+}
+
 export function fitWalToCap(db: Db, maxSizeBytes: number): number {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const limit = Math.min(16 * 1024 * 1024, Math.max(400 * 1024, Math.floor(maxSizeBytes * 0.04)));

@@ -66,6 +66,13 @@ export class Retention {
   }
 
   /** One bounded round of deletions; returns what it removed. `budget` caps rows deleted. */
+  /** Deletions go through the WAL too: after a round that deleted rows, fold it back and cut
+   * the file down, so the WAL a retention round leaves behind does not sit on top of the
+   * capped store. */
+  foldWal(report: RetentionReport): void {
+    if (report.deleted.spans + report.deleted.logs + report.deleted.metric_points > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   step(now = Date.now(), budget = 100_000): RetentionReport {
     const report: RetentionReport = { deleted: { spans: 0, logs: 0, metric_points: 0 }, traces: 0, rollups: 0, usedBytes: 0 };
     const cutoff = now - this.policy.maxAgeHours * 3_600_000;

@@ -2,7 +2,7 @@
 // and spanmetrics connectors (and Tempo's metrics-generator) write; README.md lists exactly which
 // series and labels are read. Each quantity is one PromQL expression that tries the current
 // names first and falls back (`or`) to older ones, so one query works on either generation.
-import type { EdgeSignals, GoldenSignals, MapEdge, MapNode, ServiceMap } from '../../common/api/schemas';
+import type { EdgeSignals, GoldenSignals, MapEdge, MapNode, ServiceMap } from '../../common/api/service-schemas';
 import type { SliCounts } from '../../common/plugin-protocol';
 import type { PromClient } from './client';
 import { healthOf } from '../../common/service-map';

@@ -3,7 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { EVENTS_PATH } from '../../../common/api/contract';
-import type { IngestEvent } from '../../../common/api/schemas';
+import type { IngestEvent } from '../../../common/api/ingest-schemas';
 import { readsTables } from './query';
 
 interface LiveState {

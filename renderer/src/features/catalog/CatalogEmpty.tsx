@@ -1,6 +1,6 @@
 // Shown while the catalog has no entity: what it is for, how to point Loupe at descriptors.
 import { useState } from 'react';
-import type { CatalogSources } from '../../../../common/api/schemas';
+import type { CatalogSources } from '../../../../common/api/catalog-schemas';
 import { SourcesPanel } from './SourcesPanel';
 
 const EXAMPLE = `apiVersion: backstage.io/v1alpha1

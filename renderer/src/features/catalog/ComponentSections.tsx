@@ -3,7 +3,7 @@
 // every relation grouped by type.
 import { Link } from 'react-router-dom';
 import type { CatalogComponentDrift, CatalogDriftDependency, CatalogEntityDetail, CatalogResolvedRelation } from '../../../../common/api/catalog-schemas';
-import type { ServiceSummary } from '../../../../common/api/schemas';
+import type { ServiceSummary } from '../../../../common/api/service-schemas';
 import { useApi } from '../../api/query';
 import { rangeLabel, useTimeRange, type RangeSpec } from '../../app/time-range';
 import { formatDuration, formatPercent, formatRate } from '../../ui/format';

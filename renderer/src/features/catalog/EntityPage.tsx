@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { Link, NavLink, useParams } from 'react-router-dom';
 import type { CatalogEntityDetail } from '../../../../common/api/catalog-schemas';
-import type { ServiceSummary } from '../../../../common/api/schemas';
+import type { ServiceSummary } from '../../../../common/api/service-schemas';
 import { ApiError } from '../../api/client';
 import { useServices } from '../../api/hooks';
 import { useTimeRange } from '../../app/time-range';

@@ -2,7 +2,7 @@
 // what a system is made of. Components that sent nothing in the window are marked silent.
 import { useNavigate } from 'react-router-dom';
 import type { CatalogEntity } from '../../../../common/api/catalog-schemas';
-import type { ServiceSummary } from '../../../../common/api/schemas';
+import type { ServiceSummary } from '../../../../common/api/service-schemas';
 import { formatDuration, formatPercent, formatRate } from '../../ui/format';
 import { componentHealth } from './health';
 import { EntityLink, HealthDot, KindIcon, LifecycleChip, useRangeSuffix } from './parts';

@@ -1,7 +1,7 @@
 // A component's golden signals over the window, compact: traffic, error rate and latency
 // (successful and failed requests apart), from the service's rollups.
 import { Area, AreaChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { GoldenSignals as Signals } from '../../../../common/api/schemas';
+import type { GoldenSignals as Signals } from '../../../../common/api/service-schemas';
 import { formatClock, formatDuration, formatPercent, formatRate } from '../../ui/format';
 import { timeAxisLabel, timeAxisTicks } from '../../ui/time-axis';
 

@@ -1,7 +1,7 @@
 // The folders and files the catalog reads: those given with --catalog (fixed for this run) and
 // those added here (kept with the data, read again on every start).
 import { useState, type FormEvent } from 'react';
-import type { CatalogSources } from '../../../../common/api/schemas';
+import type { CatalogSources } from '../../../../common/api/catalog-schemas';
 import { ErrorBanner, Spinner } from '../../ui/states';
 import { useCatalogSources, useSetCatalogSources } from './hooks';
 import './sources-panel.css';

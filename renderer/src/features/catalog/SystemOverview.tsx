@@ -2,7 +2,7 @@
 // also lists its systems (and reaches their parts through them).
 import { useMemo } from 'react';
 import type { CatalogEntity, CatalogEntityDetail } from '../../../../common/api/catalog-schemas';
-import type { ServiceSummary } from '../../../../common/api/schemas';
+import type { ServiceSummary } from '../../../../common/api/service-schemas';
 import { ErrorBanner, SkeletonBlock } from '../../ui/states';
 import { AboutSection, AnnotationsSection, EntityProblemsSection, LinksSection } from './EntityAside';
 import { EntityTable, byRunnableFirst } from './EntityTable';

@@ -1,7 +1,7 @@
 // A team (Group): who is in it, its sub-teams, and what it owns with how healthy that is.
 import { useMemo } from 'react';
 import type { CatalogEntityDetail } from '../../../../common/api/catalog-schemas';
-import type { ServiceSummary } from '../../../../common/api/schemas';
+import type { ServiceSummary } from '../../../../common/api/service-schemas';
 import { ErrorBanner, SkeletonBlock } from '../../ui/states';
 import { AboutSection, AnnotationsSection, EntityProblemsSection, LinksSection } from './EntityAside';
 import { EntityTable, byRunnableFirst } from './EntityTable';

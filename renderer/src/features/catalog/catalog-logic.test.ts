@@ -2,7 +2,7 @@
 // roll-ups, relation grouping, problem filtering and paths, drift helpers.
 import { describe, expect, it } from 'vitest';
 import type { CatalogComponentDrift, CatalogProblem } from '../../../../common/api/catalog-schemas';
-import type { ServiceSummary } from '../../../../common/api/schemas';
+import type { ServiceSummary } from '../../../../common/api/service-schemas';
 import { hasDrift, ownerlessSnippet, peersByName } from './drift';
 import { componentHealth, rollUp, servicesByComponent } from './health';
 import { clearFilters, hasFilters, isSelected, listQuery, readListState, toggleFacet } from './list-state';

@@ -1,6 +1,6 @@
 // Catalog components joined with the services seen in telemetry (a service row names the
 // component it matched), and the health of a set of them rolled up for teams and systems.
-import type { ServiceSummary } from '../../../../common/api/schemas';
+import type { ServiceSummary } from '../../../../common/api/service-schemas';
 
 export type ServiceHealth = ServiceSummary['health'];
 /** `silent`: the component sent nothing in the window. */

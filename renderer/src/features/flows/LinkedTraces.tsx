@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { LinkedTrace, LinkHop } from '../../../../common/api/flow-schemas';
-import type { TraceDetail } from '../../../../common/api/schemas';
+import type { TraceDetail } from '../../../../common/api/trace-schemas';
 import { ServiceChip } from '../../ui/Chip';
 import { serviceColor } from '../../ui/colors';
 import { formatDuration, shortId } from '../../ui/format';

@@ -1,7 +1,7 @@
 // The cells of one log row, shared by the Logs page's list and the trace view's logs: time (or
 // offset into a trace), severity, service, body with query terms marked, and the trace link.
 import { Link } from 'react-router-dom';
-import type { LogRecord } from '../../../../common/api/schemas';
+import type { LogRecord } from '../../../../common/api/log-schemas';
 import { serviceColor } from '../../ui/colors';
 import { formatAbsolute, formatClock, formatOffset, formatRelative, shortId } from '../../ui/format';
 import { Highlight } from './highlight';

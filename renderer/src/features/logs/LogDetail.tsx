@@ -1,6 +1,6 @@
 // A log record in full: body (structured bodies pretty-printed), ids, attributes, resource.
 import { Link } from 'react-router-dom';
-import type { LogRecord } from '../../../../common/api/schemas';
+import type { LogRecord } from '../../../../common/api/log-schemas';
 import { AttributeTable } from '../../ui/AttributeTable';
 import { ServiceChip } from '../../ui/Chip';
 import { formatAbsolute, formatRelative } from '../../ui/format';

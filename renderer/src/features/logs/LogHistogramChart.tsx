@@ -1,7 +1,7 @@
 // Log records per time bucket, stacked by severity band.
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { LogHistogram } from '../../../../common/api/schemas';
+import type { LogHistogram } from '../../../../common/api/log-schemas';
 import { severityVar } from '../../ui/colors';
 import { formatClock, formatCount } from '../../ui/format';
 import { timeAxisLabel } from '../../ui/time-axis';

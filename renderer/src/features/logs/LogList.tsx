@@ -1,7 +1,7 @@
 // Log rows, virtualized: time, severity, service, body (query terms marked), trace link.
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { LogRecord } from '../../../../common/api/schemas';
+import type { LogRecord } from '../../../../common/api/log-schemas';
 import { LogCells, logBand } from './LogCells';
 
 const ROW = 26;

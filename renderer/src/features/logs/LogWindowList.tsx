@@ -8,7 +8,7 @@
 // 17.8M), so beyond MAX_PX the scroll range is scaled: the scrollbar maps onto the whole list,
 // the wheel moves row by row (handled here), and the rows sit in a layer that stays in view.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { LogRecord } from '../../../../common/api/schemas';
+import type { LogRecord } from '../../../../common/api/log-schemas';
 import { formatCount } from '../../ui/format';
 import { LogCells, logBand } from './LogCells';
 import type { LogWindowController } from './use-log-window';

@@ -15,7 +15,7 @@ import { SEVERITY_MINIMUMS } from '../../ui/colors';
 import { Combobox } from '../../ui/Combobox';
 import { formatCount } from '../../ui/format';
 import { EmptyHint, ErrorBanner, SkeletonBlock, Spinner } from '../../ui/states';
-import type { LogRecord } from '../../../../common/api/schemas';
+import type { LogRecord } from '../../../../common/api/log-schemas';
 import { buildMatcher } from './highlight';
 import { LogDetail } from './LogDetail';
 import { LogHistogramChart } from './LogHistogramChart';

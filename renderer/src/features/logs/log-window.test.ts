@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogHistogram, LogRecord } from '../../../../common/api/schemas';
+import type { LogHistogram, LogRecord } from '../../../../common/api/log-schemas';
 import {
   emptyWindow,
   mergeNewer,

@@ -10,7 +10,7 @@
 //             millisecond come back and are dropped as already held); newer: `from` = the first
 //             record's millisecond, ascending;
 //   by id   — older: `before` = last id; newer: `after` = first id, ascending.
-import type { LogHistogram, LogRecord } from '../../../../common/api/schemas';
+import type { LogHistogram, LogRecord } from '../../../../common/api/log-schemas';
 
 export type LogOrder = 'time' | 'id';
 

@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { call } from '../../api/client';
 import type { LogFilter } from '../../api/hooks';
 import { resolveRange, type RangeSpec } from '../../app/time-range';
-import type { LogHistogram } from '../../../../common/api/schemas';
+import type { LogHistogram } from '../../../../common/api/log-schemas';
 
 export function useLogHistogramPaced(range: RangeSpec, filter: LogFilter, live: boolean, enabled = true, buckets = 80) {
   const took = useRef(0);

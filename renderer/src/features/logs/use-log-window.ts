@@ -12,7 +12,7 @@ import { call } from '../../api/client';
 import type { LogFilter } from '../../api/hooks';
 import type { QueryMeta } from '../../api/query';
 import { isRelative, resolveRange, type RangeSpec } from '../../app/time-range';
-import type { LogHistogram, LogRecord } from '../../../../common/api/schemas';
+import type { LogHistogram, LogRecord } from '../../../../common/api/log-schemas';
 import {
   MAX_LIMIT,
   emptyWindow,

@@ -1,7 +1,7 @@
 // What the map shows of the service graph: namespace, idle and focus filters, a cap on visible
 // nodes with counts of what the cap left out (Grafana's node graph does the same), and the
 // topology key that decides when a new layout is needed.
-import type { MapEdge, MapNode, ServiceMap } from '../../../../common/api/schemas';
+import type { MapEdge, MapNode, ServiceMap } from '../../../../common/api/service-schemas';
 import { healthOf } from '../../../../common/service-map';
 
 export type { MapEdge, MapNode, ServiceMap };

@@ -1,9 +1,8 @@
 // A PromQL answer (GET /api/metrics/query) in the explorer's chart shape, so a data source's
 // series are drawn by the same chart as this store's: one line per series, labelled by its
 // labels, with every point at the time the backend evaluated it.
-import type { MetricChart } from '../../../../common/api/metric-schemas';
+import type { MetricChart, MetricInfo } from '../../../../common/api/metric-schemas';
 import type { PromQlAnswer } from '../../../../common/api/datasource-schemas';
-import type { MetricInfo } from '../../../../common/api/schemas';
 import { toPromql, type MetricQuery } from '../../../../common/metrics/query-model';
 
 /** Most series a chart draws (a PromQL query can answer thousands). */

@@ -1,6 +1,6 @@
 // RED tables of the service page: per operation, per caller and callee, and per version.
 import { Link, useSearchParams } from 'react-router-dom';
-import type { GoldenSignals } from '../../../../common/api/schemas';
+import type { GoldenSignals } from '../../../../common/api/service-schemas';
 import { nodeName, nodeTypeOf } from '../../../../common/service-map';
 import { rangeParams } from '../../app/time-range';
 import { Chip } from '../../ui/Chip';

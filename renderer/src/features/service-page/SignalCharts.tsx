@@ -1,7 +1,7 @@
 // Golden-signal charts (Google SRE's latency, traffic, errors, saturation) over a service's
 // rollup series: one time axis for all, gaps where a bucket had no requests.
 import { Area, Bar, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { GoldenSignals } from '../../../../common/api/schemas';
+import type { GoldenSignals } from '../../../../common/api/service-schemas';
 import { formatAxisTicks, formatBytes, formatClock, formatCount, formatDuration, formatPercent, formatRate, niceTicks } from '../../ui/format';
 import { timeAxisLabel, timeAxisTicks } from '../../ui/time-axis';
 import { ChartMarkers } from '../releases/ChartMarkers';

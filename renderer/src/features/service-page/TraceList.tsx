@@ -1,7 +1,7 @@
 // A compact list of traces (root operation, duration against the slowest shown, age), each a
 // link to its waterfall.
 import { Link, useSearchParams } from 'react-router-dom';
-import type { TraceSummary } from '../../../../common/api/schemas';
+import type { TraceSummary } from '../../../../common/api/trace-schemas';
 import { rangeParams } from '../../app/time-range';
 import { serviceColor } from '../../ui/colors';
 import { formatDuration } from '../../ui/format';

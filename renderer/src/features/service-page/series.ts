@@ -1,5 +1,5 @@
 // Golden-signal series as charts should show them.
-import type { GoldenSignals } from '../../../../common/api/schemas';
+import type { GoldenSignals } from '../../../../common/api/service-schemas';
 
 /**
  * The newest bucket is still filling when the window ends now: its rate over the whole step would

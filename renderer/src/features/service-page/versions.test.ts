@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GoldenSignals } from '../../../../common/api/schemas';
+import type { GoldenSignals } from '../../../../common/api/service-schemas';
 import { completeBuckets } from './series';
 import { compareVersionNames, compareVersions, type VersionSignals } from './versions';
 

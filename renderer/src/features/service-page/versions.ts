@@ -1,6 +1,6 @@
 // Versions of a service side by side: which one is slower and which one fails more than the
 // best of them, so a bad canary stands out without reading the numbers.
-import type { GoldenSignals } from '../../../../common/api/schemas';
+import type { GoldenSignals } from '../../../../common/api/service-schemas';
 
 export type VersionSignals = GoldenSignals['versions'][number];
 

@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useServices } from '../../api/hooks';
-import type { ServiceSummary } from '../../../../common/api/schemas';
+import type { ServiceSummary } from '../../../../common/api/service-schemas';
 import { useShortcuts } from '../../app/shortcuts';
 import { useUpdateParams } from '../../app/url-state';
 import { rangeLabel, useTimeRange } from '../../app/time-range';

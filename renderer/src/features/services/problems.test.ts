@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServiceSummary } from '../../../../common/api/schemas';
+import type { ServiceSummary } from '../../../../common/api/service-schemas';
 import { problemReasons, problemScore, RANKING_VALUE } from './problems';
 
 const svc = (name: string, extra: Partial<ServiceSummary> = {}): ServiceSummary => ({

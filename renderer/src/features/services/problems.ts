@@ -1,7 +1,7 @@
 // "What is broken now": services ranked for someone arriving mid-incident. A paging SLO alert
 // comes first, then failing services (Kiali's > 10% errors), ticket alerts, latency regressions
 // against the previous window, degraded services, and the rest by traffic.
-import type { ServiceSummary } from '../../../../common/api/schemas';
+import type { ServiceSummary } from '../../../../common/api/service-schemas';
 
 export type Ranking = 'problems' | 'errors' | 'regression' | 'slo';
 

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { EVENTS_PATH } from '../../../../common/api/contract';
-import { SloAlertEvent } from '../../../../common/api/schemas';
+import { SloAlertEvent } from '../../../../common/api/slo-schemas';
 import { mergeAlert, type AlertToast } from './alerts';
 import { formatBurn } from './slo-model';
 import { notifyDesktop } from './notify';

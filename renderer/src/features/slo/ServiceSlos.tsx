@@ -1,7 +1,7 @@
 // The SLOs of one service, compact, for its page: state, budget left, burn rates and alerts.
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import type { SloDefinition } from '../../../../common/api/schemas';
+import type { SloDefinition } from '../../../../common/api/slo-schemas';
 import { rangeParams } from '../../app/time-range';
 import { SkeletonBlock } from '../../ui/states';
 import { useSlos } from './hooks';

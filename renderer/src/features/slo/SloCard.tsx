@@ -2,7 +2,7 @@
 // and the budget burn-down over the SLO window.
 import { Link, useSearchParams } from 'react-router-dom';
 import { Area, AreaChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { SloStatus } from '../../../../common/api/schemas';
+import type { SloStatus } from '../../../../common/api/slo-schemas';
 import { rangeParams } from '../../app/time-range';
 import { formatCount, formatPercent } from '../../ui/format';
 import { timeAxisLabel, timeAxisTicks } from '../../ui/time-axis';

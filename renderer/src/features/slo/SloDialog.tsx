@@ -1,7 +1,7 @@
 // Create or edit an SLO: name, service, SLI (availability or a latency threshold), objective and
 // rolling window. The core writes it to slos.yaml.
 import { useState } from 'react';
-import type { SloDefinition } from '../../../../common/api/schemas';
+import type { SloDefinition } from '../../../../common/api/slo-schemas';
 import { Dialog } from '../../ui/overlays';
 import { checkForm, emptyForm, formFrom, sloIdFrom, type SloForm } from './slo-model';
 import { useSaveSlo } from './hooks';

@@ -2,7 +2,7 @@
 // keeps them in slos.yaml next to the data), and turn on desktop notifications for pages.
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import type { SloDefinition, SloStatus } from '../../../../common/api/schemas';
+import type { SloDefinition, SloStatus } from '../../../../common/api/slo-schemas';
 import { useServices } from '../../api/hooks';
 import { useTimeRange } from '../../app/time-range';
 import { useUpdateParams } from '../../app/url-state';

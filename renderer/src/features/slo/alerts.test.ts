@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SloAlertEvent } from '../../../../common/api/schemas';
+import type { SloAlertEvent } from '../../../../common/api/slo-schemas';
 import { mergeAlert } from './alerts';
 
 const alert = (sloId: string, severity: 'page' | 'ticket', label: string, burnRate = 20): SloAlertEvent => ({ sloId, name: sloId, service: 'payment', severity, label, burnRate, startedAt: 0 });

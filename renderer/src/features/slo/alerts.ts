@@ -1,5 +1,5 @@
 // SLO alert toasts: what the toast list becomes when an alert starts firing.
-import type { SloAlertEvent } from '../../../../common/api/schemas';
+import type { SloAlertEvent } from '../../../../common/api/slo-schemas';
 
 /** One toast per SLO: the rules that started firing are gathered on it, the most severe first. */
 export interface AlertToast {

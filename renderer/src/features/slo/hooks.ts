@@ -1,6 +1,6 @@
 // SLO queries and edits. Statuses are computed from rollups, so ingest refreshes them.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { SloDefinition } from '../../../../common/api/schemas';
+import type { SloDefinition } from '../../../../common/api/slo-schemas';
 import { call } from '../../api/client';
 import { useApi } from '../../api/query';
 

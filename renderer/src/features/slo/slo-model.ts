@@ -1,6 +1,6 @@
 // Words and numbers of the SLO views, and the form's checks (the contract's own schema, so the
 // form and the server agree on what is valid).
-import { SloDefinition, type SloStatus } from '../../../../common/api/schemas';
+import { SloDefinition, type SloStatus } from '../../../../common/api/slo-schemas';
 import { BURN_RATE_RULES } from '../../../../common/slo';
 
 /** "Checkout availability" → "checkout-availability" (the id slos.yaml keys the SLO by). */

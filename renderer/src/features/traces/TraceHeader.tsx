@@ -3,7 +3,7 @@
 // a service's spans.
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { expandCompactTrace, traceToOtlpJson } from '../../../../common/otlp-export';
-import type { CompactTrace } from '../../../../common/api/schemas';
+import type { CompactTrace } from '../../../../common/api/trace-schemas';
 import { ServiceChip } from '../../ui/Chip';
 import { formatAbsolute, formatDuration, formatRelative } from '../../ui/format';
 import type { SpanNode, TraceModel } from './trace-model';

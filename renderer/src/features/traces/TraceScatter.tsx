@@ -1,6 +1,6 @@
 // Duration over time, one dot per trace (errors in red); clicking a dot opens the trace.
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { TraceSummary } from '../../../../common/api/schemas';
+import type { TraceSummary } from '../../../../common/api/trace-schemas';
 import { formatClock, formatDuration } from '../../ui/format';
 import { timeAxisLabel, timeAxisTicks } from '../../ui/time-axis';
 

@@ -4,7 +4,7 @@
 // tab, find, critical path and zoom are query parameters (trace-navigation.ts reads them).
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import type { CompactTrace } from '../../../../common/api/schemas';
+import type { CompactTrace } from '../../../../common/api/trace-schemas';
 import { useTraceLogs } from '../../api/hooks';
 import { useSetParam, useUpdateParams } from '../../app/url-state';
 import { registerServiceColors } from '../../ui/colors';

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTraceSearch } from '../../api/hooks';
-import type { TraceSummary } from '../../../../common/api/schemas';
+import type { TraceSummary } from '../../../../common/api/trace-schemas';
 import { useImport } from '../../app/ImportDrop';
 import { useShortcuts } from '../../app/shortcuts';
 import { useUpdateParams } from '../../app/url-state';

@@ -1,6 +1,6 @@
 // Small hand-written traces for the unit tests of the trace model, critical path, statistics,
 // find and diff. Times are given in ms from an arbitrary epoch.
-import type { CompactTrace, SpanDetail } from '../../../../common/api/schemas';
+import type { CompactTrace, SpanDetail } from '../../../../common/api/trace-schemas';
 import type { TraceSpan } from './trace-model';
 
 const EPOCH_NS = 1_700_000_000_000_000_000n;

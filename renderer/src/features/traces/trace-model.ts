@@ -3,7 +3,7 @@
 // Views read this model and never rescan. Building it is linear in the number of spans apart
 // from sorting each span's children by start time. It reads the compact trace as served (each
 // resource and scope once): spans are not expanded, nodes point at their shared resource and scope.
-import type { CompactTrace } from '../../../../common/api/schemas';
+import type { CompactTrace } from '../../../../common/api/trace-schemas';
 
 export type TraceSpan = CompactTrace['spans'][number];
 export type TraceResource = CompactTrace['resources'][number];

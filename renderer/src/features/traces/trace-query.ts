@@ -14,7 +14,7 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { call } from '../../api/client';
 import type { QueryMeta } from '../../api/query';
-import type { CompactTrace } from '../../../../common/api/schemas';
+import type { CompactTrace } from '../../../../common/api/trace-schemas';
 
 const STILL_ARRIVING_MS = 120_000;
 const FOLLOW_MAX_SPANS = 2_000;

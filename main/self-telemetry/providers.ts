@@ -10,7 +10,7 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { VERSION } from '../config/paths';
 
-import { SELF_TELEMETRY_HEADER } from '../../collectors/otlp/ingest-telemetry';
+import { SELF_TELEMETRY_HEADER } from '../../collectors/otlp/receiver-instrumentation';
 
 export interface SelfTelemetry {
   shutdown(): Promise<void>;

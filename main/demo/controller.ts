@@ -1,9 +1,9 @@
 // Starts and stops the built-in demo system for `--demo`, `loupe demo` and the UI's
 // "Start demo" button, and switches its faults. Every fault started or stopped is kept as an
 // event (with the time it took effect) so charts can mark it; stopping the demo stops them all.
-import { FAULT_NAMES, FAULTS, isFaultName, unknownFaultMessage, type FaultName } from '../common/demo-faults';
-import type { DemoFaultEvent, DemoFaults, DemoStatus } from '../common/api/schemas';
-import { QueryError } from './query/traces';
+import { FAULT_NAMES, FAULTS, isFaultName, unknownFaultMessage, type FaultName } from '../../common/demo-faults';
+import type { DemoFaultEvent, DemoFaults, DemoStatus } from '../../common/api/demo-schemas';
+import { QueryError } from '../query/traces';
 
 export interface RunningDemo {
   services: string[];
@@ -36,7 +36,7 @@ export class DemoController {
   constructor(
     private readonly otlpEndpoint: string,
     private readonly log: (line: string) => void,
-    private readonly startDemo: StartDemo = (o) => import('./demo/index').then((m) => m.startDemo(o)),
+    private readonly startDemo: StartDemo = (o) => import('./index').then((m) => m.startDemo(o)),
     private readonly serviceScript?: string,
   ) {}
 

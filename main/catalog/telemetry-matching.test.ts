@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogEntity } from '../../common/api/catalog-schemas';
 import { Catalog } from './index';
-import { computeDrift, findOwnerlessServices, findSilentComponents, matchServices, serviceNameOf, type ObservedTelemetry } from './telemetry';
+import { computeDrift, findOwnerlessServices, findSilentComponents, matchServices, serviceNameOf, type ObservedTelemetry } from './telemetry-matching';
 
 let entities: CatalogEntity[];
 beforeAll(async () => {

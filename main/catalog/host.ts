@@ -3,12 +3,13 @@
 // catalog is compared with (services and edges seen in a window, from the rollups).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Catalog, type ObservedTelemetry, catalogHandlers, matchServices } from './catalog';
-import type { CatalogChangeEvent } from '../common/api/catalog-schemas';
-import type { PluginCatalogState } from '../common/api/catalog-provider-schemas';
-import { nodeName, nodeTypeOf } from '../common/service-map';
-import type { ReadStore } from './query/read-store';
-import { windowOf } from './query/read-store';
+import { Catalog, type ObservedTelemetry, catalogHandlers, matchServices } from './index';
+import type { CatalogChangeEvent } from '../../common/api/catalog-schemas';
+import type { PluginCatalogState } from '../../common/api/catalog-provider-schemas';
+import { nodeName, nodeTypeOf } from '../../common/service-map';
+import type { ReadStore } from '../query/read-store';
+import { windowOf } from '../query/read-store';
+import { edgesSeen, servicesSeen } from '../query/observed-telemetry';
 
 export const CATALOG_SOURCES_FILE = 'catalog-sources.json';
 const SNAPSHOT_RELATIONS = new Set(['ownedBy', 'partOf', 'providesApi', 'consumesApi', 'dependsOn']);
@@ -131,21 +132,8 @@ export class CatalogHost {
   /** Services and the edges between nodes seen in the window (virtual nodes by their name). */
   observe(input: { from?: number; to?: number }): ObservedTelemetry {
     const { from, to } = windowOf(input, 24 * 3_600_000);
-    const m0 = Math.floor(from / 60_000);
-    const m1 = Math.floor(to / 60_000);
-    // Seen in the window: requests in the window's rollups, or (services sending only logs or
-    // metrics) last data inside the window.
-    const services = this.store
-      .pluck(
-        `SELECT DISTINCT s.name FROM services s WHERE s.last_seen_ms BETWEEN ? AND ?
-         OR s.id IN (SELECT service_id FROM rollup_service_minute WHERE minute BETWEEN ? AND ?)`,
-      )
-      .all(from, to, m0, m1) as string[];
-    const edges = (
-      this.store
-        .stmt('SELECT DISTINCT source, target FROM rollup_edge_minute WHERE minute BETWEEN ? AND ?')
-        .all(m0, m1) as Array<{ source: string; target: string }>
-    )
+    const services = servicesSeen(this.store, from, to);
+    const edges = edgesSeen(this.store, Math.floor(from / 60_000), Math.floor(to / 60_000))
       .filter((e) => nodeTypeOf(e.source) === 'service')
       .map((e) => ({ source: e.source, target: nodeName(e.target), targetType: nodeTypeOf(e.target), targetNode: e.target }));
     return { services, edges };
