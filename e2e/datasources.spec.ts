@@ -1,8 +1,9 @@
 // A team's Prometheus as a data source, added the way a user does: Settings › Data sources,
 // the Prometheus plugin's settings form, Test. A real Prometheus on a free loopback port
 // scrapes an exporter of the OpenTelemetry Collector's service-graph and span-metrics series;
-// the map and the Services list are switched to it and show its services, and a PromQL query
-// in the metrics explorer charts its series. A URL where nothing listens shows why.
+// the map and the Services list are switched to it and show its services, an edge's charts and
+// a service's SLOs are computed from its series, and a PromQL query in the metrics explorer
+// charts its series. A URL where nothing listens shows why.
 import { freePort, startBackend, startExporter, until, type Backend } from '../main/testing/prom-backends';
 import { expect, openUi, screenshotBothThemes, startLoupe, test as base, type Loupe } from './fixtures';
 
@@ -90,6 +91,13 @@ test('a Prometheus is added, tested and edited from Settings; a wrong URL says w
 
 test('the Services list, the map and the service page switch to the Prometheus source and show its services', async ({ dsLoupe: loupe, prometheus, page }) => {
   await addSource(loupe, 'team-prom', prometheus.url);
+  // An SLO in slos.yaml: its status is computed from whichever source the page reads.
+  const slo = await fetch(`${loupe.url}/api/slos/api-availability`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${loupe.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: 'api-availability', name: 'api availability', service: 'api', sli: 'availability', objective: 99, window: '1h' }),
+  });
+  expect(slo.status).toBe(200);
   // The last 5 minutes: the Prometheus started for this test holds only a minute or two.
   await openUi(page, loupe, '/services?from=now-5m&to=now');
   const table = page.getByTestId('services-table');
@@ -101,13 +109,27 @@ test('the Services list, the map and the service page switch to the Prometheus s
   await expect(table.locator('tr[data-service="web"]')).toBeVisible();
   await screenshotBothThemes(page, 'datasources-services');
 
-  // The service page reads the same source; traces and logs say they are this store's only.
+  // The service page reads the same source, SLOs included (the exporter fails 10 % of api's
+  // requests: a 99 % objective burns at 10×); traces and logs say they are this store's only.
   await table.locator('tr[data-service="api"]').click();
   await expect(page).toHaveURL(/\/services\/api\?.*source=team-prom/);
   await expect(page.getByTestId('service-kpis')).toContainText('10.0%');
   await expect(page.getByTestId('upstream-table')).toContainText('web');
-  await expect(page.getByTestId('local-only-note')).toContainText('SLOs, traces and logs');
+  const slos = page.getByTestId('service-slos');
+  await expect(slos.getByTestId('slo-source')).toContainText('team-prom');
+  const card = slos.locator('[data-slo-id="api-availability"]');
+  await expect(card.getByTestId('slo-burn-rates').locator('.burn').first()).toContainText(/^5\s?m.*10(\.0)?×$/);
+  await expect(card.getByTestId('slo-state')).toHaveText('Page');
+  await expect(page.getByTestId('local-only-note')).toContainText('Alert rules, traces and logs');
+  await expect(page.getByTestId('local-only-note')).not.toContainText('SLOs');
+  await slos.scrollIntoViewIfNeeded();
   await screenshotBothThemes(page, 'datasources-service');
+  // The SLO's link opens the SLO page on the same source.
+  await card.getByRole('link', { name: 'api availability' }).click();
+  await expect(page).toHaveURL(/\/slos\?.*source=team-prom/);
+  await expect(page.getByLabel('Data source')).toHaveValue('team-prom');
+  await expect(page.locator('[data-testid="slo-card"][data-slo-id="api-availability"]').getByTestId('slo-state')).toHaveText('Page');
+  await page.goBack();
 
   await page.getByRole('link', { name: 'On the map' }).click();
   await expect(page).toHaveURL(/\/map\?.*source=team-prom/);
@@ -118,6 +140,16 @@ test('the Services list, the map and the service page switch to the Prometheus s
   const drawer = page.getByTestId('map-drawer');
   await expect(drawer.getByTestId('local-only-note')).toContainText('Traces');
   await screenshotBothThemes(page, 'datasources-map');
+  // The edge web → api, charted over time from the service-graph series: 10 calls/s, 10 % failed.
+  await drawer.locator('tr.row-click').filter({ hasText: 'web' }).click();
+  const edgeSignals = drawer.getByTestId('edge-signals');
+  await expect(edgeSignals.getByTestId('calls-rate').locator('.recharts-area-area')).toBeVisible();
+  await expect(edgeSignals.getByTestId('calls-errors')).toContainText('10.0%');
+  await expect(edgeSignals.getByTestId('calls-latency')).toContainText('Latency · all calls');
+  await expect(edgeSignals.getByTestId('calls-latency').locator('path.recharts-line-curve, .recharts-line-dot').filter({ visible: true }).first()).toBeVisible();
+  await expect(drawer.getByTestId('edge-signals-notice')).toContainText('server side');
+  await expect(drawer.getByTestId('local-only-note')).toContainText('Releases and traces of an edge');
+  await screenshotBothThemes(page, 'datasources-map-edge');
   // Back to this Loupe's own map.
   await page.getByLabel('Data source').selectOption('local');
   await expect(canvas.locator('[data-node-id="storefront"]')).toBeVisible();

@@ -1,7 +1,9 @@
 // Data-source features seen in the UI: a catalog-provider plugin's entities in Settings ›
 // Catalog sources with its state; renaming a data source in Settings › Data sources (a link
 // with the old name is moved to the new one); the metrics explorer's builder writing PromQL for
-// a real Prometheus from its label names and values.
+// a real Prometheus from its label names and values; a scrape target behind a bearer token,
+// down with a 401 until the token is entered in the scrape source's form.
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { startBackend, startExporter, until, type Backend } from '../main/testing/prom-backends';
 import { expect, openUi, screenshotBothThemes, startLoupe, test as base, type Loupe } from './fixtures';
@@ -105,4 +107,55 @@ test('the metrics builder writes PromQL for a Prometheus source from its labels'
   await expect(chart.locator('.metric-legend-item')).toHaveCount(1);
   await expect(chart.locator('.metric-legend')).toContainText('server=api');
   await screenshotBothThemes(page, 'metrics-remote-builder');
+});
+
+test('a scrape target behind a token is down with a 401 until the token is entered in Settings', async ({ pluginLoupe: loupe, page }) => {
+  const token = 'scrape-token-e2e-91b3';
+  const exporter = createServer((req, res) => {
+    if (req.headers.authorization !== `Bearer ${token}`) {
+      res.writeHead(401, 'Unauthorized');
+      return res.end('unauthorized');
+    }
+    res.setHeader('content-type', 'text/plain; version=0.0.4');
+    res.end('# TYPE guarded_items_total counter\nguarded_items_total 7\n');
+  });
+  await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', () => r()));
+  const target = `http://127.0.0.1:${(exporter.address() as { port: number }).port}/metrics`;
+  try {
+    await openUi(page, loupe, '/settings#datasources');
+    const section = page.getByTestId('datasources');
+    await section.getByRole('button', { name: 'Add data source' }).click();
+    const form = page.getByTestId('datasource-form');
+    await form.getByLabel('Type').selectOption('prometheus-scrape');
+    await form.getByLabel('Name').fill('guarded');
+    await form.getByLabel('Targets').fill(target);
+    await form.getByLabel('Interval seconds').fill('1');
+    await form.getByRole('button', { name: 'Add and check' }).click();
+    const row = section.locator('.ds-row[data-name="guarded"]');
+    const targets = row.getByRole('list', { name: 'Targets of guarded' });
+    await expect(targets).toContainText('answered 401 Unauthorized: check the credentials (auth: none)', { timeout: 20_000 });
+
+    await row.getByRole('button', { name: 'Edit guarded' }).click();
+    await form.getByLabel('Auth').selectOption('bearer');
+    await expect(form.getByLabel('Token')).toHaveAttribute('type', 'password');
+    await form.getByLabel('Token').fill(token);
+    // The list is polled while the form is open and the target's last scrape changes on every
+    // answer: what is typed stays.
+    const polled = (r: { url(): string; request(): { method(): string } }) => new URL(r.url()).pathname === '/api/datasources' && r.request().method() === 'GET';
+    await page.waitForResponse(polled, { timeout: 15_000 });
+    await page.waitForResponse(polled, { timeout: 15_000 });
+    await expect(form.getByLabel('Token')).toHaveValue(token);
+    await expect(form.getByLabel('Auth')).toHaveValue('bearer');
+    await form.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await screenshotBothThemes(page, 'datasources-scrape-auth-form');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(targets).toContainText(/scraped/);
+    await expect(targets.locator('.form-error')).toHaveCount(0, { timeout: 20_000 });
+    await expect(targets.locator('.ds-dot-ok')).toHaveCount(1);
+    await expect(page.locator('body')).not.toContainText(token);
+    await row.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await screenshotBothThemes(page, 'datasources-scrape-auth-up');
+  } finally {
+    exporter.close();
+  }
 });

@@ -1,7 +1,9 @@
 // The built-in prometheus-scrape plugin end to end: a real Prometheus (Debian's 2.42, started here
 // on a free loopback port) is scraped at its own /metrics; the metrics arrive through the
 // plugin's ingest source and read back through /api/metrics with the right kinds and values.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Targets behind auth (bearer, basic, extra headers) are scraped with the credentials kept as
+// data-source secrets, and are down with a 401 that says so without them.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,12 @@ let buildDir: string;
 let prom: Backend;
 let broken: Server;
 let brokenUrl = '';
+let guarded: Server;
+let guardedUrl = '';
+const TOKEN = 'scrape-token-4f1c9e';
+const PASSWORD = 'scrape-password-77a0';
+/** What the guarded exporter saw last: the credentials arrive as configured. */
+const seen: Array<{ path: string; authorization: string | undefined; tenant: string | undefined }> = [];
 
 const put = (name: string, settings: Record<string, unknown>) =>
   h.api(`/api/datasources/${name}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'prometheus-scrape', settings }) });
@@ -39,6 +47,21 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => broken.listen(0, '127.0.0.1', () => r()));
   brokenUrl = `http://127.0.0.1:${(broken.address() as { port: number }).port}/metrics`;
+  // An exporter behind auth: /metrics wants the bearer token, /basic wants user and password
+  // and an X-Tenant header; anything else is a 401, as a reverse proxy in front of it answers.
+  guarded = createServer((req, res) => {
+    seen.push({ path: req.url ?? '', authorization: req.headers.authorization, tenant: req.headers['x-tenant'] as string | undefined });
+    const basic = `Basic ${Buffer.from(`scraper:${PASSWORD}`).toString('base64')}`;
+    const ok = req.url === '/metrics' ? req.headers.authorization === `Bearer ${TOKEN}` : req.headers.authorization === basic && req.headers['x-tenant'] === 'shop';
+    if (!ok) {
+      res.writeHead(401, 'Unauthorized', { 'www-authenticate': 'Bearer' });
+      return res.end('unauthorized');
+    }
+    res.setHeader('content-type', 'text/plain; version=0.0.4');
+    res.end(`# TYPE guarded_items_total counter\nguarded_items_total{path="${req.url}"} ${req.url === '/metrics' ? 7 : 11}\n`);
+  });
+  await new Promise<void>((r) => guarded.listen(0, '127.0.0.1', () => r()));
+  guardedUrl = `http://127.0.0.1:${(guarded.address() as { port: number }).port}`;
   h = await startHarness({ pluginRuntime: runtime });
 }, 120_000);
 
@@ -46,6 +69,7 @@ afterAll(async () => {
   await h?.close();
   await prom?.close();
   broken?.close();
+  guarded?.close();
   rmSync(buildDir, { recursive: true, force: true });
 });
 
@@ -128,5 +152,57 @@ describe('a prometheus-scrape source', () => {
     const test = await h.api('/api/datasources/shop/test', { method: 'POST' });
     expect(test.body.status).toBe('error');
     expect(test.body.message).toMatch(/127.0.0.1:1/);
+  });
+
+  it('scrapes a target behind auth with the credentials kept as secrets; without them it is down with a 401', async () => {
+    const target = `${guardedUrl}/metrics`;
+    const targetOf = async (name: string) => (await h.api('/api/datasources')).body.datasources.find((d: { name: string }) => d.name === name).targets[0];
+    // No credentials: saved, and the target's health says what the exporter answered.
+    const open = await put('guarded', { targets: [target], intervalSeconds: 1 });
+    expect(open.status).toBe(200);
+    expect(open.body.status).toBe('error');
+    expect(open.body.error).toMatch(/answered 401 Unauthorized: check the credentials \(auth: none\)/);
+    const down = await until('the target to report the 401', async () => {
+      const t = await targetOf('guarded');
+      return t?.lastScrape !== null && t;
+    });
+    expect(down).toMatchObject({ target, up: false });
+    expect(down.lastError).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics answered 401 Unauthorized: check the credentials \(auth: none\)$/);
+    // bearer without a token is refused before anything is sent.
+    const noToken = await put('guarded', { targets: [target], intervalSeconds: 1, auth: 'bearer' });
+    expect(noToken.status).toBe(400);
+    expect(noToken.body.error.message).toMatch(/auth is "bearer" but no token is set/);
+
+    // With the token: scraped and stored, the target up.
+    const withToken = await put('guarded', { targets: [target], intervalSeconds: 1, auth: 'bearer', token: TOKEN });
+    expect(withToken.status).toBe(200);
+    expect(withToken.body.status).toBe('ok');
+    const items = await until('the guarded counter to be stored', () => latest('guarded_items_total', { path: '/metrics' }), 20_000);
+    expect(items.value).toBe(7);
+    await until('the target to be up', async () => (await targetOf('guarded'))?.up === true);
+    expect(seen.at(-1)).toMatchObject({ path: '/metrics', authorization: `Bearer ${TOKEN}` });
+    // Edited without the token (a form leaves a secret empty when unchanged): the stored one stays.
+    expect((await put('guarded', { targets: [target], intervalSeconds: 2, auth: 'bearer' })).body.status).toBe('ok');
+
+    // Basic auth and an extra header, on another target.
+    const basic = await put('guarded-basic', { targets: [`${guardedUrl}/basic`], intervalSeconds: 1, auth: 'basic', username: 'scraper', password: PASSWORD, headers: { 'X-Tenant': 'shop' } });
+    expect(basic.body.status).toBe('ok');
+    expect((await until('the basic-auth counter to be stored', () => latest('guarded_items_total', { path: '/basic' }), 20_000)).value).toBe(11);
+
+    // The secrets are never returned, nor written to datasources.yaml; the settings say which are set.
+    const listed = (await h.api('/api/datasources')).body;
+    const text = JSON.stringify(listed);
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(PASSWORD);
+    const entry = listed.datasources.find((d: { name: string }) => d.name === 'guarded');
+    expect(entry.secretsSet).toEqual(['token']);
+    expect(entry.settings).toMatchObject({ auth: 'bearer', targets: [target] });
+    expect(listed.datasources.find((d: { name: string }) => d.name === 'guarded-basic')).toMatchObject({ secretsSet: ['password'], settings: { username: 'scraper', headers: { 'X-Tenant': 'shop' } } });
+    const yaml = readFileSync(listed.file, 'utf8');
+    expect(yaml).toContain('guarded-basic');
+    expect(yaml).not.toContain(TOKEN);
+    expect(yaml).not.toContain(PASSWORD);
+    await h.api('/api/datasources/guarded', { method: 'DELETE' });
+    await h.api('/api/datasources/guarded-basic', { method: 'DELETE' });
   });
 });

@@ -136,9 +136,21 @@ describe.each(['prometheus', 'victoria-metrics'])('a %s source', (name) => {
     expect(body).toMatchObject({ source: 'web', target: 'api', connectionType: 'sync' });
     expect(body.totals.errorRate).toBeCloseTo(0.1, 6);
     expect(body.totals.p95Ms).toBeCloseTo(175, 3);
-    const full = body.series.filter((p: { requests: number }) => p.requests > 0);
+    expect(body.totals.p50Ms).toBeCloseTo(50, 3);
+    expect(body.totals.p99Ms).toBeCloseTo(235, 3);
+    expect(body.notice).toMatch(/server side/);
+    // Whole steps of 5 s: the exporter adds 10 calls a second to this edge, 1 of them failed,
+    // with the same latency buckets every second, so every step charts the same values.
+    const full = body.series.filter((p: { requests: number; time: number }) => p.requests > 0 && p.time + 5_000 <= to);
     expect(full.length).toBeGreaterThanOrEqual(2);
-    for (const p of full) expect(p.errorRate).toBeCloseTo(0.1, 6);
+    for (const p of full) {
+      expect(p.errorRate).toBeCloseTo(0.1, 6);
+      expect(p.rps).toBeGreaterThan(7);
+      expect(p.rps).toBeLessThan(13);
+      expect(p.okP50Ms).toBeCloseTo(50, 3);
+      expect(p.okP95Ms).toBeCloseTo(175, 3);
+      expect(p.okP99Ms).toBeCloseTo(235, 3);
+    }
     const db = await h.api(`/api/service-map/edge?datasource=${name}&source=api&target=postgres&from=${to - 20_000}&to=${to}&step=5`);
     expect(db.body).toMatchObject({ connectionType: 'database', totals: { errors: 0 } });
   });

@@ -1,7 +1,8 @@
 // The built-in `prometheus-scrape` plugin: a push source that scrapes Prometheus exposition
 // endpoints (`/metrics` in the Prometheus text format or OpenMetrics) on an interval and sends
-// each scrape into Loupe's ingest queue as OTLP metrics, with per-target health.
-import { definePlugin, PluginError, z, type IngestContext } from '../sdk/index';
+// each scrape into Loupe's ingest queue as OTLP metrics, with per-target health. Targets behind
+// auth get the same settings as a Prometheus data source (none, bearer, basic, extra headers).
+import { authHeaders, definePlugin, httpAuthSettings, PluginError, z, type HttpAuth, type IngestContext } from '../sdk/index';
 import { parseExposition } from './exposition';
 import { exportRequest, familiesToMetrics, scrapeMetrics, StartTimes } from './to-otlp';
 
@@ -13,6 +14,7 @@ const settings = z.object({
   intervalSeconds: z.number().min(1).max(3600).default(15).describe('Seconds between scrapes of each target'),
   job: z.string().optional().describe("The job: the scraped metrics' service.name (default: this data source's name)"),
   timeoutSeconds: z.number().positive().max(300).default(10).describe('Per-scrape timeout in seconds (at most the interval)'),
+  ...httpAuthSettings('Extra HTTP headers sent with every scrape'),
 });
 type Settings = z.output<typeof settings>;
 
@@ -29,12 +31,13 @@ export interface Scrape {
 }
 
 /** Fetches and parses one target; throws a PluginError saying why it could not. */
-export async function scrape(url: string, timeoutSeconds: number, signal: AbortSignal): Promise<Scrape> {
+export async function scrape(url: string, timeoutSeconds: number, signal: AbortSignal, auth: HttpAuth = { auth: 'none', headers: {} }): Promise<Scrape> {
   const started = Date.now();
   const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
+  const headers = { ...authHeaders(auth), Accept: ACCEPT };
   let res: Response;
   try {
-    res = await fetch(url, { headers: { Accept: ACCEPT }, signal: AbortSignal.any([signal, timeout]), redirect: 'follow' });
+    res = await fetch(url, { headers, signal: AbortSignal.any([signal, timeout]), redirect: 'follow' });
   } catch (e) {
     if (timeout.aborted) throw new PluginError('timeout', `${url} did not answer within ${timeoutSeconds} s`);
     if (signal.aborted) throw new PluginError('cancelled', 'cancelled');
@@ -43,6 +46,8 @@ export async function scrape(url: string, timeoutSeconds: number, signal: AbortS
     throw new PluginError('unavailable', `cannot reach ${url}: ${cause?.message ?? (e as Error).message}`);
   }
   const body = await res.text();
+  if (res.status === 401 || res.status === 403)
+    throw new PluginError('unauthorized', `${url} answered ${res.status} ${res.statusText}: check the credentials (auth: ${auth.auth})`);
   if (!res.ok) throw new PluginError('unavailable', `${url} answered ${res.status} ${res.statusText}`);
   const type = res.headers.get('content-type') ?? '';
   if (type.includes('html')) throw new PluginError('unavailable', `${url} answered with an HTML page, not Prometheus metrics`);
@@ -73,7 +78,7 @@ async function run(ctx: IngestContext<Settings>): Promise<void> {
     const state = health.get(url)!;
     const target = { url, job };
     try {
-      const result = await scrape(url, timeoutSeconds, ctx.signal);
+      const result = await scrape(url, timeoutSeconds, ctx.signal, s);
       const converted = familiesToMetrics(result.families, at, starts);
       const metrics = [...scrapeMetrics(true, result.durationMs, at, result.samples), ...converted.metrics];
       const problems = [result.problem, ...converted.errors.slice(0, 3)].filter((p): p is string => !!p);
@@ -120,9 +125,11 @@ async function run(ctx: IngestContext<Settings>): Promise<void> {
 
 export default definePlugin({ id: 'prometheus-scrape', name: 'Prometheus scrape', version: '1.0.0', settings })
   .healthCheck(async (_p, ctx) => {
+    // Credentials missing for the auth chosen: the settings are refused, not each target.
+    authHeaders(ctx.settings);
     const results = await Promise.all(
       ctx.settings.targets.map((url) =>
-        scrape(url, Math.min(ctx.settings.timeoutSeconds, Math.max(1, (ctx.deadline - Date.now()) / 1000 - 1)), ctx.signal).then(
+        scrape(url, Math.min(ctx.settings.timeoutSeconds, Math.max(1, (ctx.deadline - Date.now()) / 1000 - 1)), ctx.signal, ctx.settings).then(
           (r) => ({ url, error: null as string | null, samples: r.samples, problem: r.problem }),
           (e: Error) => ({ url, error: e.message, samples: 0, problem: null }),
         ),

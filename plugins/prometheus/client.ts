@@ -1,15 +1,10 @@
 // A small client for the Prometheus HTTP query API. Every way a backend can fail becomes a
 // PluginError whose code and message say what is wrong: unreachable, TLS, 401/403, an HTML
 // page instead of the API, a timeout, or the server's own PromQL error as it gave it.
-import { PluginError } from '../sdk/index';
+import { authHeaders, PluginError, type HttpAuth } from '../sdk/index';
 
-export interface PromSettings {
+export interface PromSettings extends HttpAuth {
   url: string;
-  auth: 'none' | 'bearer' | 'basic';
-  token?: string;
-  username?: string;
-  password?: string;
-  headers: Record<string, string>;
   timeoutSeconds: number;
 }
 
@@ -31,15 +26,7 @@ export class PromClient {
   ) {}
 
   private headers(): Record<string, string> {
-    const h: Record<string, string> = { Accept: 'application/json', ...this.settings.headers };
-    if (this.settings.auth === 'bearer') {
-      if (!this.settings.token) throw new PluginError('bad_settings', 'auth is "bearer" but no token is set');
-      h.Authorization = `Bearer ${this.settings.token}`;
-    } else if (this.settings.auth === 'basic') {
-      if (!this.settings.username) throw new PluginError('bad_settings', 'auth is "basic" but no username is set');
-      h.Authorization = `Basic ${Buffer.from(`${this.settings.username}:${this.settings.password ?? ''}`).toString('base64')}`;
-    }
-    return h;
+    return { Accept: 'application/json', ...authHeaders(this.settings) };
   }
 
   /** GET (or POST for long queries) an /api/v1 path; returns `data` or throws a PluginError. */

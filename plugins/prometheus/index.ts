@@ -1,17 +1,13 @@
 // The built-in `prometheus` plugin: any server speaking the Prometheus HTTP query API
 // (Prometheus, VictoriaMetrics, Thanos, Mimir, Cortex). PromQL is passed through as written;
 // the service map and golden signals come from service-graph and span-metrics series.
-import { definePlugin, secret, z } from '../sdk/index';
+import { definePlugin, httpAuthSettings, z } from '../sdk/index';
 import { PromClient, type PromData, type PromSample, type PromSettings } from './client';
 import { edgeSignals, goldenSignals, serviceMap, sliCounts } from './service-graph';
 
 const settings = z.object({
   url: z.url({ protocol: /^https?$/ }).describe('Base URL of the query API, e.g. http://prometheus:9090 or https://vm.example/select/0/prometheus'),
-  auth: z.enum(['none', 'bearer', 'basic']).default('none').describe('How to authenticate'),
-  token: secret('Bearer token (auth: bearer)').optional(),
-  username: z.string().optional().describe('User (auth: basic)'),
-  password: secret('Password (auth: basic)').optional(),
-  headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers, e.g. X-Scope-OrgID for Mimir/Cortex tenants'),
+  ...httpAuthSettings('Extra HTTP headers, e.g. X-Scope-OrgID for Mimir/Cortex tenants'),
   timeoutSeconds: z.number().positive().max(300).default(30).describe('Per-request timeout in seconds'),
 });
 

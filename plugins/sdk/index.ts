@@ -6,6 +6,7 @@ import type { ResultOf, ParamsOf, SeriesResult, MetricQueryResult } from '../../
 
 export { z };
 export type { SeriesResult, MetricQueryResult };
+export { authHeaders, httpAuthSettings, type HttpAuth } from './http-auth';
 
 /** A settings field whose value is a secret (token, password): stored encrypted by the core,
  * never returned by its API or logged, shown as a password field. */

@@ -31,7 +31,10 @@ export function SourceForm({
   const [problem, setProblem] = useState<{ field: string | null; message: string } | null>(null);
   const save = useSaveDataSource();
   // A new schema (another type picked, or loaded): start from the stored settings or defaults.
-  useEffect(() => setValues(initialValues(fields, editing && editing.type === type ? editing.settings : null)), [fields, editing, type]);
+  // Keyed by the settings' content, not the entry: the list is polled and a source's status,
+  // check time or targets' last scrapes change under an open form without resetting what is typed.
+  const stored = JSON.stringify(editing && editing.type === type ? editing.settings : null);
+  useEffect(() => setValues(initialValues(fields, JSON.parse(stored) as Record<string, unknown> | null)), [fields, stored]);
 
   const nameProblem = editing
     ? null

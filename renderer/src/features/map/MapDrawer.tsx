@@ -287,7 +287,7 @@ function EdgeDrawer({ edge, map, range, drift, onClose, onSelect }: { edge: MapE
   const carry = carryParams(params, dataSource);
   const source = map.nodes.find((n) => n.id === edge.source);
   const target = map.nodes.find((n) => n.id === edge.target);
-  const signals = useEdgeSignals(range, edge.source, edge.target, !remote);
+  const signals = useEdgeSignals(range, edge.source, edge.target, true, dataSource);
   const { service, scope } = edgeTraceScope(edge, source);
   const failing = useFailingTraces(range, service, scope, 6, !remote);
   const slow = useSlowTraces(range, service, edge.p95Ms, scope, 40, !remote);
@@ -319,16 +319,25 @@ function EdgeDrawer({ edge, map, range, drift, onClose, onSelect }: { edge: MapE
         </div>
         <Red r={edge} />
         <div className="muted small">
-          Calls from <b>{name(source, edge.source)}</b> to <b>{name(target, edge.target)}</b>, as the caller saw them
+          Calls from <b>{name(source, edge.source)}</b> to <b>{name(target, edge.target)}</b>, {remote ? <>from <span className="mono">{dataSource}</span>&apos;s service graph</> : 'as the caller saw them'}
         </div>
         {remote || source?.type !== 'service' ? null : <EdgeAlertButton map={map} source={edge.source} target={edge.target} />}
+        <SignalsState query={signals} height={300}>
+          {(data) => (
+            <>
+              <CallSignals signals={data} testId="edge-signals" latencyOf={remote ? 'all' : 'successful'} />
+              {data.notice ? (
+                <div className="muted small" data-testid="edge-signals-notice">
+                  {data.notice}
+                </div>
+              ) : null}
+            </>
+          )}
+        </SignalsState>
         {remote ? (
-          <LocalOnlyNote source={dataSource} what="Charts of an edge over time, its releases and its traces" />
+          <LocalOnlyNote source={dataSource} what="Releases and traces of an edge" />
         ) : (
           <>
-            <SignalsState query={signals} height={300}>
-              {(data) => <CallSignals signals={data} testId="edge-signals" />}
-            </SignalsState>
             {edge.connectionType === 'sync' || edge.connectionType === 'virtual' ? <EdgeReleasesSection range={range} source={edge.source} target={edge.target} /> : null}
             <section className="drawer-section">
               <h3>

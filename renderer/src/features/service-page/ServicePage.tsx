@@ -48,8 +48,8 @@ export function ServicePage() {
   const { spec } = useTimeRange();
   const [params] = useSearchParams();
   const carry = rangeParams(params);
-  // A data source answers the golden signals, operations and peers; traces, logs, instances,
-  // deploys and SLOs are this store's only.
+  // A data source answers the golden signals, operations, peers and SLOs; traces, logs,
+  // instances, deploys and alert rules are this store's only.
   const source = useSource();
   const remote = source !== 'local';
   const gs = useGoldenSignals(spec, name, true, undefined, source);
@@ -291,8 +291,8 @@ export function ServicePage() {
         <SkeletonBlock height={360} />
       ) : null}
 
-      {remote ? <LocalOnlyNote source={source} what="SLOs, traces and logs" /> : null}
-      {remote ? null : <ServiceSlos service={name} services={allServices} />}
+      <ServiceSlos service={name} services={allServices} source={source} />
+      {remote ? <LocalOnlyNote source={source} what="Alert rules, traces and logs" /> : null}
       {remote ? null : <ServiceAlerts service={name} services={allServices} />}
 
       {remote ? null : (

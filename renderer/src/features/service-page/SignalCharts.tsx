@@ -346,9 +346,13 @@ export function MiniSignals({ gs }: { gs: GoldenSignals }) {
 export function CallSignals({
   signals,
   testId,
+  latencyOf = 'successful',
 }: {
   signals: Pick<GoldenSignals, 'from' | 'to' | 'stepMs' | 'series'> & { totals: Pick<GoldenSignals['totals'], 'rps' | 'errors' | 'errorRate'> };
   testId?: string;
+  /** Whose latency the `ok*` percentiles are: successful calls (this store's rollups), or all
+   * calls (a service graph's server-side histogram, which does not split them). */
+  latencyOf?: 'successful' | 'all';
 }) {
   // A bucket without calls has no error rate: a gap, not 0%.
   const rows = signals.series.map((r) => ({ ...r, errorRate: r.requests > 0 ? r.errorRate : null })) as unknown as Array<Record<string, number | null>>;
@@ -380,8 +384,8 @@ export function CallSignals({
         {...common}
         testId="calls-latency"
         yUnit="latency"
-        title="Latency · successful calls"
-        note="No successful calls in this window"
+        title={latencyOf === 'all' ? 'Latency · all calls' : 'Latency · successful calls'}
+        note={latencyOf === 'all' ? 'No calls in this window' : 'No successful calls in this window'}
         format={formatDuration}
         axisFormat={axisDuration}
         series={[

@@ -8,9 +8,16 @@ export function useGoldenSignals(range: RangeSpec, name: string, enabled = true,
   return useApi('goldenSignals', { name, step, ...(remote ? { source } : {}) }, { range, tables: remote ? [] : ['rollups', 'metrics'], enabled: enabled && !!name, refetchInterval: remote ? 30_000 : undefined });
 }
 
-/** One edge of the service map over time, as its caller saw it. */
-export function useEdgeSignals(range: RangeSpec, source: string, target: string, enabled = true) {
-  return useApi('edgeSignals', { source, target }, { range, tables: ['rollups'], enabled: enabled && !!source && !!target });
+/** One edge of the service map over time, as its caller saw it, from this store (`local`) or a
+ * data source's service-graph series (`dataSource`: `source`/`target` already name the edge). */
+export function useEdgeSignals(range: RangeSpec, source: string, target: string, enabled = true, dataSource = 'local') {
+  const remote = dataSource !== 'local';
+  return useApi('edgeSignals', { source, target, ...(remote ? { datasource: dataSource } : {}) }, {
+    range,
+    tables: remote ? [] : ['rollups'],
+    enabled: enabled && !!source && !!target,
+    refetchInterval: remote ? 30_000 : undefined,
+  });
 }
 
 /** Which spans a trace needs: attribute filters, and/or a call from the service to a map node

@@ -1,30 +1,38 @@
-// The SLOs of one service, compact, for its page: state, budget left, burn rates and alerts.
+// The SLOs of one service, compact, for its page: state, budget left, burn rates and alerts,
+// computed from this store or from the data source the page reads (`source`).
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { SloDefinition } from '../../../../common/api/slo-schemas';
 import { rangeParams } from '../../app/time-range';
-import { SkeletonBlock } from '../../ui/states';
+import { ErrorBanner, SkeletonBlock } from '../../ui/states';
 import { useSlos } from './hooks';
 import { AlertRules, BudgetBar, BurnDown, BurnRates, StateBadge } from './SloCard';
 import { SloDialog } from './SloDialog';
 import { sliText } from './slo-model';
 import './slo.css';
 
-export function ServiceSlos({ service, services }: { service: string; services: string[] }) {
-  const slos = useSlos();
+export function ServiceSlos({ service, services, source = 'local' }: { service: string; services: string[]; source?: string }) {
+  const slos = useSlos(source);
+  const remote = source !== 'local';
   const [params] = useSearchParams();
   const [editing, setEditing] = useState<SloDefinition | 'new' | null>(null);
   const mine = (slos.data?.slos ?? []).filter((s) => s.slo.service === service);
-  const carry = rangeParams(params);
+  const carry = [...rangeParams(params), ...(remote ? [['source', source]] : [])];
   return (
     <section className="svc-section" data-testid="service-slos">
       <h2>
         SLOs <span className="count">{mine.length}</span>
+        {remote ? (
+          <span className="muted small svc-section-note" data-testid="slo-source">
+            from <span className="mono">{source}</span>&apos;s span metrics
+          </span>
+        ) : null}
         <button type="button" className="btn btn-small svc-section-action" onClick={() => setEditing('new')}>
           Add an SLO
         </button>
       </h2>
       {slos.isPending ? <SkeletonBlock height={90} /> : null}
+      {slos.isError ? <ErrorBanner error={slos.error} what={`Could not compute the SLOs${remote ? ` from ${source}` : ''}`} onRetry={() => void slos.refetch()} /> : null}
       {slos.data && mine.length === 0 ? <div className="muted small">No SLO for {service} yet. One sets how many of its requests must succeed over a window, and alerts when the error budget burns too fast.</div> : null}
       <div className="svc-slos">
         {mine.map((s) => (
@@ -41,6 +49,11 @@ export function ServiceSlos({ service, services }: { service: string; services: 
                 Edit
               </button>
             </header>
+            {s.notice ? (
+              <div className="muted small svc-slo-notice" data-testid="slo-notice">
+                {s.notice}
+              </div>
+            ) : null}
             <div className="svc-slo-body">
               <div>
                 <BudgetBar status={s} />

@@ -135,10 +135,18 @@ export function BurnDown({ status, height = 120 }: { status: SloStatus; height?:
   );
 }
 
+/** The time range and the data source (absent = local), carried to the service page. */
+function carryParams(params: URLSearchParams): string {
+  const carry = rangeParams(params);
+  const source = params.get('source');
+  if (source) carry.set('source', source);
+  return carry.toString();
+}
+
 export function SloCard({ status, onEdit, onDelete, highlight }: { status: SloStatus; onEdit: () => void; onDelete: () => void; highlight?: boolean }) {
   const { slo } = status;
   const [params] = useSearchParams();
-  const carry = rangeParams(params).toString();
+  const carry = carryParams(params);
   return (
     <article className={`slo-card slo-card-${status.state}${highlight ? ' slo-card-highlight' : ''}`} data-testid="slo-card" data-slo-id={slo.id} id={`slo-${slo.id}`}>
       <header className="slo-card-head">
@@ -160,6 +168,11 @@ export function SloCard({ status, onEdit, onDelete, highlight }: { status: SloSt
           </button>
         </div>
       </header>
+      {status.notice ? (
+        <div className="muted small slo-notice" data-testid="slo-notice">
+          {status.notice}
+        </div>
+      ) : null}
       <div className="slo-card-body">
         <div className="slo-col">
           <BudgetBar status={status} />

@@ -9,6 +9,7 @@ import { useUpdateParams } from '../../app/url-state';
 import { Dialog } from '../../ui/overlays';
 import { EmptyHint, ErrorBanner, SkeletonBlock } from '../../ui/states';
 import { useDeleteSlo, useSlos } from './hooks';
+import { SourcePicker, useSource } from '../datasources/SourcePicker';
 import { useNotificationPermission } from './notify';
 import { SloCard } from './SloCard';
 import { SloDialog } from './SloDialog';
@@ -17,9 +18,12 @@ import './slo.css';
 const STATE_ORDER: Record<SloStatus['state'], number> = { page: 0, ticket: 1, ok: 2, no_data: 3 };
 
 export function SloPage() {
-  const slos = useSlos();
+  // SLO definitions live in slos.yaml whatever the source; their status is computed from this
+  // store or from the picked data source's series.
+  const source = useSource();
+  const slos = useSlos(source);
   const { spec } = useTimeRange();
-  const services = useServices(spec);
+  const services = useServices(spec, 0, source);
   const [params] = useSearchParams();
   const update = useUpdateParams();
   const highlight = params.get('slo');
@@ -83,6 +87,7 @@ export function SloPage() {
             value={filter}
             onChange={(e) => update((p) => (e.target.value ? p.set('q', e.target.value) : p.delete('q')), { replace: true })}
           />
+          <SourcePicker capability="serviceGraph" />
           <NotificationControl />
           <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
             New SLO

@@ -1,11 +1,13 @@
-// SLO queries and edits. Statuses are computed from rollups, so ingest refreshes them.
+// SLO queries and edits. Statuses are computed from rollups, so ingest refreshes them; from a
+// data source (`source`), from its series, polled instead.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { SloDefinition } from '../../../../common/api/slo-schemas';
 import { call } from '../../api/client';
 import { useApi } from '../../api/query';
 
-export function useSlos() {
-  return useApi('slos', {}, { tables: ['rollups'], refetchInterval: 30_000 });
+export function useSlos(source = 'local') {
+  const remote = source !== 'local';
+  return useApi('slos', remote ? { source } : {}, { tables: remote ? [] : ['rollups'], refetchInterval: 30_000 });
 }
 
 function useRefreshAfterEdit() {
