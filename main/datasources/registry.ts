@@ -9,6 +9,9 @@ import type { PluginHost } from '../plugin-host/host';
 import { PluginCallError } from '../plugin-host/plugin-process';
 import type { DataSourceFile } from './datasource-file';
 import type { SecretStore } from './secrets';
+import type { SloFile } from '../slo/slo-file';
+import { pluginReads } from './plugin-reads';
+import type { SourceReads } from './source-reads';
 
 /** What `local` answers (the store's own screens). */
 const LOCAL_CAPABILITIES: Capability[] = ['metrics', 'serviceGraph', 'traces', 'logs', 'health'];
@@ -24,6 +27,8 @@ export class SourceRegistry {
   /** Called after the configured sources changed (added, edited, removed, file edited). */
   onChange: (() => void) | null = null;
   private healthTimer: NodeJS.Timeout | null = null;
+  /** The local store's reads, given by the API that serves them. */
+  private localReads: SourceReads | null = null;
 
   constructor(
     private readonly file: DataSourceFile,
@@ -31,6 +36,21 @@ export class SourceRegistry {
     private readonly host: PluginHost,
     private readonly log: (line: string) => void = () => undefined,
   ) {}
+
+  /** Registers how the local store answers the reads (its own handlers). */
+  serveLocal(reads: SourceReads): void {
+    this.localReads = reads;
+  }
+
+  /** The reads of a source by name (`local` when none is named): the store's own, or the
+   * source's plugin's. An unknown name is a 400 naming it, when its first read is asked. */
+  reads(name: string | undefined, context: { sloFile: SloFile }): SourceReads {
+    if (name === undefined || name === '' || name === LOCAL_SOURCE) {
+      if (!this.localReads) throw new Error('the local store has not been registered as a source');
+      return this.localReads;
+    }
+    return pluginReads(this, name, context.sloFile);
+  }
 
   list(): DataSourceList {
     const local: DataSourceInfo = {
