@@ -129,11 +129,7 @@ export class ProtoWriter {
   }
 
   bytesField(field: number, b: Uint8Array): void {
-    this.tag(field, WIRE_LEN);
-    this.varint(b.length);
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    this.rawField(field, b, 0, b.length);
   }
 
   /** Copies bytes [start, end) of src as a length-delimited field (a string already UTF-8). */
@@ -142,8 +138,15 @@ export class ProtoWriter {
     const n = end - start;
     this.varint(n);
     this.ensure(n);
-    this.buf.set(src.subarray(start, end), this.pos);
-    this.pos += n;
+    const b = this.buf;
+    let p = this.pos;
+    // Ids and most keys and values are short: a loop beats the call and view a copy needs.
+    if (n <= 64) for (let i = start; i < end; i++) b[p++] = src[i];
+    else {
+      b.set(src.subarray(start, end), p);
+      p += n;
+    }
+    this.pos = p;
   }
 
   stringField(field: number, s: string): void {
