@@ -2,60 +2,24 @@
 // generating millions of spans does not dominate a benchmark run): services with HTTP
 // server spans, database client spans and outgoing calls, ~8 attributes each.
 import { mulberry32 } from '../common/random';
+import { ProtoWriter } from '../collectors/otlp/proto-writer';
 
-class Writer {
-  buf = Buffer.allocUnsafe(1 << 20);
-  pos = 0;
-
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-  varint(v: number): void {
-    this.ensure(10);
-    while (v >= 0x80) {
-      this.buf[this.pos++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    this.buf[this.pos++] = v;
-  }
-  tag(field: number, wire: number): void {
-    this.varint((field << 3) | wire);
+/** The shared protobuf writer with the shorthands the generator's many fixed messages use. */
+class Writer extends ProtoWriter {
+  constructor() {
+    super(1 << 20);
   }
   bytes(field: number, b: Uint8Array): void {
-    this.tag(field, 2);
-    this.varint(b.length);
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    this.bytesField(field, b);
   }
   string(field: number, s: string): void {
-    this.bytes(field, Buffer.from(s, 'utf8'));
+    this.stringField(field, s);
   }
-  fixed64(field: number, v: bigint): void {
-    this.tag(field, 1);
-    this.ensure(8);
-    this.buf.writeBigUInt64LE(v, this.pos);
-    this.pos += 8;
-  }
-  /** Writes a length-delimited sub-message produced by `fn` (body written in place, then
-   * moved up behind its minimal-length varint). */
+  /** Writes a length-delimited sub-message produced by `fn`. */
   message(field: number, fn: () => void): void {
-    this.tag(field, 2);
-    this.ensure(5);
-    const lenPos = this.pos;
-    this.pos += 5;
-    const bodyStart = this.pos;
+    const mark = this.begin(field);
     fn();
-    const len = this.pos - bodyStart;
-    let lenBytes = 1;
-    for (let v = len; v >= 0x80; v = Math.floor(v / 128)) lenBytes++;
-    this.buf.copy(this.buf, lenPos + lenBytes, bodyStart, this.pos);
-    this.pos = lenPos;
-    this.varint(len);
-    this.pos = lenPos + lenBytes + len;
+    this.end(mark);
   }
   attr(key: string, value: string | number | boolean): void {
     this.message(9, () => this.kv(key, value));
@@ -64,22 +28,10 @@ class Writer {
     this.string(1, key);
     this.message(2, () => {
       if (typeof value === 'string') this.string(1, value);
-      else if (typeof value === 'boolean') {
-        this.tag(2, 0);
-        this.varint(value ? 1 : 0);
-      } else if (Number.isInteger(value)) {
-        this.tag(3, 0);
-        this.varint(value);
-      } else {
-        this.tag(4, 1);
-        this.ensure(8);
-        this.buf.writeDoubleLE(value, this.pos);
-        this.pos += 8;
-      }
+      else if (typeof value === 'boolean') this.boolField(2, value);
+      else if (Number.isInteger(value)) this.int64Field(3, value);
+      else this.doubleField(4, value);
     });
-  }
-  take(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos));
   }
 }
 
@@ -174,8 +126,8 @@ function generateTraces(
         w.string(5, `GET ${route}`);
         w.tag(6, 0);
         w.varint(2);
-        w.fixed64(7, start);
-        w.fixed64(8, start + total);
+        w.fixed64Field(7, start);
+        w.fixed64Field(8, start + total);
         w.attr('http.request.method', 'GET');
         w.attr('http.route', route);
         w.attr('url.path', route.replace(':id', String(n % 997)));
@@ -207,8 +159,8 @@ function generateTraces(
           w.string(5, isCall ? `GET /internal/${k}` : 'SELECT shop.items');
           w.tag(6, 0);
           w.varint(3);
-          w.fixed64(7, childStart);
-          w.fixed64(8, childStart + childDur);
+          w.fixed64Field(7, childStart);
+          w.fixed64Field(8, childStart + childDur);
           if (!isCall) {
             w.attr('db.system.name', 'postgresql');
             w.attr('db.namespace', `shop${rootService % 10}`);
@@ -241,8 +193,8 @@ function generateTraces(
             w.string(5, `GET /internal/:step`);
             w.tag(6, 0);
             w.varint(2);
-            w.fixed64(7, childStart + 100_000n);
-            w.fixed64(8, childStart + childDur - 100_000n);
+            w.fixed64Field(7, childStart + 100_000n);
+            w.fixed64Field(8, childStart + childDur - 100_000n);
             w.attr('http.request.method', 'GET');
             w.attr('http.route', '/internal/:step');
             w.attr('http.response.status_code', failed ? 500 : 200);
@@ -285,8 +237,8 @@ export function logsRequest(opts: GeneratorOptions, count: number, first: number
     traceId.writeUInt32BE(0x6c6f6773, 0);
     const list = byService.get(service) ?? [];
     list.push(() => {
-      w.fixed64(1, time);
-      w.fixed64(11, time);
+      w.fixed64Field(1, time);
+      w.fixed64Field(11, time);
       w.tag(2, 0);
       w.varint(num);
       w.string(3, text);

@@ -27,7 +27,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const submit = (batch: TelemetryBatch, file: string) => pipeline.submit({ kind: 'batch', batch, source: `import ${file}` });
+const submit = (batch: TelemetryBatch, file: string) => pipeline.submitBatch(batch, `import ${file}`);
 
 function query<T>(sql: string, ...params: unknown[]): T[] {
   const db = new Database(join(dir, 'loupe.db'), { readonly: true });

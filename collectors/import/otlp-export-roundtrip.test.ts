@@ -114,7 +114,7 @@ describe('OTLP JSON export round trip', () => {
   beforeAll(async () => {
     const s = await store();
     source = s.pipeline;
-    const submit = (batch: TelemetryBatch) => source.submit({ kind: 'batch', batch, source: 'test' });
+    const submit = (batch: TelemetryBatch) => source.submitBatch(batch, 'test');
     for await (const chunk of importBuffer('rich.json', Buffer.from(JSON.stringify(RICH)))) {
       expect(chunk.problems).toEqual([]);
       if (chunk.batch.spans.length) await submit(chunk.batch);
@@ -145,7 +145,7 @@ describe('OTLP JSON export round trip', () => {
       for await (const chunk of importBuffer(`${traceId}.json`, Buffer.from(JSON.stringify(exported, null, 2)))) {
         expect(chunk.problems).toEqual([]);
         expect(chunk.format === null || chunk.format === 'otlp-json').toBe(true);
-        if (chunk.batch.spans.length) await target.pipeline.submit({ kind: 'batch', batch: chunk.batch, source: 'test' });
+        if (chunk.batch.spans.length) await target.pipeline.submitBatch(chunk.batch, 'test');
       }
       const read = new ReadStore(target.dir, () => undefined);
       try {

@@ -185,8 +185,8 @@ export class SpanConverter {
 }
 
 /**
- * Hex already checked by padHexId, as bytes that own their memory: batches may be posted to the
- * writer's worker thread, and a view into Buffer's shared pool would drag the whole pool along.
+ * Hex already checked by padHexId, as bytes of their own: a view into Buffer's shared pool would
+ * keep the whole pool alive for as long as the batch is.
  */
 function hexBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length >> 1);

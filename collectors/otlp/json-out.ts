@@ -95,6 +95,13 @@ export class JsonOut {
           case 0x09:
             b[p++] = 0x74;
             break;
+          // \b and \f as JSON.stringify writes them, so text from either decoder is the same.
+          case 0x08:
+            b[p++] = 0x62;
+            break;
+          case 0x0c:
+            b[p++] = 0x66;
+            break;
           default:
             b[p++] = 0x75; // \u00XX
             b[p++] = 0x30;

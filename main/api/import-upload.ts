@@ -20,7 +20,7 @@ export async function importUpload(pipeline: IngestPipeline, filename: string, b
     let outcome;
     for (;;) {
       try {
-        outcome = await pipeline.submit({ kind: 'batch', batch: b, source: `import ${filename}` });
+        outcome = await pipeline.submitBatch(b, `import ${filename}`);
         break;
       } catch (e) {
         if (!(e instanceof Backpressure)) throw e;

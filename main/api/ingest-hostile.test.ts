@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHarness, type Harness } from '../testing/core-harness';
 import { keyValue, nestedArray, span, stringValue, traces } from '../testing/otlp-wire';
-import { makeBatch, makeSpan, spanIdOf, traceIdOf } from '../testing/telemetry';
 import { JobWriter } from '../ingest/job-writer';
 import { IngestPipeline } from '../ingest/pipeline';
 
@@ -101,10 +100,12 @@ describe('a job the store refuses fails alone', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loupe-core-'));
     const core = new JobWriter({ dataDir: dir });
     try {
-      const now = BigInt(Date.now()) * 1_000_000n;
-      const good = (n: string) => ({ kind: 'batch' as const, source: 'test', batch: makeBatch('ok', [makeSpan({ traceId: traceIdOf(n), spanId: spanIdOf(n), startNs: now })]) });
-      // Past what SQLite's INTEGER holds: only a job built around the decoders can carry it.
-      const poisoned = { kind: 'batch' as const, source: 'test', batch: makeBatch('bad', [makeSpan({ traceId: traceIdOf('p'), spanId: spanIdOf('p'), startNs: now, endNs: 2n ** 64n })]) };
+      // The decoders let nothing through that SQLite would refuse, so the store is made to refuse
+      // one span itself: a trigger on the write connection aborts its insert.
+      core.db.exec(`CREATE TEMP TRIGGER refuse_poison BEFORE INSERT ON main.spans WHEN NEW.name = 'poison' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+      const job = (name: string) => ({ kind: 'otlp' as const, signal: 'traces' as const, encoding: 'protobuf' as const, source: 'test', body: traces([span({ ...ids(), name })]) });
+      const good = (n: string) => job(`ok ${n}`);
+      const poisoned = job('poison');
       const { outcomes, summary } = core.process([good('a1'), poisoned, good('a2')]);
       expect(outcomes[0]).toMatchObject({ accepted: 1 });
       expect(outcomes[1].accepted).toBe(0);

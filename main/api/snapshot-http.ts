@@ -30,7 +30,7 @@ export function snapshotDownload(d: HandlerDeps, input: z.output<typeof Snapshot
 export async function importSnapshotUpload(d: HandlerDeps, filename: string, body: Buffer): Promise<ImportResult> {
   const result: ImportResult = { file: filename, format: 'loupe-snapshot', spans: 0, logs: 0, metricPoints: 0, rejected: 0, errors: [], traceIds: [] };
   try {
-    const imported = await importSnapshot({ name: filename, buffer: body }, (batch) => d.pipeline.submit({ kind: 'batch', batch, source: `snapshot ${filename}` }));
+    const imported = await importSnapshot({ name: filename, buffer: body }, (batch) => d.pipeline.submitBatch(batch, `snapshot ${filename}`));
     const side = adoptSideData(d.dataDir, imported);
     if (side.catalogPath) {
       const ui = d.catalog.sources().filter((s) => s.origin === 'ui').map((s) => s.path);

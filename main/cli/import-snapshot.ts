@@ -27,7 +27,7 @@ export async function importSnapshotFile(file: string, dataDir: string, pipeline
   try {
     const result = await importSnapshot(
       { path: file },
-      (batch) => pipeline.submit({ kind: 'batch', batch, source: `snapshot ${file}` }),
+      (batch) => pipeline.submitBatch(batch, `snapshot ${file}`),
       (p) => {
         const now = Date.now();
         if (!tty && now - last < 2000) return;

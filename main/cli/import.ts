@@ -41,7 +41,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     }
     const summaries = await importFiles(
       files,
-      (batch, file) => pipeline.submit({ kind: 'batch', batch, source: `import ${file}` }),
+      (batch, file) => pipeline.submitBatch(batch, `import ${file}`),
       (p, problems) => {
         for (const pr of problems) process.stderr.write(`${tty ? '\r\x1b[K' : ''}${pr.file}${pr.line ? `:${pr.line}` : ''}: ${pr.message}\n`);
         const now = Date.now();

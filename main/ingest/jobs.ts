@@ -1,16 +1,23 @@
 // What flows through the ingest stage: the jobs receivers, importers and plugins hand in, the
 // outcome each gets back, and the messages between the queue (main thread) and the writer
 // thread. Declared here once so the queue, the loop and the thread import it and not each other.
-import type { Signal, TelemetryBatch } from '../../common/model';
+import type { Signal } from '../../common/model';
 import type { SinkOutcome } from '../../common/ingest';
 import type { RetentionPolicy, RetentionReport } from '../store/retention';
 import type { WriteResult } from '../store/writer';
 
-export type IngestJob =
-  /** Raw OTLP bytes, decoded on the writer thread (receivers, plugin pushes). */
-  | { kind: 'otlp'; signal: Signal; encoding: 'protobuf' | 'json'; body: Uint8Array; source: string }
-  /** A batch an importer already decoded with the context only it has (file, line). */
-  | { kind: 'batch'; batch: TelemetryBatch; source: string };
+/** OTLP bytes, decoded on the writer thread: what receivers and plugin pushes send, and what
+ * file imports encode their parsed chunks to (IngestPipeline.submitBatch). */
+export interface IngestJob {
+  kind: 'otlp';
+  signal: Signal;
+  encoding: 'protobuf' | 'json';
+  body: Uint8Array;
+  source: string;
+  /** Items the submitter already refused while reading its input (an importer's invalid
+   * lines), with why: counted and recorded with the payload's own rejections. */
+  rejectedBefore?: { count: number; errors: string[] };
+}
 
 export type IngestOutcome = SinkOutcome;
 
@@ -32,5 +39,5 @@ export type WorkerReply =
 
 /** Bytes a job counts for in the queue's and a transaction's byte bounds. */
 export function jobBytes(job: IngestJob): number {
-  return job.kind === 'otlp' ? job.body.byteLength : 1024;
+  return job.body.byteLength;
 }

@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Backpressure } from '../../common/ingest';
+import type { TelemetryBatch } from '../../common/model';
+import { encodeBatch } from '../../collectors/otlp/encode-proto';
 import { DEFAULT_RETENTION, type RetentionReport } from '../store/retention';
 import type { JobWriter } from './job-writer';
 import { jobBytes, type CommitSummary, type IngestJob, type IngestOutcome, type WorkerReply, type WorkerRequest, type WriterOptions } from './jobs';
@@ -94,7 +96,7 @@ export class IngestPipeline extends EventEmitter<{
     this.worker = worker;
     this.ready = false;
     this.post = (msg) => {
-      if (msg.type === 'job' && msg.job.kind === 'otlp') {
+      if (msg.type === 'job') {
         const body = msg.job.body;
         // Hand the payload over without copying when it owns its memory.
         const transfer = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? [body.buffer as ArrayBuffer] : [];
@@ -230,11 +232,41 @@ export class IngestPipeline extends EventEmitter<{
 
   /** Queues a job; rejects with Backpressure when the queue is full. */
   submit(job: IngestJob, bytes = jobBytes(job)): Promise<IngestOutcome> {
-    if (this.closing) return Promise.resolve({ accepted: 0, duplicates: 0, rejected: 0, errors: [], failed: 'Loupe is shutting down' });
-    if (!this.ready)
-      return Promise.resolve({ accepted: 0, duplicates: 0, rejected: 0, errors: [], failed: 'the writer is restarting; retry shortly' });
+    const unavailable = this.unavailable();
+    if (unavailable) return Promise.resolve(unavailable);
     const refused = this.refusal(bytes);
     if (refused) return Promise.reject(refused);
+    return this.enqueue(job, bytes);
+  }
+
+  /**
+   * Queues a batch a file importer parsed (with the file and line context only it has), as
+   * OTLP protobuf: one job per signal it holds, taken or refused together, answered as one
+   * outcome. Items the importer already rejected travel with the first job, so the writer
+   * counts and records them like a decoder's own.
+   */
+  submitBatch(batch: TelemetryBatch, source: string): Promise<IngestOutcome> {
+    const unavailable = this.unavailable();
+    if (unavailable) return Promise.resolve(unavailable);
+    const jobs: IngestJob[] = encodeBatch(batch).map(({ signal, body }) => ({ kind: 'otlp', signal, encoding: 'protobuf', body, source }));
+    if (batch.rejected > 0) {
+      // A chunk of nothing but rejected lines still reaches the writer, in an empty request.
+      if (jobs.length === 0) jobs.push({ kind: 'otlp', signal: 'traces', encoding: 'protobuf', body: new Uint8Array(0), source });
+      jobs[0].rejectedBefore = { count: batch.rejected, errors: batch.errors };
+    }
+    if (jobs.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, rejected: 0, errors: [] });
+    const refused = this.refusal(jobs.reduce((n, j) => n + jobBytes(j), 0));
+    if (refused) return Promise.reject(refused);
+    return Promise.all(jobs.map((j) => this.enqueue(j, jobBytes(j)))).then(mergeOutcomes);
+  }
+
+  private unavailable(): IngestOutcome | null {
+    if (this.closing) return { accepted: 0, duplicates: 0, rejected: 0, errors: [], failed: 'Loupe is shutting down' };
+    if (!this.ready) return { accepted: 0, duplicates: 0, rejected: 0, errors: [], failed: 'the writer is restarting; retry shortly' };
+    return null;
+  }
+
+  private enqueue(job: IngestJob, bytes: number): Promise<IngestOutcome> {
     const id = this.nextId++;
     this.pendingBytes += bytes;
     return new Promise((resolve) => {
@@ -263,3 +295,18 @@ export class IngestPipeline extends EventEmitter<{
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** One outcome for the jobs of one batch: counts summed, the first failure kept. */
+function mergeOutcomes(outcomes: IngestOutcome[]): IngestOutcome {
+  if (outcomes.length === 1) return outcomes[0];
+  const merged: IngestOutcome = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
+  for (const o of outcomes) {
+    merged.accepted += o.accepted;
+    merged.duplicates += o.duplicates;
+    merged.rejected += o.rejected;
+    merged.errors.push(...o.errors);
+    if (o.malformed && !merged.malformed) merged.malformed = o.malformed;
+    if (o.failed && !merged.failed) merged.failed = o.failed;
+  }
+  return merged;
+}

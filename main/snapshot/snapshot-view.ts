@@ -31,7 +31,7 @@ export async function prepareSnapshotView(file: string, onProgress?: (p: Snapsho
     const pipeline = await IngestPipeline.start({ dataDir, log: () => undefined });
     let result;
     try {
-      result = await importSnapshot({ path: file }, (batch) => pipeline.submit({ kind: 'batch', batch, source: `snapshot ${basename(file)}` }), onProgress);
+      result = await importSnapshot({ path: file }, (batch) => pipeline.submitBatch(batch, `snapshot ${basename(file)}`), onProgress);
     } finally {
       await pipeline.close();
     }

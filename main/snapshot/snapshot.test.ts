@@ -151,7 +151,7 @@ async function snapshotOf(dir: string, file: string, window: { from: number; to:
 async function importInto(dir: string, file: string) {
   let result: Awaited<ReturnType<typeof importSnapshot>> | undefined;
   await storeWith(dir, async (p) => {
-    result = await importSnapshot({ path: file }, (batch) => p.submit({ kind: 'batch', batch, source: 'snapshot' }));
+    result = await importSnapshot({ path: file }, (batch) => p.submitBatch(batch, 'snapshot'));
   });
   return result!;
 }
@@ -178,7 +178,7 @@ describe('snapshot round trip', () => {
 
   beforeAll(async () => {
     await storeWith(src, async (p) => {
-      const summaries = await importFiles(FIXTURE_FILES, (batch, f) => p.submit({ kind: 'batch', batch, source: f }));
+      const summaries = await importFiles(FIXTURE_FILES, (batch, f) => p.submitBatch(batch, f));
       expect(summaries.every((s) => !s.failed && s.problems.length === 0)).toBe(true);
     });
     const db = new ReadStore(src, () => undefined);
@@ -197,7 +197,7 @@ describe('snapshot round trip', () => {
     const busy = busyWindow(busyT0);
     await storeWith(busySrc, async (p) => {
       for (const [signal, body] of [['traces', busy.traces], ['logs', busy.logs], ['metrics', busy.metrics]] as const) {
-        const outcome = await p.submit({ kind: 'batch', batch: decodeOtlpObject(signal, body), source: 'test' });
+        const outcome = await p.submitBatch(decodeOtlpObject(signal, body), 'test');
         expect(outcome.rejected).toBe(0);
       }
     });

@@ -176,11 +176,11 @@ describe('the ingest queue', () => {
   it('refuses work past its bound with Backpressure, then accepts again', async () => {
     const p = await IngestPipeline.start({ dataDir: tempDir(), mode: 'inline', maxPendingJobs: 1 });
     const b = batchOf('q', [span('f1', '1', null)]);
-    const first = p.submit({ kind: 'batch', batch: b, source: 'test' });
-    await expect(p.submit({ kind: 'batch', batch: b, source: 'test' })).rejects.toBeInstanceOf(Backpressure);
+    const first = p.submitBatch(b, 'test');
+    await expect(p.submitBatch(b, 'test')).rejects.toBeInstanceOf(Backpressure);
     expect(p.throttled).toBe(1);
     expect((await first).accepted).toBe(1);
-    expect((await p.submit({ kind: 'batch', batch: batchOf('q', [span('f2', '1', null)]), source: 'test' })).accepted).toBe(1);
+    expect((await p.submitBatch(batchOf('q', [span('f2', '1', null)]), 'test')).accepted).toBe(1);
     await p.close();
   });
 });

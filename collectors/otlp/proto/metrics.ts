@@ -10,7 +10,8 @@ import { envelope } from './envelope';
 
 function exemplar(c: Ctx, end: number): Record<string, unknown> {
   const r = c.r;
-  const ex: Record<string, unknown> = {};
+  // filteredAttributes first, as the JSON decoder writes it: the same exemplar is the same text.
+  const ex: Record<string, unknown> = { filteredAttributes: null };
   c.nested.reset();
   while (r.pos < end) {
     const tag = r.uint32();
