@@ -48,21 +48,29 @@ export function withSources(local: { [K in Routed]: H<K> }, d: SourceDeps): { [K
       if (!remote(input.source)) return local.slos(input, ctx);
       const source = input.source;
       const now = Date.now();
+      // One call per SLO shown (a service page shows its own), and each SLO answers for itself:
+      // one the source cannot evaluate carries its error, the others their status.
+      const wanted = d.sloFile.slos.filter((slo) => !input.service || slo.service === input.service);
       const slos = await Promise.all(
-        d.sloFile.slos.map(async (slo) => {
+        wanted.map(async (slo) => {
           const windowMs = sliWindows(slo)[0];
           // About 60 steps over the SLO's window, whole minutes, for the burn-down.
           const stepMs = Math.max(60_000, Math.ceil(windowMs / 60 / 60_000) * 60_000);
-          const counts = await d.sources.call(source, 'serviceGraph.sli', {
-            service: slo.service,
-            sli: slo.sli,
-            ...(slo.thresholdMs ? { thresholdMs: slo.thresholdMs } : {}),
-            windowsMs: sliWindows(slo),
-            from: now - windowMs,
-            to: now,
-            stepMs,
-          });
-          return statusFromCounts(slo, counts);
+          try {
+            const counts = await d.sources.call(source, 'serviceGraph.sli', {
+              service: slo.service,
+              sli: slo.sli,
+              ...(slo.thresholdMs ? { thresholdMs: slo.thresholdMs } : {}),
+              windowsMs: sliWindows(slo),
+              from: now - windowMs,
+              to: now,
+              stepMs,
+            });
+            return statusFromCounts(slo, counts);
+          } catch (e) {
+            if (!(e instanceof QueryError)) throw e;
+            return { ...statusFromCounts(slo, { windows: [], steps: [] }), history: [], error: { code: e.code, message: e.message } };
+          }
         }),
       );
       return { file: d.sloFile.path, problems: d.sloFile.problems, slos };
