@@ -47,6 +47,8 @@ export function withSources(local: { [K in Routed]: H<K> }, d: SourceDeps): { [K
     slos: async (input, ctx) => {
       if (!remote(input.source)) return local.slos(input, ctx);
       const source = input.source;
+      // An unknown source is the request's error (404), not every SLO's.
+      d.sources.entry(source);
       const now = Date.now();
       // One call per SLO shown (a service page shows its own), and each SLO answers for itself:
       // one the source cannot evaluate carries its error, the others their status.

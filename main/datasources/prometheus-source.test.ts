@@ -197,6 +197,8 @@ describe.each(['prometheus', 'victoria-metrics'])('a %s source', (name) => {
     const api = await h.api(`/api/slos?source=${name}&service=api`);
     expect(api.body.slos.map((s: { slo: { id: string } }) => s.slo.id).sort()).toEqual(['api-availability', 'api-latency', 'api-latency-120', 'api-latency-1ms']);
     expect((await h.api('/api/slos?service=web')).body.slos.map((s: { slo: { id: string } }) => s.slo.id)).toEqual(['web-availability']);
+    // A source that does not exist is the request's error, not each SLO's.
+    expect((await h.api('/api/slos?source=nowhere')).status).toBe(404);
   });
 
   it('rates calls over the part of a long window it has data for', async () => {
