@@ -98,6 +98,13 @@ test('the Services list, the map and the service page switch to the Prometheus s
     body: JSON.stringify({ id: 'api-availability', name: 'api availability', service: 'api', sli: 'availability', objective: 99, window: '1h' }),
   });
   expect(slo.status).toBe(200);
+  // One the source cannot evaluate: api's latency buckets start at 50 ms.
+  const fast = await fetch(`${loupe.url}/api/slos/api-latency-1ms`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${loupe.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: 'api-latency-1ms', name: 'api under 1 ms', service: 'api', sli: 'latency', thresholdMs: 1, objective: 90, window: '1h' }),
+  });
+  expect(fast.status).toBe(200);
   // The last 5 minutes: the Prometheus started for this test holds only a minute or two.
   await openUi(page, loupe, '/services?from=now-5m&to=now');
   const table = page.getByTestId('services-table');
@@ -120,6 +127,10 @@ test('the Services list, the map and the service page switch to the Prometheus s
   const card = slos.locator('[data-slo-id="api-availability"]');
   await expect(card.getByTestId('slo-burn-rates').locator('.burn').first()).toContainText(/^5\s?m.*10(\.0)?×$/);
   await expect(card.getByTestId('slo-state')).toHaveText('Page');
+  // The SLO it cannot evaluate says why, in its own card.
+  const failed = slos.locator('[data-slo-id="api-latency-1ms"]');
+  await expect(failed.getByTestId('slo-state')).toHaveText('not evaluated');
+  await expect(failed.getByTestId('slo-error')).toContainText('no bound at or under 1 ms');
   await expect(page.getByTestId('local-only-note')).toContainText('Alert rules, traces and logs');
   await expect(page.getByTestId('local-only-note')).not.toContainText('SLOs');
   await slos.scrollIntoViewIfNeeded();
@@ -149,7 +160,18 @@ test('the Services list, the map and the service page switch to the Prometheus s
   await expect(edgeSignals.getByTestId('calls-latency').locator('path.recharts-line-curve, .recharts-line-dot').filter({ visible: true }).first()).toBeVisible();
   await expect(drawer.getByTestId('edge-signals-notice')).toContainText('server side');
   await expect(drawer.getByTestId('local-only-note')).toContainText('Releases and traces of an edge');
+  // Rated over the minute or two the source has, not the 5-minute window: the exporter's 10/s.
+  const rate = Number((await drawer.locator('.red-kpi-value').first().textContent())?.replace(/\/s$/, ''));
+  expect(rate).toBeGreaterThan(9);
+  expect(rate).toBeLessThan(11);
   await screenshotBothThemes(page, 'datasources-map-edge');
+  // A database node: the calls into it, from the service-graph edges of its callers.
+  await canvas.locator('[data-node-id="postgres"]').click();
+  const nodeSignals = drawer.getByTestId('node-signals');
+  await expect(nodeSignals.getByTestId('calls-rate').locator('.recharts-area-area')).toBeVisible();
+  await expect(nodeSignals.getByTestId('calls-errors')).toContainText('No failed calls in this window');
+  await expect(drawer.getByTestId('node-signals-notice')).toContainText('Calls into postgres from the service-graph edges of its callers (api)');
+  await screenshotBothThemes(page, 'datasources-map-database');
   // Back to this Loupe's own map.
   await page.getByLabel('Data source').selectOption('local');
   await expect(canvas.locator('[data-node-id="storefront"]')).toBeVisible();

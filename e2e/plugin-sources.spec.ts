@@ -126,7 +126,10 @@ test('a scrape target behind a token is down with a 401 until the token is enter
     const section = page.getByTestId('datasources');
     await section.getByRole('button', { name: 'Add data source' }).click();
     const form = page.getByTestId('datasource-form');
+    await expect(form.getByLabel('Headers')).toHaveAttribute('placeholder', 'X-Scope-OrgID: team-a');
     await form.getByLabel('Type').selectOption('prometheus-scrape');
+    // Each plugin's own example of its headers: a scrape target's, not a query API tenant's.
+    await expect(form.getByLabel('Headers')).toHaveAttribute('placeholder', 'Accept: text/plain;version=0.0.4');
     await form.getByLabel('Name').fill('guarded');
     await form.getByLabel('Targets').fill(target);
     await form.getByLabel('Interval seconds').fill('1');

@@ -46,7 +46,7 @@ import { LogHistogram, LogHistogramQuery, LogRecord, LogSearch } from './log-sch
 import { AttributeKeysQuery, AttributeValuesQuery, OperationsQuery } from './autocomplete-schemas';
 import { DemoFaultChange, DemoFaults, DemoStatus } from './demo-schemas';
 import { ImportResult, SnapshotQuery } from './ingest-schemas';
-import { SloDefinition, SloList, SloStatus } from './slo-schemas';
+import { SloDefinition, SloList, SloListQuery, SloStatus } from './slo-schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -247,9 +247,9 @@ export const api = {
   slos: endpoint({
     method: 'GET',
     path: '/api/slos',
-    input: SourceParam,
+    input: SloListQuery.extend(SourceParam.shape),
     output: SloList,
-    summary: 'Every SLO in slos.yaml with its SLI, error budget, burn rates and multiwindow alerts; with source=<name>, computed from that data source (a plugin answering serviceGraph.sli).',
+    summary: 'Every SLO in slos.yaml (with service=<name>, those of one service) with its SLI, error budget, burn rates and multiwindow alerts; with source=<name>, computed from that data source (a plugin answering serviceGraph.sli), one call per SLO listed: an SLO the source cannot evaluate carries its own error and the others their status.',
   }),
   sloPut: endpoint({
     method: 'PUT',

@@ -41,6 +41,8 @@ export const SloStatus = z.object({
   history: z.array(z.object({ time: z.number(), remaining: z.number() })),
   /** From a remote source: what its series could not follow exactly. */
   notice: z.string().optional(),
+  /** From a remote source: why this SLO could not be evaluated (the others still are). */
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 export type SloStatus = z.infer<typeof SloStatus>;
 
@@ -51,6 +53,9 @@ export const SloList = z.object({
   slos: z.array(SloStatus),
 });
 export type SloList = z.infer<typeof SloList>;
+
+/** `service=` keeps the SLOs of one service (a service page asks only for its own). */
+export const SloListQuery = z.object({ service: z.string().min(1).optional() });
 
 export const SloAlertEvent = z.object({
   sloId: z.string(),

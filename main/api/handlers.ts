@@ -128,7 +128,10 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     edgeReleases: (input) => edgeReleases(d.store, input),
     mapReleases: (input) => mapReleases(d.store, input),
     deployPost: (input) => recordDeploy(d.store.db, input),
-    slos: () => d.slos.list(),
+    slos: (input) => {
+      const list = d.slos.list();
+      return input.service ? { ...list, slos: list.slos.filter((s) => s.slo.service === input.service) } : list;
+    },
     sloPut: (input) => {
       try {
         d.sloFile.upsert(input);

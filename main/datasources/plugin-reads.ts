@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { ServiceSummary } from '../../common/api/service-schemas';
 import type { MetricAttributes, MetricInfo, MetricSeries } from '../../common/api/metric-schemas';
 import { windowOf } from '../query/read-store';
+import { QueryError } from '../query/traces';
 import type { SloFile } from '../slo/slo-file';
 import { sliWindows, statusFromCounts } from '../slo/slo-evaluator';
 import type { SourceRegistry } from './registry';
@@ -27,23 +28,33 @@ export function pluginReads(sources: SourceRegistry, source: string, sloFile: Sl
       const { from, to } = windowOf(input);
       return sources.call(source, 'serviceGraph.edgeSignals', { source: input.source, target: input.target, from, to, stepMs: stepOf(from, to, input.step) });
     },
-    slos: async () => {
+    slos: async (input) => {
+      // An unknown source is the request's error (404), not every SLO's.
+      sources.entry(source);
       const now = Date.now();
+      // One call per SLO shown (a service page shows its own), and each SLO answers for itself:
+      // one the source cannot evaluate carries its error, the others their status.
+      const wanted = sloFile.slos.filter((slo) => !input.service || slo.service === input.service);
       const slos = await Promise.all(
-        sloFile.slos.map(async (slo) => {
+        wanted.map(async (slo) => {
           const windowMs = sliWindows(slo)[0];
           // About 60 steps over the SLO's window, whole minutes, for the burn-down.
           const stepMs = Math.max(60_000, Math.ceil(windowMs / 60 / 60_000) * 60_000);
-          const counts = await sources.call(source, 'serviceGraph.sli', {
-            service: slo.service,
-            sli: slo.sli,
-            ...(slo.thresholdMs ? { thresholdMs: slo.thresholdMs } : {}),
-            windowsMs: sliWindows(slo),
-            from: now - windowMs,
-            to: now,
-            stepMs,
-          });
-          return statusFromCounts(slo, counts);
+          try {
+            const counts = await sources.call(source, 'serviceGraph.sli', {
+              service: slo.service,
+              sli: slo.sli,
+              ...(slo.thresholdMs ? { thresholdMs: slo.thresholdMs } : {}),
+              windowsMs: sliWindows(slo),
+              from: now - windowMs,
+              to: now,
+              stepMs,
+            });
+            return statusFromCounts(slo, counts);
+          } catch (e) {
+            if (!(e instanceof QueryError)) throw e;
+            return { ...statusFromCounts(slo, { windows: [], steps: [] }), history: [], error: { code: e.code, message: e.message } };
+          }
         }),
       );
       return { file: sloFile.path, problems: sloFile.problems, slos };

@@ -53,6 +53,11 @@ beforeAll(async () => {
   expect((await slo('api-availability', { sli: 'availability', objective: 99 })).status).toBe(200);
   expect((await slo('api-latency', { sli: 'latency', objective: 90, thresholdMs: 100 })).status).toBe(200);
   expect((await slo('api-latency-120', { sli: 'latency', objective: 90, thresholdMs: 120 })).status).toBe(200);
+  expect((await slo('web-availability', { sli: 'availability', objective: 99, service: 'web' })).status).toBe(200);
+  // Two the source cannot evaluate: a threshold under api's first bucket bound (50 ms), and a
+  // service that sends nothing.
+  expect((await slo('api-latency-1ms', { sli: 'latency', objective: 90, thresholdMs: 1 })).status).toBe(200);
+  expect((await slo('ghost-latency', { sli: 'latency', objective: 90, thresholdMs: 100, service: 'ghost' })).status).toBe(200);
   // Enough scrapes for a 20-second window to be full on every backend.
   await new Promise((r) => setTimeout(r, 1000));
   for (const name of [...Object.keys(backends), 'http-only'])
@@ -172,6 +177,81 @@ describe.each(['prometheus', 'victoria-metrics'])('a %s source', (name) => {
     expect(byId['api-latency-120'].notice).toMatch(/no bound at 120 ms/);
     // The local store has no traffic for api: the same SLOs read locally have no data.
     expect((await h.api('/api/slos')).body.slos.every((s: { state: string }) => s.state === 'no_data')).toBe(true);
+  });
+
+  it('lists one service\'s SLOs, and an SLO it cannot evaluate shows its own error', async () => {
+    const { status, body } = await h.api(`/api/slos?source=${name}`);
+    expect(status).toBe(200);
+    const byId = Object.fromEntries(body.slos.map((s: { slo: { id: string } }) => [s.slo.id, s]));
+    expect(byId['api-latency-1ms'].error.message).toMatch(/no bound at or under 1 ms/);
+    expect(byId['ghost-latency'].error.message).toMatch(/ghost has no latency histogram/);
+    // The others are evaluated as if nothing failed.
+    expect(byId['api-availability'].error).toBeUndefined();
+    expect(byId['api-availability'].state).toBe('page');
+    expect(byId['web-availability']).toMatchObject({ state: 'ok', sli: 1 });
+    // A question the SLO asks wrongly says nothing against the source.
+    expect((await h.api('/api/datasources')).body.datasources.find((d: { name: string }) => d.name === name)).toMatchObject({ status: 'ok' });
+    // A service page asks for its own SLOs only.
+    const web = await h.api(`/api/slos?source=${name}&service=web`);
+    expect(web.body.slos.map((s: { slo: { id: string } }) => s.slo.id)).toEqual(['web-availability']);
+    const api = await h.api(`/api/slos?source=${name}&service=api`);
+    expect(api.body.slos.map((s: { slo: { id: string } }) => s.slo.id).sort()).toEqual(['api-availability', 'api-latency', 'api-latency-120', 'api-latency-1ms']);
+    expect((await h.api('/api/slos?service=web')).body.slos.map((s: { slo: { id: string } }) => s.slo.id)).toEqual(['web-availability']);
+    // A source that does not exist is the request's error, not each SLO's.
+    expect((await h.api('/api/slos?source=nowhere')).status).toBe(404);
+  });
+
+  it('rates calls over the part of a long window it has data for', async () => {
+    // An hour's window over a backend with about a minute of data: the exporter's own rates.
+    const to = Date.now() - 2_000;
+    const qs = `from=${to - 3_600_000}&to=${to}`;
+    // Within 10 %: Prometheus extrapolates half a scrape interval before the first sample, and
+    // VictoriaMetrics counts a new counter's first value as an increase from zero (the calls the
+    // exporter counted before the first scrape), both over about a minute of data here. Rated over
+    // the whole hour, the same edge reads about 0.2/s.
+    const near = (value: number, expected: number) => {
+      expect(value).toBeGreaterThan(expected * 0.9);
+      expect(value).toBeLessThan(expected * 1.1);
+    };
+    const map = (await h.api(`/api/service-map?source=${name}&${qs}`)).body;
+    const edge = (s: string, t: string) => map.edges.find((e: { source: string; target: string }) => e.source === s && e.target === t);
+    const node = (id: string) => map.nodes.find((n: { id: string }) => n.id === id);
+    near(edge('web', 'api').rps, 10);
+    near(edge('api', 'postgres').rps, 20);
+    near(node('api').rps, 10);
+    near(node('web').rps, 5);
+    near(node('postgres').rps, 20);
+    const services = (await h.api(`/api/services?source=${name}&${qs}`)).body;
+    near(services.find((s: { name: string }) => s.name === 'api').rps, 10);
+    const gs = (await h.api(`/api/services/api/golden-signals?source=${name}&${qs}`)).body;
+    near(gs.totals.rps, 10);
+    near(gs.operations[0].rps, 10);
+    near(gs.upstream[0].rps, 10);
+    near(gs.downstream[0].rps, 20);
+    const edgeSignals = (await h.api(`/api/service-map/edge?datasource=${name}&source=web&target=api&${qs}`)).body;
+    near(edgeSignals.totals.rps, 10);
+  });
+
+  it('charts a database node from the calls into it, and says why a node has nothing to chart', async () => {
+    const to = Date.now() - 2_000;
+    const db = await h.api(`/api/services/postgres/golden-signals?source=${name}&from=${to - 20_000}&to=${to}&step=5`);
+    expect(db.status).toBe(200);
+    expect(db.body.notice).toMatch(/Calls into postgres from the service-graph edges of its callers \(api\)/);
+    expect(db.body.totals).toMatchObject({ errors: 0, errorRate: 0 });
+    expect(db.body.totals.rps).toBeGreaterThan(18);
+    expect(db.body.totals.rps).toBeLessThan(22);
+    expect(db.body.totals.p99Ms).toBeLessThanOrEqual(5);
+    const full = db.body.series.filter((p: { requests: number; time: number }) => p.requests > 0 && p.time + 5_000 <= to);
+    expect(full.length).toBeGreaterThanOrEqual(2);
+    for (const p of full) {
+      expect(p.rps).toBeGreaterThan(15);
+      expect(p.rps).toBeLessThan(25);
+    }
+    expect(db.body.upstream.map((u: { service: string }) => u.service)).toEqual(['api']);
+    const ghost = await h.api(`/api/services/ghost/golden-signals?source=${name}&from=${to - 20_000}&to=${to}&step=5`);
+    expect(ghost.status).toBe(200);
+    expect(ghost.body.series).toEqual([]);
+    expect(ghost.body.notice).toMatch(/ghost has no span metrics of its own and no service-graph edge/);
   });
 
   it('passes PromQL through, and returns the server\'s error as it gave it', async () => {

@@ -14,7 +14,10 @@ const settings = z.object({
   intervalSeconds: z.number().min(1).max(3600).default(15).describe('Seconds between scrapes of each target'),
   job: z.string().optional().describe("The job: the scraped metrics' service.name (default: this data source's name)"),
   timeoutSeconds: z.number().positive().max(300).default(10).describe('Per-scrape timeout in seconds (at most the interval)'),
-  ...httpAuthSettings('Extra HTTP headers sent with every scrape'),
+  ...httpAuthSettings({
+    description: 'Extra HTTP headers sent with every scrape, e.g. an Accept for the text format when a target\'s OpenMetrics output is broken, or a header its gateway routes by',
+    example: { Accept: 'text/plain;version=0.0.4' },
+  }),
 });
 type Settings = z.output<typeof settings>;
 
@@ -34,7 +37,10 @@ export interface Scrape {
 export async function scrape(url: string, timeoutSeconds: number, signal: AbortSignal, auth: HttpAuth = { auth: 'none', headers: {} }): Promise<Scrape> {
   const started = Date.now();
   const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
-  const headers = { ...authHeaders(auth), Accept: ACCEPT };
+  // An Accept of the user's wins: it is how a target whose OpenMetrics output is broken is read
+  // in the text format instead.
+  const extra = authHeaders(auth);
+  const headers = Object.keys(extra).some((k) => k.toLowerCase() === 'accept') ? extra : { Accept: ACCEPT, ...extra };
   let res: Response;
   try {
     res = await fetch(url, { headers, signal: AbortSignal.any([signal, timeout]), redirect: 'follow' });

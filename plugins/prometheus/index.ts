@@ -7,7 +7,7 @@ import { edgeSignals, goldenSignals, serviceMap, sliCounts } from './service-gra
 
 const settings = z.object({
   url: z.url({ protocol: /^https?$/ }).describe('Base URL of the query API, e.g. http://prometheus:9090 or https://vm.example/select/0/prometheus'),
-  ...httpAuthSettings('Extra HTTP headers, e.g. X-Scope-OrgID for Mimir/Cortex tenants'),
+  ...httpAuthSettings({ description: 'Extra HTTP headers, e.g. X-Scope-OrgID for a Mimir/Cortex tenant', example: { 'X-Scope-OrgID': 'team-a' } }),
   timeoutSeconds: z.number().positive().max(300).default(30).describe('Per-request timeout in seconds'),
 });
 

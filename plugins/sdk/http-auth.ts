@@ -6,14 +6,18 @@ import { z } from 'zod';
 import { PluginError, secret } from './index';
 
 /** The settings fields; spread them into a plugin's settings object. `headers` describes the
- * extra headers for this plugin's backends. */
-export function httpAuthSettings(headers = 'Extra HTTP headers sent with every request') {
+ * extra headers for this plugin's backends, and gives an example the settings form shows as
+ * its placeholder (JSON Schema `examples`). */
+export function httpAuthSettings(headers: { description: string; example?: Record<string, string> } = { description: 'Extra HTTP headers sent with every request' }) {
   return {
     auth: z.enum(['none', 'bearer', 'basic']).default('none').describe('How to authenticate'),
     token: secret('Bearer token (auth: bearer)').optional(),
     username: z.string().optional().describe('User (auth: basic)'),
     password: secret('Password (auth: basic)').optional(),
-    headers: z.record(z.string(), z.string()).default({}).describe(headers),
+    headers: z
+      .record(z.string(), z.string())
+      .default({})
+      .meta({ description: headers.description, ...(headers.example ? { examples: [headers.example] } : {}) }),
   };
 }
 

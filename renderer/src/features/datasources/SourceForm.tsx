@@ -156,7 +156,7 @@ function Field({ field: f, value, isSet, bad, onChange }: { field: SettingsField
         value={text}
         onChange={(e) => onChange(e.target.value)}
         aria-label={f.label}
-        placeholder={f.kind === 'pairs' ? 'X-Scope-OrgID: team-a' : f.kind === 'lines' ? 'one per line' : f.placeholder}
+        placeholder={f.example || (f.kind === 'pairs' ? 'Name: value, one per line' : f.kind === 'lines' ? 'one per line' : f.placeholder)}
       />
     );
   else

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import prometheus from '../../../../plugins/prometheus/index';
+import prometheusScrape from '../../../../plugins/prometheus-scrape/index';
 import { fieldOfError, fieldsOf, initialValues, isShown, toSettings } from './settings-form';
 
 // What GET /api/plugins/prometheus/settings answers (the JSON Schema of the plugin's zod settings).
@@ -54,5 +57,14 @@ describe('a settings form read from a plugin\'s JSON Schema', () => {
     expect(toSettings(fields, { ...values, url: 'http://x', timeoutSeconds: 'ten' })).toEqual({ field: 'timeoutSeconds', message: 'Timeout seconds: "ten" is not a number' });
     expect(toSettings(fields, { ...values, url: 'http://x', headers: 'no colon here' })).toEqual({ field: 'headers', message: 'Headers, line 1: write "Name: value"' });
     expect(fieldOfError(fields, 'data source "x": timeoutSeconds: Too small: expected number to be >0')).toBe('timeoutSeconds');
+  });
+
+  it('takes each plugin\'s own example of its headers (the schema as the plugin process sends it)', () => {
+    const headersOf = (settings: z.ZodType) => fieldsOf(z.toJSONSchema(settings, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>).find((f) => f.key === 'headers')!;
+    expect(headersOf(prometheus.definition.settings)).toMatchObject({ kind: 'pairs', example: 'X-Scope-OrgID: team-a' });
+    const scrape = headersOf(prometheusScrape.definition.settings);
+    expect(scrape.example).toBe('Accept: text/plain;version=0.0.4');
+    expect(scrape.description).toMatch(/scrape/);
+    expect(field('url').example).toBe('');
   });
 });

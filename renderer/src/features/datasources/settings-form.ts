@@ -14,6 +14,8 @@ export interface SettingsField {
   choices: string[];
   /** The schema's default, as form text ('' when none). */
   placeholder: string;
+  /** The schema's first example, as form text ('' when none): what a value could look like. */
+  example: string;
   /** Shown only while another (choice) field has this value: a description ending in
    * "(auth: bearer)" belongs to auth = bearer. */
   when: { key: string; value: string } | null;
@@ -28,6 +30,7 @@ interface PropSchema {
   secret?: boolean;
   description?: string;
   default?: unknown;
+  examples?: unknown[];
   items?: { type?: string };
   additionalProperties?: { type?: string } | boolean;
   anyOf?: PropSchema[];
@@ -77,6 +80,7 @@ export function fieldsOf(schema: Record<string, unknown>): SettingsField[] {
       required: required.has(key) && p.default === undefined,
       choices: kind === 'choice' ? (p.enum as string[]) : [],
       placeholder: defaultText(kind, p.default),
+      example: defaultText(kind, Array.isArray(p.examples) ? p.examples[0] : undefined),
       when: null as SettingsField['when'],
     };
   }).map((f, _i, all) => {

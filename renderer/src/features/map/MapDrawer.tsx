@@ -143,8 +143,8 @@ function NodeDrawer({ node, map, range, drift, onClose, onSelect, onFocus }: { n
   const isService = node.type === 'service';
   const attr = peerAttributes(node);
   // Databases, queues and peers send nothing themselves: their signals are what their callers
-  // saw. A data source answers golden signals of services only.
-  const gs = useGoldenSignals(range, isService ? node.name : node.id, isService || !remote, undefined, source);
+  // saw (from a data source, the service-graph edges into them).
+  const gs = useGoldenSignals(range, isService ? node.name : node.id, true, undefined, source);
   const traceService = isService ? node.name : '';
   const failing = useFailingTraces(range, traceService, { attr }, 6, !remote && (isService || attr.length > 0));
   const slow = useSlowTraces(range, traceService, node.p95Ms, { attr }, 40, !remote && (isService || attr.length > 0));
@@ -203,11 +203,28 @@ function NodeDrawer({ node, map, range, drift, onClose, onSelect, onFocus }: { n
           <SignalsState query={gs} height={200}>
             {(data) => <MiniSignals gs={data} />}
           </SignalsState>
-        ) : remote ? null : (
+        ) : (
           <>
-            <div className="muted small">Calls to it, as its callers saw them</div>
+            <div className="muted small">
+              Calls to it, as its callers saw them{remote ? <> (<span className="mono">{source}</span>&apos;s service graph)</> : null}
+            </div>
             <SignalsState query={gs} height={300}>
-              {(data) => <CallSignals signals={data} testId="node-signals" />}
+              {(data) =>
+                data.series.length === 0 && data.notice ? (
+                  <div className="notice notice-info" data-testid="node-signals-notice">
+                    {data.notice}
+                  </div>
+                ) : (
+                  <>
+                    <CallSignals signals={data} testId="node-signals" latencyOf={remote ? 'all' : 'successful'} />
+                    {remote && data.notice ? (
+                      <div className="muted small" data-testid="node-signals-notice">
+                        {data.notice}
+                      </div>
+                    ) : null}
+                  </>
+                )
+              }
             </SignalsState>
           </>
         )}

@@ -6,17 +6,20 @@ import type { SloDefinition } from '../../../../common/api/slo-schemas';
 import { rangeParams } from '../../app/time-range';
 import { ErrorBanner, SkeletonBlock } from '../../ui/states';
 import { useSlos } from './hooks';
-import { AlertRules, BudgetBar, BurnDown, BurnRates, StateBadge } from './SloCard';
+import { AlertRules, BudgetBar, BurnDown, BurnRates, SloError, StateBadge } from './SloCard';
 import { SloDialog } from './SloDialog';
 import { sliText } from './slo-model';
 import './slo.css';
 
 export function ServiceSlos({ service, services, source = 'local' }: { service: string; services: string[]; source?: string }) {
-  const slos = useSlos(source);
+  const slos = useSlos(source, service);
   const remote = source !== 'local';
   const [params] = useSearchParams();
   const [editing, setEditing] = useState<SloDefinition | 'new' | null>(null);
-  const mine = (slos.data?.slos ?? []).filter((s) => s.slo.service === service);
+  // Ids are unique across slos.yaml: the dialog checks a new one against every SLO (read from
+  // this store, which needs no source) only while it is open.
+  const all = useSlos('local', undefined, editing !== null);
+  const mine = slos.data?.slos ?? [];
   const carry = [...rangeParams(params), ...(remote ? [['source', source]] : [])];
   return (
     <section className="svc-section" data-testid="service-slos">
@@ -38,7 +41,7 @@ export function ServiceSlos({ service, services, source = 'local' }: { service: 
         {mine.map((s) => (
           <article key={s.slo.id} className={`svc-slo slo-card-${s.state}`} data-slo-id={s.slo.id}>
             <header className="svc-slo-head">
-              <StateBadge state={s.state} />
+              <StateBadge state={s.state} failed={!!s.error} />
               <Link to={`/slos?${new URLSearchParams([...carry, ['slo', s.slo.id]])}`} className="svc-slo-name">
                 {s.slo.name}
               </Link>
@@ -54,14 +57,17 @@ export function ServiceSlos({ service, services, source = 'local' }: { service: 
                 {s.notice}
               </div>
             ) : null}
-            <div className="svc-slo-body">
-              <div>
-                <BudgetBar status={s} />
-                <BurnRates status={s} />
+            <SloError status={s} />
+            {s.error ? null : (
+              <div className="svc-slo-body">
+                <div>
+                  <BudgetBar status={s} />
+                  <BurnRates status={s} />
+                </div>
+                <BurnDown status={s} height={96} />
+                <AlertRules status={s} />
               </div>
-              <BurnDown status={s} height={96} />
-              <AlertRules status={s} />
-            </div>
+            )}
           </article>
         ))}
       </div>
@@ -70,7 +76,7 @@ export function ServiceSlos({ service, services, source = 'local' }: { service: 
           initial={editing === 'new' ? null : editing}
           service={service}
           services={services}
-          takenIds={(slos.data?.slos ?? []).map((s) => s.slo.id)}
+          takenIds={(all.data?.slos ?? slos.data?.slos ?? []).map((s) => s.slo.id)}
           onClose={() => setEditing(null)}
           onSaved={() => setEditing(null)}
         />

@@ -36,11 +36,21 @@ export function BudgetBar({ status, compact }: { status: SloStatus; compact?: bo
   );
 }
 
-export function StateBadge({ state }: { state: SloStatus['state'] }) {
+export function StateBadge({ state, failed = false }: { state: SloStatus['state']; failed?: boolean }) {
   return (
-    <span className={`slo-state slo-state-${state}`} data-testid="slo-state">
-      {STATE_TEXT[state]}
+    <span className={`slo-state slo-state-${failed ? 'error' : state}`} data-testid="slo-state">
+      {failed ? 'not evaluated' : STATE_TEXT[state]}
     </span>
+  );
+}
+
+/** Why a data source could not evaluate this SLO (the others in the list still are). */
+export function SloError({ status }: { status: SloStatus }) {
+  if (!status.error) return null;
+  return (
+    <div className="notice notice-warn slo-error" data-testid="slo-error">
+      <b>Could not evaluate this SLO.</b> {status.error.message}
+    </div>
   );
 }
 
@@ -150,7 +160,7 @@ export function SloCard({ status, onEdit, onDelete, highlight }: { status: SloSt
   return (
     <article className={`slo-card slo-card-${status.state}${highlight ? ' slo-card-highlight' : ''}`} data-testid="slo-card" data-slo-id={slo.id} id={`slo-${slo.id}`}>
       <header className="slo-card-head">
-        <StateBadge state={status.state} />
+        <StateBadge state={status.state} failed={!!status.error} />
         <div className="slo-card-title">
           <h2>{slo.name}</h2>
           <div className="muted small">
@@ -173,6 +183,8 @@ export function SloCard({ status, onEdit, onDelete, highlight }: { status: SloSt
           {status.notice}
         </div>
       ) : null}
+      <SloError status={status} />
+      {status.error ? null : (
       <div className="slo-card-body">
         <div className="slo-col">
           <BudgetBar status={status} />
@@ -193,6 +205,7 @@ export function SloCard({ status, onEdit, onDelete, highlight }: { status: SloSt
           <AlertRules status={status} />
         </div>
       </div>
+      )}
     </article>
   );
 }

@@ -5,9 +5,10 @@ import type { SloDefinition } from '../../../../common/api/slo-schemas';
 import { call } from '../../api/client';
 import { useApi } from '../../api/query';
 
-export function useSlos(source = 'local') {
+/** The SLOs of slos.yaml (of one `service`, when given: a remote source is asked for those only). */
+export function useSlos(source = 'local', service?: string, enabled = true) {
   const remote = source !== 'local';
-  return useApi('slos', remote ? { source } : {}, { tables: remote ? [] : ['rollups'], refetchInterval: 30_000 });
+  return useApi('slos', { ...(remote ? { source } : {}), ...(service ? { service } : {}) }, { tables: remote ? [] : ['rollups'], refetchInterval: 30_000, enabled });
 }
 
 function useRefreshAfterEdit() {
