@@ -193,8 +193,11 @@ export function statusOf(
 /** An SLO's status from a remote source's counts (`serviceGraph.sli`). */
 export function statusFromCounts(slo: SloDefinition, counts: SliCounts): SloStatus {
   const windowMs = parseWindow(slo.window)!;
-  const byWindow = new Map(counts.windows.map((w) => [w.windowMs, { good: w.good, total: w.total }]));
-  return statusOf(slo, windowMs, byWindow.get(windowMs) ?? { good: 0, total: 0 }, byWindow, counts.steps, counts.notice);
+  // A source's counters are its own: good can never be more than total, whatever it answers.
+  const fit = (c: { good: number; total: number }) => ({ good: Math.max(0, Math.min(c.good, c.total)), total: Math.max(0, c.total) });
+  const byWindow = new Map(counts.windows.map((w) => [w.windowMs, fit(w)]));
+  const steps = counts.steps.map((s) => ({ time: s.time, ...fit(s) }));
+  return statusOf(slo, windowMs, byWindow.get(windowMs) ?? { good: 0, total: 0 }, byWindow, steps, counts.notice);
 }
 
 /** The windows a remote source is asked for: the SLO's own and every burn-rate window. */

@@ -8,7 +8,7 @@ import { migrate, openDatabase } from '../store/database';
 import { StoreWriter } from '../store/writer';
 import { ReadStore } from '../query/read-store';
 import { SloFile, readSloFile } from './slo-file';
-import { SloEvaluator } from './slo-evaluator';
+import { SloEvaluator, sliWindows, statusFromCounts } from './slo-evaluator';
 import type { SloAlertEvent } from '../../common/api/slo-schemas';
 
 const dirs: string[] = [];
@@ -130,5 +130,16 @@ describe('SLO status from rollups', () => {
     expect(resolved.map((e) => e.label)).toContain('14.4× over 1h and 5m');
     expect(ev.summaryByService(now).get('payment')).toMatchObject({ alert: 'page' });
     file.close();
+  });
+});
+
+describe('SLO status from a source\'s counts', () => {
+  it('never shows more good requests than requests, whatever the source answers', () => {
+    const slo = { id: 'web-availability', name: 'web', service: 'web', sli: 'availability' as const, objective: 99, window: '1h' };
+    const windows = sliWindows(slo).map((windowMs) => ({ windowMs, total: 31, good: 32 }));
+    const status = statusFromCounts(slo, { windows, steps: [{ time: 0, total: 10, good: 12 }] });
+    expect(status.sli).toBe(1);
+    expect(status.state).toBe('ok');
+    expect(status.history.every((h) => h.remaining === 1)).toBe(true);
   });
 });

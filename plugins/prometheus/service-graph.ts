@@ -125,6 +125,29 @@ function nodeType(connectionType: string | undefined): { type: MapNode['type']; 
  * instant query over the part that has elapsed (`elapsedMs`), so a backend younger than a step or
  * two draws its first points instead of an empty chart.
  */
+/** The label `together` tags each part of a combined query with. */
+const PART = 'loupe_part';
+
+/**
+ * Several expressions as one query, each result tagged with its index: one query is evaluated
+ * over one view of the data, so parts compared with each other (good against total, errors
+ * against calls) count the same samples even while the source is ingesting.
+ */
+function together(exprs: string[]): string {
+  return exprs.map((q, i) => `label_replace(${q}, "${PART}", "${i}", "", "")`).join(' or ');
+}
+const partOf = (labels: Record<string, string>) => Number(labels[PART]);
+
+/** Each expression summed over its series at one instant, read in one query (NaN when empty). */
+async function instantSums(prom: PromClient, exprs: string[], at: number): Promise<number[]> {
+  const sums = exprs.map(() => NaN);
+  for (const s of await prom.instant(together(exprs), at)) {
+    const i = partOf(s.labels);
+    if (i >= 0 && i < sums.length) sums[i] = (Number.isNaN(sums[i]) ? 0 : sums[i]) + s.value;
+  }
+  return sums;
+}
+
 async function stepSeries(
   prom: PromClient,
   exprs: (window: string) => string[],
@@ -137,21 +160,16 @@ async function stepSeries(
   const start = Math.ceil(from / stepMs) * stepMs;
   const end = Math.floor(to / stepMs) * stepMs;
   const full = exprs(range(stepSeconds));
-  const ranged = await Promise.all(
-    full.map(async (q) => {
-      const m = new Map<number, number>();
-      if (end >= start) for (const s of await prom.range(q, start, end, stepSeconds)) for (const [t, v] of s.points) if (Number.isFinite(v)) m.set(t, (m.get(t) ?? 0) + v);
-      return m;
-    }),
-  );
+  const ranged = full.map(() => new Map<number, number>());
+  if (end >= start)
+    for (const s of await prom.range(together(full), start, end, stepSeconds)) {
+      const m = ranged[partOf(s.labels)];
+      if (m) for (const [t, v] of s.points) if (Number.isFinite(v)) m.set(t, (m.get(t) ?? 0) + v);
+    }
   const out: Array<{ time: number; elapsedMs: number; values: number[] }> = [];
   for (let t = start; t <= end; t += stepMs) out.push({ time: t - stepMs, elapsedMs: stepMs, values: ranged.map((m) => m.get(t) ?? NaN) });
   const elapsedMs = to - end;
-  if (elapsedMs >= 1000) {
-    const sum = (r: Array<{ value: number }>) => (r.length ? r.reduce((n, x) => n + x.value, 0) : NaN);
-    const filling = await Promise.all(exprs(range(elapsedMs / 1000)).map(async (q) => sum(await prom.instant(q, to))));
-    out.push({ time: end, elapsedMs, values: filling });
-  }
+  if (elapsedMs >= 1000) out.push({ time: end, elapsedMs, values: await instantSums(prom, exprs(range(elapsedMs / 1000)), to) });
   return out;
 }
 
@@ -468,8 +486,13 @@ export async function sliCounts(
     // Good and total from the same histogram, so they count the same requests.
     total = (w) => `sum(increase(${metric}{${sel}, le="+Inf"}[${w}]))`;
   }
-  const one = async (q: string) => (await prom.instant(q, p.to)).reduce((n, s) => n + s.value, 0);
-  const windows = await Promise.all(p.windowsMs.map(async (ms) => ({ windowMs: ms, total: await one(total(range(ms / 1000))), good: await one(good(range(ms / 1000))) })));
+  // Good and total of a window from one query, so they count the same samples.
+  const windows = await Promise.all(
+    p.windowsMs.map(async (ms) => {
+      const [t, g] = await instantSums(prom, [total(range(ms / 1000)), good(range(ms / 1000))], p.to);
+      return { windowMs: ms, total: Number.isFinite(t) ? t : 0, good: Number.isFinite(g) ? g : 0 };
+    }),
+  );
   const steps = (await stepSeries(prom, (win) => [total(win), good(win)], p.from, p.to, p.stepMs)).map(({ time, values }) => ({
     time,
     total: Number.isFinite(values[0]) ? values[0] : 0,
