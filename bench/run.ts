@@ -23,6 +23,8 @@ const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 /** Keep the benchmark's store (its path is printed) to look at it afterwards. */
 const keep = args.includes('--keep');
+/** Only the ingest figures (decode, bare insert, end to end): for tuning the write path. */
+const ingestOnly = args.includes('--ingest-only');
 const spansArg = args.indexOf('--spans');
 const TOTAL_SPANS = spansArg >= 0 ? Number(args[spansArg + 1]) : smoke ? 50_000 : 1_000_000;
 const logsArg = args.indexOf('--logs');
@@ -297,6 +299,7 @@ async function main() {
         backpressureRetries: e2e.retries,
         seconds: round(e2e.seconds, 2),
       };
+      if (ingestOnly) return;
       const logBodies = logPayloads(TOTAL_LOGS, now - 3_600_000, 3_540_000);
       const logs = await ingestEndToEnd(server, logBodies, '/v1/logs');
       results.logIngest = { records: TOTAL_LOGS, recordsPerSec: Math.round(TOTAL_LOGS / logs.seconds), seconds: round(logs.seconds, 2) };
@@ -325,8 +328,8 @@ async function main() {
   } finally {
     if (keep) console.error(`kept the benchmark store in ${join(dir, 'store')}`);
     else rmSync(dir, { recursive: true, force: true });
+    console.log(JSON.stringify(results, null, 2));
   }
-  console.log(JSON.stringify(results, null, 2));
 }
 
 main().catch((e) => {
