@@ -152,22 +152,28 @@ function bareInsertRate(rows: TelemetryBatch[], dir: string, requestsPerTx: numb
     service_id INTEGER NOT NULL, resource_id INTEGER NOT NULL, scope_id INTEGER NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL,
     start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, duration_ns INTEGER NOT NULL, status_code INTEGER NOT NULL, status_message TEXT,
     is_error INTEGER NOT NULL, trace_state TEXT, flags INTEGER, attributes TEXT NOT NULL, events TEXT, links TEXT,
-    dropped_attributes_count INTEGER, dropped_events_count INTEGER, dropped_links_count INTEGER, received_ms INTEGER NOT NULL);
-    CREATE UNIQUE INDEX spans_by_trace ON spans (trace_id, span_id);
+    dropped_attributes_count INTEGER, dropped_events_count INTEGER, dropped_links_count INTEGER, received_ms INTEGER NOT NULL, trace_ref INTEGER);
+    CREATE UNIQUE INDEX spans_by_trace_ref ON spans (trace_ref, span_id);
     CREATE INDEX spans_by_service ON spans (service_id, start_ns, name, is_error);`);
   const insert = db.prepare(`INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, service_id, resource_id, scope_id, name, kind,
     start_ns, end_ns, duration_ns, status_code, status_message, is_error, trace_state, flags, attributes, events, links,
-    dropped_attributes_count, dropped_events_count, dropped_links_count, received_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
+    dropped_attributes_count, dropped_events_count, dropped_links_count, received_ms, trace_ref) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`);
   const now = Date.now();
+  // Each trace's reference, given in order of first arrival (the store keeps it in traces).
+  const refs = new Map<string, number>();
   const tx = db.transaction((batches: TelemetryBatch[]) => {
     let svc = 0;
     for (const batch of batches)
       for (const g of batch.spans) {
         svc++;
         for (const s of g.scopes)
-          for (const sp of s.items)
+          for (const sp of s.items) {
+            const key = Buffer.from(sp.traceId.buffer, sp.traceId.byteOffset, sp.traceId.byteLength).toString('latin1');
+            let ref = refs.get(key);
+            if (ref === undefined) refs.set(key, (ref = refs.size + 1));
             insert.run(sp.traceId, sp.spanId, sp.parentSpanId, svc, svc, 1, sp.name, sp.kind, sp.startNs, sp.endNs, Number(sp.endNs - sp.startNs),
-              sp.statusCode, sp.statusMessage || null, 0, null, sp.flags || null, sp.attributes, null, null, null, null, null, now);
+              sp.statusCode, sp.statusMessage || null, 0, null, sp.flags || null, sp.attributes, null, null, null, null, null, now, ref);
+          }
       }
   });
   let spans = 0;

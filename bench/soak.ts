@@ -240,7 +240,7 @@ async function killDuringIngest(rounds = 3): Promise<Record<string, unknown>> {
     // Restart once more (recovers the WAL), stop, then count what was acknowledged.
     await stop(await serve(dataDir));
     const db = new Database(join(dataDir, 'loupe.db'), { readonly: true });
-    const count = db.prepare('SELECT count(*) FROM spans WHERE trace_id = ?').pluck();
+    const count = db.prepare('SELECT count(*) FROM spans WHERE trace_ref = (SELECT ref FROM traces WHERE trace_id = ?)').pluck();
     let ackedSpans = 0;
     let found = 0;
     for (const a of acked) {

@@ -59,7 +59,7 @@ function readCalls(store: ReadStore, sourceIds: number[] | null, from: number, t
     `SELECT s.span_id, s.parent_span_id, s.name, s.is_error, s.duration_ns, s.attributes, s.events, s.status_message,
        sv.name, csv.name, r.service_version
      FROM spans s JOIN services sv ON sv.id = s.service_id
-     LEFT JOIN spans c ON c.trace_id = s.trace_id AND c.parent_span_id = s.span_id AND c.kind IN (2, 5)
+     LEFT JOIN spans c ON c.trace_ref = s.trace_ref AND c.parent_span_id = s.span_id AND c.kind IN (2, 5)
      LEFT JOIN services csv ON csv.id = c.service_id
      LEFT JOIN resources r ON r.id = c.resource_id
      WHERE s.service_id = ? AND s.start_ns BETWEEN ? AND ? AND s.kind = 3

@@ -80,7 +80,7 @@ class LinkReader {
         `SELECT sv.name AS service, s.name, s.kind, s.start_ns / 1000 AS start_us, s.end_ns - s.start_ns AS duration_ns, s.is_error,
                 ${attr('messaging.system')} AS msys,
                 coalesce(${attr('messaging.destination.name')}, ${attr('messaging.destination')}) AS dest
-         FROM spans s JOIN services sv ON sv.id = s.service_id WHERE s.trace_id = ? AND s.span_id = ?`,
+         FROM spans s JOIN services sv ON sv.id = s.service_id WHERE s.trace_ref = (SELECT ref FROM traces WHERE trace_id = ?) AND s.span_id = ?`,
       )
       .get(traceId, spanId) as SpanRow | undefined;
     const ids = { traceId: traceId.toString('hex'), spanId: spanId.toString('hex') };
@@ -135,7 +135,7 @@ export function linkedTraces(store: ReadStore, input: { traceId: string; limit: 
   return store.timed('flows.links', () => {
     const reader = new LinkReader(store);
     const id = Buffer.from(traceId, 'hex');
-    if (!reader.summary(traceId) && store.stmt('SELECT 1 FROM spans WHERE trace_id = ? LIMIT 1').get(id) === undefined)
+    if (!reader.summary(traceId) && store.stmt('SELECT 1 FROM spans WHERE trace_ref = (SELECT ref FROM traces WHERE trace_id = ?) LIMIT 1').get(id) === undefined)
       throw new QueryError('not_found', `trace ${traceId} is not in the store`, 404);
     let truncated = false;
     const group = (rows: LinkRow[], other: (r: LinkRow) => Buffer): LinkedTrace[] => {
@@ -167,7 +167,7 @@ export function assembleFlow(store: ReadStore, input: { traceId: string; maxTrac
   const traceId = traceIdOf(input.traceId);
   return store.timed('flows.flow', () => {
     const reader = new LinkReader(store);
-    if (!reader.summary(traceId) && store.stmt('SELECT 1 FROM spans WHERE trace_id = ? LIMIT 1').get(Buffer.from(traceId, 'hex')) === undefined)
+    if (!reader.summary(traceId) && store.stmt('SELECT 1 FROM spans WHERE trace_ref = (SELECT ref FROM traces WHERE trace_id = ?) LIMIT 1').get(Buffer.from(traceId, 'hex')) === undefined)
       throw new QueryError('not_found', `trace ${traceId} is not in the store`, 404);
     const reached = new Map<string, { depth: number; distance: number }>([[traceId, { depth: 0, distance: 0 }]]);
     const queue = [traceId];

@@ -121,7 +121,7 @@ function peerCondition(store: ReadStore, peer: string, params: unknown[]): strin
   const ids = serviceIds(store, peer);
   params.push(peer);
   const answered = ids.length
-    ? ` OR EXISTS (SELECT 1 FROM spans c WHERE c.trace_id = s.trace_id AND c.parent_span_id = s.span_id AND c.service_id IN (${ids.map(() => '?').join(',')}))`
+    ? ` OR EXISTS (SELECT 1 FROM spans c WHERE c.trace_ref = s.trace_ref AND c.parent_span_id = s.span_id AND c.service_id IN (${ids.map(() => '?').join(',')}))`
     : '';
   params.push(...ids);
   return `(s.kind IN (3, 4) AND (${attr('peer.service')} = ?${answered}))`;
@@ -246,7 +246,7 @@ function traceRows(store: ReadStore, traceIdInput: string): TraceRows {
       `SELECT ${SPAN_MEMBERS_SQL}, s.resource_id, s.scope_id
        FROM spans s
        JOIN services sv ON sv.id = s.service_id
-       WHERE s.trace_id = ? ORDER BY s.start_ns, s.id`,
+       WHERE s.trace_ref = (SELECT ref FROM traces WHERE trace_id = ?) ORDER BY s.start_ns, s.id`,
     )
     .all(Buffer.from(traceId, 'hex')) as SpanRow[];
   if (rows.length === 0) throw new QueryError('not_found', `trace ${traceId} is not in the store`, 404);

@@ -153,17 +153,17 @@ export class Retention {
     return this.db.transaction(() => {
       if (table === 'spans') {
         const rows = this.db
-          .prepare('DELETE FROM spans WHERE id < ? AND received_ms < ? RETURNING trace_id')
+          .prepare('DELETE FROM spans WHERE id < ? AND received_ms < ? RETURNING trace_ref')
           .raw()
-          .all(belowId, cutoff) as Array<[Buffer]>;
-        const seen = new Set<string>();
-        const anyLeft = this.db.prepare('SELECT 1 FROM spans WHERE trace_id = ? LIMIT 1').pluck();
-        const dropTrace = this.db.prepare('DELETE FROM traces WHERE trace_id = ?');
-        for (const [tid] of rows) {
-          const key = tid.toString('hex');
-          if (seen.has(key)) continue;
-          seen.add(key);
-          if (anyLeft.get(tid) === undefined) report.traces += dropTrace.run(tid).changes;
+          .all(belowId, cutoff) as Array<[number]>;
+        const seen = new Set<number>();
+        // A trace's row goes with its last span (spans are keyed by the row: trace_ref).
+        const anyLeft = this.db.prepare('SELECT 1 FROM spans WHERE trace_ref = ? LIMIT 1').pluck();
+        const dropTrace = this.db.prepare('DELETE FROM traces WHERE ref = ?');
+        for (const [ref] of rows) {
+          if (seen.has(ref)) continue;
+          seen.add(ref);
+          if (anyLeft.get(ref) === undefined) report.traces += dropTrace.run(ref).changes;
         }
         report.deleted.spans += rows.length;
         return rows.length;

@@ -62,7 +62,9 @@ export class StoreWriter {
    * may name rows the rolled-back transaction had inserted. */
   write(batches: TelemetryBatch[], receivedMs = Date.now()): WriteResult {
     try {
-      return this.writeTx(batches, receivedMs);
+      const result = this.writeTx(batches, receivedMs);
+      this.summaries.committed();
+      return result;
     } catch (e) {
       this.identities.clear();
       this.metrics.clear();

@@ -11,6 +11,7 @@ import { sql as m008 } from './008-source-activity';
 import { sql as m010 } from './010-log-marks-index';
 import { sql as m012 } from './012-alerts';
 import { sql as m013 } from './013-span-links';
+import { sql as m014 } from './014-spans-by-trace-ref';
 
 export interface Migration {
   version: number;
@@ -30,4 +31,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 10, name: 'log-marks-index', sql: m010 },
   { version: 12, name: 'alerts', sql: m012 },
   { version: 13, name: 'span-links', sql: m013 },
+  { version: 14, name: 'spans-by-trace-ref', sql: m014 },
 ];

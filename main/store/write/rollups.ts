@@ -90,11 +90,12 @@ export class Rollups {
       ),
       serverChild: db.prepare(
         `SELECT sv.name AS service, s.is_error AS is_error FROM spans s JOIN services sv ON sv.id = s.service_id
-         WHERE s.trace_id = ? AND s.parent_span_id = ? AND s.kind IN (2, 5) LIMIT 1`,
+         WHERE s.trace_ref = (SELECT ref FROM traces WHERE trace_id = ?) AND s.parent_span_id = ? AND s.kind IN (2, 5) LIMIT 1`,
       ),
       clientParent: db.prepare(
         `SELECT sv.name AS service, s.is_error AS is_error, s.duration_ns AS duration_ns, s.start_ns / 60000000000 AS minute, s.kind AS kind
-         FROM spans s JOIN services sv ON sv.id = s.service_id WHERE s.trace_id = ? AND s.span_id = ? AND s.kind IN (3, 4)`,
+         FROM spans s JOIN services sv ON sv.id = s.service_id
+         WHERE s.trace_ref = (SELECT ref FROM traces WHERE trace_id = ?) AND s.span_id = ? AND s.kind IN (3, 4)`,
       ),
     };
     const st = this.stmt;

@@ -1,5 +1,6 @@
-// Spans: one row each, keyed by (trace_id, span_id) so a re-sent batch stores nothing twice;
-// each newly stored span then feeds its trace's summary and the rollups.
+// Spans: one row each, keyed by (trace_ref, span_id) — the trace's summary row and the span id —
+// so a re-sent batch stores nothing twice; each newly stored span then feeds its trace's
+// summary and the rollups.
 import type { ResourceGroup, SpanRecord } from '../../../common/model';
 import { isErrorSpan } from '../../../common/semconv';
 import type { Db } from '../database';
@@ -12,7 +13,7 @@ import { asBuffer, touch, type WriteState } from './state';
 const SPAN_COLUMNS = [
   'trace_id', 'span_id', 'parent_span_id', 'service_id', 'resource_id', 'scope_id', 'name', 'kind',
   'start_ns', 'end_ns', 'duration_ns', 'status_code', 'status_message', 'is_error', 'trace_state', 'flags',
-  'attributes', 'events', 'links', 'dropped_attributes_count', 'dropped_events_count', 'dropped_links_count', 'received_ms',
+  'attributes', 'events', 'links', 'dropped_attributes_count', 'dropped_events_count', 'dropped_links_count', 'received_ms', 'trace_ref',
 ].join(',');
 
 export class SpanWriter {
@@ -47,6 +48,8 @@ export class SpanWriter {
           durationNs: Number(sp.endNs - sp.startNs),
           isError: isErrorSpan(sp.kind, sp.statusCode, sp.hints),
         };
+        const traceKey = row.traceId.toString('latin1');
+        const traceRef = summaries.refOf(row.traceId, traceKey);
         const stored =
           this.insert.run(
             row.traceId,
@@ -72,6 +75,7 @@ export class SpanWriter {
             sp.droppedEventsCount || null,
             sp.droppedLinksCount || null,
             st.receivedMs,
+            traceRef,
           ).changes > 0;
         if (!stored) {
           st.result.duplicates++;
@@ -79,7 +83,7 @@ export class SpanWriter {
         }
         st.result.spans++;
         if (sp.endNs > lastNs) lastNs = sp.endNs;
-        summaries.add(sp, row.traceId, row.isError, res);
+        summaries.add(sp, row.traceId, traceKey, traceRef, row.isError, res);
         rollups?.onSpan(row, res, st.receivedMs);
       }
     }

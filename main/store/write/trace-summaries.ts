@@ -1,12 +1,15 @@
 // One summary row per trace (root service and name, start, end, span and error counts,
 // services), kept at ingest so trace lists never scan spans. Spans of a trace arrive in any
 // order and over many requests: the summary of a transaction is merged into the stored one.
+// A trace's row also holds the reference its spans are keyed by (`ref`, given in order of
+// first arrival; spans.trace_ref): see migration 014.
 import type { SpanRecord } from '../../../common/model';
 import type { Db } from '../database';
 import { MAX_EVENT_TRACE_IDS, type ResourceRef, type WriteResult } from './state';
 
 interface TraceAgg {
   traceId: Buffer;
+  ref: number;
   startNs: bigint;
   endNs: bigint;
   rootService: string;
@@ -18,14 +21,25 @@ interface TraceAgg {
   services: Set<string>;
 }
 
+/** Committed traces whose reference is remembered (cleared when full): spans of a trace
+ * arrive over seconds, so most lookups are of traces seen moments ago. */
+const MAX_REMEMBERED_REFS = 50_000;
+
 export class TraceSummaries {
   private traces = new Map<string, TraceAgg>();
+  /** References given in this transaction to traces the store did not have. */
+  private newRefs = new Map<string, number>();
+  private readonly refs = new Map<string, number>();
+  private nextRef: number;
   private readonly upsert;
+  private readonly refOfStored;
 
   constructor(db: Db) {
+    this.nextRef = ((db.prepare('SELECT max(ref) FROM traces').pluck().get() as number | null) ?? 0) + 1;
+    this.refOfStored = db.prepare('SELECT ref FROM traces WHERE trace_id = ?').pluck();
     this.upsert = db.prepare(
-      `INSERT INTO traces (trace_id, start_ns, end_ns, root_service, root_name, has_root, span_count, error_count, services, first_received_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO traces (ref, trace_id, start_ns, end_ns, root_service, root_name, has_root, span_count, error_count, services, first_received_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (trace_id) DO UPDATE SET
          start_ns = min(start_ns, excluded.start_ns),
          end_ns = max(end_ns, excluded.end_ns),
@@ -46,15 +60,32 @@ export class TraceSummaries {
 
   begin(): void {
     this.traces = new Map();
+    this.newRefs = new Map();
+  }
+
+  /** The reference a trace's spans are stored under: its row's, or a new one for a trace the
+   * store does not have yet (its row is written with it at flush). `key` is the id in latin1. */
+  refOf(traceId: Buffer, key: string): number {
+    let ref = this.refs.get(key) ?? this.newRefs.get(key);
+    if (ref !== undefined) return ref;
+    ref = this.refOfStored.get(traceId) as number | undefined;
+    if (ref === undefined) this.newRefs.set(key, (ref = this.nextRef++));
+    else this.remember(key, ref);
+    return ref;
+  }
+
+  private remember(key: string, ref: number): void {
+    if (this.refs.size >= MAX_REMEMBERED_REFS) this.refs.clear();
+    this.refs.set(key, ref);
   }
 
   /** Counts a newly stored span into its trace's summary. */
-  add(sp: SpanRecord, traceId: Buffer, isError: boolean, res: ResourceRef): void {
-    const key = traceId.toString('latin1');
+  add(sp: SpanRecord, traceId: Buffer, key: string, ref: number, isError: boolean, res: ResourceRef): void {
     let t = this.traces.get(key);
     if (t === undefined) {
       t = {
         traceId,
+        ref,
         startNs: sp.startNs,
         endNs: sp.endNs,
         rootService: res.serviceName,
@@ -84,8 +115,14 @@ export class TraceSummaries {
 
   flush(receivedMs: number, result: WriteResult): void {
     for (const t of this.traces.values())
-      this.upsert.run(t.traceId, t.startNs, t.endNs, t.rootService, t.rootName, t.hasRoot ? 1 : 0, t.spans, t.errors, JSON.stringify([...t.services].sort()), receivedMs);
+      this.upsert.run(t.ref, t.traceId, t.startNs, t.endNs, t.rootService, t.rootName, t.hasRoot ? 1 : 0, t.spans, t.errors, JSON.stringify([...t.services].sort()), receivedMs);
     result.traces = this.traces.size;
     result.traceIds = [...this.traces.values()].slice(0, MAX_EVENT_TRACE_IDS).map((t) => t.traceId.toString('hex'));
+  }
+
+  /** After the commit: the references given in it are the store's now. */
+  committed(): void {
+    for (const [key, ref] of this.newRefs) this.remember(key, ref);
+    this.newRefs = new Map();
   }
 }
