@@ -292,6 +292,7 @@ async function main() {
     try {
       const e2e = await ingestEndToEnd(server, bodies);
       const rate = totalSpans / e2e.seconds;
+      const afterIngest = await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${server.token}` } }).then((r) => r.json());
       results.ingest = {
         endToEndSpansPerSec: Math.round(rate),
         decodeOnlySpansPerSec: Math.round(decode),
@@ -303,6 +304,9 @@ async function main() {
         ratioToBareInsert: round(rate / bare, 2),
         ratioToSlowerLimit: round(rate / Math.min(decode, bare), 2),
         backpressureRetries: e2e.retries,
+        /** Requests the writer committed per transaction (the bare insert's batch sizes are
+         * compared at this many). */
+        requestsPerTransaction: afterIngest.ingest.jobsPerTransaction,
         seconds: round(e2e.seconds, 2),
       };
       if (ingestOnly) return;

@@ -18,6 +18,10 @@ export const Health = z.object({
     duplicates: z.number(),
     queueDepth: z.number(),
     throttled: z.number(),
+    /** Transactions the writer committed since start, and requests per transaction on average
+     * (commits are shared by the requests queued while the previous one ran). */
+    transactions: z.number(),
+    jobsPerTransaction: z.number(),
   }),
   store: z.object({
     sizeBytes: z.number(),

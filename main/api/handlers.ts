@@ -200,6 +200,8 @@ function health(d: HandlerDeps): Health {
       duplicates: stats.duplicates ?? 0,
       queueDepth: d.pipeline.queueDepth,
       throttled: d.pipeline.throttled,
+      transactions: d.pipeline.transactions,
+      jobsPerTransaction: d.pipeline.transactions ? Math.round((d.pipeline.jobsAnswered / d.pipeline.transactions) * 100) / 100 : 0,
     },
     store: { sizeBytes: size, maxSizeBytes: d.retention.maxSizeBytes, maxAgeHours: d.retention.maxAgeHours },
     endpoints: d.endpoints(),

@@ -49,6 +49,10 @@ export class IngestPipeline extends EventEmitter<{
   throttled = 0;
   /** Times the writer thread was restarted. */
   restarts = 0;
+  /** Groups of jobs the writer answered (one transaction each) and the jobs in them, since
+   * start: jobs per transaction is what a commit's cost is shared by. */
+  transactions = 0;
+  jobsAnswered = 0;
   /** The store's used bytes after the last commit or retention round. */
   usedBytes = 0;
   private readonly maxBytes: number;
@@ -181,6 +185,8 @@ export class IngestPipeline extends EventEmitter<{
   private onReply(reply: WorkerReply): void {
     if (reply.type === 'done') {
       this.lastProgress = Date.now();
+      this.transactions++;
+      this.jobsAnswered += reply.results.length;
       if (reply.usedBytes !== undefined) this.usedBytes = reply.usedBytes;
       for (const { id, outcome } of reply.results) {
         const p = this.pending.get(id);
