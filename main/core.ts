@@ -19,6 +19,8 @@ import { MAX_EVENT_TRACE_IDS } from './store/writer';
 import { DEFAULT_RETENTION, type RetentionPolicy } from './store/retention';
 import { ReadStore } from './query/read-store';
 import { QueryPool } from './query/query-pool';
+import { listServices } from './query/services';
+import { keepWarm } from './query/warm-up';
 import { DemoController } from './demo/controller';
 import type { FaultName } from '../common/demo-faults';
 import { SloFile } from './slo/slo-file';
@@ -145,6 +147,8 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
 
     const store = new ReadStore(opts.dataDir, log);
     closers.push(() => store.close());
+    // The Services list's last hour stays merged in memory (query/warm-up.ts).
+    closers.unshift(keepWarm(store, () => listServices(store, {})));
     const queries = new QueryPool(opts.dataDir, store, log);
     closers.unshift(() => queries.close());
     const startedAt = Date.now();

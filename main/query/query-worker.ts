@@ -3,10 +3,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { READ_CACHE_MB, ReadStore } from './read-store';
 import { runHeavyQuery, type QueryReply, type QueryRequest } from './heavy-queries';
+import { serviceMap } from './service-map';
+import { keepWarm } from './warm-up';
 
 const port = parentPort!;
 const store = new ReadStore((workerData as { dataDir: string }).dataDir, (line) => console.warn(line), READ_CACHE_MB.worker);
 port.postMessage({ type: 'ready' } satisfies QueryReply);
+// The map's last hour stays merged in memory: its first call reads blocks, not minutes.
+keepWarm(store, () => serviceMap(store, {}));
 
 port.on('message', (msg: QueryRequest) => {
   if (msg.type === 'invalidate') return store.invalidateRollups(msg.minute);

@@ -61,6 +61,11 @@ export class RollupBlocks<T, K = string> {
     return got;
   }
 
+  /** Blocks and single minutes kept in memory. */
+  get keptCount(): number {
+    return this.blocks.size + this.minutes.size;
+  }
+
   /** Drops every block and kept minute that holds `minute` or later. */
   invalidateFrom(minute: number): void {
     for (const start of [...this.blocks.keys()]) if (start + BLOCK_MINUTES - 1 >= minute) this.blocks.delete(start);
