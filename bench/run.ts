@@ -77,9 +77,13 @@ interface Server {
   token: string;
 }
 
+/** Extra node flags for the server under test, e.g. LOUPE_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
+ * (node writes a profile per thread when the server stops). */
+const SERVER_NODE_ARGS = (process.env.LOUPE_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 async function startServer(dataDir: string): Promise<Server> {
   const info = join(dataDir, 'server.json');
-  const proc = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--max-size-mb', '100000'], {
+  const proc = spawn(process.execPath, [...SERVER_NODE_ARGS, CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--max-size-mb', '100000'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 400 && !existsSync(info); i++) await new Promise((r) => setTimeout(r, 50));

@@ -40,6 +40,8 @@ export interface SpanHints {
   messagingSystem?: string;
   messagingDestination?: string;
   httpRoute?: string;
+  /** Hashes of `key=value` of the attributes the search index keeps (common/search-attributes.ts). */
+  search?: number[];
 }
 
 export interface ResourceRecord {

@@ -63,6 +63,8 @@ export interface CoreOptions {
   ingestQueue?: { maxPendingJobs?: number; maxPendingBytes?: number; workerFile?: string; stallMs?: number };
   /** Plugin folders named with --plugin DIR (besides built-ins and <data-dir>/plugins). */
   plugins?: string[];
+  /** Span attribute keys added to the search index (`--search-attribute`). */
+  searchKeys?: string[];
   /** Where the plugin runner, SDK and built-in plugins are (default: beside the bundle). */
   pluginRuntime?: PluginRuntime;
   /** Folder of the built renderer; defaults to dist/renderer next to the bundle. */
@@ -110,7 +112,7 @@ export async function startCore(opts: CoreOptions): Promise<RunningCore> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   mkdirSync(opts.dataDir, { recursive: true });
   const retention = { ...DEFAULT_RETENTION, ...opts.retention };
-  const pipeline = await IngestPipeline.start({ dataDir: opts.dataDir, retention, ...opts.ingestQueue, log });
+  const pipeline = await IngestPipeline.start({ dataDir: opts.dataDir, retention, searchKeys: opts.searchKeys, ...opts.ingestQueue, log });
   const sink = Object.assign((p: OtlpPayload) => pipeline.submit({ kind: 'otlp', ...p }), {
     refusal: (bytes: number) => pipeline.refusal(bytes),
   });

@@ -9,6 +9,7 @@ import {
   makeResource,
   maxPlausibleNs,
   noteHint,
+  noteSearch,
   validateSpan,
   type SpanFieldNames,
 } from '../otlp/normalize';
@@ -124,6 +125,7 @@ export class SpanConverter {
     for (const [k, v] of dedupe(d.attributes)) {
       w.add(k, v);
       noteHint(hints, k, v);
+      noteSearch(hints, k, v);
     }
     const droppedAttributesCount = w.dropped;
     const attributes = w.take();

@@ -27,6 +27,7 @@ import {
   nestingMessage,
   newPointDraft,
   noteHint,
+  noteSearch,
   validateLog,
   validateSpan,
 } from './normalize';
@@ -192,7 +193,10 @@ function attributesInto(v: unknown, w: AttributeWriter, hints: SpanHints | null,
     const key = str(kv.key, `${name}[${i}].key`);
     const value = anyValueJson(kv.value, `${name}[${i}].value`);
     w.add(key, value);
-    if (hints) noteHint(hints, key, value);
+    if (hints) {
+      noteHint(hints, key, value);
+      noteSearch(hints, key, value);
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { searchHash } from '../../common/search-attributes';
 import { toHex } from '../../common/ids';
 import { countItems, type ResourceGroup, type Signal, type TelemetryBatch } from '../../common/model';
 import { importFile } from '../import/importer';
@@ -149,7 +150,13 @@ describe('an imported file encoded to OTLP protobuf and decoded again', () => {
     expect(batch.rejected).toBe(0);
     expectSameRecords(batch);
     const [span] = roundTrip(batch).spans[0].scopes[0].items;
-    expect(span.hints).toEqual({ httpStatusCode: 503, dbSystem: 'postgresql', dbQueryStart: 'UPDATE orders SET state ' });
+    expect(span.hints).toEqual({
+      httpStatusCode: 503,
+      dbSystem: 'postgresql',
+      dbQueryStart: 'UPDATE orders SET state ',
+      // The searched keys' values (the query text is not one of them).
+      search: [searchHash('http.response.status_code', '503'), searchHash('db.system.name', 'postgresql')],
+    });
     expect(span.attributes.startsWith('{"2":2,"1":-7,"double.integral":3,"double":0.1,"double.huge":12345678901234567000,')).toBe(true);
   });
 

@@ -10,6 +10,7 @@ import type {
   SpanRecord,
   TelemetryBatch,
 } from '../../common/model';
+import { DEFAULT_SEARCH_PATTERNS, isSearchedKey, searchHash, searchText } from '../../common/search-attributes';
 
 export interface IngestLimits {
   /** Longest attribute / body string kept; longer values are cut and counted as truncated. */
@@ -225,6 +226,44 @@ function toInt(v: AttrValue): number | undefined {
 export function noteHint(hints: SpanHints, key: string, value: AttrValue): void {
   const set = HINT_SETTERS[key];
   if (set !== undefined && value !== null && typeof value !== 'object') set(hints, value);
+}
+
+/** The span attribute patterns whose values go into the search index (see
+ * common/search-attributes.ts); the writer's thread sets the user's own at start. */
+let searchPatterns: readonly string[] = DEFAULT_SEARCH_PATTERNS;
+let generation = 0;
+const searchKeyCache = new Map<string, boolean>();
+
+export function setSearchPatterns(patterns: readonly string[]): void {
+  searchPatterns = patterns;
+  searchKeyCache.clear();
+  generation++;
+}
+
+/** Changes whenever the patterns do (decoders caching decisions per key compare it). */
+export function searchGeneration(): number {
+  return generation;
+}
+
+export function isSearchKey(key: string): boolean {
+  let yes = searchKeyCache.get(key);
+  if (yes === undefined) {
+    yes = isSearchedKey(key, searchPatterns);
+    if (searchKeyCache.size >= 4096) searchKeyCache.clear();
+    searchKeyCache.set(key, yes);
+  }
+  return yes;
+}
+
+/** Records `key=value` for the search index when the key is indexed and the value scalar. */
+export function noteSearch(hints: SpanHints, key: string, value: AttrValue | bigint): void {
+  if (isSearchKey(key)) noteSearchValue(hints, key, value);
+}
+
+/** Records `key=value` of a key known to be indexed, when the value is scalar. */
+export function noteSearchValue(hints: SpanHints, key: string, value: AttrValue | bigint): void {
+  const text = searchText(value);
+  if (text !== undefined) (hints.search ??= []).push(searchHash(key, text));
 }
 
 export function isHintKey(key: string): boolean {

@@ -26,6 +26,8 @@ Usage:
       --max-size-mb N              store size cap (default 4096)
       --max-age-hours N            keep raw data this long (default 168)
       --plugin DIR                 also load the plugin in DIR (repeatable)
+      --search-attribute KEY       also index this span attribute for trace search (repeatable; beside
+                                   http.*, rpc.*, db.*, messaging.*, url.path and error.type)
       --silent-after S             call a source silent after at least S seconds of quiet (default 60;
                                    longer when its usual interval says so: 5 of them)
       --alert-every S              evaluate the alert rules of alerts.yaml every S seconds (default 15)

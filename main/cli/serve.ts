@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS, defaultDataDir } from '../config/paths';
 import { parseFaultList } from '../../common/demo-faults';
+import { validSearchKey } from '../../common/search-attributes';
 import { startCore } from '../core';
 import { openInBrowser } from './open-browser';
 import { prepareSnapshotView, type PreparedSnapshotView } from '../snapshot/snapshot-view';
@@ -18,6 +19,13 @@ function positive(v: string | undefined, flag: string): number | undefined {
   const n = Number(v);
   if (!(n > 0)) throw new Error(`${flag} expects a positive number, got "${v}"`);
   return n;
+}
+
+function searchKeysOf(keys: string[]): string[] {
+  for (const k of keys)
+    if (!validSearchKey(k))
+      throw new Error(`--search-attribute expects an attribute key such as app.tenant (letters, digits, _ . - /), got "${k}"`);
+  return keys;
 }
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -40,6 +48,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'max-age-hours': { type: 'string' },
       catalog: { type: 'string', multiple: true },
       plugin: { type: 'string', multiple: true },
+      'search-attribute': { type: 'string', multiple: true },
       'ingest-queue-jobs': { type: 'string' },
       snapshot: { type: 'string' },
       'silent-after': { type: 'string' },
@@ -74,6 +83,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     selfTelemetry: values['self-telemetry'] ?? false,
     catalog: values.catalog ?? [],
     plugins: values.plugin ?? [],
+    searchKeys: searchKeysOf(values['search-attribute'] ?? []),
     ingestQueue: { maxPendingJobs: positive(values['ingest-queue-jobs'], '--ingest-queue-jobs') },
     retention: {
       ...(maxSizeMb ? { maxSizeBytes: maxSizeMb * 1024 * 1024 } : {}),

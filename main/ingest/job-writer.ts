@@ -6,6 +6,8 @@ import { closeDatabase, fitWalToCap, migrate, openDatabase, type Db } from '../s
 import { DEFAULT_RETENTION, Retention } from '../store/retention';
 import { MAX_EVENT_TRACE_IDS, StoreWriter, type WriteResult } from '../store/writer';
 import { SourceActivityWriter } from '../store/source-activity';
+import { setSearchPatterns } from '../../collectors/otlp/normalize';
+import { addSearchKeys } from '../store/write/attribute-index';
 import { decodeJob } from './decode';
 import type { CommitSummary, IngestJob, IngestOutcome, WriterOptions } from './jobs';
 
@@ -25,6 +27,8 @@ export class JobWriter {
     // The cap covers the file users see, database and WAL: retention keeps the used pages
     // under the cap less the WAL's share.
     const walBytes = fitWalToCap(this.db, policy.maxSizeBytes);
+    // The decoders note the values of every key the search index keeps (it runs on this thread).
+    setSearchPatterns(addSearchKeys(this.db, opts.searchKeys ?? []));
     this.writer = new StoreWriter(this.db);
     this.activity = new SourceActivityWriter(this.db);
     this.retention = new Retention(this.db, policy, walBytes);

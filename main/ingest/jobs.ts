@@ -26,6 +26,8 @@ export interface CommitSummary extends Pick<WriteResult, 'spans' | 'logs' | 'met
 export interface WriterOptions {
   dataDir: string;
   retention?: Partial<RetentionPolicy>;
+  /** Span attribute keys the user adds to the search index (beside the defaults). */
+  searchKeys?: string[];
 }
 
 export type WorkerRequest = { type: 'job'; id: number; job: IngestJob } | { type: 'close' };

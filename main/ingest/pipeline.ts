@@ -95,7 +95,7 @@ export class IngestPipeline extends EventEmitter<{
   /** Starts the writer thread; resolves once it has opened the store. */
   private spawn(file: string): Promise<void> {
     const worker = new Worker(file, {
-      workerData: { dataDir: this.opts.dataDir, retention: this.opts.retention } satisfies WriterOptions,
+      workerData: { dataDir: this.opts.dataDir, retention: this.opts.retention, searchKeys: this.opts.searchKeys } satisfies WriterOptions,
     });
     this.worker = worker;
     this.ready = false;

@@ -4,6 +4,7 @@ import type { TraceDetail, TraceSummary } from '../../common/api/trace-schemas';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../../common/model';
 import { normalizeTraceId } from '../../common/ids';
 import { nodeTypeOf } from '../../common/service-map';
+import { indexedTraceRefs } from './attribute-search';
 import { type ReadStore, jsonPath, msToNs, parseJson, serviceIds, windowOf } from './read-store';
 
 export class QueryError extends Error {
@@ -164,8 +165,9 @@ export function searchTraces(store: ReadStore, input: TraceSearchInput): TraceSu
     // until the limit, so a search stops as soon as it has a page.
     const params: unknown[] = [];
     const where: string[] = [];
+    let ids: number[] = [];
     if (input.service) {
-      const ids = serviceIds(store, input.service);
+      ids = serviceIds(store, input.service);
       if (ids.length === 0) return [];
       where.push(`s.service_id IN (${ids.map(() => '?').join(',')})`);
       params.push(...ids);
@@ -179,6 +181,20 @@ export function searchTraces(store: ReadStore, input: TraceSearchInput): TraceSu
     if (wantErrors === true) where.push('s.is_error = 1');
     for (const a of attrs) where.push(attrCondition('s', a, params));
     if (input.peer) where.push(peerCondition(store, input.peer, params));
+
+    // An indexed attribute: the traces come from the search index's postings.
+    if (attrs.length) {
+      const byRef = store.stmt(
+        `SELECT trace_id, start_ns, end_ns, root_service, root_name, span_count, error_count, services FROM traces WHERE ref = ?`,
+      );
+      const found: TraceRow[] = [];
+      const answered = indexedTraceRefs(store, { where, params, serviceIds: ids, filters: attrs, fromNs, toNs }, (ref) => {
+        const t = byRef.get(ref) as TraceRow | undefined;
+        if (t && traceOk(t)) found.push(t);
+        return found.length < input.limit;
+      });
+      if (answered) return found.sort((a, b) => b.start_ns - a.start_ns).map(summaryOf);
+    }
     // Resources are joined only when an attribute filter may match on them.
     const sql = `SELECT s.trace_id AS trace_id FROM spans s${attrs.length ? ' JOIN resources r ON r.id = s.resource_id' : ''}
                  WHERE ${where.join(' AND ')} ORDER BY s.start_ns DESC`;

@@ -149,6 +149,15 @@ export class Retention {
     return n;
   }
 
+  /** Search-index parts whose spans are all gone (a part covers the spans up to its last). */
+  private dropSearchParts(): void {
+    const oldest = (this.db.prepare('SELECT min(id) FROM spans').pluck().get() as number | null) ?? Number.MAX_SAFE_INTEGER;
+    const upTo = this.db.prepare('SELECT max(part) FROM attr_parts WHERE last_span_id < ?').pluck().get(oldest) as number | null;
+    if (upTo === null) return;
+    this.db.prepare('DELETE FROM attr_postings WHERE part <= ?').run(upTo);
+    this.db.prepare('DELETE FROM attr_parts WHERE part <= ?').run(upTo);
+  }
+
   private deleteChunk(table: RawTable, belowId: number, cutoff: number, report: RetentionReport): number {
     return this.db.transaction(() => {
       if (table === 'spans') {
@@ -165,6 +174,7 @@ export class Retention {
           seen.add(ref);
           if (anyLeft.get(ref) === undefined) report.traces += dropTrace.run(ref).changes;
         }
+        if (rows.length) this.dropSearchParts();
         report.deleted.spans += rows.length;
         return rows.length;
       }

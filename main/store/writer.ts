@@ -7,6 +7,7 @@
 import type { TelemetryBatch } from '../../common/model';
 import type { Db } from './database';
 import { InstanceRollup } from './instance-rollup';
+import { AttributeIndex } from './write/attribute-index';
 import { Identities } from './write/identities';
 import { LogWriter } from './write/logs';
 import { MetricWriter } from './write/metrics';
@@ -22,6 +23,7 @@ export class StoreWriter {
   private readonly identities: Identities;
   private readonly instances: InstanceRollup;
   private readonly summaries: TraceSummaries;
+  private readonly search: AttributeIndex;
   private readonly rollups: Rollups;
   private readonly spans: SpanWriter;
   private readonly logs: LogWriter;
@@ -39,9 +41,10 @@ export class StoreWriter {
     this.identities = new Identities(db);
     this.instances = new InstanceRollup(db);
     this.summaries = new TraceSummaries(db);
+    this.search = new AttributeIndex(db);
     this.rollups = new Rollups(db, this.instances);
     const parts = { identities: this.identities, instances: this.instances };
-    this.spans = new SpanWriter(db, { ...parts, summaries: this.summaries, rollups: options.rollups === false ? null : this.rollups });
+    this.spans = new SpanWriter(db, { ...parts, summaries: this.summaries, search: this.search, rollups: options.rollups === false ? null : this.rollups });
     this.logs = new LogWriter(db, { ...parts, rollups: this.rollups });
     this.metrics = new MetricWriter(db, parts);
     this.stmt = {
@@ -64,8 +67,10 @@ export class StoreWriter {
     try {
       const result = this.writeTx(batches, receivedMs);
       this.summaries.committed();
+      this.search.committed();
       return result;
     } catch (e) {
+      this.search.rolledBack();
       this.identities.clear();
       this.metrics.clear();
       throw e;
@@ -87,6 +92,7 @@ export class StoreWriter {
   private writeAll(batches: TelemetryBatch[], receivedMs: number): WriteResult {
     this.instances.discard();
     this.summaries.begin();
+    this.search.begin();
     this.rollups.begin();
     this.metrics.begin();
     const st = newWriteState(receivedMs);

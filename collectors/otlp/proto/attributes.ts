@@ -2,7 +2,8 @@
 // from protobuf bytes into attribute JSON (json-out.ts), with nesting and size limits and
 // the semantic-convention hints picked out by their key bytes.
 import type { AttrValue, SpanHints } from '../../../common/model';
-import { HINT_KEYS, MAX_VALUE_DEPTH, nestingMessage, noteHint } from '../normalize';
+import { MAX_SEARCH_VALUE_LENGTH, searchHashOfBytes } from '../../../common/search-attributes';
+import { HINT_KEYS, MAX_VALUE_DEPTH, isSearchKey, nestingMessage, noteHint, noteSearchValue, searchGeneration } from '../normalize';
 import { JsonOut } from '../json-out';
 import { ProtoReader, inAttribute } from '../proto-reader';
 import type { Ctx } from './context';
@@ -170,20 +171,57 @@ export function anyValueOut(c: Ctx, start: number, end: number, out: JsonOut): v
   if (!wrote) out.ascii('null');
 }
 
-// Hint keys recognised by their bytes, so ordinary keys never become JS strings.
-const HINT_BY_HASH = new Map<number, string>();
+// Span attribute keys recognised by their bytes, so ordinary keys never become JS strings: what
+// each is for (a hint the derivations use, a value the search index keeps) is decided once per
+// key and kept by the hash of its bytes.
 function bytesHash(b: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5 ^ (end - start);
   for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 16777619);
   return h;
 }
-for (const k of HINT_KEYS) {
-  const b = Buffer.from(k, 'latin1');
-  HINT_BY_HASH.set(bytesHash(b, 0, b.length), k);
+interface KeyUse {
+  bytes: Uint8Array;
+  key: string;
+  hint: boolean;
+  searched: boolean;
+  /** The search patterns' generation `searched` was decided under. */
+  generation: number;
 }
-function hintKeyAt(b: Buffer, start: number, end: number): string | undefined {
-  const k = HINT_BY_HASH.get(bytesHash(b, start, end));
-  return k !== undefined && k.length === end - start && b.toString('latin1', start, end) === k ? k : undefined;
+const HINTS = new Set(HINT_KEYS);
+const KEY_USES = new Map<number, KeyUse>();
+/** Where the text of an AnyValue holding only a string_value starts (it ends with the value), or -1. */
+function stringValueAt(b: Uint8Array, start: number, end: number): number {
+  if (b[start] !== 0x0a) return -1;
+  let len = 0;
+  let shift = 0;
+  let p = start + 1;
+  for (; p < end && shift < 35; shift += 7) {
+    const byte = b[p++];
+    len |= (byte & 0x7f) << shift;
+    if (byte < 0x80) return p + len === end ? p : -1;
+  }
+  return -1;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  return true;
+}
+function keyUseAt(b: Buffer, start: number, end: number): KeyUse {
+  const hash = bytesHash(b, start, end);
+  let use = KEY_USES.get(hash);
+  if (use === undefined || !sameBytes(use.bytes, b, start, end)) {
+    const key = b.toString('utf8', start, end);
+    use = { bytes: Uint8Array.prototype.slice.call(b, start, end), key, hint: HINTS.has(key), searched: false, generation: -1 };
+    if (KEY_USES.size >= 4096) KEY_USES.clear();
+    KEY_USES.set(hash, use);
+  }
+  if (use.generation !== searchGeneration()) {
+    use.searched = isSearchKey(use.key);
+    use.generation = searchGeneration();
+  }
+  return use;
 }
 
 /** Transcodes one KeyValue into `out` (an object being built), noting hints when asked. */
@@ -226,8 +264,16 @@ export function attribute(c: Ctx, end: number, out: JsonOut, hints: SpanHints | 
     }
   out.count++;
   if (hints !== null) {
-    const k = hintKeyAt(r.buf, keyStart, keyEnd);
-    if (k !== undefined) noteHint(hints, k, valStart < 0 ? null : anyValue(r.at(valStart), valEnd));
+    const use = keyUseAt(r.buf, keyStart, keyEnd);
+    // A string value is hashed where it lies; other values are made JS values first.
+    const str = use.searched && valStart >= 0 ? stringValueAt(r.buf, valStart, valEnd) : -1;
+    if (str >= 0 && valEnd - str > 0 && valEnd - str <= MAX_SEARCH_VALUE_LENGTH)
+      (hints.search ??= []).push(searchHashOfBytes(use.bytes, 0, use.bytes.length, r.buf, str, valEnd));
+    if (use.hint || (use.searched && str < 0)) {
+      const value = valStart < 0 ? null : anyValue(r.at(valStart), valEnd);
+      if (use.hint) noteHint(hints, use.key, value);
+      if (use.searched && str < 0) noteSearchValue(hints, use.key, value);
+    }
   }
   r.pos = end;
 }

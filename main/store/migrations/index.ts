@@ -12,6 +12,7 @@ import { sql as m010 } from './010-log-marks-index';
 import { sql as m012 } from './012-alerts';
 import { sql as m013 } from './013-span-links';
 import { sql as m014 } from './014-spans-by-trace-ref';
+import { sql as m015 } from './015-attribute-search-index';
 
 export interface Migration {
   version: number;
@@ -32,4 +33,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 12, name: 'alerts', sql: m012 },
   { version: 13, name: 'span-links', sql: m013 },
   { version: 14, name: 'spans-by-trace-ref', sql: m014 },
+  { version: 15, name: 'attribute-search-index', sql: m015 },
 ];

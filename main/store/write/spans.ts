@@ -5,6 +5,7 @@ import type { ResourceGroup, SpanRecord } from '../../../common/model';
 import { isErrorSpan } from '../../../common/semconv';
 import type { Db } from '../database';
 import type { InstanceRollup } from '../instance-rollup';
+import type { AttributeIndex } from './attribute-index';
 import type { Identities } from './identities';
 import type { Rollups, StoredSpan } from './rollups';
 import type { TraceSummaries } from './trace-summaries';
@@ -25,6 +26,7 @@ export class SpanWriter {
       identities: Identities;
       instances: InstanceRollup;
       summaries: TraceSummaries;
+      search: AttributeIndex;
       /** null: spans and trace summaries only (the benchmark's baseline for what rollups cost). */
       rollups: Rollups | null;
     },
@@ -33,7 +35,7 @@ export class SpanWriter {
   }
 
   write(group: ResourceGroup<SpanRecord>, st: WriteState): void {
-    const { identities, instances, summaries, rollups } = this.parts;
+    const { identities, instances, summaries, rollups, search } = this.parts;
     const res = identities.resource(group.resource, st.receivedMs);
     instances.identify(res, group.resource);
     let lastNs = 0n;
@@ -50,7 +52,7 @@ export class SpanWriter {
         };
         const traceKey = row.traceId.toString('latin1');
         const traceRef = summaries.refOf(row.traceId, traceKey);
-        const stored =
+        const info =
           this.insert.run(
             row.traceId,
             row.spanId,
@@ -76,14 +78,15 @@ export class SpanWriter {
             sp.droppedLinksCount || null,
             st.receivedMs,
             traceRef,
-          ).changes > 0;
-        if (!stored) {
+          );
+        if (info.changes === 0) {
           st.result.duplicates++;
           continue;
         }
         st.result.spans++;
         if (sp.endNs > lastNs) lastNs = sp.endNs;
         summaries.add(sp, row.traceId, traceKey, traceRef, row.isError, res);
+        search.add(res.serviceId, traceRef, Number(info.lastInsertRowid), sp.startNs, sp.hints.search);
         rollups?.onSpan(row, res, st.receivedMs);
       }
     }

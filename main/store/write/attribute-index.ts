@@ -1,0 +1,176 @@
+// The search index of span attributes (migration 015): a posting per (service, attribute value,
+// trace), written in sorted parts so every insert appends. The postings of a transaction are
+// staged and kept only when it commits; once enough traces are kept (or they are old enough)
+// they are written as one part in a transaction of their own, with the last span they cover.
+// Spans after that span are the tail a search reads directly; after a restart the tail's
+// postings are rebuilt from the spans themselves.
+import { isSearchedKey, searchHash, searchText } from '../../../common/search-attributes';
+import type { Db } from '../database';
+
+/** A part is written once this many traces have postings waiting… */
+const PART_TRACES = 512;
+/** …or the oldest waiting posting is this old. */
+const PART_MAX_AGE_MS = 10_000;
+/** Bounds of a part's span start times are widened by this much (ns kept as doubles). */
+const NS_SLACK = 1_000_000;
+
+/** The posting key of one attribute value (its searchHash) of one service's spans. */
+export function postingKey(serviceId: number, valueHash: number): number {
+  return serviceId * 4_294_967_296 + valueHash;
+}
+
+/** Trace refs as stored in a posting: 32-bit little-endian integers. */
+function encodeRefs(refs: Uint32Array, count: number): Buffer {
+  const out = Buffer.allocUnsafe(count * 4);
+  for (let i = 0; i < count; i++) out.writeUInt32LE(refs[i], i * 4);
+  return out;
+}
+
+export function decodeRefs(blob: Uint8Array): number[] {
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  const out: number[] = new Array(blob.byteLength >>> 2);
+  for (let i = 0; i < out.length; i++) out[i] = view.getUint32(i * 4, true);
+  return out;
+}
+
+interface Pending {
+  /** h, trace_ref pairs. */
+  pairs: number[];
+  traces: Set<number>;
+  lastSpanId: number;
+  minNs: number;
+  maxNs: number;
+}
+
+const emptyPending = (): Pending => ({ pairs: [], traces: new Set(), lastSpanId: 0, minNs: Infinity, maxNs: -Infinity });
+
+export class AttributeIndex {
+  private staged = emptyPending();
+  private waiting = emptyPending();
+  private waitingSinceMs = 0;
+  private nextPart: number;
+  private readonly stmt;
+
+  constructor(private readonly db: Db) {
+    this.stmt = {
+      posting: db.prepare('INSERT INTO attr_postings (part, h, refs) VALUES (?, ?, ?)'),
+      part: db.prepare('INSERT INTO attr_parts (part, last_span_id, min_ns, max_ns) VALUES (?, ?, ?, ?)'),
+      state: db.prepare('UPDATE attr_index_state SET indexed_span_id = ? WHERE id = 1'),
+    };
+    this.nextPart = ((db.prepare('SELECT max(part) FROM attr_parts').pluck().get() as number | null) ?? 0) + 1;
+    this.rebuildTail();
+  }
+
+  /** Notes the postings of a span stored in the current transaction. */
+  add(serviceId: number, traceRef: number, spanId: number, startNs: bigint, search: number[] | undefined): void {
+    const p = this.staged;
+    p.lastSpanId = spanId;
+    if (search === undefined || search.length === 0) return;
+    for (const value of search) p.pairs.push(postingKey(serviceId, value), traceRef);
+    p.traces.add(traceRef);
+    const ns = Number(startNs);
+    if (ns < p.minNs) p.minNs = ns;
+    if (ns > p.maxNs) p.maxNs = ns;
+  }
+
+  begin(): void {
+    if (this.staged.lastSpanId !== 0) this.staged = emptyPending();
+  }
+
+  /** The transaction committed: its postings wait for the next part, written when due. */
+  committed(nowMs = Date.now()): void {
+    const s = this.staged;
+    if (s.lastSpanId === 0) return;
+    this.staged = emptyPending();
+    const w = this.waiting;
+    if (w.pairs.length === 0 && s.pairs.length > 0) this.waitingSinceMs = nowMs;
+    for (let i = 0; i < s.pairs.length; i++) w.pairs.push(s.pairs[i]);
+    for (const t of s.traces) w.traces.add(t);
+    w.lastSpanId = s.lastSpanId;
+    if (s.minNs < w.minNs) w.minNs = s.minNs;
+    if (s.maxNs > w.maxNs) w.maxNs = s.maxNs;
+    if (w.traces.size < PART_TRACES && (w.pairs.length === 0 || nowMs - this.waitingSinceMs < PART_MAX_AGE_MS)) return;
+    try {
+      this.writePart();
+    } catch {
+      // The spans are committed; their postings wait (and a search reads them as the tail)
+      // until a part can be written, e.g. once a full disk has room again.
+    }
+  }
+
+  /** The transaction rolled back: its postings go with it. */
+  rolledBack(): void {
+    this.staged = emptyPending();
+  }
+
+  /** Writes the waiting postings as one part (sorted, so they append) in a transaction. */
+  writePart(): void {
+    const w = this.waiting;
+    if (w.lastSpanId === 0) return;
+    const n = w.pairs.length / 2;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    const pairs = w.pairs;
+    order.sort((a, b) => pairs[2 * a] - pairs[2 * b] || pairs[2 * a + 1] - pairs[2 * b + 1]);
+    const part = this.nextPart;
+    const refs = new Uint32Array(n);
+    this.db.transaction(() => {
+      // One row per value: its traces, ascending and each once.
+      let k = 0;
+      while (k < n) {
+        const h = pairs[2 * order[k]];
+        let m = 0;
+        for (; k < n && pairs[2 * order[k]] === h; k++) {
+          const ref = pairs[2 * order[k] + 1];
+          if (m === 0 || refs[m - 1] !== ref) refs[m++] = ref;
+        }
+        this.stmt.posting.run(part, h, encodeRefs(refs, m));
+      }
+      if (n > 0) this.stmt.part.run(part, w.lastSpanId, Math.floor(w.minNs - NS_SLACK), Math.ceil(w.maxNs + NS_SLACK));
+      this.stmt.state.run(w.lastSpanId);
+    })();
+    if (n > 0) this.nextPart++;
+    this.waiting = emptyPending();
+  }
+
+  /** Postings of spans stored after the last part (lost from memory with a restart). */
+  private rebuildTail(): void {
+    const after = this.db.prepare('SELECT indexed_span_id FROM attr_index_state WHERE id = 1').pluck().get() as number | undefined;
+    if (after === undefined) return;
+    const patterns = this.db.prepare('SELECT pattern FROM search_keys').pluck().all() as string[];
+    const rows = this.db
+      .prepare('SELECT id, service_id, trace_ref, start_ns, attributes FROM spans WHERE id > ? ORDER BY id')
+      .raw()
+      .iterate(after) as IterableIterator<[number, number, number, bigint | number, string]>;
+    for (const [id, serviceId, traceRef, startNs, attributes] of rows) {
+      const search: number[] = [];
+      let attrs: Record<string, unknown> = {};
+      try {
+        attrs = JSON.parse(attributes || '{}') as Record<string, unknown>;
+      } catch {
+        // Stored attribute JSON is written by the decoders; a row that does not parse has no postings.
+      }
+      for (const [k, v] of Object.entries(attrs)) {
+        if (!isSearchedKey(k, patterns)) continue;
+        const text = searchText(v);
+        if (text !== undefined) search.push(searchHash(k, text));
+      }
+      this.add(serviceId, traceRef, id, BigInt(startNs), search);
+    }
+    this.committed();
+  }
+}
+
+/**
+ * Adds the user's own keys to the index (from now on: spans stored before have no postings for
+ * them) and returns every pattern indexed, for the decoders.
+ */
+export function addSearchKeys(db: Db, keys: readonly string[], nowMs = Date.now()): string[] {
+  const insert = db.prepare(`INSERT OR IGNORE INTO search_keys (pattern, since_ns, origin) VALUES (?, ?, 'user')`);
+  // A minute's slack: spans stored before now whose clocks ran a little ahead.
+  const sinceNs = BigInt(nowMs + 60_000) * 1_000_000n;
+  db.transaction(() => {
+    for (const k of keys) insert.run(k, sinceNs);
+  })();
+  return db.prepare('SELECT pattern FROM search_keys ORDER BY pattern').pluck().all() as string[];
+}
