@@ -18,6 +18,7 @@ import { openDatabase, migrate } from '../main/store/database';
 import { StoreWriter } from '../main/store/writer';
 import { benchQueries } from './queries';
 import { protobufjsTraceDecoder } from './protobufjs-otlp';
+import { coreEnv } from '../main/config/core-env';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
@@ -85,6 +86,7 @@ async function startServer(dataDir: string): Promise<Server> {
   const info = join(dataDir, 'server.json');
   const proc = spawn(process.execPath, [...SERVER_NODE_ARGS, CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--max-size-mb', '100000'], {
     stdio: ['ignore', 'ignore', 'inherit'],
+    env: coreEnv(),
   });
   for (let i = 0; i < 400 && !existsSync(info); i++) await new Promise((r) => setTimeout(r, 50));
   const s = JSON.parse(readFileSync(info, 'utf8'));

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { tracesRequest, type GeneratorOptions } from './otlp-generator';
 import { mulberry32 } from '../common/random';
+import { coreEnv } from '../main/config/core-env';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CLI = join(HERE, '..', 'cli.js');
@@ -35,6 +36,7 @@ async function serve(dataDir: string, extra: string[] = []): Promise<Core> {
   rmSync(info, { force: true });
   const proc = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--token', TOKEN, ...extra], {
     stdio: ['ignore', 'ignore', 'inherit'],
+    env: coreEnv(),
   });
   for (let i = 0; i < 600 && !existsSync(info); i++) {
     if (proc.exitCode !== null) throw new Error(`loupe serve exited (${proc.exitCode})`);

@@ -24,7 +24,9 @@ if (electron) {
   child = spawn(electron, [root, ...args], { stdio: 'inherit', env: { ...process.env, LOUPE_NODE: process.execPath } });
 } else {
   console.log(`Loupe: Electron is not available (${why}); starting \`loupe serve --open\` — the same UI in your browser.`);
-  child = spawn(process.execPath, [join(root, 'bin', 'loupe.js'), 'serve', '--open', ...args], { stdio: 'inherit' });
+  // Two malloc arenas, as main/config/core-env.ts explains (the desktop app sets the same).
+  const env = { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
+  child = spawn(process.execPath, [join(root, 'bin', 'loupe.js'), 'serve', '--open', ...args], { stdio: 'inherit', env });
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

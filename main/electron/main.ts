@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { coreEnv } from '../config/core-env';
 
 const DIST = __dirname.endsWith('electron') ? join(__dirname, '..') : __dirname;
 const CLI = join(DIST, 'cli.js');
@@ -89,7 +90,7 @@ async function startCore(dataDir: string): Promise<ServerInfo> {
   const node = process.env.LOUPE_NODE || 'node';
   core = spawn(node, [CLI, 'serve', '--data-dir', dataDir, ...(process.env.LOUPE_DEMO ? ['--demo'] : [])], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined, LOUPE_SECRETS_KEY: secretsKey(dataDir) ?? undefined },
+    env: { ...coreEnv(), ELECTRON_RUN_AS_NODE: undefined, LOUPE_SECRETS_KEY: secretsKey(dataDir) ?? undefined },
   });
   const exited = new Promise<never>((_, reject) =>
     core!.once('exit', (code) => reject(new Error(`the Loupe core exited (code ${code}); see the terminal for why`))),
