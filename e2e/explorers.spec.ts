@@ -94,6 +94,8 @@ test('trace search: filters with attribute autocomplete, a sortable table, a sca
 
   // Attribute keys and then values are suggested from what billing's spans carry.
   await page.getByLabel('Attribute key').fill('rpc.grpc');
+  // rpc.* is in the search index: the suggestion says so (and the search reads its postings).
+  await expect(page.getByRole('option', { name: /rpc\.grpc\.status_code.*indexed/ })).toBeVisible();
   await page.getByRole('option', { name: /rpc\.grpc\.status_code/ }).click();
   await page.getByLabel('Attribute value').click();
   await expect(page.getByRole('option', { name: /^9\b/ })).toBeVisible();

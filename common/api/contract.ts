@@ -100,8 +100,16 @@ export const api = {
     method: 'GET',
     path: '/api/attributes',
     input: AttributeKeysQuery,
-    output: z.array(z.object({ key: z.string(), count: z.number() })),
-    summary: 'Attribute keys seen on recent spans or logs, most frequent first (sampled).',
+    output: z.array(
+      z.object({
+        key: z.string(),
+        count: z.number(),
+        /** Spans only: the trace search finds this key's values through the attribute index. */
+        indexed: z.boolean().optional(),
+      }),
+    ),
+    summary:
+      'Attribute keys seen on recent spans or logs, most frequent first (sampled); for spans, `indexed` says whether the trace search finds the key\'s values through the attribute index (http.*, rpc.*, db.*, messaging.*, url.path, error.type and keys added with --search-attribute).',
   }),
   attributeValues: endpoint({
     method: 'GET',

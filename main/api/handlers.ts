@@ -85,7 +85,7 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
     catalogSourcesPut: async (input) => ({ sources: await d.catalog.setUiSources(input.sources) }),
     ...d.catalog.handlers(),
     operations: (input) => listOperations(d.store, input),
-    attributeKeys: (input) => sampleAttributes(d.store, input) as Array<{ key: string; count: number }>,
+    attributeKeys: (input) => sampleAttributes(d.store, input) as Array<{ key: string; count: number; indexed?: boolean }>,
     attributeValues: (input) => sampleAttributes(d.store, input) as Array<{ value: string; count: number }>,
     traces: (input, ctx) => d.queries.run('traces', input, ctx.signal) as Promise<OutputOf<'traces'>>,
     // Served as the stored JSON text (see getTraceJson); the contract still describes it.

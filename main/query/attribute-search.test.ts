@@ -15,7 +15,7 @@ import { StoreWriter } from '../store/writer';
 import { addSearchKeys } from '../store/write/attribute-index';
 import { indexedTraceRefs } from './attribute-search';
 import { ReadStore } from './read-store';
-import { searchTraces, type TraceSearchInput } from './traces';
+import { sampleAttributes, searchTraces, type TraceSearchInput } from './traces';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -150,6 +150,10 @@ describe('trace search through the attribute index', () => {
     expect(answeredByIndex(store, 'api', 'url.path=/users/7')).toBe(true);
     expect(answeredByIndex(store, 'cart', 'app.tenant=tenant-3')).toBe(false);
     expect(ids(store, { service: 'cart', attr: ['app.tenant=tenant-3'] }).length).toBeGreaterThan(0);
+    // The search form's key suggestions say which keys are indexed.
+    const keys = sampleAttributes(store, { service: 'cart', signal: 'traces' }) as Array<{ key: string; indexed?: boolean }>;
+    const indexed = Object.fromEntries(keys.map((k) => [k.key, k.indexed]));
+    expect(indexed).toMatchObject({ 'url.path': true, 'db.namespace': true, 'rpc.retry': true, 'app.tenant': false, 'service.name': false });
     store.close();
   });
 

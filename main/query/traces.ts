@@ -4,6 +4,7 @@ import type { TraceDetail, TraceSummary } from '../../common/api/trace-schemas';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../../common/model';
 import { normalizeTraceId } from '../../common/ids';
 import { nodeTypeOf } from '../../common/service-map';
+import { searchPatternOf } from '../../common/search-attributes';
 import { indexedTraceRefs } from './attribute-search';
 import { type ReadStore, jsonPath, msToNs, parseJson, serviceIds, windowOf } from './read-store';
 
@@ -316,7 +317,7 @@ export function getTrace(store: ReadStore, traceIdInput: string): TraceDetail {
 export function sampleAttributes(
   store: ReadStore,
   input: { service?: string; signal?: 'traces' | 'logs'; key?: string; q?: string },
-): Array<{ key: string; count: number }> | Array<{ value: string; count: number }> {
+): Array<{ key: string; count: number; indexed?: boolean }> | Array<{ value: string; count: number }> {
   const table = input.signal === 'logs' ? 'logs' : 'spans';
   return store.timed('attributes.sample', () => {
     const ids = input.service ? serviceIds(store, input.service) : [];
@@ -344,8 +345,10 @@ export function sampleAttributes(
       .filter(([k]) => !q || k.toLowerCase().includes(q))
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, 200);
-    return input.key === undefined
-      ? list.map(([key, count]) => ({ key, count }))
-      : list.map(([value, count]) => ({ value, count }));
+    if (input.key !== undefined) return list.map(([value, count]) => ({ value, count }));
+    if (table !== 'spans') return list.map(([key, count]) => ({ key, count }));
+    // Keys whose values the trace search finds through the attribute index.
+    const patterns = store.pluck('SELECT pattern FROM search_keys').all() as string[];
+    return list.map(([key, count]) => ({ key, count, indexed: searchPatternOf(key, patterns) !== undefined }));
   });
 }

@@ -174,7 +174,7 @@ export function TraceSearchForm({
               label="Attribute key"
               value={attrKey}
               onChange={setAttrKey}
-              suggestions={(keys.data ?? []).map((k) => ({ value: k.key, hint: formatCount(k.count) }))}
+              suggestions={(keys.data ?? []).map((k) => ({ value: k.key, hint: formatCount(k.count) + (k.indexed ? ' · indexed' : '') }))}
               placeholder="key"
               mono
             />
