@@ -9,7 +9,10 @@ import type { Db } from '../database';
 
 /** A part is written once this many traces have postings waiting… */
 const PART_TRACES = 512;
-/** …or the oldest waiting posting is this old. */
+/** …or this many spans were stored since the last part (with postings or not: the tail a
+ * search reads, and a restart rebuilds, stays this small)… */
+const PART_SPANS = 8192;
+/** …or the oldest of them is this old. */
 const PART_MAX_AGE_MS = 10_000;
 /** Bounds of a part's span start times are widened by this much (ns kept as doubles). */
 const NS_SLACK = 1_000_000;
@@ -37,12 +40,14 @@ interface Pending {
   /** h, trace_ref pairs. */
   pairs: number[];
   traces: Set<number>;
+  /** Spans stored (with postings or not). */
+  spans: number;
   lastSpanId: number;
   minNs: number;
   maxNs: number;
 }
 
-const emptyPending = (): Pending => ({ pairs: [], traces: new Set(), lastSpanId: 0, minNs: Infinity, maxNs: -Infinity });
+const emptyPending = (): Pending => ({ pairs: [], traces: new Set(), spans: 0, lastSpanId: 0, minNs: Infinity, maxNs: -Infinity });
 
 export class AttributeIndex {
   private staged = emptyPending();
@@ -65,6 +70,7 @@ export class AttributeIndex {
   add(serviceId: number, traceRef: number, spanId: number, startNs: bigint, search: number[] | undefined): void {
     const p = this.staged;
     p.lastSpanId = spanId;
+    p.spans++;
     if (search === undefined || search.length === 0) return;
     for (const value of search) p.pairs.push(postingKey(serviceId, value), traceRef);
     p.traces.add(traceRef);
@@ -83,13 +89,14 @@ export class AttributeIndex {
     if (s.lastSpanId === 0) return;
     this.staged = emptyPending();
     const w = this.waiting;
-    if (w.pairs.length === 0 && s.pairs.length > 0) this.waitingSinceMs = nowMs;
+    if (w.spans === 0) this.waitingSinceMs = nowMs;
     for (let i = 0; i < s.pairs.length; i++) w.pairs.push(s.pairs[i]);
     for (const t of s.traces) w.traces.add(t);
+    w.spans += s.spans;
     w.lastSpanId = s.lastSpanId;
     if (s.minNs < w.minNs) w.minNs = s.minNs;
     if (s.maxNs > w.maxNs) w.maxNs = s.maxNs;
-    if (w.traces.size < PART_TRACES && (w.pairs.length === 0 || nowMs - this.waitingSinceMs < PART_MAX_AGE_MS)) return;
+    if (w.traces.size < PART_TRACES && w.spans < PART_SPANS && nowMs - this.waitingSinceMs < PART_MAX_AGE_MS) return;
     try {
       this.writePart();
     } catch {
@@ -103,7 +110,8 @@ export class AttributeIndex {
     this.staged = emptyPending();
   }
 
-  /** Writes the waiting postings as one part (sorted, so they append) in a transaction. */
+  /** Writes the waiting postings as one part (sorted, so they append) in a transaction, and
+   * moves the tail's start past the spans they cover (a part without postings is not written). */
   writePart(): void {
     const w = this.waiting;
     if (w.lastSpanId === 0) return;
