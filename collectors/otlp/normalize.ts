@@ -266,10 +266,6 @@ export function noteSearchValue(hints: SpanHints, key: string, value: AttrValue 
   if (text !== undefined) (hints.search ??= []).push(searchHash(key, text));
 }
 
-export function isHintKey(key: string): boolean {
-  return HINT_SETTERS[key] !== undefined;
-}
-
 export const HINT_KEYS: readonly string[] = Object.keys(HINT_SETTERS);
 
 /** Builds a resource record; attributes are canonicalised (sorted keys) so identical

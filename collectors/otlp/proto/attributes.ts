@@ -2,7 +2,7 @@
 // from protobuf bytes into attribute JSON (json-out.ts), with nesting and size limits and
 // the semantic-convention hints picked out by their key bytes.
 import type { AttrValue, SpanHints } from '../../../common/model';
-import { MAX_SEARCH_VALUE_LENGTH, searchHashOfBytes } from '../../../common/search-attributes';
+import { MAX_SEARCH_VALUE_LENGTH, fnv1a, searchHashOfBytes } from '../../../common/search-attributes';
 import { HINT_KEYS, MAX_VALUE_DEPTH, isSearchKey, nestingMessage, noteHint, noteSearchValue, searchGeneration } from '../normalize';
 import { JsonOut } from '../json-out';
 import { ProtoReader, inAttribute } from '../proto-reader';
@@ -174,11 +174,6 @@ export function anyValueOut(c: Ctx, start: number, end: number, out: JsonOut): v
 // Span attribute keys recognised by their bytes, so ordinary keys never become JS strings: what
 // each is for (a hint the derivations use, a value the search index keeps) is decided once per
 // key and kept by the hash of its bytes.
-function bytesHash(b: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5 ^ (end - start);
-  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 16777619);
-  return h;
-}
 interface KeyUse {
   bytes: Uint8Array;
   key: string;
@@ -209,7 +204,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): bo
   return true;
 }
 function keyUseAt(b: Buffer, start: number, end: number): KeyUse {
-  const hash = bytesHash(b, start, end);
+  const hash = fnv1a(0x811c9dc5 ^ (end - start), b, start, end);
   let use = KEY_USES.get(hash);
   if (use === undefined || !sameBytes(use.bytes, b, start, end)) {
     const key = b.toString('utf8', start, end);

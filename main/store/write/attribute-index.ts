@@ -112,7 +112,7 @@ export class AttributeIndex {
 
   /** Writes the waiting postings as one part (sorted, so they append) in a transaction, and
    * moves the tail's start past the spans they cover (a part without postings is not written). */
-  writePart(): void {
+  private writePart(): void {
     const w = this.waiting;
     if (w.lastSpanId === 0) return;
     const n = w.pairs.length / 2;
