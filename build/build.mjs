@@ -28,7 +28,6 @@ if (want('core')) {
     entryPoints: present({
       cli: 'main/cli/index.ts',
       'ingest-writer': 'main/ingest/writer-thread.ts',
-      'ingest-checkpointer': 'main/ingest/checkpoint-thread.ts',
       'query-worker': 'main/query/query-worker.ts',
       'demo-service': 'main/demo/service.ts',
       'bench/run': 'bench/run.ts',
