@@ -7,7 +7,7 @@ test('settings show how Loupe runs, with the token masked and catalog sources ed
   await page.keyboard.press('g');
   await page.keyboard.press(',');
   await expect(page).toHaveURL(/\/settings/);
-  for (const title of ['Appearance', 'Data directory', 'Retention', 'Ports', 'Session token', 'Catalog sources'])
+  for (const title of ['Appearance', 'Data directory', 'Retention', 'Indexed attributes', 'Ports', 'Session token', 'Catalog sources'])
     await expect(page.getByRole('heading', { name: title, level: 2 })).toBeVisible();
   await expect(page.getByTestId('settings-data-dir')).toContainText(loupe.dataDir);
   await expect(page.getByTestId('settings-listeners')).toContainText(loupe.otlpHttp);
@@ -25,4 +25,32 @@ test('settings show how Loupe runs, with the token masked and catalog sources ed
   await expect(sources.locator('.source-row[data-path="/nowhere/catalog"]')).toContainText('missing');
   await sources.getByRole('button', { name: 'Remove /nowhere/catalog' }).click();
   await expect(sources.locator('.source-row[data-path="/nowhere/catalog"]')).toHaveCount(0);
+});
+
+test('a team adds its own attribute to the search index and takes it out again', async ({ emptyLoupe: loupe, page }) => {
+  await openUi(page, loupe, '/settings#search');
+  const section = page.getByTestId('search-attributes');
+  await expect(section.locator('[data-search-key="http.*"]')).toBeVisible();
+  await expect(section).toContainText('None yet');
+  const input = section.getByLabel('Attribute key to index');
+
+  await input.fill('app.*');
+  await expect(section).toContainText('no wildcard');
+  await expect(section.getByRole('button', { name: 'Index key' })).toBeDisabled();
+  await input.fill('http.route');
+  await section.getByRole('button', { name: 'Index key' }).click();
+  await expect(section.getByRole('status')).toHaveText('http.route is already indexed, by http.*.');
+
+  await input.fill('app.tenant');
+  await input.press('Enter');
+  await expect(section.locator('[data-search-key="app.tenant"]')).toContainText('since now');
+  await expect(input).toHaveValue('');
+  // Kept by the store, not the page.
+  await page.reload();
+  await expect(section.locator('[data-search-key="app.tenant"]')).toBeVisible();
+  await screenshotBothThemes(page, 'settings-search-attributes');
+
+  await section.getByRole('button', { name: 'Stop indexing app.tenant' }).click();
+  await expect(section.locator('[data-search-key="app.tenant"]')).toHaveCount(0);
+  await expect(section.getByRole('status')).toHaveText('app.tenant is no longer indexed.');
 });

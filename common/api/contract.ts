@@ -6,7 +6,7 @@ import { CatalogSources, catalogApi } from './catalog-schemas';
 import { flowApi } from './flow-schemas';
 import { releasesApi } from './releases-schemas';
 import { incidentApi } from './incident-schemas';
-import { Settings } from './settings-schemas';
+import { SearchAttributeKeyParam, SearchAttributes, Settings } from './settings-schemas';
 import { SourceActivityList } from './source-activity-schemas';
 import {
   MetricAttributes,
@@ -195,6 +195,27 @@ export const api = {
     input: z.object({}),
     output: Settings,
     summary: 'How this Loupe runs: data directory, retention caps, listeners and the session token (set with `loupe serve` flags).',
+  }),
+  searchAttributes: endpoint({
+    method: 'GET',
+    path: '/api/search-attributes',
+    input: z.object({}),
+    output: SearchAttributes,
+    summary: 'The span attribute keys the trace search index keeps (defaults and the user\'s own), each with the time from which spans are indexed for it.',
+  }),
+  searchAttributePut: endpoint({
+    method: 'PUT',
+    path: '/api/search-attributes/:key',
+    input: SearchAttributeKeyParam,
+    output: SearchAttributes,
+    summary: 'Adds a span attribute key to the search index, from now on (spans stored before are still found, by walking them); kept across restarts.',
+  }),
+  searchAttributeDelete: endpoint({
+    method: 'DELETE',
+    path: '/api/search-attributes/:key',
+    input: SearchAttributeKeyParam,
+    output: SearchAttributes,
+    summary: 'Takes a key the user added out of the search index (404 when it is not one; the defaults stay).',
   }),
   demo: endpoint({
     method: 'GET',

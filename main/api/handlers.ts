@@ -29,6 +29,7 @@ import { runCanary } from '../canary/canary-run';
 import { listInstances } from '../query/instances';
 import { listDeploys, recordDeploy } from '../query/deploys';
 import { ingestTotals, recentIngestErrors } from '../query/health';
+import { listSearchKeys } from '../query/attribute-search';
 import { edgeReleases, mapReleases } from '../query/edge-releases';
 import { RawJson, type Handler } from './http-server';
 import { sourceActivity } from '../query/source-activity';
@@ -74,6 +75,20 @@ export function makeHandlers(d: HandlerDeps): Record<string, Handler> {
         listeners: { ui: e.ui, otlpHttp: e.otlpHttp, otlpGrpc: e.otlpGrpc },
         token: d.token,
       };
+    },
+    searchAttributes: () => ({ keys: listSearchKeys(d.store) }),
+    searchAttributePut: async (input) => {
+      await d.pipeline.changeSearchKeys({ add: [input.key], remove: [] });
+      return { keys: listSearchKeys(d.store) };
+    },
+    searchAttributeDelete: async (input) => {
+      const known = listSearchKeys(d.store).find((k) => k.key === input.key);
+      if (!known || known.origin !== 'user')
+        throw known
+          ? new QueryError('default_search_key', `"${input.key}" is indexed by default and stays`)
+          : new QueryError('not_found', `"${input.key}" is not a key added to the search index`, 404);
+      await d.pipeline.changeSearchKeys({ add: [], remove: [input.key] });
+      return { keys: listSearchKeys(d.store) };
     },
     services: (input) => {
       const list = listServices(d.store, input, d.slos.summaryByService());

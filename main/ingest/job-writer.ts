@@ -7,9 +7,9 @@ import { DEFAULT_RETENTION, Retention } from '../store/retention';
 import { MAX_EVENT_TRACE_IDS, StoreWriter, type WriteResult } from '../store/writer';
 import { SourceActivityWriter } from '../store/source-activity';
 import { setSearchPatterns } from '../../collectors/otlp/normalize';
-import { addSearchKeys } from '../store/write/attribute-index';
+import { addSearchKeys, removeSearchKeys } from '../store/write/attribute-index';
 import { decodeJob } from './decode';
-import type { CommitSummary, IngestJob, IngestOutcome, WriterOptions } from './jobs';
+import type { CommitSummary, IngestJob, IngestOutcome, SearchKeyChange, WriterOptions } from './jobs';
 
 export class JobWriter {
   readonly db: Db;
@@ -33,6 +33,14 @@ export class JobWriter {
     this.activity = new SourceActivityWriter(this.db);
     this.retention = new Retention(this.db, policy, walBytes);
     this.maxTxBytes = Math.min(16 * 1024 * 1024, Math.max(128 * 1024, Math.floor(policy.maxSizeBytes / 32)));
+  }
+
+  /** Adds and removes the user's search keys; the decoders note the new set from the next job on. */
+  changeSearchKeys(change: SearchKeyChange): string[] {
+    removeSearchKeys(this.db, change.remove);
+    const patterns = addSearchKeys(this.db, change.add);
+    setSearchPatterns(patterns);
+    return patterns;
   }
 
   /**

@@ -30,13 +30,24 @@ export interface WriterOptions {
   searchKeys?: string[];
 }
 
-export type WorkerRequest = { type: 'job'; id: number; job: IngestJob } | { type: 'close' };
+/** Keys the user adds to or takes out of the attribute search index. */
+export interface SearchKeyChange {
+  add: string[];
+  remove: string[];
+}
+
+export type WorkerRequest =
+  | { type: 'job'; id: number; job: IngestJob }
+  | { type: 'searchKeys'; id: number; change: SearchKeyChange }
+  | { type: 'close' };
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'fatal'; message: string }
   | { type: 'done'; results: Array<{ id: number; outcome: IngestOutcome }>; usedBytes?: number }
   | { type: 'committed'; summary: CommitSummary }
   | { type: 'retention'; report: RetentionReport }
+  /** The patterns indexed after a search key change, or why it failed. */
+  | { type: 'searchKeys'; id: number; patterns?: string[]; error?: string }
   | { type: 'closed' };
 
 /** Bytes a job counts for in the queue's and a transaction's byte bounds. */

@@ -10,7 +10,7 @@ import type { TelemetryBatch } from '../../common/model';
 import { encodeBatch } from '../../collectors/otlp/encode-proto';
 import { DEFAULT_RETENTION, type RetentionReport } from '../store/retention';
 import type { JobWriter } from './job-writer';
-import { jobBytes, type CommitSummary, type IngestJob, type IngestOutcome, type WorkerReply, type WorkerRequest, type WriterOptions } from './jobs';
+import { jobBytes, type CommitSummary, type IngestJob, type IngestOutcome, type SearchKeyChange, type WorkerReply, type WorkerRequest, type WriterOptions } from './jobs';
 
 export type { CommitSummary, IngestJob, IngestOutcome } from './jobs';
 
@@ -43,6 +43,8 @@ export class IngestPipeline extends EventEmitter<{
 }> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Search key changes sent to the writer thread and not answered yet. */
+  private readonly keyChanges = new Map<number, { resolve: (patterns: string[]) => void; reject: (e: Error) => void }>();
   private pendingBytes = 0;
   private closing = false;
   /** Jobs refused for backpressure since start. */
@@ -175,6 +177,15 @@ export class IngestPipeline extends EventEmitter<{
     this.ready = true;
     this.post = (msg) => {
       if (msg.type === 'job') loop.push(msg.id, msg.job);
+      else if (msg.type === 'searchKeys') {
+        let reply: WorkerReply;
+        try {
+          reply = { type: 'searchKeys', id: msg.id, patterns: core.changeSearchKeys(msg.change) };
+        } catch (e) {
+          reply = { type: 'searchKeys', id: msg.id, error: (e as Error).message };
+        }
+        this.onReply(reply);
+      }
     };
     this.closeInline = () => {
       loop.stop();
@@ -196,13 +207,37 @@ export class IngestPipeline extends EventEmitter<{
         p.resolve(outcome);
       }
     } else if (reply.type === 'committed') this.emit('committed', reply.summary);
+    else if (reply.type === 'searchKeys') {
+      const c = this.keyChanges.get(reply.id);
+      this.keyChanges.delete(reply.id);
+      if (reply.patterns) c?.resolve(reply.patterns);
+      else c?.reject(new Error(reply.error ?? 'the writer did not change the search keys'));
+    }
     else if (reply.type === 'retention') {
       this.usedBytes = reply.report.usedBytes;
       this.emit('retention', reply.report);
     }
   }
 
+  /**
+   * Adds and removes the user's attribute search keys (kept in the store, so they hold across
+   * restarts); resolves with every pattern indexed once the writer has taken the change.
+   */
+  changeSearchKeys(change: SearchKeyChange): Promise<string[]> {
+    if (this.closing) return Promise.reject(unavailableError('Loupe is shutting down'));
+    if (!this.ready) return Promise.reject(unavailableError('the ingest writer is restarting; retry shortly'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.keyChanges.set(id, { resolve, reject });
+      this.post({ type: 'searchKeys', id, change });
+    });
+  }
+
   private failAll(message: string): void {
+    for (const [id, c] of this.keyChanges) {
+      this.keyChanges.delete(id);
+      c.reject(unavailableError(message));
+    }
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
       p.resolve({ accepted: 0, duplicates: 0, rejected: 0, errors: [], failed: message });
@@ -316,3 +351,6 @@ function mergeOutcomes(outcomes: IngestOutcome[]): IngestOutcome {
   }
   return merged;
 }
+
+/** An error the API answers with 503 and Retry-After. */
+const unavailableError = (message: string) => Object.assign(new Error(message), { status: 503, code: 'unavailable' });

@@ -7,6 +7,7 @@
 import { searchHash, searchPatternOf, searchTextsOf } from '../../common/search-attributes';
 import { decodeRefs, postingKey } from '../store/write/attribute-index';
 import { type ReadStore, jsonPath } from './read-store';
+import type { SearchAttribute } from '../../common/api/settings-schemas';
 
 export interface IndexedSearch {
   /** The span-level conditions of the search (alias s for spans, r for resources) and their parameters. */
@@ -81,4 +82,12 @@ function indexedFilter(store: ReadStore, q: IndexedSearch): { key: string; value
     return f;
   }
   return null;
+}
+
+/** The patterns the index keeps, defaults first, each with the time (ms) it is indexed from. */
+export function listSearchKeys(store: ReadStore): SearchAttribute[] {
+  const rows = store
+    .stmt(`SELECT pattern, since_ns, origin FROM search_keys ORDER BY origin = 'user', pattern`)
+    .all() as Array<{ pattern: string; since_ns: number | bigint; origin: string }>;
+  return rows.map((r) => ({ key: r.pattern, origin: r.origin === 'user' ? 'user' : 'default', since: Math.floor(Number(r.since_ns) / 1e6) }));
 }

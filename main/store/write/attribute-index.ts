@@ -4,7 +4,7 @@
 // they are written as one part in a transaction of their own, with the last span they cover.
 // Spans after that span are the tail a search reads directly; after a restart the tail's
 // postings are rebuilt from the spans themselves.
-import { isSearchedKey, searchHash, searchText } from '../../../common/search-attributes';
+import { isSearchedKey, searchHash, searchPatternOf, searchText } from '../../../common/search-attributes';
 import type { Db } from '../database';
 
 /** A part is written once this many traces have postings waiting… */
@@ -178,7 +178,26 @@ export function addSearchKeys(db: Db, keys: readonly string[], nowMs = Date.now(
   // A minute's slack: spans stored before now whose clocks ran a little ahead.
   const sinceNs = BigInt(nowMs + 60_000) * 1_000_000n;
   db.transaction(() => {
-    for (const k of keys) insert.run(k, sinceNs);
+    // A key already covered (http.route by http.*) keeps its pattern, and the time it was indexed from.
+    const known = searchPatterns(db);
+    for (const k of keys) if (searchPatternOf(k, known) === undefined) insert.run(k, sinceNs);
   })();
+  return searchPatterns(db);
+}
+
+/**
+ * Takes the user's own keys out of the index (the defaults stay) and returns every pattern
+ * still indexed. Postings already written stay until retention drops their parts; a search on
+ * a key no longer listed walks the spans, and a key added again is indexed from then on.
+ */
+export function removeSearchKeys(db: Db, keys: readonly string[]): string[] {
+  const remove = db.prepare(`DELETE FROM search_keys WHERE pattern = ? AND origin = 'user'`);
+  db.transaction(() => {
+    for (const k of keys) remove.run(k);
+  })();
+  return searchPatterns(db);
+}
+
+function searchPatterns(db: Db): string[] {
   return db.prepare('SELECT pattern FROM search_keys ORDER BY pattern').pluck().all() as string[];
 }

@@ -4,6 +4,7 @@
 import type { ComponentType } from 'react';
 import { SourcesPanel } from '../catalog/SourcesPanel';
 import { SourceActivitySection } from './SourceActivitySection';
+import { SearchAttributesSection } from './SearchAttributesSection';
 import { DataSourcesSection } from '../datasources/DataSourcesSection';
 import { AppearanceSection, ListenersSection, RetentionSection, StorageSection, TokenSection } from './CoreSections';
 
@@ -20,6 +21,7 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'appearance', title: 'Appearance', about: 'Theme of this window (kept in this browser).', component: AppearanceSection },
   { id: 'storage', title: 'Data directory', about: 'Where telemetry, SLOs and catalog sources are kept.', component: StorageSection },
   { id: 'retention', title: 'Retention', about: 'How much raw data is kept before the oldest is deleted.', component: RetentionSection },
+  { id: 'search', title: 'Indexed attributes', about: 'Span attributes trace search finds through an index instead of reading every span.', component: SearchAttributesSection },
   { id: 'listeners', title: 'Ports', about: 'Where Loupe receives telemetry and serves this UI.', component: ListenersSection },
   { id: 'sources', title: 'Telemetry sources', about: 'Who sends data: last seen, usual interval, silent sources and late data, per service.', component: SourceActivitySection },
   { id: 'token', title: 'Session token', about: 'Authenticates scripts calling the API (changes on every start).', component: TokenSection },
