@@ -39,12 +39,6 @@ export function openDatabase(dataDir: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
-/**
- * Keeps the write-ahead log small next to a size cap: the WAL is part of what the store takes
- * on disk, and by default it may grow to ~16 MB before a checkpoint (and never shrink). It is
- * checkpointed after ~4 % of the cap (bounded to 0.4–16 MB) and truncated back to that size
- * after each checkpoint.
- */
 /** Closes a connection that wrote, letting SQLite refresh its planner statistics first. */
 export function closeDatabase(db: Db): void {
   try {
@@ -54,6 +48,12 @@ export function closeDatabase(db: Db): void {
   }
 }
 
+/**
+ * Keeps the write-ahead log small next to a size cap: the WAL is part of what the store takes
+ * on disk, and by default it may grow to ~16 MB before a checkpoint (and never shrink). It is
+ * checkpointed after ~4 % of the cap (bounded to 0.4–16 MB) and truncated back to that size
+ * after each checkpoint.
+ */
 export function fitWalToCap(db: Db, maxSizeBytes: number): number {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const limit = Math.min(16 * 1024 * 1024, Math.max(400 * 1024, Math.floor(maxSizeBytes * 0.04)));
