@@ -54,3 +54,29 @@ test('a team adds its own attribute to the search index and takes it out again',
   await expect(section.locator('[data-search-key="app.tenant"]')).toHaveCount(0);
   await expect(section.getByRole('status')).toHaveText('app.tenant is no longer indexed.');
 });
+
+test('a trace search on a key the index does not keep links to indexing it', async ({ loupe, page }) => {
+  // A key indexed by default carries no such link.
+  await openUi(page, loupe, `/traces?service=billing&attr=${encodeURIComponent('rpc.grpc.status_code=9')}`);
+  await expect(page.locator('.filter-chip', { hasText: 'rpc.grpc.status_code=9' })).toBeVisible();
+  await expect(page.getByTestId('traces-table').locator('tbody tr[data-trace-id]').first()).toBeVisible();
+  await expect(page.locator('.filter-chip-hint')).toHaveCount(0);
+
+  await openUi(page, loupe, `/traces?service=billing&attr=${encodeURIComponent('app.payment.currency=EUR')}`);
+  const chip = page.locator('.filter-chip', { hasText: 'app.payment.currency=EUR' });
+  await chip.getByRole('link', { name: 'not indexed' }).click();
+  await expect(page).toHaveURL(/\/settings\?index=app\.payment\.currency#search/);
+  const section = page.getByTestId('search-attributes');
+  await expect(section.getByLabel('Attribute key to index')).toHaveValue('app.payment.currency');
+  await section.getByRole('button', { name: 'Index key' }).click();
+  await expect(section.locator('[data-search-key="app.payment.currency"]')).toBeVisible();
+
+  await page.goBack();
+  await expect(chip).toBeVisible();
+  await expect(page.getByTestId('traces-table').locator('tbody tr[data-trace-id]').first()).toBeVisible();
+  await expect(chip.getByRole('link', { name: 'not indexed' })).toHaveCount(0);
+  await screenshotBothThemes(page, 'traces-filter-indexed');
+  await openUi(page, loupe, '/settings#search');
+  await page.getByRole('button', { name: 'Stop indexing app.payment.currency' }).click();
+  await expect(page.locator('[data-search-key="app.payment.currency"]')).toHaveCount(0);
+});

@@ -109,7 +109,7 @@ export const api = {
       }),
     ),
     summary:
-      'Attribute keys seen on recent spans or logs, most frequent first (sampled); for spans, `indexed` says whether the trace search finds the key\'s values through the attribute index (http.*, rpc.*, db.*, messaging.*, url.path, error.type and keys added with --search-attribute).',
+      'Attribute keys seen on recent spans or logs, most frequent first (sampled); for keys seen on span attributes, `indexed` says whether the trace search finds the key\'s values through the attribute index (http.*, rpc.*, db.*, messaging.*, url.path, error.type and keys added in Settings or with --search-attribute); keys seen on resources only carry none.',
   }),
   attributeValues: endpoint({
     method: 'GET',

@@ -331,8 +331,11 @@ export function sampleAttributes(
       .all(...ids) as Array<{ a: string; ra: string }>;
     const counts = new Map<string, number>();
     const add = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
+    const onSpans = new Set<string>();
     for (const row of rows) {
-      for (const obj of [parseJson<Record<string, unknown>>(row.a, {}), parseJson<Record<string, unknown>>(row.ra, {})]) {
+      const own = parseJson<Record<string, unknown>>(row.a, {});
+      if (input.key === undefined) for (const k of Object.keys(own)) onSpans.add(k);
+      for (const obj of [own, parseJson<Record<string, unknown>>(row.ra, {})]) {
         if (input.key === undefined) for (const k of Object.keys(obj)) add(k);
         else if (input.key in obj) {
           const v = obj[input.key];
@@ -349,6 +352,7 @@ export function sampleAttributes(
     if (table !== 'spans') return list.map(([key, count]) => ({ key, count }));
     // Keys whose values the trace search finds through the attribute index.
     const patterns = store.pluck('SELECT pattern FROM search_keys').all() as string[];
-    return list.map(([key, count]) => ({ key, count, indexed: searchPatternOf(key, patterns) !== undefined }));
+    // Only span attributes are indexed: a key seen on resources only says nothing.
+    return list.map(([key, count]) => (onSpans.has(key) ? { key, count, indexed: searchPatternOf(key, patterns) !== undefined } : { key, count }));
   });
 }

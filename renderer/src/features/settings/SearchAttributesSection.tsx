@@ -3,6 +3,7 @@
 // team's own (a tenant, a feature flag). A key is indexed from when it is added; earlier spans are
 // still found, by walking them, so nothing goes missing while the index catches up.
 import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { searchPatternOf, validSearchKey } from '../../../../common/search-attributes';
 import { call } from '../../api/client';
@@ -27,7 +28,9 @@ export function SearchAttributesSection() {
   const list = useApi('searchAttributes', {}, { tables: [] });
   const add = useSearchKeyChange('searchAttributePut');
   const remove = useSearchKeyChange('searchAttributeDelete');
-  const [draft, setDraft] = useState('');
+  // The trace search links here with the key of a filter that walked the spans (?index=KEY).
+  const [params] = useSearchParams();
+  const [draft, setDraft] = useState(() => params.get('index') ?? '');
   const [note, setNote] = useState<string | null>(null);
 
   if (list.isError) return <ErrorBanner error={list.error} what="Could not read the indexed attributes" onRetry={() => void list.refetch()} />;
@@ -112,6 +115,7 @@ export function SearchAttributesSection() {
           aria-label="Attribute key to index"
           aria-invalid={problem ? true : undefined}
           spellCheck={false}
+          autoFocus={params.has('index')}
         />
         <button type="submit" className="btn btn-primary btn-small" disabled={!key || !!problem || add.isPending}>
           {add.isPending ? 'Adding…' : 'Index key'}

@@ -1,5 +1,6 @@
 // Service, operation, attribute filters, duration bounds, status and limit.
 import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { useAttributeKeys, useAttributeValues, useOperations, useServices } from '../../api/hooks';
 import type { RangeSpec } from '../../app/time-range';
 import { Combobox } from '../../ui/Combobox';
@@ -27,6 +28,8 @@ export function TraceSearchForm({
   const [attrValue, setAttrValue] = useState('');
   const keys = useAttributeKeys(range, 'traces', draft.service);
   const values = useAttributeValues(range, 'traces', attrKey.trim(), draft.service);
+  /** A filter on a span attribute the search index does not keep (it walks every span). */
+  const notIndexed = (filter: string) => keys.data?.find((k) => k.key === keyOf(filter))?.indexed === false;
 
   const opSuggestions = useMemo(
     () =>
@@ -213,6 +216,15 @@ export function TraceSearchForm({
           {draft.attrs.map((a) => (
             <span key={a} className="filter-chip mono">
               {a}
+              {notIndexed(a) ? (
+                <Link
+                  className="filter-chip-hint"
+                  to={`/settings?index=${encodeURIComponent(keyOf(a))}#search`}
+                  title={`A search by ${keyOf(a)} reads every span of the window; index the key to find its values at once`}
+                >
+                  not indexed
+                </Link>
+              ) : null}
               <button
                 type="button"
                 aria-label={`Remove ${a}`}
@@ -231,3 +243,5 @@ export function TraceSearchForm({
     </form>
   );
 }
+
+const keyOf = (filter: string) => filter.slice(0, Math.max(0, filter.indexOf('=')));
