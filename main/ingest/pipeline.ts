@@ -211,7 +211,7 @@ export class IngestPipeline extends EventEmitter<{
       const c = this.keyChanges.get(reply.id);
       this.keyChanges.delete(reply.id);
       if (reply.patterns) c?.resolve(reply.patterns);
-      else c?.reject(new Error(reply.error ?? 'the writer did not change the search keys'));
+      else c?.reject(unavailableError(`the writer could not change the search keys: ${reply.error ?? 'no reason given'}`));
     }
     else if (reply.type === 'retention') {
       this.usedBytes = reply.report.usedBytes;
