@@ -62,4 +62,38 @@ describe('rollup blocks', () => {
     expect(loads).toEqual([[10, 19], [20, 29], [30, 39]]);
     expect(BLOCK_MINUTES).toBe(10);
   });
+
+  it('merges a block from its kept minutes when it closes behind a live window, reading nothing', () => {
+    const loads: Array<[number, number]> = [];
+    const merged: number[][] = [];
+    const blocks = new RollupBlocks<number>(
+      (m0, m1) => {
+        loads.push([m0, m1]);
+        return new Map([['total', m1 - m0 + 1]]);
+      },
+      (minutes) => {
+        merged.push(minutes.map((m) => m.get('total')!));
+        return new Map([['total', minutes.reduce((n, m) => n + m.get('total')!, 0)]]);
+      },
+    );
+    const sum = (m0: number, m1: number, openFrom: number) => {
+      let s = 0;
+      blocks.collect(m0, m1, openFrom, (_k, v) => (s += v));
+      return s;
+    };
+    // A live hour: each minute the window moves on and one more minute closes.
+    for (let now = 100; now <= 112; now++) expect(sum(now - 60, now, now - 2)).toBe(61);
+    // Blocks [90, 99] and [100, 109] closed with their last minutes; the minutes before were
+    // kept one by one as they closed, so each block was merged from them and only its last
+    // minute was read.
+    const ones = new Array<number>(BLOCK_MINUTES).fill(1);
+    expect(merged).toEqual([ones, ones]);
+    expect(loads.filter(([m0, m1]) => (m0 === 90 || m0 === 100) && m1 === m0 + BLOCK_MINUTES - 1)).toEqual([]);
+    expect(loads).toContainEqual([109, 109]);
+    // With fewer than half its minutes kept, a block is read whole.
+    blocks.invalidateFrom(100);
+    loads.length = 0;
+    expect(sum(52, 112, 110)).toBe(61);
+    expect(loads).toContainEqual([100, 109]);
+  });
 });

@@ -12,6 +12,10 @@ export class RollupBlocks<T, K = string> {
   constructor(
     /** Aggregates of minutes [m0, m1] by key. */
     private readonly load: (m0: number, m1: number) => Map<K, T>,
+    /** The aggregates of consecutive minutes (oldest first) as one, as `load` would give them
+     * for the whole range: a block whose minutes are all kept is merged from them instead of
+     * read again — what a live window finds each time a block closes behind it. */
+    private readonly merge?: (minutes: Array<Map<K, T>>) => Map<K, T>,
     private readonly maxBlocks = 48,
     private readonly maxMinutes = 4 * BLOCK_MINUTES,
   ) {}
@@ -54,11 +58,38 @@ export class RollupBlocks<T, K = string> {
   private kept(cache: Map<number, Map<K, T>>, max: number, start: number, end: number): Map<K, T> {
     let got = cache.get(start);
     if (!got) {
-      got = this.load(start, end);
+      got = (cache === this.blocks ? this.fromMinutes(start, end) : undefined) ?? this.load(start, end);
       cache.set(start, got);
       if (cache.size > max) cache.delete(cache.keys().next().value!);
     }
     return got;
+  }
+
+  /**
+   * Minutes [start, end] merged from the kept single minutes, with the runs of minutes not kept
+   * read (in a live window, the block's last minute: it closes with the block); undefined when
+   * fewer than half are kept, as one read of the whole block is then cheaper.
+   */
+  private fromMinutes(start: number, end: number): Map<K, T> | undefined {
+    if (!this.merge) return undefined;
+    let kept = 0;
+    for (let m = start; m <= end; m++) if (this.minutes.has(m)) kept++;
+    if (kept * 2 < end - start + 1) return undefined;
+    const parts: Array<Map<K, T>> = [];
+    for (let m = start; m <= end; ) {
+      const got = this.minutes.get(m);
+      if (got) {
+        parts.push(got);
+        this.minutes.delete(m);
+        m++;
+        continue;
+      }
+      let runEnd = m;
+      while (runEnd < end && !this.minutes.has(runEnd + 1)) runEnd++;
+      parts.push(this.load(m, runEnd));
+      m = runEnd + 1;
+    }
+    return this.merge(parts);
   }
 
   /** Blocks and single minutes kept in memory. */

@@ -125,6 +125,63 @@ export function loadEdgeParts(store: ReadStore, m0: number, m1: number): Map<str
   return out;
 }
 
+/** Service parts of consecutive minutes (oldest first) as one, as loadServiceParts gives them for the whole range. */
+export function mergeServiceParts(minutes: Array<Map<number, ServicePart>>): Map<number, ServicePart> {
+  const byService = new Map<number, ServicePart[]>();
+  for (const m of minutes)
+    for (const [id, part] of m) {
+      const list = byService.get(id);
+      if (list) list.push(part);
+      else byService.set(id, [part]);
+    }
+  const out = new Map<number, ServicePart>();
+  for (const [id, list] of byService) {
+    const start = list[0].start;
+    const last = list[list.length - 1];
+    const minutes = last.start + last.minuteCalls.length - start;
+    const part: ServicePart = { spans: 0, spanErrors: 0, calls: 0, errors: 0, hist: EMPTY, start, minuteCalls: new Float64Array(minutes), minuteErrors: new Float64Array(minutes) };
+    scratch.clear();
+    for (const p of list) {
+      part.spans += p.spans;
+      part.spanErrors += p.spanErrors;
+      part.calls += p.calls;
+      part.errors += p.errors;
+      part.minuteCalls.set(p.minuteCalls, p.start - start);
+      part.minuteErrors.set(p.minuteErrors, p.start - start);
+      scratch.addSparse(p.hist);
+    }
+    part.hist = H.sparseOf(scratch);
+    out.set(id, part);
+  }
+  return out;
+}
+
+/** Edge parts of consecutive minutes (oldest first) as one, as loadEdgeParts gives them for the whole range. */
+export function mergeEdgeParts(minutes: Array<Map<string, EdgePart>>): Map<string, EdgePart> {
+  const byEdge = new Map<string, EdgePart[]>();
+  for (const m of minutes)
+    for (const [key, part] of m) {
+      const list = byEdge.get(key);
+      if (list) list.push(part);
+      else byEdge.set(key, [part]);
+    }
+  const out = new Map<string, EdgePart>();
+  for (const [key, list] of byEdge) {
+    const { source, target, type } = list[0];
+    const part: EdgePart = { source, target, type, calls: 0, errors: 0, writes: 0, hist: EMPTY };
+    scratch.clear();
+    for (const p of list) {
+      part.calls += p.calls;
+      part.errors += p.errors;
+      part.writes += p.writes;
+      scratch.addSparse(p.hist);
+    }
+    part.hist = H.sparseOf(scratch);
+    out.set(key, part);
+  }
+  return out;
+}
+
 interface Caches {
   services: RollupBlocks<ServicePart, number>;
   edges: RollupBlocks<EdgePart, string>;
@@ -137,8 +194,8 @@ export function partsOf(store: ReadStore): Caches {
   let c = caches.get(store);
   if (!c) {
     c = {
-      services: new RollupBlocks((m0, m1) => loadServiceParts(store, m0, m1)),
-      edges: new RollupBlocks((m0, m1) => loadEdgeParts(store, m0, m1)),
+      services: new RollupBlocks((m0, m1) => loadServiceParts(store, m0, m1), mergeServiceParts),
+      edges: new RollupBlocks((m0, m1) => loadEdgeParts(store, m0, m1), mergeEdgeParts),
     };
     caches.set(store, c);
     store.rollupCaches.add(c.services);

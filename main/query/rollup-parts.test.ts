@@ -1,0 +1,70 @@
+// A block merged from its minutes' parts is the block read from the rollups: the same counts,
+// per-minute sparklines, histograms and edge types, with minutes that have no data in between.
+import { afterEach, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeBatch, makeSpan, spanIdOf, traceIdOf } from '../testing/telemetry';
+import { migrate, openDatabase } from '../store/database';
+import { StoreWriter } from '../store/writer';
+import { ReadStore } from './read-store';
+import { loadEdgeParts, loadServiceParts, mergeEdgeParts, mergeServiceParts } from './rollup-parts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+it('merges minutes into the parts a read of the whole range gives', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-parts-'));
+  dirs.push(dir);
+  const db = openDatabase(dir);
+  migrate(db);
+  const writer = new StoreWriter(db);
+  const first = Math.floor(Date.now() / 60_000) - 30;
+  const at = (minute: number, i: number) => BigInt(minute) * 60_000_000_000n + BigInt(i) * 1_000_000_000n;
+  let n = 0;
+  // web calls api (and api calls db-less billing) in most minutes of ten; billing is silent in
+  // minutes 3 and 4, errors and slow calls here and there.
+  for (let m = 0; m < 10; m++)
+    for (let i = 0; i < 5 + m; i++) {
+      n++;
+      const slow = (i * 7 + m) % 5 === 0;
+      const failed = (i + m) % 4 === 0;
+      const client = makeSpan({ traceId: traceIdOf(`t${n}`), spanId: spanIdOf(`c${n}`), startNs: at(first + m, i), kind: 3, endNs: at(first + m, i) + (slow ? 900_000_000n : 20_000_000n) });
+      const server = makeSpan({
+        traceId: traceIdOf(`t${n}`),
+        spanId: spanIdOf(`s${n}`),
+        parentSpanId: spanIdOf(`c${n}`),
+        startNs: at(first + m, i) + 1_000_000n,
+        endNs: at(first + m, i) + (slow ? 880_000_000n : 15_000_000n),
+        kind: 2,
+        statusCode: failed ? 2 : 0,
+      });
+      const batches = [makeBatch('web', [client]), makeBatch('api', [server])];
+      if (m !== 3 && m !== 4) {
+        const call = makeSpan({ traceId: traceIdOf(`t${n}`), spanId: spanIdOf(`b${n}`), parentSpanId: spanIdOf(`s${n}`), startNs: at(first + m, i) + 2_000_000n, kind: 3 });
+        const billing = makeSpan({ traceId: traceIdOf(`t${n}`), spanId: spanIdOf(`d${n}`), parentSpanId: spanIdOf(`b${n}`), startNs: at(first + m, i) + 3_000_000n, kind: 2 });
+        batches.push(makeBatch('api', [call]), makeBatch('billing', [billing]));
+      }
+      writer.write(batches);
+    }
+  writer.tick(Date.now() + 3_600_000);
+  const store = new ReadStore(dir, () => undefined);
+  try {
+    const m0 = first;
+    const m1 = first + 9;
+    const minutes = Array.from({ length: 10 }, (_, k) => m0 + k);
+    const services = loadServiceParts(store, m0, m1);
+    expect(services.size).toBe(3);
+    expect(mergeServiceParts(minutes.map((m) => loadServiceParts(store, m, m)))).toEqual(services);
+    const edges = loadEdgeParts(store, m0, m1);
+    expect([...edges.keys()].sort()).toEqual(['api\u0000billing', 'web\u0000api']);
+    expect(mergeEdgeParts(minutes.map((m) => loadEdgeParts(store, m, m)))).toEqual(edges);
+    // Runs of minutes merge as single minutes do.
+    expect(mergeServiceParts([loadServiceParts(store, m0, m0 + 3), loadServiceParts(store, m0 + 4, m0 + 4), loadServiceParts(store, m0 + 5, m1)])).toEqual(services);
+  } finally {
+    store.close();
+    db.close();
+  }
+});
