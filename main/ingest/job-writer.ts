@@ -9,7 +9,7 @@ import { SourceActivityWriter } from '../store/source-activity';
 import { setSearchPatterns } from '../../collectors/otlp/normalize';
 import { addSearchKeys, removeSearchKeys } from '../store/write/attribute-index';
 import { decodeJob } from './decode';
-import type { CommitSummary, IngestJob, IngestOutcome, SearchKeyChange, WriterOptions } from './jobs';
+import type { CommitSummary, IngestJob, IngestOutcome, SearchKeyChange, WorkerReply, WriterOptions } from './jobs';
 
 export class JobWriter {
   readonly db: Db;
@@ -35,12 +35,17 @@ export class JobWriter {
     this.maxTxBytes = Math.min(16 * 1024 * 1024, Math.max(128 * 1024, Math.floor(policy.maxSizeBytes / 32)));
   }
 
-  /** Adds and removes the user's search keys; the decoders note the new set from the next job on. */
-  changeSearchKeys(change: SearchKeyChange): string[] {
-    removeSearchKeys(this.db, change.remove);
-    const patterns = addSearchKeys(this.db, change.add);
-    setSearchPatterns(patterns);
-    return patterns;
+  /** Adds and removes the user's search keys; the decoders note the new set from the next job
+   * on. Answers with every pattern indexed, or why the change failed. */
+  changeSearchKeys(id: number, change: SearchKeyChange): WorkerReply {
+    try {
+      removeSearchKeys(this.db, change.remove);
+      const patterns = addSearchKeys(this.db, change.add);
+      setSearchPatterns(patterns);
+      return { type: 'searchKeys', id, patterns };
+    } catch (e) {
+      return { type: 'searchKeys', id, error: (e as Error).message };
+    }
   }
 
   /**

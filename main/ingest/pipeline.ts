@@ -177,15 +177,7 @@ export class IngestPipeline extends EventEmitter<{
     this.ready = true;
     this.post = (msg) => {
       if (msg.type === 'job') loop.push(msg.id, msg.job);
-      else if (msg.type === 'searchKeys') {
-        let reply: WorkerReply;
-        try {
-          reply = { type: 'searchKeys', id: msg.id, patterns: core.changeSearchKeys(msg.change) };
-        } catch (e) {
-          reply = { type: 'searchKeys', id: msg.id, error: (e as Error).message };
-        }
-        this.onReply(reply);
-      }
+      else if (msg.type === 'searchKeys') this.onReply(core.changeSearchKeys(msg.id, msg.change));
     };
     this.closeInline = () => {
       loop.stop();

@@ -39,13 +39,8 @@ const loop = runQueue(core, (reply) => port.postMessage(reply));
 port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'job') loop.push(msg.id, msg.job);
   // Between transactions (messages are handled between the loop's turns).
-  else if (msg.type === 'searchKeys') {
-    try {
-      port.postMessage({ type: 'searchKeys', id: msg.id, patterns: core.changeSearchKeys(msg.change) } satisfies WorkerReply);
-    } catch (e) {
-      port.postMessage({ type: 'searchKeys', id: msg.id, error: (e as Error).message } satisfies WorkerReply);
-    }
-  } else if (msg.type === 'close') {
+  else if (msg.type === 'searchKeys') port.postMessage(core.changeSearchKeys(msg.id, msg.change));
+  else if (msg.type === 'close') {
     loop.stop();
     core.close();
     port.postMessage({ type: 'closed' } satisfies WorkerReply);

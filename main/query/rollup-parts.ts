@@ -44,6 +44,13 @@ function sparseOfEncoded(blobs: Array<Buffer | null>): H.SparseBuckets {
   return H.sparseOf(scratch);
 }
 
+/** Appends `value` to the list under `key`. */
+function push<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
+}
+
 /** Service rollups of minutes [m0, m1], by service id. */
 export function loadServiceParts(store: ReadStore, m0: number, m1: number): Map<number, ServicePart> {
   // Minute first (the table's key): each service's rows come minutes ascending.
@@ -54,11 +61,7 @@ export function loadServiceParts(store: ReadStore, m0: number, m1: number): Map<
     )
     .all(m0, m1) as Array<[number, number, number, number, number, number, Buffer | null, Buffer | null]>;
   const byService = new Map<number, Array<(typeof rows)[number]>>();
-  for (const r of rows) {
-    const list = byService.get(r[0]);
-    if (list) list.push(r);
-    else byService.set(r[0], [r]);
-  }
+  for (const r of rows) push(byService, r[0], r);
   const out = new Map<number, ServicePart>();
   const blobs: Array<Buffer | null> = [];
   for (const [id, list] of byService) {
@@ -100,12 +103,7 @@ export function loadEdgeParts(store: ReadStore, m0: number, m1: number): Map<str
     )
     .all(m0, m1) as Array<[string, string, ConnectionType, number, number, number, Buffer | null, Buffer | null]>;
   const byEdge = new Map<string, Array<(typeof rows)[number]>>();
-  for (const r of rows) {
-    const key = r[0] + '\u0000' + r[1];
-    const list = byEdge.get(key);
-    if (list) list.push(r);
-    else byEdge.set(key, [r]);
-  }
+  for (const r of rows) push(byEdge, r[0] + '\u0000' + r[1], r);
   const out = new Map<string, EdgePart>();
   const blobs: Array<Buffer | null> = [];
   for (const [key, list] of byEdge) {
@@ -128,12 +126,7 @@ export function loadEdgeParts(store: ReadStore, m0: number, m1: number): Map<str
 /** Service parts of consecutive minutes (oldest first) as one, as loadServiceParts gives them for the whole range. */
 export function mergeServiceParts(minutes: Array<Map<number, ServicePart>>): Map<number, ServicePart> {
   const byService = new Map<number, ServicePart[]>();
-  for (const m of minutes)
-    for (const [id, part] of m) {
-      const list = byService.get(id);
-      if (list) list.push(part);
-      else byService.set(id, [part]);
-    }
+  for (const m of minutes) for (const [id, part] of m) push(byService, id, part);
   const out = new Map<number, ServicePart>();
   for (const [id, list] of byService) {
     const start = list[0].start;
@@ -159,12 +152,7 @@ export function mergeServiceParts(minutes: Array<Map<number, ServicePart>>): Map
 /** Edge parts of consecutive minutes (oldest first) as one, as loadEdgeParts gives them for the whole range. */
 export function mergeEdgeParts(minutes: Array<Map<string, EdgePart>>): Map<string, EdgePart> {
   const byEdge = new Map<string, EdgePart[]>();
-  for (const m of minutes)
-    for (const [key, part] of m) {
-      const list = byEdge.get(key);
-      if (list) list.push(part);
-      else byEdge.set(key, [part]);
-    }
+  for (const m of minutes) for (const [key, part] of m) push(byEdge, key, part);
   const out = new Map<string, EdgePart>();
   for (const [key, list] of byEdge) {
     const { source, target, type } = list[0];

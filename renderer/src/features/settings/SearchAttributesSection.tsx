@@ -15,12 +15,11 @@ function useSearchKeyChange(method: 'searchAttributePut' | 'searchAttributeDelet
   const client = useQueryClient();
   return useMutation({
     mutationFn: (key: string) => call(method, { key }),
+    // The answer is the new list; after a failure the list is read again.
     onSuccess: (data) => client.setQueryData(['searchAttributes', {}], data),
-    onSettled: () => {
-      void client.invalidateQueries({ queryKey: ['searchAttributes'] });
-      // The trace search form marks indexed keys.
-      void client.invalidateQueries({ queryKey: ['attributeKeys'] });
-    },
+    onError: () => void client.invalidateQueries({ queryKey: ['searchAttributes'] }),
+    // The trace search form marks indexed keys.
+    onSettled: () => void client.invalidateQueries({ queryKey: ['attributeKeys'] }),
   });
 }
 
