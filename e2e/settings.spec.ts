@@ -75,6 +75,7 @@ test('a trace search on a key the index does not keep links to indexing it', asy
   await expect(chip).toBeVisible();
   await expect(page.getByTestId('traces-table').locator('tbody tr[data-trace-id]').first()).toBeVisible();
   await expect(chip.getByRole('link', { name: 'not indexed' })).toHaveCount(0);
+  await chip.scrollIntoViewIfNeeded();
   await screenshotBothThemes(page, 'traces-filter-indexed');
   await openUi(page, loupe, '/settings#search');
   await page.getByRole('button', { name: 'Stop indexing app.payment.currency' }).click();
