@@ -38,7 +38,12 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 }
 
 /**
- * What the exporter exposes, growing by k every second (k = seconds since start):
+ * What the exporter exposes, growing by k every second. k is the seconds since the scraper's
+ * first request (one clock per scraping program and path, so each backend's series start at
+ * zero and a backend slow to start on a busy machine reads no calls made before it looked),
+ * counted in milliseconds: the counters grow smoothly, not in whole-second steps. Every sample
+ * carries the time it was computed at, so a scrape answered late still lies on the line: the
+ * rates read back are the exporter's own, whenever the backend happened to scrape.
  * - edge web → api: 10k requests, k failed; server latency buckets 0.05: 5k, 0.1: 9k, 0.25: 10k
  *   (so p50 = 50 ms, p95 = 175 ms, p99 = 235 ms and the error rate is exactly 10 %);
  * - edge api → postgres (database): 20k requests, none failed; all under 5 ms;
@@ -49,11 +54,15 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
  * `/metrics-http` exposes only http_server_request_duration_seconds for job "shop/checkout".
  */
 export async function startExporter(): Promise<{ port: number; close(): Promise<void> }> {
-  const started = Date.now();
+  const firstScrape = new Map<string, number>();
   const server: Server = createServer((req, res) => {
-    const k = Math.floor((Date.now() - started) / 1000) + 1;
+    const now = Date.now();
+    const scraper = `${req.headers['user-agent'] ?? ''} ${req.url}`;
+    if (!firstScrape.has(scraper)) firstScrape.set(scraper, now);
+    const k = (now - firstScrape.get(scraper)!) / 1000;
+    const text = req.url === '/metrics-http' ? httpSeries(k) : graphSeries(k);
     res.setHeader('Content-Type', 'text/plain; version=0.0.4');
-    res.end(req.url === '/metrics-http' ? httpSeries(k) : graphSeries(k));
+    res.end(text.replace(/^([^#\n].*)$/gm, `$1 ${now}`));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return { port: (server.address() as { port: number }).port, close: () => new Promise((r) => server.close(() => r())) };
@@ -113,7 +122,7 @@ export async function startBackend(kind: Backend['kind'], targets: Array<{ port:
   writeFileSync(
     config,
     `global:\n  scrape_interval: 1s\nscrape_configs:\n${targets
-      .map((t) => `  - job_name: ${JSON.stringify(t.job)}\n    metrics_path: ${JSON.stringify(t.path)}\n    static_configs:\n      - targets: ["127.0.0.1:${t.port}"]\n`)
+      .map((t) => `  - job_name: ${JSON.stringify(t.job)}\n    honor_timestamps: true\n    metrics_path: ${JSON.stringify(t.path)}\n    static_configs:\n      - targets: ["127.0.0.1:${t.port}"]\n`)
       .join('')}`,
   );
   const args =
