@@ -15,7 +15,7 @@ export const CLAMP_OVER_MINUTES = 7 * 1440;
 
 /**
  * Page caches of the read connections in MiB. SQLite's caches are most of the core's memory
- * (RSS target: 300 MB at 10M spans, with the writer's 64 MB): the main thread's connection
+ * (RSS target: 300 MB at 10M spans, with the writer's 16 MiB): the main thread's connection
  * serves lookups (a trace, a log record, lists from rollups) that touch few pages; the query
  * worker's serves searches and the full-text histogram, whose covering indexes it keeps hot.
  * Pages beyond them come from the OS's file cache, which does not count towards the core's RSS.
