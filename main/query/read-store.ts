@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { openDatabase, type Db } from '../store/database';
 import { registerFunctions } from '../store/write/sql-functions';
+import type { LogMarks } from './log-marks';
 
 export const SLOW_QUERY_MS = 250;
 /** A query that runs longer is stopped (503, "choose a shorter window"): one request never
@@ -39,6 +40,9 @@ export class ReadStore {
   slowQueries = 0;
   /** Caches of merged rollups, told when a commit touched older minutes. */
   readonly rollupCaches = new Set<{ invalidateFrom(minute: number): void }>();
+  /** Each log record's time, severity and service in memory, for the full-text histogram
+   * (the query worker keeps them; elsewhere the histogram reads the `logs_marks` index). */
+  logMarks: LogMarks | null = null;
 
   constructor(
     dataDir: string,
