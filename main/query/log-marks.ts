@@ -61,12 +61,9 @@ export class LogMarks {
   ) {
     this.maxRecords = opts.maxRecords ?? MAX_LOG_MARKS;
     this.queryRows = opts.queryRows ?? CATCH_UP_ROWS;
-    const marks = this;
     store.db.aggregate('loupe_log_marks', {
       start: 0,
-      step(missing: number, id: number) {
-        return marks.count(id) ? missing : missing + 1;
-      },
+      step: (missing: number, id: number) => (this.count(id) ? missing : missing + 1),
     });
   }
 
