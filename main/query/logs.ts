@@ -2,6 +2,7 @@
 import type { LogHistogram, LogRecord } from '../../common/api/log-schemas';
 import { SEVERITY_BANDS, severityBand } from '../../common/model';
 import { normalizeTraceId, toHex } from '../../common/ids';
+import type { LogMarks } from './log-marks';
 import { type ReadStore, jsonPath, msToNs, parseJson, serviceIds, windowOf } from './read-store';
 import { QueryError, parseAttrFilters } from './traces';
 import { templateMatcher } from './drain';
@@ -227,13 +228,8 @@ export function getLog(store: ReadStore, id: number): LogRecord {
 }
 
 export const HISTOGRAM_BANDS = [...SEVERITY_BANDS.map((b) => b.name), 'UNSPECIFIED'];
-/** The histogram band of a severity number, as `bandCase` below counts it. */
-function bandOfSeverity(sev: number): number {
-  if (sev === 0) return 6;
-  for (let i = 0; i < SEVERITY_BANDS.length; i++) if (sev < (SEVERITY_BANDS[i + 1]?.min ?? 25)) return i;
-  return 5;
-}
-const BAND_OF_SEVERITY = Uint8Array.from({ length: 255 }, (_, sev) => bandOfSeverity(sev));
+/** The histogram band of each severity number 0–254 (as `bandCase` below counts them). */
+const BAND_OF_SEVERITY = Uint8Array.from({ length: 255 }, (_, sev) => severityBand(sev));
 
 export function logHistogram(store: ReadStore, input: LogSearchInput & { buckets: number }): LogHistogram {
   const { from, to } = windowOf(input);
@@ -252,38 +248,38 @@ export function logHistogram(store: ReadStore, input: LogSearchInput & { buckets
     total += n;
   };
   const bandCase = `CASE WHEN l.severity_number = 0 THEN 6 ${SEVERITY_BANDS.map((b, i) => `WHEN l.severity_number < ${SEVERITY_BANDS[i + 1]?.min ?? 25} THEN ${i}`).join(' ')} ELSE 5 END`;
+  // Each match's time, severity and service from the arrays the query worker keeps
+  // (log-marks.ts), in one read transaction with their catch-up; false when they cannot count
+  // every match (not caught up), and nothing is counted.
+  const countFromMarks = (marks: LogMarks, fts: string): boolean => {
+    const services = input.service ? new Set(serviceIds(store, input.service)) : null;
+    if (services?.size === 0) return true;
+    return store.db.transaction(() => {
+      if (marks.catchUpForQuery() !== 'ready') return false;
+      const partial = HISTOGRAM_BANDS.map(() => new Array<number>(buckets).fill(0));
+      let n = 0;
+      const complete = marks.countMatches(fts, {
+        fromMs: from,
+        toMs: to,
+        stepMs,
+        services,
+        minSeverity: input.minSeverity ?? 0,
+        add(bucket, severity) {
+          partial[BAND_OF_SEVERITY[severity]][Math.min(buckets - 1, Math.max(0, bucket))]++;
+          n++;
+        },
+      });
+      if (!complete) return false;
+      for (let b = 0; b < partial.length; b++) for (let i = 0; i < buckets; i++) counts[b][i] += partial[b][i];
+      total += n;
+      return true;
+    })();
+  };
   const scan = (fts: string | null, nsRange?: [bigint, bigint]) => {
     if (nsRange && nsRange[0] > nsRange[1]) return;
     const filters = { ...input, after: undefined, before: undefined, afterCursor: undefined, beforeCursor: undefined };
-    if (fts !== null && !nsRange && !input.traceId && !input.spanId && input.attr.length === 0 && !input.pattern?.trim() && store.logMarks) {
-      // Each match's time, severity and service from the arrays the query worker keeps
-      // (log-marks.ts), in one read transaction with their catch-up.
-      const marks = store.logMarks;
-      const services = input.service ? new Set(serviceIds(store, input.service)) : null;
-      if (services?.size === 0) return;
-      const counted = store.db.transaction(() => {
-        if (marks.catchUpForQuery() !== 'ready') return false;
-        const partial = HISTOGRAM_BANDS.map(() => new Array<number>(buckets).fill(0));
-        let n = 0;
-        const complete = marks.countMatches(fts, {
-          fromMs: from,
-          toMs: to,
-          stepMs,
-          services,
-          minSeverity: input.minSeverity ?? 0,
-          add(bucket, severity) {
-            partial[BAND_OF_SEVERITY[severity]][Math.min(buckets - 1, Math.max(0, bucket))]++;
-            n++;
-          },
-        });
-        if (!complete) return false;
-        for (let b = 0; b < partial.length; b++) for (let i = 0; i < buckets; i++) counts[b][i] += partial[b][i];
-        total += n;
-        return true;
-      })();
-      if (counted) return;
-    }
     if (fts !== null && !input.traceId && !input.spanId && input.attr.length === 0) {
+      if (!nsRange && !input.pattern?.trim() && store.logMarks && countFromMarks(store.logMarks, fts)) return;
       // Each match's time, severity and service from the logs_marks index (migration 010), not
       // from its row; counted by `counts` (read-store.ts) under one integer key per bucket and band.
       const w = buildWhere(store, filters, fts, true, nsRange);
