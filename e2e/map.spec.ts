@@ -157,7 +157,10 @@ test('the map shows the demo shop: a shared database flagged, the messaging edge
   await page.getByRole('group', { name: 'Focus depth' }).getByRole('button', { name: '1' }).click();
   await expect(page).toHaveURL(/focus=payment/);
   await expect(page).toHaveURL(/depth=1/);
-  const focused = await canvas.locator('[data-node-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')).sort());
+  // The URL changes before the canvas draws the new depth: wait for the depth-1 map, then check it.
+  const nodeIds = () => canvas.locator('[data-node-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')).sort());
+  await expect.poll(nodeIds, { timeout: 10_000 }).not.toContain('db:postgresql/shopdb');
+  const focused = await nodeIds();
   expect(focused).toContain('payment');
   expect(focused).toContain('checkout');
   expect(focused).not.toContain('frontend');
