@@ -34,7 +34,10 @@ const LOGS_PER_REQUEST = 2000;
 const BIG_TRACE_SPANS = smoke ? 2000 : 10_000;
 const SPANS_PER_TRACE = 10;
 const SERVICES = smoke ? 10 : 100;
-const CONCURRENCY = 4;
+/** Exporters sending at once (`--concurrency N`): each waits for its answer before the next
+ * request, as an SDK's batch processor or a collector's queue consumer does. */
+const concurrencyArg = args.indexOf('--concurrency');
+const CONCURRENCY = concurrencyArg >= 0 ? Number(args[concurrencyArg + 1]) : 4;
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CLI = join(HERE, '..', 'cli.js');
 

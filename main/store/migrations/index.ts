@@ -13,6 +13,7 @@ import { sql as m012 } from './012-alerts';
 import { sql as m013 } from './013-span-links';
 import { sql as m014 } from './014-spans-by-trace-ref';
 import { sql as m015 } from './015-attribute-search-index';
+import { sql as m016 } from './016-traces-by-arrival';
 
 export interface Migration {
   version: number;
@@ -34,4 +35,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 13, name: 'span-links', sql: m013 },
   { version: 14, name: 'spans-by-trace-ref', sql: m014 },
   { version: 15, name: 'attribute-search-index', sql: m015 },
+  { version: 16, name: 'traces-by-arrival', sql: m016 },
 ];
