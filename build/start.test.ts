@@ -39,9 +39,12 @@ it('falls back to loupe serve --open and says why', async () => {
   const info = JSON.parse(readFileSync(join(dir, 'server.json'), 'utf8'));
   const res = await fetch(`${info.url}/api/health`, { headers: { authorization: `Bearer ${info.token}` } });
   expect(res.status).toBe(200);
-  // The core runs with two malloc arenas (main/config/core-env.ts), as the desktop app starts it.
+  // The core runs with two malloc arenas and a small young generation (main/config/core-env.ts),
+  // as the desktop app starts it.
   if (process.platform === 'linux' && !process.env.MALLOC_ARENA_MAX)
     expect(readFileSync(`/proc/${info.pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
+  if (process.platform === 'linux' && !process.env.NODE_OPTIONS?.includes('--max-semi-space-size'))
+    expect(readFileSync(`/proc/${info.pid}/environ`, 'utf8').split('\0').find((v) => v.startsWith('NODE_OPTIONS='))).toContain('--max-semi-space-size=4');
   const exited = new Promise((r) => proc!.once('exit', r));
   proc.kill('SIGTERM');
   await exited;

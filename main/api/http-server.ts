@@ -14,9 +14,10 @@ import { unknownParameters } from './unknown-params';
 
 export const SESSION_COOKIE = 'loupe_session';
 
-/** A handler result that is already JSON text (sent as is; parsed only to validate in tests). */
+/** A handler result that is already JSON, as text or UTF-8 bytes (sent as is; parsed only to
+ * validate in tests). */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string | Buffer) {}
 }
 
 /** A handler result streamed as a file download rather than JSON. */
@@ -268,10 +269,10 @@ export class ApiServer {
           return;
         }
         if (this.validateOutput) {
-          const check = r.endpoint.output.safeParse(result instanceof RawJson ? JSON.parse(result.text) : result);
+          const check = r.endpoint.output.safeParse(result instanceof RawJson ? JSON.parse(result.text.toString()) : result);
           if (!check.success) throw new ApiError(500, 'bad_output', `${r.name} returned a value outside its contract: ${describeZodError(check.error)}`);
         }
-        const json = Buffer.from(result instanceof RawJson ? result.text : JSON.stringify(result));
+        const json = result instanceof RawJson ? (typeof result.text === 'string' ? Buffer.from(result.text) : result.text) : Buffer.from(JSON.stringify(result));
         res.statusCode = 200;
         res.setHeader('Content-Type', 'application/json; charset=utf-8');
         res.setHeader('Cache-Control', 'no-store');

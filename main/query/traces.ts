@@ -242,22 +242,39 @@ const SPAN_MEMBERS_SQL = `'"spanId":"' || lower(hex(s.span_id)) || '","parentSpa
   || ',"droppedAttributesCount":' || coalesce(s.dropped_attributes_count, 0)
   || ',"droppedEventsCount":' || coalesce(s.dropped_events_count, 0) || ',"droppedLinksCount":' || coalesce(s.dropped_links_count, 0)`;
 
-/** A span's members as JSON text, its resource id and its scope id. */
-type SpanRow = [string, number, number];
+/**
+ * JSON text written into one growing buffer. A large trace's text is copied piece by piece as
+ * its rows are read, so each piece is garbage at once: the core runs with a small young
+ * generation (main/config/core-env.ts), and a 10,000-span trace kept as strings until a final
+ * join outlived it and was collected as old objects (docs/performance.md, "Memory: the young
+ * generation").
+ */
+class JsonBytes {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  private length = 0;
 
-interface TraceRows {
-  traceId: string;
-  rows: SpanRow[];
-  /** JSON text of each resource and scope the spans name, by id, in order of first use. */
-  resources: Map<number, string>;
-  scopes: Map<number, string>;
+  write(text: string): void {
+    // At most three UTF-8 bytes per UTF-16 unit.
+    const need = this.length + text.length * 3;
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.length);
+      this.buf = next;
+    }
+    this.length += this.buf.write(text, this.length);
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
 }
 
-/** The spans of one trace, and their resources and scopes read once each (joining them per
- * span would copy their attribute JSON into every row). */
-function traceRows(store: ReadStore, traceIdInput: string): TraceRows {
+/** A trace's spans to read one by one, in order: each span's members as JSON text, its resource
+ * id and its scope id. */
+function spanRows(store: ReadStore, traceIdInput: string): { traceId: string; id: Buffer; rows: IterableIterator<[string, number, number]> } {
   const traceId = normalizeTraceId(traceIdInput);
   if (!traceId) throw new QueryError('bad_trace_id', `"${traceIdInput}" is not a trace id (32 or 16 hex digits)`);
+  const id = Buffer.from(traceId, 'hex');
   const rows = store
     .raw(
       `SELECT ${SPAN_MEMBERS_SQL}, s.resource_id, s.scope_id
@@ -265,52 +282,86 @@ function traceRows(store: ReadStore, traceIdInput: string): TraceRows {
        JOIN services sv ON sv.id = s.service_id
        WHERE s.trace_ref = (SELECT ref FROM traces WHERE trace_id = ?) ORDER BY s.start_ns, s.id`,
     )
-    .all(Buffer.from(traceId, 'hex')) as SpanRow[];
-  if (rows.length === 0) throw new QueryError('not_found', `trace ${traceId} is not in the store`, 404);
-  const resources = new Map<number, string>();
-  const scopes = new Map<number, string>();
-  const byResource = store.stmt('SELECT attributes, schema_url FROM resources WHERE id = ?');
-  const byScope = store.stmt('SELECT name, version, attributes FROM scopes WHERE id = ?');
-  for (const [, resourceId, scopeId] of rows) {
-    if (!resources.has(resourceId)) {
-      const r = byResource.get(resourceId) as { attributes: string; schema_url: string };
-      resources.set(resourceId, `{"attributes":${r.attributes || '{}'},"schemaUrl":${JSON.stringify(r.schema_url)}}`);
-    }
-    if (!scopes.has(scopeId)) {
-      const sc = byScope.get(scopeId) as { name: string; version: string; attributes: string };
-      scopes.set(scopeId, `{"name":${JSON.stringify(sc.name)},"version":${JSON.stringify(sc.version)},"attributes":${sc.attributes || '{}'}}`);
-    }
-  }
-  return { traceId, rows, resources, scopes };
+    .iterate(id) as IterableIterator<[string, number, number]>;
+  return { traceId, id, rows };
+}
+
+const notFound = (traceId: string) => new QueryError('not_found', `trace ${traceId} is not in the store`, 404);
+
+/** JSON text of a resource and of a scope, by id (read once each per trace: joining them per
+ * span would copy their attribute JSON into every row). */
+function resourceJson(store: ReadStore, id: number): string {
+  const r = store.stmt('SELECT attributes, schema_url FROM resources WHERE id = ?').get(id) as { attributes: string; schema_url: string };
+  return `{"attributes":${r.attributes || '{}'},"schemaUrl":${JSON.stringify(r.schema_url)}}`;
+}
+
+function scopeJson(store: ReadStore, id: number): string {
+  const sc = store.stmt('SELECT name, version, attributes FROM scopes WHERE id = ?').get(id) as { name: string; version: string; attributes: string };
+  return `{"name":${JSON.stringify(sc.name)},"version":${JSON.stringify(sc.version)},"attributes":${sc.attributes || '{}'}}`;
 }
 
 /**
- * One trace as JSON text. The stored attribute, event and link JSON is spliced in as it is,
+ * One trace as JSON (UTF-8). The stored attribute, event and link JSON is spliced in as it is,
  * never parsed and re-serialised: that is most of the work for a 10,000-span trace.
  */
-export function getTraceJson(store: ReadStore, traceIdInput: string): string {
+export function getTraceJson(store: ReadStore, traceIdInput: string): Buffer {
   return store.timed('traces.get', () => {
-    const { traceId, rows, resources, scopes } = traceRows(store, traceIdInput);
-    const parts = rows.map(([members, resourceId, scopeId]) => `{${members},"resource":${resources.get(resourceId)},"scope":${scopes.get(scopeId)}}`);
-    return `{"traceId":"${traceId}","spans":[${parts.join(',')}]}`;
+    const traceId = normalizeTraceId(traceIdInput) ?? '';
+    // The resources and scopes first: the connection reads nothing else while the spans are
+    // iterated.
+    const resources = new Map<number, string>();
+    const scopes = new Map<number, string>();
+    if (traceId) {
+      const used = store.raw('SELECT DISTINCT resource_id, scope_id FROM spans WHERE trace_ref = (SELECT ref FROM traces WHERE trace_id = ?)').all(Buffer.from(traceId, 'hex')) as Array<[number, number]>;
+      for (const [resourceId, scopeId] of used) {
+        if (!resources.has(resourceId)) resources.set(resourceId, resourceJson(store, resourceId));
+        if (!scopes.has(scopeId)) scopes.set(scopeId, scopeJson(store, scopeId));
+      }
+    }
+    const { rows } = spanRows(store, traceIdInput);
+    const out = new JsonBytes();
+    out.write(`{"traceId":"${traceId}","spans":[`);
+    let spans = 0;
+    for (const [members, resourceId, scopeId] of rows) {
+      out.write(`${spans++ === 0 ? '' : ','}{${members},"resource":`);
+      out.write(resources.get(resourceId)!);
+      out.write(',"scope":');
+      out.write(scopes.get(scopeId)!);
+      out.write('}');
+    }
+    if (spans === 0) throw notFound(traceId);
+    out.write(']}');
+    return out.bytes();
   });
 }
 
-/** The same trace with each resource and scope once, referenced by index from the spans: a
- * large trace from a few services is a fraction of the size. */
-export function getTraceCompactJson(store: ReadStore, traceIdInput: string): string {
+/** The same trace with each resource and scope once (in order of first use), referenced by index
+ * from the spans: a large trace from a few services is a fraction of the size. */
+export function getTraceCompactJson(store: ReadStore, traceIdInput: string): Buffer {
   return store.timed('traces.getCompact', () => {
-    const { traceId, rows, resources, scopes } = traceRows(store, traceIdInput);
-    const resourceIndex = new Map([...resources.keys()].map((id, i) => [id, i]));
-    const scopeIndex = new Map([...scopes.keys()].map((id, i) => [id, i]));
-    const parts = rows.map(([members, resourceId, scopeId]) => `{${members},"resourceIndex":${resourceIndex.get(resourceId)},"scopeIndex":${scopeIndex.get(scopeId)}}`);
-    return `{"traceId":"${traceId}","resources":[${[...resources.values()].join(',')}],"scopes":[${[...scopes.values()].join(',')}],"spans":[${parts.join(',')}]}`;
+    const { traceId, rows } = spanRows(store, traceIdInput);
+    const resourceIndex = new Map<number, number>();
+    const scopeIndex = new Map<number, number>();
+    const indexOf = (m: Map<number, number>, id: number) => {
+      let i = m.get(id);
+      if (i === undefined) m.set(id, (i = m.size));
+      return i;
+    };
+    const body = new JsonBytes();
+    let spans = 0;
+    for (const [members, resourceId, scopeId] of rows)
+      body.write(`${spans++ === 0 ? '' : ','}{${members},"resourceIndex":${indexOf(resourceIndex, resourceId)},"scopeIndex":${indexOf(scopeIndex, scopeId)}}`);
+    if (spans === 0) throw notFound(traceId);
+    const resources = [...resourceIndex.keys()].map((id) => resourceJson(store, id));
+    const scopes = [...scopeIndex.keys()].map((id) => scopeJson(store, id));
+    const head = Buffer.from(`{"traceId":"${traceId}","resources":[${resources.join(',')}],"scopes":[${scopes.join(',')}],"spans":[`);
+    return Buffer.concat([head, body.bytes(), Buffer.from(']}')]);
   });
 }
 
 /** One trace as objects (export, tests); the API serves getTraceJson's text directly. */
 export function getTrace(store: ReadStore, traceIdInput: string): TraceDetail {
-  return JSON.parse(getTraceJson(store, traceIdInput)) as TraceDetail;
+  return JSON.parse(getTraceJson(store, traceIdInput).toString('utf8')) as TraceDetail;
 }
 
 /** Attribute keys (or values of one key) seen on recent spans/logs, most frequent first. */
