@@ -18,10 +18,12 @@ export const CLAMP_OVER_MINUTES = 7 * 1440;
  * Page caches of the read connections in MiB. SQLite's caches are most of the core's memory
  * (RSS target: 300 MB at 10M spans, with the writer's 16 MiB): the main thread's connection
  * serves lookups (a trace, a log record, lists from rollups) that touch few pages; the query
- * worker's serves searches and the full-text histogram, whose covering indexes it keeps hot.
- * Pages beyond them come from the OS's file cache, which does not count towards the core's RSS.
+ * worker's serves searches, the map and the full-text histogram, whose covering indexes it
+ * keeps hot. Pages beyond them come from the OS's file cache, which does not count towards the
+ * core's RSS. 24 + 48 MiB held 24 MB more at 10M spans for read figures within their spread
+ * (docs/performance.md, "Memory: the young generation").
  */
-export const READ_CACHE_MB = { main: 24, worker: 48 };
+export const READ_CACHE_MB = { main: 8, worker: 40 };
 /** Prepared statements a read connection keeps (least recently used go first). */
 export const MAX_STATEMENTS = 200;
 
