@@ -36,6 +36,7 @@ describe('not found is 404', () => {
   it('a trace, a log record, a service, a catalog entity', async () => {
     const cases = [
       '/api/traces/0af7651916cd43dd8448eb211c80319c',
+      '/api/traces/0af7651916cd43dd8448eb211c80319c/compact',
       '/api/logs/987654',
       '/api/services/no-such-service/golden-signals',
       '/api/catalog/entities/component/default/no-such-entity',

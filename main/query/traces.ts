@@ -269,24 +269,26 @@ class JsonBytes {
   }
 }
 
-/** A trace's spans to read one by one, in order: each span's members as JSON text, its resource
- * id and its scope id. */
-function spanRows(store: ReadStore, traceIdInput: string): { traceId: string; id: Buffer; rows: IterableIterator<[string, number, number]> } {
+function traceIdOf(traceIdInput: string): string {
   const traceId = normalizeTraceId(traceIdInput);
   if (!traceId) throw new QueryError('bad_trace_id', `"${traceIdInput}" is not a trace id (32 or 16 hex digits)`);
-  const id = Buffer.from(traceId, 'hex');
-  const rows = store
+  return traceId;
+}
+
+const notFound = (traceId: string) => new QueryError('not_found', `trace ${traceId} is not in the store`, 404);
+
+/** A trace's spans to read one by one, in order: each span's members as JSON text, its resource
+ * id and its scope id. */
+function spanRows(store: ReadStore, traceId: string): IterableIterator<[string, number, number]> {
+  return store
     .raw(
       `SELECT ${SPAN_MEMBERS_SQL}, s.resource_id, s.scope_id
        FROM spans s
        JOIN services sv ON sv.id = s.service_id
        WHERE s.trace_ref = (SELECT ref FROM traces WHERE trace_id = ?) ORDER BY s.start_ns, s.id`,
     )
-    .iterate(id) as IterableIterator<[string, number, number]>;
-  return { traceId, id, rows };
+    .iterate(Buffer.from(traceId, 'hex')) as IterableIterator<[string, number, number]>;
 }
-
-const notFound = (traceId: string) => new QueryError('not_found', `trace ${traceId} is not in the store`, 404);
 
 /** JSON text of a resource and of a scope, by id (read once each per trace: joining them per
  * span would copy their attribute JSON into every row). */
@@ -305,58 +307,63 @@ function scopeJson(store: ReadStore, id: number): string {
  * never parsed and re-serialised: that is most of the work for a 10,000-span trace.
  */
 export function getTraceJson(store: ReadStore, traceIdInput: string): Buffer {
-  return store.timed('traces.get', () => {
-    const traceId = normalizeTraceId(traceIdInput) ?? '';
-    // The resources and scopes first: the connection reads nothing else while the spans are
-    // iterated.
-    const resources = new Map<number, string>();
-    const scopes = new Map<number, string>();
-    if (traceId) {
-      const used = store.raw('SELECT DISTINCT resource_id, scope_id FROM spans WHERE trace_ref = (SELECT ref FROM traces WHERE trace_id = ?)').all(Buffer.from(traceId, 'hex')) as Array<[number, number]>;
+  const traceId = traceIdOf(traceIdInput);
+  // One read transaction: the resources read first are those of the spans read after them.
+  return store.timed('traces.get', () =>
+    store.db.transaction(() => {
+      // Resources and scopes first: the connection reads nothing else while spans are iterated.
+      const resources = new Map<number, string>();
+      const scopes = new Map<number, string>();
+      const used = store
+        .raw('SELECT DISTINCT resource_id, scope_id FROM spans WHERE trace_ref = (SELECT ref FROM traces WHERE trace_id = ?)')
+        .all(Buffer.from(traceId, 'hex')) as Array<[number, number]>;
+      if (used.length === 0) throw notFound(traceId);
       for (const [resourceId, scopeId] of used) {
         if (!resources.has(resourceId)) resources.set(resourceId, resourceJson(store, resourceId));
         if (!scopes.has(scopeId)) scopes.set(scopeId, scopeJson(store, scopeId));
       }
-    }
-    const { rows } = spanRows(store, traceIdInput);
-    const out = new JsonBytes();
-    out.write(`{"traceId":"${traceId}","spans":[`);
-    let spans = 0;
-    for (const [members, resourceId, scopeId] of rows) {
-      out.write(`${spans++ === 0 ? '' : ','}{${members},"resource":`);
-      out.write(resources.get(resourceId)!);
-      out.write(',"scope":');
-      out.write(scopes.get(scopeId)!);
-      out.write('}');
-    }
-    if (spans === 0) throw notFound(traceId);
-    out.write(']}');
-    return out.bytes();
-  });
+      const out = new JsonBytes();
+      out.write(`{"traceId":"${traceId}","spans":[`);
+      let first = true;
+      for (const [members, resourceId, scopeId] of spanRows(store, traceId)) {
+        out.write(`${first ? '' : ','}{${members},"resource":`);
+        out.write(resources.get(resourceId)!);
+        out.write(',"scope":');
+        out.write(scopes.get(scopeId)!);
+        out.write('}');
+        first = false;
+      }
+      out.write(']}');
+      return out.bytes();
+    })(),
+  );
 }
 
 /** The same trace with each resource and scope once (in order of first use), referenced by index
  * from the spans: a large trace from a few services is a fraction of the size. */
 export function getTraceCompactJson(store: ReadStore, traceIdInput: string): Buffer {
-  return store.timed('traces.getCompact', () => {
-    const { traceId, rows } = spanRows(store, traceIdInput);
-    const resourceIndex = new Map<number, number>();
-    const scopeIndex = new Map<number, number>();
-    const indexOf = (m: Map<number, number>, id: number) => {
-      let i = m.get(id);
-      if (i === undefined) m.set(id, (i = m.size));
-      return i;
-    };
-    const body = new JsonBytes();
-    let spans = 0;
-    for (const [members, resourceId, scopeId] of rows)
-      body.write(`${spans++ === 0 ? '' : ','}{${members},"resourceIndex":${indexOf(resourceIndex, resourceId)},"scopeIndex":${indexOf(scopeIndex, scopeId)}}`);
-    if (spans === 0) throw notFound(traceId);
-    const resources = [...resourceIndex.keys()].map((id) => resourceJson(store, id));
-    const scopes = [...scopeIndex.keys()].map((id) => scopeJson(store, id));
-    const head = Buffer.from(`{"traceId":"${traceId}","resources":[${resources.join(',')}],"scopes":[${scopes.join(',')}],"spans":[`);
-    return Buffer.concat([head, body.bytes(), Buffer.from(']}')]);
-  });
+  const traceId = traceIdOf(traceIdInput);
+  return store.timed('traces.getCompact', () =>
+    store.db.transaction(() => {
+      const resourceIndex = new Map<number, number>();
+      const scopeIndex = new Map<number, number>();
+      const indexOf = (m: Map<number, number>, id: number) => {
+        let i = m.get(id);
+        if (i === undefined) m.set(id, (i = m.size));
+        return i;
+      };
+      // The spans first, numbering resources and scopes as they come; their text after.
+      const body = new JsonBytes();
+      let spans = 0;
+      for (const [members, resourceId, scopeId] of spanRows(store, traceId))
+        body.write(`${spans++ === 0 ? '' : ','}{${members},"resourceIndex":${indexOf(resourceIndex, resourceId)},"scopeIndex":${indexOf(scopeIndex, scopeId)}}`);
+      if (spans === 0) throw notFound(traceId);
+      const resources = [...resourceIndex.keys()].map((id) => resourceJson(store, id));
+      const scopes = [...scopeIndex.keys()].map((id) => scopeJson(store, id));
+      const head = Buffer.from(`{"traceId":"${traceId}","resources":[${resources.join(',')}],"scopes":[${scopes.join(',')}],"spans":[`);
+      return Buffer.concat([head, body.bytes(), Buffer.from(']}')]);
+    })(),
+  );
 }
 
 /** One trace as objects (export, tests); the API serves getTraceJson's text directly. */
