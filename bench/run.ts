@@ -228,12 +228,20 @@ function protobufjsDecodeRate(bodies: Buffer[]): number {
   return spans / ((performance.now() - t0) / 1000);
 }
 
+/** Rounds of the rollups' cost: each writes the same batches without and with rollups, in
+ * alternating order. The machine's speed drifts by more than the cost between rounds, so each
+ * round's own ratio counts and the median is the figure (best-of-each compared rounds taken
+ * minutes apart). */
+const ROLLUP_ROUNDS = 5;
+
 /** What the per-minute rollups and map edges cost at ingest: the same decoded batches
- * written with and without them, in this process, alternating to even out noise. */
-function rollupCost(bodies: Buffer[], dir: string): { withRollups: number; withoutRollups: number; cost: number } {
+ * written with and without them, in this process. */
+function rollupCost(bodies: Buffer[], dir: string, rounds: number): { withRollups: number; withoutRollups: number; cost: number; costRange: [number, number]; rounds: number } {
   const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  for (let round = 0; round < 2; round++) {
-    for (const mode of ['off', 'on'] as const) {
+  const costs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const rate = { on: 0, off: 0 };
+    for (const mode of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
       const d = join(dir, `rollups-${mode}-${round}`);
       const db = openDatabase(d, { cacheMb: 128 });
       migrate(db);
@@ -242,15 +250,21 @@ function rollupCost(bodies: Buffer[], dir: string): { withRollups: number; witho
       let spans = 0;
       const t0 = performance.now();
       for (const b of batches) spans += writer.write([b]).spans;
-      rates[mode].push(spans / ((performance.now() - t0) / 1000));
+      rate[mode] = spans / ((performance.now() - t0) / 1000);
+      rates[mode].push(rate[mode]);
       db.close();
       rmSync(d, { recursive: true, force: true });
     }
+    costs.push(1 - rate.on / rate.off);
   }
-  const best = (xs: number[]) => Math.max(...xs);
-  const on = best(rates.on);
-  const off = best(rates.off);
-  return { withRollups: Math.round(on), withoutRollups: Math.round(off), cost: round(1 - on / off, 3) };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return {
+    withRollups: Math.round(median(rates.on)),
+    withoutRollups: Math.round(median(rates.off)),
+    cost: round(median(costs), 3),
+    costRange: [round(Math.min(...costs), 3), round(Math.max(...costs), 3)],
+    rounds,
+  };
 }
 
 function logPayloads(total: number, startMs: number, spreadMs: number): Buffer[] {
@@ -327,7 +341,7 @@ async function main() {
       const bigStatus = await post(bigAgent, server.otlpPort, Buffer.from(big.body), '/v1/traces', 'application/json');
       bigAgent.destroy();
       if (bigStatus !== 200) throw new Error(`the large trace was refused (${bigStatus})`);
-      results.rollups = rollupCost(sampleBodies, dir);
+      results.rollups = rollupCost(sampleBodies, dir, smoke ? 1 : ROLLUP_ROUNDS);
       results.queries = await benchQueries({
         url: server.url,
         token: server.token,
