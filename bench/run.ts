@@ -229,9 +229,9 @@ function protobufjsDecodeRate(bodies: Buffer[]): number {
 }
 
 /** Rounds of the rollups' cost: each writes the same batches without and with rollups, in
- * alternating order. The machine's speed drifts by more than the cost between rounds, so each
- * round's own ratio counts and the median is the figure (best-of-each compared rounds taken
- * minutes apart). */
+ * alternating order. The machine's speed drifts between rounds by more than the cost itself,
+ * so each round's own ratio counts and their median is the figure (the best run of each mode
+ * would compare runs made minutes apart). */
 const ROLLUP_ROUNDS = 5;
 
 /** What the per-minute rollups and map edges cost at ingest: the same decoded batches
