@@ -257,7 +257,7 @@ function rollupCost(bodies: Buffer[], dir: string, rounds: number): { withRollup
     }
     costs.push(1 - rate.on / rate.off);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const median = (xs: number[]) => percentile(xs, 50);
   return {
     withRollups: Math.round(median(rates.on)),
     withoutRollups: Math.round(median(rates.off)),
