@@ -74,21 +74,88 @@ export function quantileMs(h: Histogram, q: number): number | null {
 /** Binary form: repeated (varint bucket index delta, varint count), indices ascending. */
 export function encode(h: Histogram): Uint8Array {
   const keys = [...h.keys()].sort((a, b) => a - b);
-  const out: number[] = [];
+  // Each varint of a bucket delta or a count below 2^35 fits in 5 bytes.
+  const out = new Uint8Array(keys.length * 10 + 1);
+  let pos = 0;
   let prev = 0;
-  const varint = (v: number) => {
-    while (v >= 0x80) {
-      out.push((v % 0x80) | 0x80);
-      v = Math.floor(v / 0x80);
-    }
-    out.push(v);
-  };
   for (const k of keys) {
-    varint(k - prev);
-    varint(h.get(k)!);
+    pos = writeVarint(out, pos, k - prev);
+    pos = writeVarint(out, pos, h.get(k)!);
     prev = k;
   }
-  return Uint8Array.from(out);
+  return out.subarray(0, pos);
+}
+
+function writeVarint(out: Uint8Array, pos: number, v: number): number {
+  while (v >= 0x80) {
+    out[pos++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  out[pos++] = v;
+  return pos;
+}
+
+/** Two encoded histograms merged straight into their encoded sum (what the rollups' upserts
+ * do for every row that already exists): a merge of two ascending streams, no Map. */
+export function mergeEncoded(a: Uint8Array, b: Uint8Array): Uint8Array {
+  // No longer than both inputs: a merged delta is no larger than either input's, and a shared
+  // bucket's summed count takes at most one byte more while the other input's entry goes away.
+  const out = new Uint8Array(a.length + b.length);
+  const ra = { bytes: a, pos: 0, idx: 0, n: 0 };
+  const rb = { bytes: b, pos: 0, idx: 0, n: 0 };
+  let hasA = nextBucket(ra);
+  let hasB = nextBucket(rb);
+  let pos = 0;
+  let prev = 0;
+  while (hasA || hasB) {
+    let idx: number;
+    let n: number;
+    if (hasA && (!hasB || ra.idx < rb.idx)) {
+      idx = ra.idx;
+      n = ra.n;
+      hasA = nextBucket(ra);
+    } else if (hasB && (!hasA || rb.idx < ra.idx)) {
+      idx = rb.idx;
+      n = rb.n;
+      hasB = nextBucket(rb);
+    } else {
+      idx = ra.idx;
+      n = ra.n + rb.n;
+      hasA = nextBucket(ra);
+      hasB = nextBucket(rb);
+    }
+    pos = writeVarint(out, pos, idx - prev);
+    pos = writeVarint(out, pos, n);
+    prev = idx;
+  }
+  return out.subarray(0, pos);
+}
+
+/** Reads the next (bucket, count) of an encoded histogram into `r`; false at its end. */
+function nextBucket(r: { bytes: Uint8Array; pos: number; idx: number; n: number }): boolean {
+  const { bytes } = r;
+  const len = bytes.length;
+  if (r.pos >= len) return false;
+  let pos = r.pos;
+  let v = 0;
+  let mul = 1;
+  let b: number;
+  do {
+    b = bytes[pos++];
+    v += (b & 0x7f) * mul;
+    mul *= 0x80;
+  } while (b >= 0x80 && pos < len);
+  let n = 0;
+  mul = 1;
+  do {
+    b = bytes[pos++];
+    n += (b & 0x7f) * mul;
+    mul *= 0x80;
+  } while (b >= 0x80 && pos < len);
+  r.idx += v;
+  r.n = n;
+  r.pos = pos;
+  return true;
 }
 
 /** Visits every (bucket, count) of an encoded histogram, indices ascending. */

@@ -120,6 +120,20 @@ describe('edges from client/server pairs', () => {
     expect(edge(map(), 'web', 'api')).toMatchObject({ calls: 1 });
   });
 
+  it('settles halves as they pass their TTL, oldest first, and keeps a trace\'s younger halves waiting', () => {
+    const { writer, map } = setup();
+    const t0 = Date.now();
+    writer.write([batch('web', [{ trace: 'e1', id: '1', kind: 'server' }, { trace: 'e1', id: '2', parent: '1', kind: 'client', hints: { peerService: 'payments' } }])], t0);
+    writer.write([batch('web', [{ trace: 'e1', id: '4', parent: '1', kind: 'client', hints: { peerService: 'payments' } }])], t0 + 50_000);
+    writer.tick(t0 + 70_000); // only the first client is past the 60 s TTL
+    expect(edge(map(), 'web', 'payments')).toMatchObject({ calls: 1 });
+    // the younger client of the same trace still waits, and pairs with its server
+    writer.write([batch('api', [{ trace: 'e1', id: '5', parent: '4', kind: 'server' }])], t0 + 71_000);
+    expect(edge(map(), 'web', 'api')).toMatchObject({ calls: 1 });
+    writer.tick(t0 + 200_000);
+    expect(edge(map(), 'web', 'payments')).toMatchObject({ calls: 1 });
+  });
+
   it('makes virtual nodes for unanswered peers: peer.service, then server.address', () => {
     const { writer, map } = setup();
     writer.write([

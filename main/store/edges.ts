@@ -26,6 +26,12 @@ export interface EdgeAgg {
 }
 
 interface Half {
+  /** A CLIENT/PRODUCER span waiting for its server, or a SERVER/CONSUMER span waiting for its client. */
+  role: 'client' | 'server';
+  /** The span id the other half will name (a client's own id; a server's parent or linked
+   * span), as two 32-bit numbers: compared without building a key per span. */
+  idHi: number;
+  idLo: number;
   service: string;
   minute: number;
   micros: number;
@@ -34,6 +40,9 @@ interface Half {
   seenMs: number;
   traceId: Buffer;
   spanId: Buffer;
+  /** A server's parent (or linked) span id, as the store is asked when it expires. */
+  parentId: Buffer | null;
+  kind: number;
   /** The queue node a producer named (its edge to the queue is already counted). */
   queue?: string;
 }
@@ -46,13 +55,28 @@ export interface EdgeLookup {
   clientParent(traceId: Buffer, parentSpanId: Buffer): { service: string; isError: boolean; micros: number; minute: number; kind: number } | null;
 }
 
-const MINUTE_NS = 60_000_000_000n;
+/** A newly stored span as the matcher needs it: ids as Buffers, its trace id as a latin1 key
+ * (the one the trace summaries already computed), its minute and duration. */
+export interface EdgeSpan {
+  sp: SpanRecord;
+  traceId: Buffer;
+  traceKey: string;
+  spanId: Buffer;
+  parentId: Buffer | null;
+  minute: number;
+  micros: number;
+  isError: boolean;
+}
+
+const hi32 = (b: Uint8Array) => ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+const lo32 = (b: Uint8Array) => ((b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7]) >>> 0;
 
 export class EdgeMatcher {
-  /** CLIENT/PRODUCER spans waiting for their server, by trace+span id. */
-  private readonly clients = new Map<string, Half>();
-  /** SERVER/CONSUMER spans waiting for their client, by trace+parent id. */
-  private readonly servers = new Map<string, Half & { parentId: Buffer; kind: number }>();
+  /** Halves waiting for their other half, by the trace they pair in (in order of the trace's
+   * oldest waiting half, which is the order they expire in). A trace has a few at a time, so a
+   * lookup is one map access by a key that already exists and a short scan. */
+  private readonly byTrace = new Map<string, Half[]>();
+  private waiting = 0;
 
   constructor(
     private readonly ttlMs = 60_000,
@@ -60,28 +84,18 @@ export class EdgeMatcher {
   ) {}
 
   get pending(): number {
-    return this.clients.size + this.servers.size;
+    return this.waiting;
   }
 
-  /** Feeds one newly stored span (ids already as Buffers). */
-  onSpan(
-    sp: SpanRecord,
-    traceId: Buffer,
-    spanId: Buffer,
-    parent: Buffer | null,
-    service: string,
-    isError: boolean,
-    out: Map<string, EdgeAgg>,
-    nowMs: number,
-  ): void {
+  /** Feeds one newly stored span. */
+  onSpan(s: EdgeSpan, service: string, out: EdgeAggs, nowMs: number): void {
+    const { sp, minute, micros, isError } = s;
     const kind = sp.kind;
     if (kind !== SpanKind.CLIENT && kind !== SpanKind.PRODUCER && kind !== SpanKind.SERVER && kind !== SpanKind.CONSUMER) return;
     const hints = sp.hints;
-    const minute = Number(sp.startNs / MINUTE_NS);
-    const micros = Number(sp.endNs - sp.startNs) / 1000;
     if (kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER) {
-      const db = databaseNode(hints);
-      if (db && kind === SpanKind.CLIENT) {
+      const db = hints.dbSystem && kind === SpanKind.CLIENT ? databaseNode(hints) : null;
+      if (db) {
         const writes = isDatabaseWrite(hints.dbOperation, hints.dbQueryStart) ? 1 : 0;
         return add(out, service, db.id, minute, 'database', isError, micros, writes);
       }
@@ -89,67 +103,104 @@ export class EdgeMatcher {
       // A producer that names its destination is an edge to the queue by itself; it still waits
       // for a consumer that does not name one, to carry the hop on from the queue.
       if (queue) add(out, service, queue.id, minute, 'messaging', isError, micros, 0);
-      const key = traceId.toString('latin1') + spanId.toString('latin1');
-      const server = this.servers.get(key);
+      const idHi = hi32(s.spanId);
+      const idLo = lo32(s.spanId);
+      const server = this.take(s.traceKey, 'server', idHi, idLo);
       if (server) {
-        this.servers.delete(key);
         if (queue) return add(out, queue.id, server.service, server.minute, 'messaging', server.isError, server.micros, 0);
         const type: ConnectionType = kind === SpanKind.PRODUCER || server.kind === SpanKind.CONSUMER ? 'messaging' : 'sync';
         return add(out, service, server.service, minute, type, isError || server.isError, micros, 0);
       }
-      this.clients.set(key, { service, minute, micros, isError, hints, seenMs: nowMs, traceId, spanId, queue: queue?.id });
+      this.put(s.traceKey, {
+        role: 'client', idHi, idLo, service, minute, micros, isError, hints, seenMs: nowMs,
+        traceId: s.traceId, spanId: s.spanId, parentId: null, kind, queue: queue?.id,
+      });
     } else {
       const queue = queueNode(hints);
       if (queue && kind === SpanKind.CONSUMER) return add(out, queue.id, service, minute, 'messaging', isError, micros, 0);
       // A consumer pairs with the producer span it links to (the same one as its parent when it
       // is both); other server spans with their parent.
       const link = kind === SpanKind.CONSUMER ? firstLink(sp.links) : null;
-      const pairTrace = link ? link.traceId : traceId;
-      const pairSpan = link ? link.spanId : parent;
+      const pairTrace = link ? link.traceId : s.traceId;
+      const pairSpan = link ? link.spanId : s.parentId;
       if (!pairSpan) return; // a root server span: its caller sends no telemetry
-      const key = pairTrace.toString('latin1') + pairSpan.toString('latin1');
-      const client = this.clients.get(key);
+      const traceKey = link ? pairTrace.toString('latin1') : s.traceKey;
+      const idHi = hi32(pairSpan);
+      const idLo = lo32(pairSpan);
+      const client = this.take(traceKey, 'client', idHi, idLo);
       if (client) {
-        this.clients.delete(key);
         if (client.queue) return add(out, client.queue, service, minute, 'messaging', isError, micros, 0);
         const type: ConnectionType = kind === SpanKind.CONSUMER ? 'messaging' : 'sync';
         return add(out, client.service, service, client.minute, type, client.isError || isError, client.micros, 0);
       }
-      this.servers.set(key, { service, minute, micros, isError, hints, seenMs: nowMs, traceId: pairTrace, spanId, parentId: pairSpan, kind });
+      this.put(traceKey, {
+        role: 'server', idHi, idLo, service, minute, micros, isError, hints, seenMs: nowMs,
+        traceId: pairTrace, spanId: s.spanId, parentId: pairSpan, kind,
+      });
     }
-    if (this.pending > this.maxPending) this.expire(Number.MAX_SAFE_INTEGER, null, out, this.pending - this.maxPending);
+    if (this.waiting > this.maxPending) this.expire(Number.MAX_SAFE_INTEGER, null, out, this.waiting - this.maxPending);
   }
 
   /**
    * Settles halves older than the TTL: the store is asked for the other half; clients nobody
    * answered become calls to a virtual peer. `limit` bounds the work of one call.
    */
-  expire(nowMs: number, lookup: EdgeLookup | null, out: Map<string, EdgeAgg>, limit = 5000): number {
+  expire(nowMs: number, lookup: EdgeLookup | null, out: EdgeAggs, limit = 5000): number {
+    const force = nowMs === Number.MAX_SAFE_INTEGER;
     const cutoff = nowMs - this.ttlMs;
     let n = 0;
-    for (const [key, c] of this.clients) {
-      if (n >= limit || (c.seenMs > cutoff && nowMs !== Number.MAX_SAFE_INTEGER)) break;
-      this.clients.delete(key);
-      n++;
-      if (c.queue) continue; // its edge to the queue is counted; no consumer carried the hop on
-      const child = lookup?.serverChildOf(c.traceId, c.spanId) ?? null;
-      if (child) add(out, c.service, child.service, c.minute, 'sync', c.isError || child.isError, c.micros, 0);
-      else {
-        const peer = peerNode(c.hints);
-        if (peer && peer.id !== c.service) add(out, c.service, peer.id, c.minute, 'virtual', c.isError, c.micros, 0);
-      }
+    /** Traces with halves still waiting after their older ones expired: they go to the back. */
+    const requeue: Array<[string, Half[]]> = [];
+    for (const [key, halves] of this.byTrace) {
+      if (n >= limit || (!force && halves[0].seenMs > cutoff)) break;
+      let i = 0;
+      for (; i < halves.length && n < limit && (force || halves[i].seenMs <= cutoff); i++, n++) this.settle(halves[i], lookup, out);
+      this.waiting -= i;
+      this.byTrace.delete(key);
+      if (i < halves.length) requeue.push([key, halves.slice(i)]);
     }
-    for (const [key, s] of this.servers) {
-      if (n >= limit || (s.seenMs > cutoff && nowMs !== Number.MAX_SAFE_INTEGER)) break;
-      this.servers.delete(key);
-      n++;
-      const parent = lookup?.clientParent(s.traceId, s.parentId) ?? null;
-      if (parent && parent.service !== s.service) {
-        const type: ConnectionType = parent.kind === SpanKind.PRODUCER || s.kind === SpanKind.CONSUMER ? 'messaging' : 'sync';
-        add(out, parent.service, s.service, parent.minute, type, parent.isError || s.isError, parent.micros, 0);
-      }
-    }
+    for (const [key, halves] of requeue) this.byTrace.set(key, halves);
     return n;
+  }
+
+  private settle(h: Half, lookup: EdgeLookup | null, out: EdgeAggs): void {
+    if (h.role === 'client') {
+      if (h.queue) return; // its edge to the queue is counted; no consumer carried the hop on
+      const child = lookup?.serverChildOf(h.traceId, h.spanId) ?? null;
+      if (child) add(out, h.service, child.service, h.minute, 'sync', h.isError || child.isError, h.micros, 0);
+      else {
+        const peer = peerNode(h.hints);
+        if (peer && peer.id !== h.service) add(out, h.service, peer.id, h.minute, 'virtual', h.isError, h.micros, 0);
+      }
+    } else {
+      const parent = lookup?.clientParent(h.traceId, h.parentId!) ?? null;
+      if (parent && parent.service !== h.service) {
+        const type: ConnectionType = parent.kind === SpanKind.PRODUCER || h.kind === SpanKind.CONSUMER ? 'messaging' : 'sync';
+        add(out, parent.service, h.service, parent.minute, type, parent.isError || h.isError, parent.micros, 0);
+      }
+    }
+  }
+
+  private put(traceKey: string, h: Half): void {
+    const halves = this.byTrace.get(traceKey);
+    if (halves) halves.push(h);
+    else this.byTrace.set(traceKey, [h]);
+    this.waiting++;
+  }
+
+  /** Removes and returns the waiting half of `role` in the trace that names this span id. */
+  private take(traceKey: string, role: Half['role'], idHi: number, idLo: number): Half | undefined {
+    const halves = this.byTrace.get(traceKey);
+    if (halves === undefined) return undefined;
+    for (let i = 0; i < halves.length; i++) {
+      const h = halves[i];
+      if (h.idLo !== idLo || h.idHi !== idHi || h.role !== role) continue;
+      if (halves.length === 1) this.byTrace.delete(traceKey);
+      else halves.splice(i, 1);
+      this.waiting--;
+      return h;
+    }
+    return undefined;
   }
 }
 
@@ -162,8 +213,31 @@ function firstLink(links: string): { traceId: Buffer; spanId: Buffer } | null {
   return m ? { traceId: Buffer.from(m[1], 'hex'), spanId: Buffer.from(m[2], 'hex') } : null;
 }
 
+/** One transaction's edge rows, by source, target and minute: looked up by the names as they
+ * are, without building a key per call. */
+export class EdgeAggs {
+  private readonly bySource = new Map<string, Map<string, EdgeAgg[]>>();
+  private readonly rows: EdgeAgg[] = [];
+
+  values(): readonly EdgeAgg[] {
+    return this.rows;
+  }
+
+  row(source: string, target: string, minute: number, connectionType: ConnectionType): EdgeAgg {
+    let byTarget = this.bySource.get(source);
+    if (byTarget === undefined) this.bySource.set(source, (byTarget = new Map()));
+    let minutes = byTarget.get(target);
+    if (minutes === undefined) byTarget.set(target, (minutes = []));
+    for (const e of minutes) if (e.minute === minute) return e;
+    const e: EdgeAgg = { source, target, minute, connectionType, calls: 0, errors: 0, writes: 0, ok: new Map(), err: new Map() };
+    minutes.push(e);
+    this.rows.push(e);
+    return e;
+  }
+}
+
 function add(
-  out: Map<string, EdgeAgg>,
+  out: EdgeAggs,
   source: string,
   target: string,
   minute: number,
@@ -172,12 +246,7 @@ function add(
   micros: number,
   writes: number,
 ): void {
-  const key = `${source}\u0000${target}\u0000${minute}`;
-  let e = out.get(key);
-  if (!e) {
-    e = { source, target, minute, connectionType, calls: 0, errors: 0, writes: 0, ok: new Map(), err: new Map() };
-    out.set(key, e);
-  }
+  const e = out.row(source, target, minute, connectionType);
   e.calls++;
   e.writes += writes;
   if (isError) {

@@ -55,6 +55,8 @@ const MINUTE_NS = 60_000_000_000n;
 export class InstanceRollup {
   private readonly byResource = new Map<number, ResourceInstance>();
   private seen = new Map<string, Pending>();
+  /** The instance the last item counted for: a request's items are mostly one resource's. */
+  private last: Pending | null = null;
   private readonly upsertInstance;
   private readonly upsertMinute;
 
@@ -88,31 +90,34 @@ export class InstanceRollup {
     this.byResource.set(res.id, { ...id, resourceId: res.id, serviceId: res.serviceId, version: res.version, key });
   }
 
-  /** A stored telemetry item of this resource at `ns`; `request` when it is a request entering the instance. */
-  onItem(resourceId: number, ns: bigint, request?: { isError: boolean; micros: number }): void {
-    const inst = this.byResource.get(resourceId);
-    if (inst === undefined) return;
-    let p = this.seen.get(inst.key);
-    if (p === undefined) {
-      p = { inst, firstNs: ns, lastNs: ns, minutes: new Map() };
-      this.seen.set(inst.key, p);
-    } else {
-      if (ns < p.firstNs) p.firstNs = ns;
-      if (ns > p.lastNs) p.lastNs = ns;
+  /** A stored telemetry item of this resource at `ns` (in `minute`); with `isError` and `micros`
+   * when it is a request entering the instance. */
+  onItem(resourceId: number, ns: bigint, minute = Number(ns / MINUTE_NS), isError?: boolean, micros = 0): void {
+    let p = this.last;
+    if (p === null || p.inst.resourceId !== resourceId) {
+      const inst = this.byResource.get(resourceId);
+      if (inst === undefined) return;
+      p = this.seen.get(inst.key) ?? null;
+      if (p === null) {
+        p = { inst, firstNs: ns, lastNs: ns, minutes: new Map() };
+        this.seen.set(inst.key, p);
+      }
+      this.last = p;
     }
-    const minute = Number(ns / MINUTE_NS);
+    if (ns < p.firstNs) p.firstNs = ns;
+    if (ns > p.lastNs) p.lastNs = ns;
     let m = p.minutes.get(minute);
     if (m === undefined) {
       m = { minute, telemetry: 0, calls: 0, errors: 0, ok: new Map(), err: new Map() };
       p.minutes.set(minute, m);
     }
     m.telemetry++;
-    if (request) {
+    if (isError !== undefined) {
       m.calls++;
-      if (request.isError) {
+      if (isError) {
         m.errors++;
-        H.record(m.err, request.micros);
-      } else H.record(m.ok, request.micros);
+        H.record(m.err, micros);
+      } else H.record(m.ok, micros);
     }
   }
 
@@ -125,11 +130,13 @@ export class InstanceRollup {
         this.upsertMinute.run(m.minute, i.serviceId, i.instance, i.version, m.telemetry, m.calls, m.errors, blob(m.ok), blob(m.err));
     }
     this.seen = new Map();
+    this.last = null;
   }
 
   /** Forgets what a failed transaction accumulated. */
   discard(): void {
     this.seen = new Map();
+    this.last = null;
   }
 }
 

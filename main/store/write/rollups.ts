@@ -7,7 +7,7 @@ import type { SpanRecord } from '../../../common/model';
 import { isEntrySpan, httpStatusClass } from '../../../common/semconv';
 import * as H from '../../../common/latency-histogram';
 import type { Db } from '../database';
-import { EdgeMatcher, type EdgeAgg, type EdgeLookup } from '../edges';
+import { EdgeAggs, EdgeMatcher, type EdgeLookup, type EdgeSpan } from '../edges';
 import type { InstanceRollup } from '../instance-rollup';
 import { histBlob } from './sql-functions';
 import { MINUTE_NS, type ResourceRef } from './state';
@@ -32,20 +32,23 @@ interface Agg {
 }
 
 /** A newly stored span with what its rollups need. */
-export interface StoredSpan {
+export interface StoredSpan extends EdgeSpan {
   sp: SpanRecord;
-  traceId: Buffer;
-  spanId: Buffer;
-  parentId: Buffer | null;
   durationNs: number;
-  isError: boolean;
+}
+
+/** A service's row of one minute, with its operations' and versions' rows of that minute. */
+interface ServiceMinute extends Agg {
+  ops: Map<string, Agg>;
+  versions: Map<string, Agg>;
 }
 
 export class Rollups {
-  private serviceMinutes = new Map<string, Agg>();
-  private opMinutes = new Map<string, Agg>();
-  private versionMinutes = new Map<string, Agg>();
-  private edgeAggs = new Map<string, EdgeAgg>();
+  /** By service id, then minute. */
+  private serviceMinutes = new Map<number, Map<number, ServiceMinute>>();
+  /** The row the last span counted in: a request's spans are mostly one service's, in one minute. */
+  private lastServiceMinute: ServiceMinute | null = null;
+  private edgeAggs = new EdgeAggs();
   private logMinutes = new Map<string, { serviceId: number; minute: number; band: number; count: number }>();
   private readonly edges = new EdgeMatcher();
   private readonly edgeLookup: EdgeLookup;
@@ -116,30 +119,28 @@ export class Rollups {
 
   begin(): void {
     this.serviceMinutes = new Map();
-    this.opMinutes = new Map();
-    this.versionMinutes = new Map();
-    this.edgeAggs = new Map();
+    this.lastServiceMinute = null;
+    this.edgeAggs = new EdgeAggs();
     this.logMinutes = new Map();
   }
 
   /** Every span counts for its service; requests entering it also get latency; client and
    * server halves pair into service-map edges. */
   onSpan(r: StoredSpan, res: ResourceRef, receivedMs: number): void {
-    const { sp, isError, durationNs } = r;
-    const minute = Number(sp.startNs / MINUTE_NS);
-    const a = minuteAgg(this.serviceMinutes, `${res.serviceId}:${minute}`, res.serviceId, minute, '');
+    const { sp, isError, minute } = r;
+    const a = this.serviceMinute(res.serviceId, minute);
     a.spans++;
     if (isError) a.spanErrors++;
     const isEntry = isEntrySpan(sp.kind, sp.parentSpanId !== null);
-    this.instances.onItem(res.id, sp.startNs, isEntry ? { isError, micros: durationNs / 1000 } : undefined);
     if (isEntry) {
-      const micros = durationNs / 1000;
+      const micros = r.micros;
       const status = sp.hints.httpStatusCode;
+      this.instances.onItem(res.id, sp.startNs, minute, isError, micros);
       countRequest(a, isError, micros, status);
-      countRequest(minuteAgg(this.opMinutes, `${res.serviceId}:${minute}:${sp.name}`, res.serviceId, minute, sp.name), isError, micros, status);
-      countRequest(minuteAgg(this.versionMinutes, `${res.serviceId}:${minute}:${res.version}`, res.serviceId, minute, res.version), isError, micros, status);
-    }
-    this.edges.onSpan(sp, r.traceId, r.spanId, r.parentId, res.serviceName, isError, this.edgeAggs, receivedMs);
+      countRequest(namedAgg(a.ops, sp.name), isError, micros, status);
+      countRequest(namedAgg(a.versions, res.version), isError, micros, status);
+    } else this.instances.onItem(res.id, sp.startNs, minute);
+    this.edges.onSpan(r, res.serviceName, this.edgeAggs, receivedMs);
   }
 
   onLog(serviceId: number, timeNs: bigint, band: number): void {
@@ -153,29 +154,42 @@ export class Rollups {
   /** Writes what the transaction accumulated; returns the oldest minute it changed, or null. */
   flush(receivedMs: number): number | null {
     const s = this.stmt;
-    for (const a of this.serviceMinutes.values())
-      s.upsertServiceMinute.run(a.serviceId, a.minute, a.spans, a.spanErrors, a.calls, a.errors, histBlob(a.ok), histBlob(a.err), a.http2xx, a.http3xx, a.http4xx, a.http5xx, a.otherErrors);
-    for (const a of this.opMinutes.values())
-      s.upsertOperationMinute.run(a.serviceId, a.name, a.minute, a.calls, a.errors, histBlob(a.ok), histBlob(a.err), a.http4xx, a.http5xx);
-    for (const a of this.versionMinutes.values()) s.upsertVersionMinute.run(a.serviceId, a.name, a.minute, a.calls, a.errors, histBlob(a.ok), histBlob(a.err));
+    const minutes: ServiceMinute[] = [];
+    for (const byMinute of this.serviceMinutes.values())
+      for (const a of byMinute.values()) {
+        minutes.push(a);
+        s.upsertServiceMinute.run(a.serviceId, a.minute, a.spans, a.spanErrors, a.calls, a.errors, histBlob(a.ok), histBlob(a.err), a.http2xx, a.http3xx, a.http4xx, a.http5xx, a.otherErrors);
+        for (const o of a.ops.values()) s.upsertOperationMinute.run(a.serviceId, o.name, a.minute, o.calls, o.errors, histBlob(o.ok), histBlob(o.err), o.http4xx, o.http5xx);
+        for (const v of a.versions.values()) s.upsertVersionMinute.run(a.serviceId, v.name, a.minute, v.calls, v.errors, histBlob(v.ok), histBlob(v.err));
+      }
     this.edges.expire(receivedMs, this.edgeLookup, this.edgeAggs);
     this.writeEdges(this.edgeAggs);
     for (const l of this.logMinutes.values()) s.upsertLogMinute.run(l.serviceId, l.minute, l.band, l.count);
-    return oldestMinute([this.serviceMinutes.values(), this.logMinutes.values(), this.edgeAggs.values()]);
+    return oldestMinute([minutes, this.logMinutes.values(), this.edgeAggs.values()]);
   }
 
   /** Settles service-map halves that waited too long for their other half (run between
    * writes); returns the oldest minute it changed, or null. */
   tick(nowMs: number): number | null {
     return this.db.transaction(() => {
-      const edgeAggs = new Map<string, EdgeAgg>();
+      const edgeAggs = new EdgeAggs();
       this.edges.expire(nowMs, this.edgeLookup, edgeAggs);
       this.writeEdges(edgeAggs);
       return oldestMinute([edgeAggs.values()]);
     })();
   }
 
-  private writeEdges(edgeAggs: Map<string, EdgeAgg>): void {
+  private serviceMinute(serviceId: number, minute: number): ServiceMinute {
+    const last = this.lastServiceMinute;
+    if (last !== null && last.serviceId === serviceId && last.minute === minute) return last;
+    let byMinute = this.serviceMinutes.get(serviceId);
+    if (byMinute === undefined) this.serviceMinutes.set(serviceId, (byMinute = new Map()));
+    let a = byMinute.get(minute);
+    if (a === undefined) byMinute.set(minute, (a = { ...newAgg(serviceId, minute, ''), ops: new Map(), versions: new Map() }));
+    return (this.lastServiceMinute = a);
+  }
+
+  private writeEdges(edgeAggs: EdgeAggs): void {
     for (const e of edgeAggs.values())
       this.stmt.upsertEdge.run(e.source, e.target, e.minute, e.connectionType, e.calls, e.errors, e.writes, histBlob(e.ok), histBlob(e.err));
   }
@@ -187,12 +201,14 @@ function oldestMinute(groups: Array<Iterable<{ minute: number }>>): number | nul
   return oldest;
 }
 
-function minuteAgg(map: Map<string, Agg>, key: string, serviceId: number, minute: number, name: string): Agg {
-  let a = map.get(key);
-  if (a === undefined) {
-    a = { serviceId, minute, name, spans: 0, spanErrors: 0, calls: 0, errors: 0, http2xx: 0, http3xx: 0, http4xx: 0, http5xx: 0, otherErrors: 0, ok: new Map(), err: new Map() };
-    map.set(key, a);
-  }
+function newAgg(serviceId: number, minute: number, name: string): Agg {
+  return { serviceId, minute, name, spans: 0, spanErrors: 0, calls: 0, errors: 0, http2xx: 0, http3xx: 0, http4xx: 0, http5xx: 0, otherErrors: 0, ok: new Map(), err: new Map() };
+}
+
+/** An operation's or version's row within its service's minute. */
+function namedAgg(map: Map<string, Agg>, name: string): Agg {
+  let a = map.get(name);
+  if (a === undefined) map.set(name, (a = newAgg(0, 0, name)));
   return a;
 }
 

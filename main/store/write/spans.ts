@@ -9,7 +9,7 @@ import type { AttributeIndex } from './attribute-index';
 import type { Identities } from './identities';
 import type { Rollups, StoredSpan } from './rollups';
 import type { TraceSummaries } from './trace-summaries';
-import { asBuffer, touch, type WriteState } from './state';
+import { asBuffer, MINUTE_NS, touch, type WriteState } from './state';
 
 const SPAN_COLUMNS = [
   'trace_id', 'span_id', 'parent_span_id', 'service_id', 'resource_id', 'scope_id', 'name', 'kind',
@@ -42,16 +42,21 @@ export class SpanWriter {
     for (const sg of group.scopes) {
       const scopeId = identities.scope(sg.scope);
       for (const sp of sg.items) {
+        const traceId = asBuffer(sp.traceId);
+        const durationNs = Number(sp.endNs - sp.startNs);
         const row: StoredSpan = {
           sp,
-          traceId: asBuffer(sp.traceId),
+          traceId,
+          traceKey: traceId.toString('latin1'),
           spanId: asBuffer(sp.spanId),
           parentId: asBuffer(sp.parentSpanId),
-          durationNs: Number(sp.endNs - sp.startNs),
+          durationNs,
+          micros: durationNs / 1000,
+          minute: Number(sp.startNs / MINUTE_NS),
           isError: isErrorSpan(sp.kind, sp.statusCode, sp.hints),
         };
-        const traceKey = row.traceId.toString('latin1');
-        const traceRef = summaries.refOf(row.traceId, traceKey);
+        const traceKey = row.traceKey;
+        const traceRef = summaries.refOf(traceId, traceKey);
         const info =
           this.insert.run(
             row.traceId,

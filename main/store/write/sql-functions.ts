@@ -14,11 +14,14 @@ export function registerFunctions(db: Db): void {
   db.function('loupe_hist_merge', { deterministic: true }, (a: unknown, b: unknown) => {
     if (!(a instanceof Uint8Array)) return b ?? null;
     if (!(b instanceof Uint8Array)) return a;
-    return Buffer.from(H.encode(H.decodeInto(H.decode(a), b)));
+    const merged = H.mergeEncoded(a, b);
+    return Buffer.from(merged.buffer, merged.byteOffset, merged.byteLength);
   });
 }
 
 /** A latency histogram as the rollup tables keep it (NULL when empty). */
 export function histBlob(h: H.Histogram): Buffer | null {
-  return h.size === 0 ? null : Buffer.from(H.encode(h));
+  if (h.size === 0) return null;
+  const bytes = H.encode(h);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
