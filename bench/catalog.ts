@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalogApi } from '../common/api/catalog-schemas';
 import { Catalog } from '../main/catalog/index';
+import { percentile, round } from './stats';
 
 export interface CatalogBenchOptions {
   /** Approximate number of entities to generate (default 10,000). */
@@ -15,13 +16,6 @@ export interface CatalogBenchOptions {
   runs?: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
-}
 
 /** Writes a generated catalog of about `target` entities under `root`; returns how many it wrote. */
 export function writeBenchCatalog(root: string, target: number): number {

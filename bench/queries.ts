@@ -1,5 +1,6 @@
 // Query latencies through the HTTP API (the path the UI uses), p50/p95 in milliseconds.
 import { readFileSync } from 'node:fs';
+import { percentile, round } from './stats';
 
 interface Target {
   url: string;
@@ -11,12 +12,7 @@ interface Target {
   bigTraceSpans: number;
 }
 
-function percentile(samples: number[], p: number): number {
-  const s = [...samples].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
-
-const r2 = (n: number) => Math.round(n * 100) / 100;
+const r2 = (n: number) => round(n, 2);
 
 const FTS_QUERIES = ['payment declined', 'deadlock', 'connection reset', 'cache miss', 'timeout retry', 'refund', 'pool exhausted', 'coupon applied'];
 

@@ -19,6 +19,7 @@ import { StoreWriter } from '../main/store/writer';
 import { benchQueries } from './queries';
 import { protobufjsTraceDecoder } from './protobufjs-otlp';
 import { coreEnv } from '../main/config/core-env';
+import { median, round } from './stats';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
@@ -41,12 +42,6 @@ const CONCURRENCY = concurrencyArg >= 0 ? Number(args[concurrencyArg + 1]) : 4;
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CLI = join(HERE, '..', 'cli.js');
 
-export function percentile(samples: number[], p: number): number {
-  const s = [...samples].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
-
-export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
  * Export requests as SDKs send them: one service's spans per request (~500), with successive
@@ -257,7 +252,6 @@ function rollupCost(bodies: Buffer[], dir: string, rounds: number): { withRollup
     }
     costs.push(1 - rate.on / rate.off);
   }
-  const median = (xs: number[]) => percentile(xs, 50);
   return {
     withRollups: Math.round(median(rates.on)),
     withoutRollups: Math.round(median(rates.off)),

@@ -16,6 +16,7 @@ import Database from 'better-sqlite3';
 import { tracesRequest, type GeneratorOptions } from './otlp-generator';
 import { mulberry32 } from '../common/random';
 import { coreEnv } from '../main/config/core-env';
+import { percentile, round } from './stats';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CLI = join(HERE, '..', 'cli.js');
@@ -64,11 +65,6 @@ async function serve(dataDir: string, extra: string[] = []): Promise<Core> {
   return { proc, dataDir, ui: s.url, otlp: `http://127.0.0.1:${s.ports.otlpHttp}`, peakRssMb };
 }
 
-function percentile(samples: number[], p: number): number {
-  const s = [...samples].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? 0;
-}
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -77,6 +77,7 @@ export class EdgeMatcher {
    * lookup is one map access by a key that already exists and a short scan. */
   private readonly byTrace = new Map<string, Half[]>();
   private waiting = 0;
+  private readonly databases = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly ttlMs = 60_000,
@@ -94,10 +95,9 @@ export class EdgeMatcher {
     if (kind !== SpanKind.CLIENT && kind !== SpanKind.PRODUCER && kind !== SpanKind.SERVER && kind !== SpanKind.CONSUMER) return;
     const hints = sp.hints;
     if (kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER) {
-      const db = hints.dbSystem && kind === SpanKind.CLIENT ? databaseNode(hints) : null;
-      if (db) {
+      if (hints.dbSystem && kind === SpanKind.CLIENT) {
         const writes = isDatabaseWrite(hints.dbOperation, hints.dbQueryStart) ? 1 : 0;
-        return add(out, service, db.id, minute, 'database', isError, micros, writes);
+        return add(out, service, this.databaseId(hints.dbSystem, hints.dbNamespace ?? ''), minute, 'database', isError, micros, writes);
       }
       const queue = kind === SpanKind.PRODUCER ? queueNode(hints) : null;
       // A producer that names its destination is an edge to the queue by itself; it still waits
@@ -179,6 +179,22 @@ export class EdgeMatcher {
         add(out, parent.service, h.service, parent.minute, type, parent.isError || h.isError, parent.micros, 0);
       }
     }
+  }
+
+  /** The node id of a database, made once per system and namespace: the edge rows are then
+   * looked up by the same string each time. */
+  private databaseId(system: string, namespace: string): string {
+    let byNamespace = this.databases.get(system);
+    if (byNamespace === undefined) {
+      if (this.databases.size > 1000) this.databases.clear();
+      this.databases.set(system, (byNamespace = new Map()));
+    }
+    let id = byNamespace.get(namespace);
+    if (id === undefined) {
+      if (byNamespace.size > 1000) byNamespace.clear();
+      byNamespace.set(namespace, (id = databaseNode({ dbSystem: system, dbNamespace: namespace })!.id));
+    }
+    return id;
   }
 
   private put(traceKey: string, h: Half): void {
