@@ -134,6 +134,21 @@ describe('edges from client/server pairs', () => {
     expect(edge(map(), 'web', 'payments')).toMatchObject({ calls: 1 });
   });
 
+  it('settles each half on its own time, whatever became of older halves of its trace', () => {
+    const { writer, map } = setup();
+    const t0 = Date.now();
+    writer.write([batch('web', [{ trace: 'f1', id: '1', kind: 'server' }, { trace: 'f1', id: '2', parent: '1', kind: 'client' }])], t0);
+    writer.write([batch('shop', [{ trace: 'f2', id: '1', kind: 'server' }, { trace: 'f2', id: '2', parent: '1', kind: 'client', hints: { peerService: 'stock' } }])], t0 + 10_000);
+    writer.write([batch('web', [{ trace: 'f1', id: '4', parent: '1', kind: 'client', hints: { peerService: 'payments' } }])], t0 + 20_000);
+    writer.write([batch('api', [{ trace: 'f1', id: '3', parent: '2', kind: 'server' }])], t0 + 30_000); // answers web's first client
+    writer.tick(t0 + 75_000); // shop's client (10 s) is past the 60 s TTL, web's second (20 s) is not
+    expect(edge(map(), 'shop', 'stock')).toMatchObject({ calls: 1 });
+    expect(edge(map(), 'web', 'payments')).toBeUndefined();
+    writer.tick(t0 + 85_000);
+    expect(edge(map(), 'web', 'payments')).toMatchObject({ calls: 1 });
+    expect(edge(map(), 'web', 'api')).toMatchObject({ calls: 1 });
+  });
+
   it('makes virtual nodes for unanswered peers: peer.service, then server.address', () => {
     const { writer, map } = setup();
     writer.write([

@@ -45,6 +45,8 @@ interface Half {
   kind: number;
   /** The queue node a producer named (its edge to the queue is already counted). */
   queue?: string;
+  /** The trace it waits in (the key of `EdgeMatcher.byTrace`). */
+  traceKey: string;
 }
 
 /** How the store is asked about halves that expired unpaired. */
@@ -72,11 +74,11 @@ const hi32 = (b: Uint8Array) => ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3
 const lo32 = (b: Uint8Array) => ((b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7]) >>> 0;
 
 export class EdgeMatcher {
-  /** Halves waiting for their other half, by the trace they pair in (in order of the trace's
-   * oldest waiting half, which is the order they expire in). A trace has a few at a time, so a
-   * lookup is one map access by a key that already exists and a short scan. */
+  /** Halves waiting for their other half, by the trace they pair in. A trace has a few at a
+   * time, so a lookup is one map access by a key that already exists and a short scan. */
   private readonly byTrace = new Map<string, Half[]>();
-  private waiting = 0;
+  /** The same halves in the order they arrived, which is the order they expire in. */
+  private readonly order = new Set<Half>();
   private readonly databases = new Map<string, Map<string, string>>();
 
   constructor(
@@ -85,7 +87,7 @@ export class EdgeMatcher {
   ) {}
 
   get pending(): number {
-    return this.waiting;
+    return this.order.size;
   }
 
   /** Feeds one newly stored span. */
@@ -111,9 +113,9 @@ export class EdgeMatcher {
         const type: ConnectionType = kind === SpanKind.PRODUCER || server.kind === SpanKind.CONSUMER ? 'messaging' : 'sync';
         return add(out, service, server.service, minute, type, isError || server.isError, micros, 0);
       }
-      this.put(s.traceKey, {
+      this.put({
         role: 'client', idHi, idLo, service, minute, micros, isError, hints, seenMs: nowMs,
-        traceId: s.traceId, spanId: s.spanId, parentId: null, kind, queue: queue?.id,
+        traceId: s.traceId, spanId: s.spanId, parentId: null, kind, queue: queue?.id, traceKey: s.traceKey,
       });
     } else {
       const queue = queueNode(hints);
@@ -133,12 +135,12 @@ export class EdgeMatcher {
         const type: ConnectionType = kind === SpanKind.CONSUMER ? 'messaging' : 'sync';
         return add(out, client.service, service, client.minute, type, client.isError || isError, client.micros, 0);
       }
-      this.put(traceKey, {
+      this.put({
         role: 'server', idHi, idLo, service, minute, micros, isError, hints, seenMs: nowMs,
-        traceId: pairTrace, spanId: s.spanId, parentId: pairSpan, kind,
+        traceId: pairTrace, spanId: s.spanId, parentId: pairSpan, kind, traceKey,
       });
     }
-    if (this.waiting > this.maxPending) this.expire(Number.MAX_SAFE_INTEGER, null, out, this.waiting - this.maxPending);
+    if (this.order.size > this.maxPending) this.expire(Number.MAX_SAFE_INTEGER, null, out, this.order.size - this.maxPending);
   }
 
   /**
@@ -149,17 +151,12 @@ export class EdgeMatcher {
     const force = nowMs === Number.MAX_SAFE_INTEGER;
     const cutoff = nowMs - this.ttlMs;
     let n = 0;
-    /** Traces with halves still waiting after their older ones expired: they go to the back. */
-    const requeue: Array<[string, Half[]]> = [];
-    for (const [key, halves] of this.byTrace) {
-      if (n >= limit || (!force && halves[0].seenMs > cutoff)) break;
-      let i = 0;
-      for (; i < halves.length && n < limit && (force || halves[i].seenMs <= cutoff); i++, n++) this.settle(halves[i], lookup, out);
-      this.waiting -= i;
-      this.byTrace.delete(key);
-      if (i < halves.length) requeue.push([key, halves.slice(i)]);
+    for (const h of this.order) {
+      if (n >= limit || (!force && h.seenMs > cutoff)) break;
+      this.remove(h);
+      this.settle(h, lookup, out);
+      n++;
     }
-    for (const [key, halves] of requeue) this.byTrace.set(key, halves);
     return n;
   }
 
@@ -197,11 +194,18 @@ export class EdgeMatcher {
     return id;
   }
 
-  private put(traceKey: string, h: Half): void {
-    const halves = this.byTrace.get(traceKey);
+  private put(h: Half): void {
+    const halves = this.byTrace.get(h.traceKey);
     if (halves) halves.push(h);
-    else this.byTrace.set(traceKey, [h]);
-    this.waiting++;
+    else this.byTrace.set(h.traceKey, [h]);
+    this.order.add(h);
+  }
+
+  private remove(h: Half): void {
+    this.order.delete(h);
+    const halves = this.byTrace.get(h.traceKey)!;
+    if (halves.length === 1) this.byTrace.delete(h.traceKey);
+    else halves.splice(halves.indexOf(h), 1);
   }
 
   /** Removes and returns the waiting half of `role` in the trace that names this span id. */
@@ -213,7 +217,7 @@ export class EdgeMatcher {
       if (h.idLo !== idLo || h.idHi !== idHi || h.role !== role) continue;
       if (halves.length === 1) this.byTrace.delete(traceKey);
       else halves.splice(i, 1);
-      this.waiting--;
+      this.order.delete(h);
       return h;
     }
     return undefined;
