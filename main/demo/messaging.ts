@@ -65,6 +65,8 @@ export class TopicConsumer {
   private stopped = false;
   /** Paused (the stop-consumer fault): no messages are taken, the backlog is still read. */
   paused = false;
+  /** Messages taken from the broker and not processed yet: a pause stops between two of them. */
+  private fetched: BrokerMessage[] = [];
   private readonly polling = new AbortController();
   private loop: Promise<void> = Promise.resolve();
 
@@ -96,23 +98,28 @@ export class TopicConsumer {
     while (!this.stopped) {
       if (this.paused) {
         try {
-          this.backlog = (JSON.parse(await brokerRequest(this.telemetry, 'GET', depth, undefined, this.polling.signal)) as { backlog: number }).backlog;
+          const waiting = (JSON.parse(await brokerRequest(this.telemetry, 'GET', depth, undefined, this.polling.signal)) as { backlog: number }).backlog;
+          this.backlog = waiting + this.fetched.length;
         } catch {
           // the broker is away; try again on the next round
         }
         if (!this.stopped) await sleep(1000);
         continue;
       }
-      let batch: { messages: BrokerMessage[]; backlog: number };
-      try {
-        batch = JSON.parse(await brokerRequest(this.telemetry, 'GET', url, undefined, this.polling.signal));
-      } catch {
-        if (!this.stopped) await sleep(500);
-        continue;
+      if (this.fetched.length === 0) {
+        let batch: { messages: BrokerMessage[]; backlog: number };
+        try {
+          batch = JSON.parse(await brokerRequest(this.telemetry, 'GET', url, undefined, this.polling.signal));
+        } catch {
+          if (!this.stopped) await sleep(500);
+          continue;
+        }
+        this.fetched = batch.messages;
+        this.backlog = batch.backlog + batch.messages.length;
       }
-      this.backlog = batch.backlog + batch.messages.length;
-      for (const message of batch.messages) {
-        await this.process(message, handle);
+      // A stop finishes the batch (its messages left the broker); a pause keeps the rest for later.
+      while (this.fetched.length > 0 && !this.paused) {
+        await this.process(this.fetched.shift()!, handle);
         this.backlog--;
       }
     }
