@@ -161,28 +161,8 @@ function nextBucket(r: { bytes: Uint8Array; pos: number; idx: number; n: number 
 /** Visits every (bucket, count) of an encoded histogram, indices ascending. */
 export function forEachBucket(bytes: Uint8Array | null | undefined, visit: (bucket: number, count: number) => void): void {
   if (!bytes) return;
-  const len = bytes.length;
-  let pos = 0;
-  let idx = 0;
-  while (pos < len) {
-    let v = 0;
-    let mul = 1;
-    let b: number;
-    do {
-      b = bytes[pos++];
-      v += (b & 0x7f) * mul;
-      mul *= 0x80;
-    } while (b >= 0x80 && pos < len);
-    idx += v;
-    let n = 0;
-    mul = 1;
-    do {
-      b = bytes[pos++];
-      n += (b & 0x7f) * mul;
-      mul *= 0x80;
-    } while (b >= 0x80 && pos < len);
-    visit(idx, n);
-  }
+  const r = { bytes, pos: 0, idx: 0, n: 0 };
+  while (nextBucket(r)) visit(r.idx, r.n);
 }
 
 export function decodeInto(h: Histogram, bytes: Uint8Array | null | undefined): Histogram {

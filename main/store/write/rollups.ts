@@ -3,7 +3,6 @@
 // successful and failed and HTTP status classes), per operation, per service version, per
 // service-map edge, and log records per service and severity band. Only newly stored items
 // count, so a re-sent batch changes nothing.
-import type { SpanRecord } from '../../../common/model';
 import { isEntrySpan, httpStatusClass } from '../../../common/semconv';
 import * as H from '../../../common/latency-histogram';
 import type { Db } from '../database';
@@ -33,7 +32,6 @@ interface Agg {
 
 /** A newly stored span with what its rollups need. */
 export interface StoredSpan extends EdgeSpan {
-  sp: SpanRecord;
   durationNs: number;
 }
 
