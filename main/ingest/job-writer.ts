@@ -79,12 +79,12 @@ export class JobWriter {
     }
     if (batches.length === 0) return { outcomes, summary: null };
     try {
-      const result = this.writer.write(batches);
+      const activity = owners.map((i, k) => ({ source: jobs[i].source, batch: batches[k] }));
+      const result = this.writer.write(batches, Date.now(), () => this.activity.record(activity, Date.now()));
       owners.forEach((i, k) => {
         outcomes[i].accepted = result.perBatch[k].stored;
         outcomes[i].duplicates = result.perBatch[k].duplicates;
       });
-      this.recordActivity(owners.map((i, k) => ({ source: jobs[i].source, batch: batches[k] })));
       return { outcomes, summary: summaryOf(result) };
     } catch (e) {
       if (batches.length === 1) {
@@ -96,27 +96,16 @@ export class JobWriter {
     batches.forEach((batch, k) => {
       const outcome = outcomes[owners[k]];
       try {
-        const result = this.writer.write([batch]);
+        const result = this.writer.write([batch], Date.now(), () => this.activity.record([{ source: jobs[owners[k]].source, batch }], Date.now()));
         outcome.accepted = result.perBatch[0].stored;
         outcome.duplicates = result.perBatch[0].duplicates;
         summary = mergeSummaries(summary, summaryOf(result));
-        this.recordActivity([{ source: jobs[owners[k]].source, batch }]);
       } catch (e) {
         failJob(outcome, e);
         if (outcome.malformed) this.recordErrors(jobs[owners[k]].source, [outcome.malformed], 0, true);
       }
     });
     return { outcomes, summary };
-  }
-
-  /** Which source sent for which service (silent and late sources); like error bookkeeping,
-   * it must never fail a job that is already committed. */
-  private recordActivity(entries: Array<{ source: string; batch: TelemetryBatch }>): void {
-    try {
-      this.activity.record(entries, Date.now());
-    } catch {
-      // The data is stored; only its arrival goes unrecorded.
-    }
   }
 
   /** Error bookkeeping must never fail a job (the disk may be full). */

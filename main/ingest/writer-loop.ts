@@ -35,6 +35,7 @@ export function runQueue(core: JobWriter, reply: (r: WorkerReply) => void) {
     let bytes = 0;
     while (n < queue.length && n < MAX_JOBS_PER_TX && (n === 0 || bytes + jobBytes(queue[n].job) <= core.maxTxBytes)) bytes += jobBytes(queue[n++].job);
     const take = queue.splice(0, n);
+    let used: number | undefined;
     if (take.length > 0) {
       let results: Array<{ id: number; outcome: IngestOutcome }>;
       try {
@@ -48,7 +49,8 @@ export function runQueue(core: JobWriter, reply: (r: WorkerReply) => void) {
       }
       // With the store's used size, so the queue refuses new jobs (429) the moment a commit
       // carried the store well past its cap, before retention has had its turn.
-      reply({ type: 'done', results, usedBytes: usedBytes() });
+      used = usedBytes();
+      reply({ type: 'done', results, usedBytes: used });
     }
     if (Date.now() - lastTick > TICK_EVERY_MS) {
       lastTick = Date.now();
@@ -60,7 +62,7 @@ export function runQueue(core: JobWriter, reply: (r: WorkerReply) => void) {
         // Settling map halves is retried on the next tick.
       }
     }
-    if (retentionDue(usedBytes())) {
+    if (retentionDue(used ?? usedBytes())) {
       lastRetention = Date.now();
       try {
         const r = core.retention.step();

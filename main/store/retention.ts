@@ -35,6 +35,10 @@ export class Retention {
   /** Whether the last round ended with the store still over its size cap. */
   overCap = false;
   private readonly oldest: Record<RawTable, { get(): unknown }>;
+  /** Read after every commit: prepared once (`db.pragma` prepares its statement per call). */
+  private readonly pages;
+  private readonly freePages;
+  private readonly pageSize: number;
 
   constructor(
     private readonly db: Db,
@@ -47,6 +51,10 @@ export class Retention {
       logs: db.prepare('SELECT id, received_ms FROM logs ORDER BY id LIMIT 1'),
       metric_points: db.prepare('SELECT id, received_ms FROM metric_points ORDER BY id LIMIT 1'),
     };
+    this.pages = db.prepare('PRAGMA page_count').pluck();
+    this.freePages = db.prepare('PRAGMA freelist_count').pluck();
+    // Fixed once the database exists (a WAL database cannot change it).
+    this.pageSize = db.pragma('page_size', { simple: true }) as number;
   }
 
   /** What the used pages may take: the cap less the WAL's share. */
@@ -59,10 +67,7 @@ export class Retention {
    * itself stays near the highest "used" it reached: keeping this under the cap keeps the file
    * near it too. */
   usedBytes(): number {
-    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    return (pages - free) * pageSize;
+    return ((this.pages.get() as number) - (this.freePages.get() as number)) * this.pageSize;
   }
 
   /** One bounded round of deletions; returns what it removed. `budget` caps rows deleted. */

@@ -1,7 +1,7 @@
 // Records, at ingest, which source sent data for which service and when (migration 008): the
 // last arrival, the recent arrival times (a service's usual rhythm is learnt from them), and
 // items whose own time was far behind their arrival (late data). Called by the writer thread
-// after each commit; it keeps its own small transaction, so it can never fail a job.
+// inside each write's transaction, in a savepoint of its own, so it can never fail a job.
 import type { TelemetryBatch } from '../../common/model';
 import type { Db } from './database';
 
@@ -69,10 +69,12 @@ export class SourceActivityWriter {
       const bySource = seen.get(kind) ?? new Map<string, Seen>();
       seen.set(kind, bySource);
       const live = isLiveSource(kind);
+      // Compared as nanoseconds: most items are not late, and need no division.
+      const lateBeforeNs = BigInt(receivedMs - LATE_AFTER_MS) * 1_000_000n;
       const note = (service: string, timeNs: bigint) => {
         let s = bySource.get(service);
         if (!s) bySource.set(service, (s = { late: 0, maxLagMs: 0, lastLagMs: 0 }));
-        if (!live || timeNs <= 0n) return;
+        if (!live || timeNs <= 0n || timeNs >= lateBeforeNs) return;
         const lag = receivedMs - Number(timeNs / 1_000_000n);
         if (lag > LATE_AFTER_MS) {
           s.late++;
@@ -86,6 +88,7 @@ export class SourceActivityWriter {
       for (const g of batch.metrics) for (const sc of g.scopes) for (const m of sc.items) for (const p of m.points) note(g.resource.serviceName, p.timeNs);
     }
     if (seen.size === 0) return;
+    // Inside the write's transaction this is a savepoint: when it fails, only it is undone.
     this.db.transaction(() => {
       for (const [kind, bySource] of seen)
         for (const [service, s] of bySource) {

@@ -66,6 +66,25 @@ describe('the writer', () => {
     expect(Number(t.end_ns) - Number(t.start_ns)).toBe(20_000_000);
   });
 
+  it('commits bookkeeping written alongside with the batches, and the batches without it when it fails', () => {
+    const db = openDatabase(tempDir());
+    migrate(db);
+    const w = new StoreWriter(db);
+    const note = db.prepare("INSERT INTO ingest_stats (key, value) VALUES ('note', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1");
+    const notes = () => db.prepare("SELECT value FROM ingest_stats WHERE key = 'note'").pluck().get() ?? 0;
+    expect(w.write([batchOf('api', [span('c1', '1', null)])], Date.now(), () => note.run())).toMatchObject({ spans: 1 });
+    expect(notes()).toBe(1);
+    const failing = () => {
+      note.run();
+      throw new Error('bookkeeping failed');
+    };
+    expect(w.write([batchOf('api', [span('c2', '1', null)])], Date.now(), failing)).toMatchObject({ spans: 1 });
+    // The span and its trace are stored; the note the failing bookkeeping wrote is undone.
+    expect(db.prepare('SELECT count(*) FROM spans').pluck().get()).toBe(2);
+    expect(db.prepare('SELECT count(*) FROM traces').pluck().get()).toBe(2);
+    expect(notes()).toBe(1);
+  });
+
   it('counts nothing twice when a batch is re-sent', () => {
     const db = openDatabase(tempDir());
     migrate(db);

@@ -29,7 +29,7 @@ export class StoreWriter {
   private readonly logs: LogWriter;
   private readonly metrics: MetricWriter;
   private readonly stmt;
-  private readonly writeTx: (batches: TelemetryBatch[], receivedMs: number) => WriteResult;
+  private readonly writeTx: (batches: TelemetryBatch[], receivedMs: number, alongside?: () => void) => WriteResult;
 
   /** `rollups: false` stores spans and trace summaries only — the benchmark's baseline for
    * what the rollups cost at ingest. */
@@ -52,7 +52,16 @@ export class StoreWriter {
       insertError: db.prepare('INSERT INTO ingest_errors (time_ms, source, message) VALUES (?, ?, ?)'),
       trimErrors: db.prepare('DELETE FROM ingest_errors WHERE id <= (SELECT max(id) FROM ingest_errors) - 500'),
     };
-    this.writeTx = db.transaction((batches: TelemetryBatch[], receivedMs: number) => this.writeAll(batches, receivedMs));
+    this.writeTx = db.transaction((batches: TelemetryBatch[], receivedMs: number, alongside?: () => void) => {
+      const result = this.writeAll(batches, receivedMs);
+      if (alongside)
+        try {
+          db.transaction(alongside)();
+        } catch {
+          // Its savepoint is undone; the batches commit without it.
+        }
+      return result;
+    });
   }
 
   /** Settles service-map halves that waited too long for their other half (run between
@@ -62,10 +71,12 @@ export class StoreWriter {
   }
 
   /** Writes batches in one transaction. When it fails, the identity caches are dropped: they
-   * may name rows the rolled-back transaction had inserted. */
-  write(batches: TelemetryBatch[], receivedMs = Date.now()): WriteResult {
+   * may name rows the rolled-back transaction had inserted. `alongside` is bookkeeping that
+   * must never fail the write: it runs in the same transaction, in a savepoint of its own, and
+   * when it throws only its own changes are undone. */
+  write(batches: TelemetryBatch[], receivedMs = Date.now(), alongside?: () => void): WriteResult {
     try {
-      const result = this.writeTx(batches, receivedMs);
+      const result = this.writeTx(batches, receivedMs, alongside);
       this.summaries.committed();
       this.search.committed();
       return result;
