@@ -171,6 +171,34 @@ describe('trace search through the attribute index', () => {
     store.close();
   });
 
+  it('merges each 16 parts of a level into one as they age, and finds the same traces, newest first', () => {
+    const { db, dir } = open();
+    const writer = new StoreWriter(db);
+    const store = new ReadStore(dir);
+    const q = { from: NOW_MS - 3_600_000, to: NOW_MS + 60_000, service: 'api', attr: ['http.request.method=GET'], limit: 20 };
+    // 9,000 traces: 17 parts written (one per 512 traces), the first 16 merged into one.
+    writeTraces(writer, 0, 9000);
+    const levels = db.prepare('SELECT level, count(*) AS n FROM attr_parts GROUP BY level ORDER BY level').all() as Array<{ level: number; n: number }>;
+    expect(levels.find((l) => l.level === 1)?.n).toBe(1);
+    expect(levels.find((l) => l.level === 0)!.n).toBeLessThan(16);
+    // Levels fall as part numbers rise, and every posting belongs to a part.
+    const byPart = db.prepare('SELECT level FROM attr_parts ORDER BY part').pluck().all() as number[];
+    expect(byPart).toEqual([...byPart].sort((a, b) => b - a));
+    expect(db.prepare('SELECT count(*) FROM attr_postings WHERE part NOT IN (SELECT part FROM attr_parts)').pluck().get()).toBe(0);
+    // A merged posting lists each of its traces once, ascending.
+    const blob = db.prepare('SELECT refs FROM attr_postings WHERE part = (SELECT part FROM attr_parts WHERE level = 1) ORDER BY length(refs) DESC LIMIT 1').pluck().get() as Buffer;
+    const refs = Array.from({ length: blob.length / 4 }, (_, i) => blob.readUInt32LE(i * 4));
+    expect(refs.length).toBeGreaterThan(512);
+    expect(refs).toEqual([...new Set(refs)].sort((a, b) => a - b));
+
+    for (const query of QUERIES) expect(ids(store, query), JSON.stringify(query)).toEqual(walked(db, store, query));
+    expect(ids(store, QUERIES[0]).length).toBeGreaterThan(50);
+    const page = searchTraces(store, q);
+    const all = searchTraces(store, { ...q, limit: 10_000 });
+    expect(page.map((t) => t.traceId)).toEqual(all.slice(0, 20).map((t) => t.traceId));
+    store.close();
+  });
+
   it('rebuilds the postings of the tail after a restart, and drops parts whose spans retention removed', () => {
     const { db, dir } = open();
     writeTraces(new StoreWriter(db), 0, 700);
@@ -204,7 +232,7 @@ describe('trace search through the attribute index', () => {
     writeTraces(new StoreWriter(db), 0, 600);
     // Back to the layout before migration 015, rows as they are, and forward again.
     db.exec(`DROP TABLE search_keys; DROP TABLE attr_parts; DROP TABLE attr_postings; DROP TABLE attr_index_state;
-      DELETE FROM schema_migrations WHERE version = 15;`);
+      DELETE FROM schema_migrations WHERE version IN (15, 17);`);
     migrate(db);
     expect(db.prepare('SELECT count(*) FROM attr_postings').pluck().get()).toBe(0);
     const store = new ReadStore(dir);

@@ -14,6 +14,7 @@ import { sql as m013 } from './013-span-links';
 import { sql as m014 } from './014-spans-by-trace-ref';
 import { sql as m015 } from './015-attribute-search-index';
 import { sql as m016 } from './016-traces-by-arrival';
+import { sql as m017 } from './017-attribute-parts-by-level';
 
 export interface Migration {
   version: number;
@@ -36,4 +37,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 14, name: 'spans-by-trace-ref', sql: m014 },
   { version: 15, name: 'attribute-search-index', sql: m015 },
   { version: 16, name: 'traces-by-arrival', sql: m016 },
+  { version: 17, name: 'attribute-parts-by-level', sql: m017 },
 ];

@@ -16,6 +16,11 @@ const PART_SPANS = 8192;
 const PART_MAX_AGE_MS = 10_000;
 /** Bounds of a part's span start times are widened by this much (ns kept as doubles). */
 const NS_SLACK = 1_000_000;
+/** Parts of one level merged into one of the next (migration 017)… */
+const MERGE_FANOUT = 16;
+/** …up to this level: a level-2 part covers 256 written parts (~130k traces), which keeps its
+ * largest postings (a value every trace of a service has) a few hundred KB. */
+const MAX_LEVEL = 2;
 
 /** The posting key of one attribute value (its searchHash) of one service's spans. */
 export function postingKey(serviceId: number, valueHash: number): number {
@@ -27,6 +32,20 @@ function encodeRefs(refs: Uint32Array, count: number): Buffer {
   const out = Buffer.allocUnsafe(count * 4);
   for (let i = 0; i < count; i++) out.writeUInt32LE(refs[i], i * 4);
   return out;
+}
+
+/** The traces of several postings of one value, ascending and each once, as a posting. */
+function unionOfRefs(blobs: Buffer[]): Buffer {
+  if (blobs.length === 1) return blobs[0];
+  let n = 0;
+  for (const b of blobs) n += b.byteLength >>> 2;
+  const all = new Uint32Array(n);
+  let k = 0;
+  for (const b of blobs) for (let i = 0; i < b.byteLength; i += 4) all[k++] = b.readUInt32LE(i);
+  all.sort();
+  let m = 0;
+  for (let i = 0; i < n; i++) if (m === 0 || all[m - 1] !== all[i]) all[m++] = all[i];
+  return encodeRefs(all, m);
 }
 
 export function decodeRefs(blob: Uint8Array): number[] {
@@ -59,7 +78,11 @@ export class AttributeIndex {
   constructor(private readonly db: Db) {
     this.stmt = {
       posting: db.prepare('INSERT INTO attr_postings (part, h, refs) VALUES (?, ?, ?)'),
-      part: db.prepare('INSERT INTO attr_parts (part, last_span_id, min_ns, max_ns) VALUES (?, ?, ?, ?)'),
+      part: db.prepare('INSERT INTO attr_parts (part, last_span_id, min_ns, max_ns, level) VALUES (?, ?, ?, ?, ?)'),
+      oldestOfLevel: db.prepare(`SELECT part, last_span_id, min_ns, max_ns FROM attr_parts WHERE level = ? ORDER BY part LIMIT ${MERGE_FANOUT}`).raw(),
+      postingsOf: db.prepare('SELECT h, refs FROM attr_postings WHERE part = ?').raw(),
+      dropPostings: db.prepare('DELETE FROM attr_postings WHERE part = ?'),
+      dropPart: db.prepare('DELETE FROM attr_parts WHERE part = ?'),
       state: db.prepare('UPDATE attr_index_state SET indexed_span_id = ? WHERE id = 1'),
     };
     this.nextPart = ((db.prepare('SELECT max(part) FROM attr_parts').pluck().get() as number | null) ?? 0) + 1;
@@ -99,6 +122,7 @@ export class AttributeIndex {
     if (w.traces.size < PART_TRACES && w.spans < PART_SPANS && nowMs - this.waitingSinceMs < PART_MAX_AGE_MS) return;
     try {
       this.writePart();
+      for (let level = 0; level < MAX_LEVEL; level++) this.mergeParts(level);
     } catch {
       // The spans are committed; their postings wait (and a search reads them as the tail)
       // until a part can be written, e.g. once a full disk has room again.
@@ -134,11 +158,41 @@ export class AttributeIndex {
         }
         this.stmt.posting.run(part, h, encodeRefs(refs, m));
       }
-      if (n > 0) this.stmt.part.run(part, w.lastSpanId, Math.floor(w.minNs - NS_SLACK), Math.ceil(w.maxNs + NS_SLACK));
+      if (n > 0) this.stmt.part.run(part, w.lastSpanId, Math.floor(w.minNs - NS_SLACK), Math.ceil(w.maxNs + NS_SLACK), 0);
       this.stmt.state.run(w.lastSpanId);
     })();
     if (n > 0) this.nextPart++;
     this.waiting = emptyPending();
+  }
+
+  /**
+   * Merges the oldest 16 parts of `level`, when there are as many, into one part of the next
+   * level, in a transaction of its own: each value's traces are the union of theirs. The merged
+   * part takes the newest one's number, so parts stay in order of the spans they cover (levels
+   * only fall as part numbers rise: a level's parts are consecutive), a search still reads the
+   * newest first, and retention drops it once all of its spans are gone.
+   */
+  private mergeParts(level: number): void {
+    const parts = this.stmt.oldestOfLevel.all(level) as Array<[number, number, number, number]>;
+    if (parts.length < MERGE_FANOUT) return;
+    this.db.transaction(() => {
+      const byValue = new Map<number, Buffer[]>();
+      for (const [part] of parts) {
+        for (const [h, refs] of this.stmt.postingsOf.all(part) as Array<[number, Buffer]>) {
+          const list = byValue.get(h);
+          if (list) list.push(refs);
+          else byValue.set(h, [refs]);
+        }
+        this.stmt.dropPostings.run(part);
+        this.stmt.dropPart.run(part);
+      }
+      const merged = parts[parts.length - 1][0];
+      for (const h of [...byValue.keys()].sort((a, b) => a - b)) this.stmt.posting.run(merged, h, unionOfRefs(byValue.get(h)!));
+      const lastSpanId = Math.max(...parts.map((p) => p[1]));
+      const minNs = Math.min(...parts.map((p) => p[2]));
+      const maxNs = Math.max(...parts.map((p) => p[3]));
+      this.stmt.part.run(merged, lastSpanId, minNs, maxNs, level + 1);
+    })();
   }
 
   /** Postings of spans stored after the last part (lost from memory with a restart). */
