@@ -63,6 +63,38 @@ describe('rollup blocks', () => {
     expect(BLOCK_MINUTES).toBe(10);
   });
 
+  it('takes a ragged end inside a kept block as the block less its other minutes: a sliding window reads a minute per end', () => {
+    const loads: Array<[number, number]> = [];
+    const total = (m0: number, m1: number) => {
+      let n = 0;
+      for (let m = m0; m <= m1; m++) n += m; // each minute's value is the minute itself
+      return n;
+    };
+    const blocks = new RollupBlocks<number>(
+      (m0, m1) => {
+        loads.push([m0, m1]);
+        return new Map([['total', total(m0, m1)]]);
+      },
+      (minutes) => new Map([['total', minutes.reduce((n, m) => n + m.get('total')!, 0)]]),
+      (block, others) => new Map([['total', block.get('total')! - others.reduce((n, o) => n + o.get('total')!, 0)]]),
+    );
+    const sum = (m0: number, m1: number) => {
+      let s = 0;
+      blocks.collect(m0, m1, 1000, (_k, v) => (s += v));
+      return s;
+    };
+    // An hour moving back a minute per call, then forward again, from a window on block edges.
+    expect(sum(100, 159)).toBe(total(100, 159));
+    for (let step = 1; step <= 25; step++) {
+      loads.length = 0;
+      expect(sum(100 - step, 159 - step)).toBe(total(100 - step, 159 - step));
+      // The minute entering at the start, and the one leaving at the end (taken out of its block).
+      expect(loads.length, `step ${step}`).toBeLessThanOrEqual(2);
+      expect(loads.every(([a, b]) => a === b)).toBe(true);
+    }
+    for (let step = 24; step >= 0; step--) expect(sum(100 - step, 159 - step)).toBe(total(100 - step, 159 - step));
+  });
+
   it('merges a block from its kept minutes when it closes behind a live window, reading nothing', () => {
     const loads: Array<[number, number]> = [];
     const merged: number[][] = [];

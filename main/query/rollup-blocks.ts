@@ -1,6 +1,7 @@
 // Whole ten-minute blocks of rollups, merged once and kept, and the single minutes at a
 // window's ragged ends: a window's query reads what it covers from memory and only the
-// still-open present from SQLite. The writer reports the oldest minute each commit touched; blocks from there on
+// still-open present from SQLite. A ragged end inside a kept block is the block less its other
+// minutes, so a window sliding a minute reads one minute per end, never a block's worth. The writer reports the oldest minute each commit touched; blocks from there on
 // are dropped, so late data and imports are never hidden.
 export const BLOCK_MINUTES = 10;
 const LONG_RANGE_MINUTES = 1440;
@@ -16,6 +17,9 @@ export class RollupBlocks<T, K = string> {
      * for the whole range: a block whose minutes are all kept is merged from them instead of
      * read again — what a live window finds each time a block closes behind it. */
     private readonly merge?: (minutes: Array<Map<K, T>>) => Map<K, T>,
+    /** The aggregates of minutes [m0, m1] of a block, from the block's and those of its other
+     * minutes (oldest first), as `load` would give them for [m0, m1]. */
+    private readonly subtract?: (block: Map<K, T>, others: Array<Map<K, T>>, m0: number, m1: number) => Map<K, T>,
     private readonly maxBlocks = 48,
     private readonly maxMinutes = 4 * BLOCK_MINUTES,
   ) {}
@@ -43,7 +47,15 @@ export class RollupBlocks<T, K = string> {
         for (const [k, v] of this.kept(this.blocks, this.maxBlocks, blockStart, blockEnd)) visit(k, v);
         m = blockEnd + 1;
       } else if (m < openFrom) {
-        // A closed minute at a ragged end: kept on its own.
+        // Closed minutes at a ragged end: the kept block less its other minutes, when fewer of
+        // those are missing than of these; else each minute, kept on its own.
+        const runEnd = Math.min(m1, blockEnd, openFrom - 1);
+        const rest = this.restOfKeptBlock(blockStart, m, runEnd);
+        if (rest) {
+          for (const [k, v] of rest) visit(k, v);
+          m = runEnd + 1;
+          continue;
+        }
         for (const [k, v] of this.kept(this.minutes, this.maxMinutes, m, m)) visit(k, v);
         m++;
       } else {
@@ -52,6 +64,26 @@ export class RollupBlocks<T, K = string> {
         m = end + 1;
       }
     }
+  }
+
+  /** Minutes [m0, m1] of the kept block starting at `blockStart`, as the block less its other
+   * minutes (kept, or read and kept); undefined when that would read more than the minutes
+   * themselves, or the block is not kept. */
+  private restOfKeptBlock(blockStart: number, m0: number, m1: number): Map<K, T> | undefined {
+    const block = this.blocks.get(blockStart);
+    if (!this.subtract || !block) return undefined;
+    const blockEnd = blockStart + BLOCK_MINUTES - 1;
+    let missingInside = 0;
+    let missingOutside = 0;
+    for (let m = blockStart; m <= blockEnd; m++)
+      if (!this.minutes.has(m)) {
+        if (m >= m0 && m <= m1) missingInside++;
+        else missingOutside++;
+      }
+    if (missingOutside >= missingInside) return undefined;
+    const others: Array<Map<K, T>> = [];
+    for (let m = blockStart; m <= blockEnd; m++) if (m < m0 || m > m1) others.push(this.kept(this.minutes, this.maxMinutes, m, m));
+    return this.subtract(block, others, m0, m1);
   }
 
   /** Minutes [start, end] from `cache` (keyed by start), loaded and kept (oldest out first) when missing. */

@@ -8,7 +8,7 @@ import { makeBatch, makeSpan, spanIdOf, traceIdOf } from '../testing/telemetry';
 import { migrate, openDatabase } from '../store/database';
 import { StoreWriter } from '../store/writer';
 import { ReadStore } from './read-store';
-import { loadEdgeParts, loadServiceParts, mergeEdgeParts, mergeServiceParts } from './rollup-parts';
+import { loadEdgeParts, loadServiceParts, mergeEdgeParts, mergeServiceParts, subtractEdgeParts, subtractServiceParts } from './rollup-parts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -63,6 +63,18 @@ it('merges minutes into the parts a read of the whole range gives', () => {
     expect(mergeEdgeParts(minutes.map((m) => loadEdgeParts(store, m, m)))).toEqual(edges);
     // Runs of minutes merge as single minutes do.
     expect(mergeServiceParts([loadServiceParts(store, m0, m0 + 3), loadServiceParts(store, m0 + 4, m0 + 4), loadServiceParts(store, m0 + 5, m1)])).toEqual(services);
+    // Any run of the block is the block less its other minutes: the same counts, sparklines and
+    // histograms; a service or edge with no row in the run (billing in minutes 3–4) is absent.
+    for (const [a, b] of [[0, 8], [1, 9], [3, 4], [2, 5], [0, 0], [9, 9], [4, 9]]) {
+      const others = minutes.filter((m) => m < m0 + a || m > m0 + b);
+      const wantServices = loadServiceParts(store, m0 + a, m0 + b);
+      expect(subtractServiceParts(services, others.map((m) => loadServiceParts(store, m, m)), m0 + a, m0 + b), `services ${a}–${b}`).toEqual(wantServices);
+      expect(subtractEdgeParts(edges, others.map((m) => loadEdgeParts(store, m, m))), `edges ${a}–${b}`).toEqual(loadEdgeParts(store, m0 + a, m0 + b));
+    }
+    // (Not vacuous: billing has no row in minutes 3–4, nor its edge.)
+    const billing = db.prepare("SELECT id FROM services WHERE name = 'billing'").pluck().get() as number;
+    expect(services.has(billing) && !loadServiceParts(store, m0 + 3, m0 + 4).has(billing)).toBe(true);
+    expect(edges.has('api\u0000billing') && !loadEdgeParts(store, m0 + 3, m0 + 4).has('api\u0000billing')).toBe(true);
   } finally {
     store.close();
     db.close();

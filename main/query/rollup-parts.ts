@@ -21,6 +21,8 @@ export interface ServicePart {
   start: number;
   minuteCalls: Float64Array;
   minuteErrors: Float64Array;
+  /** 1 for each minute with a rollup row (calls may be 0 in it: a service of client spans only). */
+  minuteRows: Uint8Array;
 }
 
 /** One edge's rollups over some minutes. */
@@ -42,6 +44,30 @@ function sparseOfEncoded(blobs: Array<Buffer | null>): H.SparseBuckets {
   scratch.clear();
   for (const b of blobs) scratch.addEncoded(b);
   return H.sparseOf(scratch);
+}
+
+/** `whole` less the histograms of parts of it (their buckets are among its own), as sparse
+ * buckets: a walk along the sorted indexes, without the dense scratch (a few dozen buckets
+ * each, where the scratch has thousands). */
+function sparseLess(whole: H.SparseBuckets, parts: H.SparseBuckets[]): H.SparseBuckets {
+  if (parts.length === 0) return whole;
+  const count = whole.count.slice();
+  for (const p of parts)
+    for (let i = 0, j = 0; j < p.index.length; j++) {
+      while (whole.index[i] < p.index[j]) i++;
+      count[i] -= p.count[j];
+    }
+  let n = 0;
+  for (let i = 0; i < count.length; i++) if (count[i] !== 0) n++;
+  if (n === count.length) return { index: whole.index, count };
+  const index = new Uint16Array(n);
+  const kept = new Float64Array(n);
+  for (let i = 0, k = 0; i < count.length; i++)
+    if (count[i] !== 0) {
+      index[k] = whole.index[i];
+      kept[k++] = count[i];
+    }
+  return { index, count: kept };
 }
 
 /** Appends `value` to the list under `key`. */
@@ -77,6 +103,7 @@ export function loadServiceParts(store: ReadStore, m0: number, m1: number): Map<
       start,
       minuteCalls: new Float64Array(minutes),
       minuteErrors: new Float64Array(minutes),
+      minuteRows: new Uint8Array(minutes),
     };
     blobs.length = 0;
     for (const r of list) {
@@ -86,6 +113,7 @@ export function loadServiceParts(store: ReadStore, m0: number, m1: number): Map<
       part.errors += r[5];
       part.minuteCalls[r[1] - start] += r[4];
       part.minuteErrors[r[1] - start] += r[5];
+      part.minuteRows[r[1] - start] = 1;
       blobs.push(r[6], r[7]);
     }
     part.hist = sparseOfEncoded(blobs);
@@ -132,7 +160,17 @@ export function mergeServiceParts(minutes: Array<Map<number, ServicePart>>): Map
     const start = list[0].start;
     const last = list[list.length - 1];
     const minutes = last.start + last.minuteCalls.length - start;
-    const part: ServicePart = { spans: 0, spanErrors: 0, calls: 0, errors: 0, hist: EMPTY, start, minuteCalls: new Float64Array(minutes), minuteErrors: new Float64Array(minutes) };
+    const part: ServicePart = {
+      spans: 0,
+      spanErrors: 0,
+      calls: 0,
+      errors: 0,
+      hist: EMPTY,
+      start,
+      minuteCalls: new Float64Array(minutes),
+      minuteErrors: new Float64Array(minutes),
+      minuteRows: new Uint8Array(minutes),
+    };
     scratch.clear();
     for (const p of list) {
       part.spans += p.spans;
@@ -141,6 +179,7 @@ export function mergeServiceParts(minutes: Array<Map<number, ServicePart>>): Map
       part.errors += p.errors;
       part.minuteCalls.set(p.minuteCalls, p.start - start);
       part.minuteErrors.set(p.minuteErrors, p.start - start);
+      part.minuteRows.set(p.minuteRows, p.start - start);
       scratch.addSparse(p.hist);
     }
     part.hist = H.sparseOf(scratch);
@@ -170,6 +209,73 @@ export function mergeEdgeParts(minutes: Array<Map<string, EdgePart>>): Map<strin
   return out;
 }
 
+/**
+ * The service parts of minutes [m0, m1] of a block, from the block's parts and those of its
+ * other minutes, as loadServiceParts gives them for [m0, m1]: what a window whose end moved into
+ * a kept block needs, for the price of the one minute that just left it.
+ */
+export function subtractServiceParts(block: Map<number, ServicePart>, others: Array<Map<number, ServicePart>>, m0: number, m1: number): Map<number, ServicePart> {
+  const out = new Map<number, ServicePart>();
+  for (const [id, b] of block) {
+    let first = -1;
+    let last = -1;
+    for (let m = Math.max(m0, b.start); m <= Math.min(m1, b.start + b.minuteRows.length - 1); m++)
+      if (b.minuteRows[m - b.start]) {
+        if (first < 0) first = m;
+        last = m;
+      }
+    if (first < 0) continue; // no row in [m0, m1]
+    const from = first - b.start;
+    const to = last - b.start + 1;
+    const part: ServicePart = {
+      spans: b.spans,
+      spanErrors: b.spanErrors,
+      calls: b.calls,
+      errors: b.errors,
+      hist: EMPTY,
+      start: first,
+      minuteCalls: b.minuteCalls.slice(from, to),
+      minuteErrors: b.minuteErrors.slice(from, to),
+      minuteRows: b.minuteRows.slice(from, to),
+    };
+    const hists: H.SparseBuckets[] = [];
+    for (const o of others) {
+      const p = o.get(id);
+      if (!p) continue;
+      part.spans -= p.spans;
+      part.spanErrors -= p.spanErrors;
+      part.calls -= p.calls;
+      part.errors -= p.errors;
+      hists.push(p.hist);
+    }
+    part.hist = sparseLess(b.hist, hists);
+    out.set(id, part);
+  }
+  return out;
+}
+
+/** The edge parts of some minutes of a block, from the block's and those of its other minutes
+ * (an edge with no call left in them has no row there). */
+export function subtractEdgeParts(block: Map<string, EdgePart>, others: Array<Map<string, EdgePart>>): Map<string, EdgePart> {
+  const out = new Map<string, EdgePart>();
+  for (const [key, b] of block) {
+    const part: EdgePart = { ...b };
+    const hists: H.SparseBuckets[] = [];
+    for (const o of others) {
+      const p = o.get(key);
+      if (!p) continue;
+      part.calls -= p.calls;
+      part.errors -= p.errors;
+      part.writes -= p.writes;
+      hists.push(p.hist);
+    }
+    part.hist = sparseLess(b.hist, hists);
+    if (hists.length > 0 && part.calls === 0 && part.errors === 0 && part.writes === 0 && part.hist.index.length === 0) continue;
+    out.set(key, part);
+  }
+  return out;
+}
+
 interface Caches {
   services: RollupBlocks<ServicePart, number>;
   edges: RollupBlocks<EdgePart, string>;
@@ -182,8 +288,8 @@ export function partsOf(store: ReadStore): Caches {
   let c = caches.get(store);
   if (!c) {
     c = {
-      services: new RollupBlocks((m0, m1) => loadServiceParts(store, m0, m1), mergeServiceParts),
-      edges: new RollupBlocks((m0, m1) => loadEdgeParts(store, m0, m1), mergeEdgeParts),
+      services: new RollupBlocks((m0, m1) => loadServiceParts(store, m0, m1), mergeServiceParts, subtractServiceParts),
+      edges: new RollupBlocks((m0, m1) => loadEdgeParts(store, m0, m1), mergeEdgeParts, subtractEdgeParts),
     };
     caches.set(store, c);
     store.rollupCaches.add(c.services);
