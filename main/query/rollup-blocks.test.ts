@@ -65,9 +65,11 @@ describe('rollup blocks', () => {
 
   it('takes a ragged end inside a kept block as the block less its other minutes: a sliding window reads a minute per end', () => {
     const loads: Array<[number, number]> = [];
+    let subtractions = 0;
+    let extra = 0; // a late record, counted from minute 152 on
     const total = (m0: number, m1: number) => {
       let n = 0;
-      for (let m = m0; m <= m1; m++) n += m; // each minute's value is the minute itself
+      for (let m = m0; m <= m1; m++) n += m + (m === 152 ? extra : 0); // each minute's value is the minute itself
       return n;
     };
     const blocks = new RollupBlocks<number>(
@@ -76,7 +78,10 @@ describe('rollup blocks', () => {
         return new Map([['total', total(m0, m1)]]);
       },
       (minutes) => new Map([['total', minutes.reduce((n, m) => n + m.get('total')!, 0)]]),
-      (block, others) => new Map([['total', block.get('total')! - others.reduce((n, o) => n + o.get('total')!, 0)]]),
+      (block, others) => {
+        subtractions++;
+        return new Map([['total', block.get('total')! - others.reduce((n, o) => n + o.get('total')!, 0)]]);
+      },
     );
     const sum = (m0: number, m1: number) => {
       let s = 0;
@@ -93,6 +98,18 @@ describe('rollup blocks', () => {
       expect(loads.every(([a, b]) => a === b)).toBe(true);
     }
     for (let step = 24; step >= 0; step--) expect(sum(100 - step, 159 - step)).toBe(total(100 - step, 159 - step));
+    // The same window again (a list polled): its ragged ends are ready, nothing is read or made.
+    expect(sum(95, 154)).toBe(total(95, 154));
+    loads.length = 0;
+    const made = subtractions;
+    expect(sum(95, 154)).toBe(total(95, 154));
+    expect([loads.length, subtractions]).toEqual([0, made]);
+    // A late record in the end's block: the end is made again from what is read anew.
+    extra = 1000;
+    blocks.invalidateFrom(152);
+    expect(sum(95, 154)).toBe(total(95, 154));
+    expect(sum(100, 159)).toBe(total(100, 159)); // the block is read and kept again…
+    expect(sum(95, 154)).toBe(total(95, 154)); // …and the end made from it anew
   });
 
   it('merges a block from its kept minutes when it closes behind a live window, reading nothing', () => {

@@ -5,10 +5,15 @@
 // are dropped, so late data and imports are never hidden.
 export const BLOCK_MINUTES = 10;
 const LONG_RANGE_MINUTES = 1440;
+/** Ragged ends kept: both ends of a few windows. */
+const MAX_RUNS = 8;
 
 export class RollupBlocks<T, K = string> {
   private readonly blocks = new Map<number, Map<K, T>>();
   private readonly minutes = new Map<number, Map<K, T>>();
+  /** Ragged ends made from kept blocks, by `m0:m1`: a window asked again (a list polled, a map
+   * refreshed within the minute) finds its ends ready. */
+  private readonly runs = new Map<string, { blockEnd: number; value: Map<K, T> }>();
 
   constructor(
     /** Aggregates of minutes [m0, m1] by key. */
@@ -72,6 +77,9 @@ export class RollupBlocks<T, K = string> {
   private restOfKeptBlock(blockStart: number, m0: number, m1: number): Map<K, T> | undefined {
     const block = this.blocks.get(blockStart);
     if (!this.subtract || !block) return undefined;
+    const key = `${m0}:${m1}`;
+    const made = this.runs.get(key);
+    if (made) return made.value;
     const blockEnd = blockStart + BLOCK_MINUTES - 1;
     let missingInside = 0;
     let missingOutside = 0;
@@ -83,7 +91,10 @@ export class RollupBlocks<T, K = string> {
     if (missingOutside >= missingInside) return undefined;
     const others: Array<Map<K, T>> = [];
     for (let m = blockStart; m <= blockEnd; m++) if (m < m0 || m > m1) others.push(this.kept(this.minutes, this.maxMinutes, m, m));
-    return this.subtract(block, others, m0, m1);
+    const value = this.subtract(block, others, m0, m1);
+    this.runs.set(key, { blockEnd, value });
+    if (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value!);
+    return value;
   }
 
   /** Minutes [start, end] from `cache` (keyed by start), loaded and kept (oldest out first) when missing. */
@@ -133,5 +144,6 @@ export class RollupBlocks<T, K = string> {
   invalidateFrom(minute: number): void {
     for (const start of [...this.blocks.keys()]) if (start + BLOCK_MINUTES - 1 >= minute) this.blocks.delete(start);
     for (const m of [...this.minutes.keys()]) if (m >= minute) this.minutes.delete(m);
+    for (const [key, run] of [...this.runs]) if (run.blockEnd >= minute) this.runs.delete(key);
   }
 }
