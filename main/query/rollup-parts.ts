@@ -48,22 +48,23 @@ function sparseOfEncoded(blobs: Array<Buffer | null>): H.SparseBuckets {
 
 /** `whole` less the histograms of parts of it (their buckets are among its own), as sparse
  * buckets: a walk along the sorted indexes, without the dense scratch (a few dozen buckets
- * each, where the scratch has thousands). */
+ * each, where the scratch has thousands). A part read after a late write whose news has not
+ * reached this thread yet may hold more than the kept whole: nothing goes below zero. */
 function sparseLess(whole: H.SparseBuckets, parts: H.SparseBuckets[]): H.SparseBuckets {
   if (parts.length === 0) return whole;
   const count = whole.count.slice();
   for (const p of parts)
     for (let i = 0, j = 0; j < p.index.length; j++) {
-      while (whole.index[i] < p.index[j]) i++;
-      count[i] -= p.count[j];
+      while (i < whole.index.length && whole.index[i] < p.index[j]) i++;
+      if (whole.index[i] === p.index[j]) count[i] -= p.count[j];
     }
   let n = 0;
-  for (let i = 0; i < count.length; i++) if (count[i] !== 0) n++;
+  for (let i = 0; i < count.length; i++) if (count[i] > 0) n++;
   if (n === count.length) return { index: whole.index, count };
   const index = new Uint16Array(n);
   const kept = new Float64Array(n);
   for (let i = 0, k = 0; i < count.length; i++)
-    if (count[i] !== 0) {
+    if (count[i] > 0) {
       index[k] = whole.index[i];
       kept[k++] = count[i];
     }
@@ -249,6 +250,11 @@ export function subtractServiceParts(block: Map<number, ServicePart>, others: Ar
       hists.push(p.hist);
     }
     part.hist = sparseLess(b.hist, hists);
+    // (Never below zero: see sparseLess.)
+    part.spans = Math.max(0, part.spans);
+    part.spanErrors = Math.max(0, part.spanErrors);
+    part.calls = Math.max(0, part.calls);
+    part.errors = Math.max(0, part.errors);
     out.set(id, part);
   }
   return out;
@@ -270,7 +276,11 @@ export function subtractEdgeParts(block: Map<string, EdgePart>, others: Array<Ma
       hists.push(p.hist);
     }
     part.hist = sparseLess(b.hist, hists);
-    if (hists.length > 0 && part.calls === 0 && part.errors === 0 && part.writes === 0 && part.hist.index.length === 0) continue;
+    if (hists.length > 0 && part.calls <= 0 && part.writes <= 0 && part.hist.index.length === 0) continue;
+    // (Never below zero: see sparseLess.)
+    part.calls = Math.max(0, part.calls);
+    part.errors = Math.max(0, part.errors);
+    part.writes = Math.max(0, part.writes);
     out.set(key, part);
   }
   return out;
