@@ -199,6 +199,29 @@ describe('trace search through the attribute index', () => {
     store.close();
   });
 
+  it('merges the parts of a store written before merging between writes, when little data arrives', () => {
+    const { db } = open();
+    const writer = new StoreWriter(db);
+    // 40 parts as a store before migration 017 has them (level 0), a posting each.
+    const part = db.prepare('INSERT INTO attr_parts (part, last_span_id, min_ns, max_ns) VALUES (?, ?, ?, ?)');
+    const posting = db.prepare('INSERT INTO attr_postings (part, h, refs) VALUES (?, ?, ?)');
+    for (let i = 1; i <= 40; i++) {
+      part.run(i, i * 10, i * 1000, i * 1000 + 999);
+      const refs = Buffer.alloc(8);
+      refs.writeUInt32LE(i, 0);
+      refs.writeUInt32LE(100 + i, 4);
+      posting.run(i, 7, refs);
+    }
+    writer.tick();
+    const parts = db.prepare('SELECT part, level, last_span_id, min_ns, max_ns FROM attr_parts ORDER BY part').all() as Array<Record<string, number>>;
+    expect(parts.map((p) => [p.part, p.level])).toEqual([[16, 1], [32, 1], ...Array.from({ length: 8 }, (_, k) => [33 + k, 0])]);
+    expect(parts[0]).toMatchObject({ last_span_id: 160, min_ns: 1000, max_ns: 16_999 });
+    const refs = db.prepare('SELECT refs FROM attr_postings WHERE part = 16 AND h = 7').pluck().get() as Buffer;
+    const expected = [...Array.from({ length: 16 }, (_, k) => k + 1), ...Array.from({ length: 16 }, (_, k) => 101 + k)];
+    expect(Array.from({ length: refs.length / 4 }, (_, k) => refs.readUInt32LE(k * 4))).toEqual(expected);
+    expect(db.prepare('SELECT count(*) FROM attr_postings').pluck().get()).toBe(10);
+  });
+
   it('rebuilds the postings of the tail after a restart, and drops parts whose spans retention removed', () => {
     const { db, dir } = open();
     writeTraces(new StoreWriter(db), 0, 700);

@@ -83,11 +83,11 @@ it('merges minutes into the parts a read of the whole range gives', () => {
 
 it('never goes below zero when a minute read after a late write holds more than the kept block', () => {
   const sparse = (index: number[], count: number[]) => ({ index: Uint16Array.from(index), count: Float64Array.from(count) });
-  const block = new Map([['a\u0000b', { source: 'a', target: 'b', type: 'http' as const, calls: 5, errors: 1, writes: 0, hist: sparse([3, 7], [4, 1]) }]]);
+  const block = new Map([['a\u0000b', { source: 'a', target: 'b', type: 'sync' as const, calls: 5, errors: 1, writes: 0, hist: sparse([3, 7], [4, 1]) }]]);
   // The minute that left the window, read after a late call was written to it (bucket 9 is new).
-  const late = new Map([['a\u0000b', { source: 'a', target: 'b', type: 'http' as const, calls: 6, errors: 2, writes: 0, hist: sparse([3, 7, 9], [4, 1, 1]) }]]);
+  const late = new Map([['a\u0000b', { source: 'a', target: 'b', type: 'sync' as const, calls: 6, errors: 2, writes: 0, hist: sparse([3, 7, 9], [4, 1, 1]) }]]);
   expect(subtractEdgeParts(block, [late]).size).toBe(0);
-  const partly = new Map([['a\u0000b', { source: 'a', target: 'b', type: 'http' as const, calls: 2, errors: 2, writes: 0, hist: sparse([3, 5, 9], [2, 1, 1]) }]]);
+  const partly = new Map([['a\u0000b', { source: 'a', target: 'b', type: 'sync' as const, calls: 2, errors: 2, writes: 0, hist: sparse([3, 5, 9], [2, 1, 1]) }]]);
   const rest = subtractEdgeParts(block, [partly]).get('a\u0000b')!;
   expect({ calls: rest.calls, errors: rest.errors, index: [...rest.hist.index], count: [...rest.hist.count] }).toEqual({ calls: 3, errors: 0, index: [3, 7], count: [2, 1] });
 });

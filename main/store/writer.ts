@@ -64,9 +64,14 @@ export class StoreWriter {
     });
   }
 
-  /** Settles service-map halves that waited too long for their other half (run between
-   * writes); returns the oldest minute it changed, or null. */
+  /** Settles service-map halves that waited too long for their other half, and merges search
+   * index parts that are due (run between writes); returns the oldest minute it changed, or null. */
   tick(nowMs = Date.now()): number | null {
+    try {
+      this.search.mergeDue();
+    } catch {
+      // Retried on the next tick, or when the next part is written.
+    }
     return this.rollups.tick(nowMs);
   }
 

@@ -129,6 +129,25 @@ export class AttributeIndex {
     }
   }
 
+  /**
+   * Merges parts that are due, for up to `budgetMs`, between writes (the writer's periodic
+   * tick): a store written before parts were merged catches up even when little data arrives.
+   * Returns how many merges it made.
+   */
+  mergeDue(budgetMs = 50): number {
+    const until = performance.now() + budgetMs;
+    let merges = 0;
+    for (let merged = true; merged && performance.now() < until; ) {
+      merged = false;
+      for (let level = 0; level < MAX_LEVEL; level++)
+        if (this.mergeParts(level)) {
+          merged = true;
+          merges++;
+        }
+    }
+    return merges;
+  }
+
   /** The transaction rolled back: its postings go with it. */
   rolledBack(): void {
     this.staged = emptyPending();
@@ -172,9 +191,9 @@ export class AttributeIndex {
    * only fall as part numbers rise: a level's parts are consecutive), a search still reads the
    * newest first, and retention drops it once all of its spans are gone.
    */
-  private mergeParts(level: number): void {
+  private mergeParts(level: number): boolean {
     const parts = this.stmt.oldestOfLevel.all(level) as Array<[number, number, number, number]>;
-    if (parts.length < MERGE_FANOUT) return;
+    if (parts.length < MERGE_FANOUT) return false;
     this.db.transaction(() => {
       const byValue = new Map<number, Buffer[]>();
       for (const [part] of parts) {
@@ -193,6 +212,7 @@ export class AttributeIndex {
       const maxNs = Math.max(...parts.map((p) => p[3]));
       this.stmt.part.run(merged, lastSpanId, minNs, maxNs, level + 1);
     })();
+    return true;
   }
 
   /** Postings of spans stored after the last part (lost from memory with a restart). */
