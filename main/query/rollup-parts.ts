@@ -71,6 +71,21 @@ function sparseLess(whole: H.SparseBuckets, parts: H.SparseBuckets[]): H.SparseB
   return { index, count: kept };
 }
 
+/** A service part with nothing counted yet, over `minutes` minutes from `start`. */
+function emptyServicePart(start: number, minutes: number): ServicePart {
+  return {
+    spans: 0,
+    spanErrors: 0,
+    calls: 0,
+    errors: 0,
+    hist: EMPTY,
+    start,
+    minuteCalls: new Float64Array(minutes),
+    minuteErrors: new Float64Array(minutes),
+    minuteRows: new Uint8Array(minutes),
+  };
+}
+
 /** Appends `value` to the list under `key`. */
 function push<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
   const list = lists.get(key);
@@ -95,17 +110,7 @@ export function loadServiceParts(store: ReadStore, m0: number, m1: number): Map<
     store.check();
     const start = list[0][1];
     const minutes = list[list.length - 1][1] - start + 1;
-    const part: ServicePart = {
-      spans: 0,
-      spanErrors: 0,
-      calls: 0,
-      errors: 0,
-      hist: EMPTY,
-      start,
-      minuteCalls: new Float64Array(minutes),
-      minuteErrors: new Float64Array(minutes),
-      minuteRows: new Uint8Array(minutes),
-    };
+    const part = emptyServicePart(start, minutes);
     blobs.length = 0;
     for (const r of list) {
       part.spans += r[2];
@@ -161,17 +166,7 @@ export function mergeServiceParts(minutes: Array<Map<number, ServicePart>>): Map
     const start = list[0].start;
     const last = list[list.length - 1];
     const minutes = last.start + last.minuteCalls.length - start;
-    const part: ServicePart = {
-      spans: 0,
-      spanErrors: 0,
-      calls: 0,
-      errors: 0,
-      hist: EMPTY,
-      start,
-      minuteCalls: new Float64Array(minutes),
-      minuteErrors: new Float64Array(minutes),
-      minuteRows: new Uint8Array(minutes),
-    };
+    const part = emptyServicePart(start, minutes);
     scratch.clear();
     for (const p of list) {
       part.spans += p.spans;

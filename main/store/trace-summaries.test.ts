@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SpanRecord, TelemetryBatch } from '../../common/model';
+import { mulberry32 as random } from '../../common/random';
 import { makeBatch, makeSpan, spanIdOf, traceIdOf } from '../testing/telemetry';
 import { migrate, openDatabase, type Db } from './database';
 import { StoreWriter } from './writer';
@@ -17,18 +18,6 @@ afterEach(() => {
 
 const T0 = 1_700_000_000_000_000_000n;
 const SERVICES = ['frontend', 'cart', 'checkout', 'payments'];
-
-/** A small deterministic generator (mulberry32), so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Sent {
   service: string;
