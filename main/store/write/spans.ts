@@ -39,15 +39,25 @@ export class SpanWriter {
     const res = identities.resource(group.resource, st.receivedMs);
     instances.identify(res, group.resource);
     let lastNs = 0n;
+    // Spans of one trace mostly come one after another: their key and reference are the
+    // previous span's, found without a string or a lookup.
+    let lastTrace: Buffer | null = null;
+    let lastKey = '';
+    let lastRef = 0;
     for (const sg of group.scopes) {
       const scopeId = identities.scope(sg.scope);
       for (const sp of sg.items) {
         const traceId = asBuffer(sp.traceId);
+        if (lastTrace === null || !sameBytes(traceId, lastTrace)) {
+          lastTrace = traceId;
+          lastKey = traceId.toString('latin1');
+          lastRef = summaries.refOf(traceId, lastKey);
+        }
         const durationNs = Number(sp.endNs - sp.startNs);
         const row: StoredSpan = {
           sp,
           traceId,
-          traceKey: traceId.toString('latin1'),
+          traceKey: lastKey,
           spanId: asBuffer(sp.spanId),
           parentId: asBuffer(sp.parentSpanId),
           durationNs,
@@ -55,8 +65,8 @@ export class SpanWriter {
           minute: Number(sp.startNs / MINUTE_NS),
           isError: isErrorSpan(sp.kind, sp.statusCode, sp.hints),
         };
-        const traceKey = row.traceKey;
-        const traceRef = summaries.refOf(traceId, traceKey);
+        const traceKey = lastKey;
+        const traceRef = lastRef;
         const info =
           this.insert.run(
             row.traceId,
@@ -97,4 +107,10 @@ export class SpanWriter {
     }
     touch(st, res, lastNs);
   }
+}
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
