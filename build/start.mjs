@@ -24,12 +24,13 @@ if (electron) {
   child = spawn(electron, [root, ...args], { stdio: 'inherit', env: { ...process.env, LOUPE_NODE: process.execPath } });
 } else {
   console.log(`Loupe: Electron is not available (${why}); starting \`loupe serve --open\` — the same UI in your browser.`);
-  // Two malloc arenas and a small young generation, as main/config/core-env.ts explains (the
-  // desktop app sets the same).
+  // Two malloc arenas, a fixed mmap threshold and a small young generation, as
+  // main/config/core-env.ts explains (the desktop app sets the same).
   const nodeOptions = process.env.NODE_OPTIONS ?? '';
   const env = {
     ...process.env,
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '1048576',
     NODE_OPTIONS: nodeOptions.includes('--max-semi-space-size') ? nodeOptions : `${nodeOptions} --max-semi-space-size=4`.trim(),
   };
   child = spawn(process.execPath, [join(root, 'bin', 'loupe.js'), 'serve', '--open', ...args], { stdio: 'inherit', env });

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS, defaultDataDir } from '../config/paths';
 import { parseFaultList } from '../../common/demo-faults';
 import { validSearchKey } from '../../common/search-attributes';
+import { collectWhenIdle } from '../config/idle-collect';
 import { startCore } from '../core';
 import { openInBrowser } from './open-browser';
 import { prepareSnapshotView, type PreparedSnapshotView } from '../snapshot/snapshot-view';
@@ -106,6 +107,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (info.ports.otlpGrpc !== null) console.log(`  OTLP/gRPC: 127.0.0.1:${info.ports.otlpGrpc}`);
   }
   if (values.open) openInBrowser(core.openUrl);
+  // The writer and the query worker do the same on their threads.
+  const stopCollecting = collectWhenIdle();
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -121,6 +124,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const now = () => process.exit(130);
   process.once('SIGINT', now);
   process.once('SIGTERM', now);
+  stopCollecting();
   await core.close();
   prepared?.remove();
   return 0;

@@ -3,6 +3,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { collectWhenIdle } from '../config/idle-collect';
 import { JobWriter } from './job-writer';
 import type { WorkerReply, WorkerRequest, WriterOptions } from './jobs';
 import { runQueue } from './writer-loop';
@@ -25,6 +26,7 @@ function yieldToTheUi(): void {
 }
 
 yieldToTheUi();
+collectWhenIdle();
 let core: JobWriter;
 try {
   core = new JobWriter(workerData as WriterOptions);

@@ -1,6 +1,7 @@
 // The query worker: its own read connection, running one heavy query at a time. The main
 // thread ends it (and starts another) when the client of the running query goes away.
 import { parentPort, workerData } from 'node:worker_threads';
+import { collectWhenIdle } from '../config/idle-collect';
 import { READ_CACHE_MB, ReadStore } from './read-store';
 import { runHeavyQuery, type QueryReply, type QueryRequest } from './heavy-queries';
 import { serviceMap } from './service-map';
@@ -10,6 +11,7 @@ import { LogMarks } from './log-marks';
 const port = parentPort!;
 const store = new ReadStore((workerData as { dataDir: string }).dataDir, (line) => console.warn(line), READ_CACHE_MB.worker);
 port.postMessage({ type: 'ready' } satisfies QueryReply);
+collectWhenIdle();
 // The map's last hour stays merged in memory: its first call reads blocks, not minutes.
 keepWarm(store, () => serviceMap(store, {}));
 // The full-text histogram's per-record marks: loaded in small steps between queries, and
