@@ -1,7 +1,8 @@
 // Records, at ingest, which source sent data for which service and when (migration 008): the
 // last arrival, the recent arrival times (a service's usual rhythm is learnt from them), and
 // items whose own time was far behind their arrival (late data). Called by the writer thread
-// inside each write's transaction, in a savepoint of its own, so it can never fail a job.
+// inside each write's transaction, in a savepoint StoreWriter.write gives it, so it can never
+// fail a job.
 import type { TelemetryBatch } from '../../common/model';
 import type { Db } from './database';
 
@@ -64,13 +65,13 @@ export class SourceActivityWriter {
   /** Records the committed batches, each with the `source` of the job it came from. */
   record(entries: Array<{ source: string; batch: TelemetryBatch }>, receivedMs: number): void {
     const seen = new Map<string, Map<string, Seen>>();
+    // Compared as nanoseconds: most items are not late, and need no division.
+    const lateBeforeNs = BigInt(receivedMs - LATE_AFTER_MS) * 1_000_000n;
     for (const { source, batch } of entries) {
       const kind = sourceKind(source);
       const bySource = seen.get(kind) ?? new Map<string, Seen>();
       seen.set(kind, bySource);
       const live = isLiveSource(kind);
-      // Compared as nanoseconds: most items are not late, and need no division.
-      const lateBeforeNs = BigInt(receivedMs - LATE_AFTER_MS) * 1_000_000n;
       const note = (service: string, timeNs: bigint) => {
         let s = bySource.get(service);
         if (!s) bySource.set(service, (s = { late: 0, maxLagMs: 0, lastLagMs: 0 }));
@@ -88,39 +89,37 @@ export class SourceActivityWriter {
       for (const g of batch.metrics) for (const sc of g.scopes) for (const m of sc.items) for (const p of m.points) note(g.resource.serviceName, p.timeNs);
     }
     if (seen.size === 0) return;
-    // Inside the write's transaction this is a savepoint: when it fails, only it is undone.
-    this.db.transaction(() => {
-      for (const [kind, bySource] of seen)
-        for (const [service, s] of bySource) {
-          const row = this.get.get(service, kind) as SourceActivityRow | undefined;
-          let recent: number[] = [];
-          try {
-            recent = row ? (JSON.parse(row.recent) as number[]) : [];
-          } catch {
-            recent = [];
-          }
-          // Measured from when the current arrival began, not from the latest data: a busy
-          // service sends more often than once a second, and would otherwise stay in one endless
-          // arrival with no rhythm to learn (and so could never be called silent).
-          const arrivalStart = recent.length > 0 ? recent[recent.length - 1] : (row?.last_seen_ms ?? null);
-          const newArrival = arrivalStart === null || receivedMs - arrivalStart >= SAME_ARRIVAL_MS;
-          if (newArrival) {
-            recent.push(receivedMs);
-            if (recent.length > RECENT_ARRIVALS) recent = recent.slice(-RECENT_ARRIVALS);
-          }
-          this.put.run(
-            service,
-            kind,
-            row?.first_seen_ms ?? receivedMs,
-            Math.max(row?.last_seen_ms ?? 0, receivedMs),
-            (row?.arrivals ?? 0) + (newArrival ? 1 : 0),
-            JSON.stringify(recent),
-            (row?.late_items ?? 0) + s.late,
-            Math.max(row?.late_max_lag_ms ?? 0, s.maxLagMs),
-            s.late ? s.lastLagMs : (row?.late_last_lag_ms ?? 0),
-            s.late ? receivedMs : (row?.late_last_ms ?? null),
-          );
+    // Runs as the write's `alongside`, in the savepoint StoreWriter.write gives it.
+    for (const [kind, bySource] of seen)
+      for (const [service, s] of bySource) {
+        const row = this.get.get(service, kind) as SourceActivityRow | undefined;
+        let recent: number[] = [];
+        try {
+          recent = row ? (JSON.parse(row.recent) as number[]) : [];
+        } catch {
+          recent = [];
         }
-    })();
+        // Measured from when the current arrival began, not from the latest data: a busy
+        // service sends more often than once a second, and would otherwise stay in one endless
+        // arrival with no rhythm to learn (and so could never be called silent).
+        const arrivalStart = recent.length > 0 ? recent[recent.length - 1] : (row?.last_seen_ms ?? null);
+        const newArrival = arrivalStart === null || receivedMs - arrivalStart >= SAME_ARRIVAL_MS;
+        if (newArrival) {
+          recent.push(receivedMs);
+          if (recent.length > RECENT_ARRIVALS) recent = recent.slice(-RECENT_ARRIVALS);
+        }
+        this.put.run(
+          service,
+          kind,
+          row?.first_seen_ms ?? receivedMs,
+          Math.max(row?.last_seen_ms ?? 0, receivedMs),
+          (row?.arrivals ?? 0) + (newArrival ? 1 : 0),
+          JSON.stringify(recent),
+          (row?.late_items ?? 0) + s.late,
+          Math.max(row?.late_max_lag_ms ?? 0, s.maxLagMs),
+          s.late ? s.lastLagMs : (row?.late_last_lag_ms ?? 0),
+          s.late ? receivedMs : (row?.late_last_ms ?? null),
+        );
+      }
   }
 }
