@@ -10,6 +10,10 @@ import { StoreWriter } from './writer';
 import { ReadStore } from '../query/read-store';
 import { serviceMap } from '../query/service-map';
 import { importFile } from '../../collectors/import';
+import { decodeOtlpProto } from '../../collectors/otlp/decode-proto';
+import { encodeBatch } from '../../collectors/otlp/encode-proto';
+import { fullCollection } from '../config/idle-collect';
+import { until } from '../testing/prom-backends';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -91,6 +95,30 @@ describe('edges from client/server pairs', () => {
     const m = map();
     expect(edge(m, 'web', 'api')).toMatchObject({ connectionType: 'sync', calls: 2, errors: 1 });
     expect(m.nodes.find((n) => n.id === 'api')).toMatchObject({ type: 'service', calls: 2, errors: 1 });
+  });
+
+  it('a half waiting for its peer keeps nothing of the request it came in', async () => {
+    const { writer, map } = setup();
+    const collect = fullCollection()!;
+    // The decoder's ids are views of the request's body. A client whose server has not sent
+    // yet waits up to a minute, and so would the whole body (up to 16 MiB) if it kept them.
+    let freed = false;
+    const bodies = new FinalizationRegistry(() => (freed = true));
+    (() => {
+      const [{ body }] = encodeBatch(batch('web', [{ trace: 'f1', id: '1', kind: 'server' }, { trace: 'f1', id: '2', parent: '1', kind: 'client' }]));
+      const own = Buffer.alloc(body.length); // a body of its own, as each request has
+      body.copy(own);
+      bodies.register(own.buffer, 'body');
+      writer.write([decodeOtlpProto('traces', own)]);
+    })();
+    await until('the request body collected while its client half waits', async () => {
+      collect();
+      await new Promise((r) => setTimeout(r, 10));
+      return freed || undefined;
+    }, 10_000);
+    // The half still waits, and pairs when its server comes.
+    writer.write([batch('api', [{ trace: 'f1', id: '3', parent: '2', kind: 'server' }])]);
+    expect(edge(map(), 'web', 'api')).toMatchObject({ connectionType: 'sync', calls: 1 });
   });
 
   it('counts every retry as a call, and a client nobody answered as a call to its peer', () => {

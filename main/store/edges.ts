@@ -38,14 +38,12 @@ interface Half {
   isError: boolean;
   hints: SpanHints;
   seenMs: number;
-  traceId: Buffer;
-  spanId: Buffer;
-  /** A server's parent (or linked) span id, as the store is asked when it expires. */
-  parentId: Buffer | null;
   kind: number;
   /** The queue node a producer named (its edge to the queue is already counted). */
   queue?: string;
-  /** The trace it waits in (the key of `EdgeMatcher.byTrace`). */
+  /** The trace it waits in (the key of `EdgeMatcher.byTrace`): its id in latin1. A half keeps
+   * no id as a Buffer: the decoder's ids are views of the request's body, which a half waiting
+   * a minute for a peer that never sends would keep alive whole. */
   traceKey: string;
 }
 
@@ -114,8 +112,7 @@ export class EdgeMatcher {
         return add(out, service, server.service, minute, type, isError || server.isError, micros, 0);
       }
       this.put({
-        role: 'client', idHi, idLo, service, minute, micros, isError, hints, seenMs: nowMs,
-        traceId: s.traceId, spanId: s.spanId, parentId: null, kind, queue: queue?.id, traceKey: s.traceKey,
+        role: 'client', idHi, idLo, service, minute, micros, isError, hints, seenMs: nowMs, kind, queue: queue?.id, traceKey: s.traceKey,
       });
     } else {
       const queue = queueNode(hints);
@@ -136,8 +133,7 @@ export class EdgeMatcher {
         return add(out, client.service, service, client.minute, type, client.isError || isError, client.micros, 0);
       }
       this.put({
-        role: 'server', idHi, idLo, service, minute, micros, isError, hints, seenMs: nowMs,
-        traceId: pairTrace, spanId: s.spanId, parentId: pairSpan, kind, traceKey,
+        role: 'server', idHi, idLo, service, minute, micros, isError, hints, seenMs: nowMs, kind, traceKey,
       });
     }
     if (this.order.size > this.maxPending) this.expire(Number.MAX_SAFE_INTEGER, null, out, this.order.size - this.maxPending);
@@ -161,16 +157,26 @@ export class EdgeMatcher {
   }
 
   private settle(h: Half, lookup: EdgeLookup | null, out: EdgeAggs): void {
+    // The ids the store is asked by: the trace it waits in, and the span id both halves name
+    // (a client's own id, a server's parent or linked span).
+    const ids = () => {
+      const pairId = Buffer.allocUnsafe(8);
+      pairId.writeUInt32BE(h.idHi, 0);
+      pairId.writeUInt32BE(h.idLo, 4);
+      return { traceId: Buffer.from(h.traceKey, 'latin1'), pairId };
+    };
     if (h.role === 'client') {
       if (h.queue) return; // its edge to the queue is counted; no consumer carried the hop on
-      const child = lookup?.serverChildOf(h.traceId, h.spanId) ?? null;
+      const { traceId, pairId } = ids();
+      const child = lookup?.serverChildOf(traceId, pairId) ?? null;
       if (child) add(out, h.service, child.service, h.minute, 'sync', h.isError || child.isError, h.micros, 0);
       else {
         const peer = peerNode(h.hints);
         if (peer && peer.id !== h.service) add(out, h.service, peer.id, h.minute, 'virtual', h.isError, h.micros, 0);
       }
     } else {
-      const parent = lookup?.clientParent(h.traceId, h.parentId!) ?? null;
+      const { traceId, pairId } = ids();
+      const parent = lookup?.clientParent(traceId, pairId) ?? null;
       if (parent && parent.service !== h.service) {
         const type: ConnectionType = parent.kind === SpanKind.PRODUCER || h.kind === SpanKind.CONSUMER ? 'messaging' : 'sync';
         add(out, parent.service, h.service, parent.minute, type, parent.isError || h.isError, parent.micros, 0);

@@ -120,9 +120,11 @@ export class TraceSummaries {
     result.traceIds = [...this.traces.values()].slice(0, MAX_EVENT_TRACE_IDS).map((t) => t.traceId.toString('hex'));
   }
 
-  /** After the commit: the references given in it are the store's now. */
+  /** After the commit: the references given in it are the store's now. Its traces go too:
+   * their ids are views of the requests' bodies. */
   committed(): void {
     for (const [key, ref] of this.newRefs) this.remember(key, ref);
     this.newRefs = new Map();
+    this.traces = new Map();
   }
 }
