@@ -8,7 +8,7 @@
 // message links to the producer's span instead of being its child (the messaging conventions'
 // recommended shape): it pairs through that link, so the hop is counted across the two traces,
 // once, whether the consumer is linked, a child, or both.
-import type { SpanHints, SpanRecord } from '../../common/model';
+import type { SpanRecord } from '../../common/model';
 import { SpanKind } from '../../common/model';
 import { type ConnectionType, databaseNode, isDatabaseWrite, peerNode, queueNode } from '../../common/service-map';
 import * as H from '../../common/latency-histogram';
@@ -36,7 +36,11 @@ interface Half {
   minute: number;
   micros: number;
   isError: boolean;
-  hints: SpanHints;
+  /** What names a client's peer when no server answers (peerNode); a server keeps none. Only
+   * these, not the span's hints: up to 200,000 halves wait at once. */
+  peerService?: string;
+  serverAddress?: string;
+  serverPort?: number;
   seenMs: number;
   kind: number;
   /** The queue node a producer named (its edge to the queue is already counted). */
@@ -112,7 +116,8 @@ export class EdgeMatcher {
         return add(out, service, server.service, minute, type, isError || server.isError, micros, 0);
       }
       this.put({
-        role: 'client', idHi, idLo, service, minute, micros, isError, hints, seenMs: nowMs, kind, queue: queue?.id, traceKey: s.traceKey,
+        role: 'client', idHi, idLo, service, minute, micros, isError, seenMs: nowMs, kind, queue: queue?.id, traceKey: s.traceKey,
+        peerService: hints.peerService, serverAddress: hints.serverAddress, serverPort: hints.serverPort,
       });
     } else {
       const queue = queueNode(hints);
@@ -133,7 +138,7 @@ export class EdgeMatcher {
         return add(out, client.service, service, client.minute, type, client.isError || isError, client.micros, 0);
       }
       this.put({
-        role: 'server', idHi, idLo, service, minute, micros, isError, hints, seenMs: nowMs, kind, traceKey,
+        role: 'server', idHi, idLo, service, minute, micros, isError, seenMs: nowMs, kind, traceKey,
       });
     }
     if (this.order.size > this.maxPending) this.expire(Number.MAX_SAFE_INTEGER, null, out, this.order.size - this.maxPending);
@@ -171,7 +176,7 @@ export class EdgeMatcher {
       const child = lookup?.serverChildOf(traceId, pairId) ?? null;
       if (child) add(out, h.service, child.service, h.minute, 'sync', h.isError || child.isError, h.micros, 0);
       else {
-        const peer = peerNode(h.hints);
+        const peer = peerNode(h);
         if (peer && peer.id !== h.service) add(out, h.service, peer.id, h.minute, 'virtual', h.isError, h.micros, 0);
       }
     } else {
