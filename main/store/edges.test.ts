@@ -101,7 +101,8 @@ describe('edges from client/server pairs', () => {
     const { writer, map } = setup();
     const collect = fullCollection()!;
     // The decoder's ids are views of the request's body. A client whose server has not sent
-    // yet waits up to a minute, and so would the whole body (up to 16 MiB) if it kept them.
+    // yet waits up to a minute, and so would the whole body (up to 64 MiB decompressed) if it
+    // kept them.
     let freed = false;
     const bodies = new FinalizationRegistry(() => (freed = true));
     (() => {

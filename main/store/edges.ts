@@ -162,26 +162,16 @@ export class EdgeMatcher {
   }
 
   private settle(h: Half, lookup: EdgeLookup | null, out: EdgeAggs): void {
-    // The ids the store is asked by: the trace it waits in, and the span id both halves name
-    // (a client's own id, a server's parent or linked span).
-    const ids = () => {
-      const pairId = Buffer.allocUnsafe(8);
-      pairId.writeUInt32BE(h.idHi, 0);
-      pairId.writeUInt32BE(h.idLo, 4);
-      return { traceId: Buffer.from(h.traceKey, 'latin1'), pairId };
-    };
     if (h.role === 'client') {
       if (h.queue) return; // its edge to the queue is counted; no consumer carried the hop on
-      const { traceId, pairId } = ids();
-      const child = lookup?.serverChildOf(traceId, pairId) ?? null;
+      const child = lookup ? lookup.serverChildOf(...idsOf(h)) : null;
       if (child) add(out, h.service, child.service, h.minute, 'sync', h.isError || child.isError, h.micros, 0);
       else {
         const peer = peerNode(h);
         if (peer && peer.id !== h.service) add(out, h.service, peer.id, h.minute, 'virtual', h.isError, h.micros, 0);
       }
     } else {
-      const { traceId, pairId } = ids();
-      const parent = lookup?.clientParent(traceId, pairId) ?? null;
+      const parent = lookup ? lookup.clientParent(...idsOf(h)) : null;
       if (parent && parent.service !== h.service) {
         const type: ConnectionType = parent.kind === SpanKind.PRODUCER || h.kind === SpanKind.CONSUMER ? 'messaging' : 'sync';
         add(out, parent.service, h.service, parent.minute, type, parent.isError || h.isError, parent.micros, 0);
@@ -233,6 +223,15 @@ export class EdgeMatcher {
     }
     return undefined;
   }
+}
+
+/** The ids the store is asked by when a half expires: the trace it waited in, and the span id
+ * both halves name (a client's own id, a server's parent or linked span). */
+function idsOf(h: Half): [traceId: Buffer, spanId: Buffer] {
+  const spanId = Buffer.allocUnsafe(8);
+  spanId.writeUInt32BE(h.idHi, 0);
+  spanId.writeUInt32BE(h.idLo, 4);
+  return [Buffer.from(h.traceKey, 'latin1'), spanId];
 }
 
 const LINK = /"traceId":"([0-9a-f]{32})","spanId":"([0-9a-f]{16})"/;
