@@ -48,7 +48,7 @@ export class SpanWriter {
       const scopeId = identities.scope(sg.scope);
       for (const sp of sg.items) {
         const traceId = asBuffer(sp.traceId);
-        if (lastTrace === null || !sameBytes(traceId, lastTrace)) {
+        if (lastTrace === null || !traceId.equals(lastTrace)) {
           lastTrace = traceId;
           lastKey = traceId.toString('latin1');
           lastRef = summaries.refOf(traceId, lastKey);
@@ -65,8 +65,6 @@ export class SpanWriter {
           minute: Number(sp.startNs / MINUTE_NS),
           isError: isErrorSpan(sp.kind, sp.statusCode, sp.hints),
         };
-        const traceKey = lastKey;
-        const traceRef = lastRef;
         const info =
           this.insert.run(
             row.traceId,
@@ -92,7 +90,7 @@ export class SpanWriter {
             sp.droppedEventsCount || null,
             sp.droppedLinksCount || null,
             st.receivedMs,
-            traceRef,
+            lastRef,
           );
         if (info.changes === 0) {
           st.result.duplicates++;
@@ -100,17 +98,11 @@ export class SpanWriter {
         }
         st.result.spans++;
         if (sp.endNs > lastNs) lastNs = sp.endNs;
-        summaries.add(sp, row.traceId, traceKey, traceRef, row.isError, res);
-        search.add(res.serviceId, traceRef, Number(info.lastInsertRowid), sp.startNs, sp.hints.search);
+        summaries.add(sp, row.traceId, lastKey, lastRef, row.isError, res);
+        search.add(res.serviceId, lastRef, Number(info.lastInsertRowid), sp.startNs, sp.hints.search);
         rollups?.onSpan(row, res, st.receivedMs);
       }
     }
     touch(st, res, lastNs);
   }
-}
-
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
